@@ -1,0 +1,14 @@
+// The subcommands of `slamon`; each adds itself to the app and writes its exit code when it runs.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace slamon::cli {
+
+void add_check_command(CLI::App& app, int& exit_code);
+void add_probe_command(CLI::App& app, int& exit_code);
+void add_report_command(CLI::App& app, int& exit_code);
+
+}  // namespace slamon::cli

@@ -1,0 +1,51 @@
+// Tests for common/time.h: RFC 3339 and durations.
+#include "common/time.h"
+
+#include <doctest/doctest.h>
+
+using namespace slamon;
+
+TEST_CASE("rfc3339 parses UTC and offsets to milliseconds") {
+  CHECK(parse_rfc3339("1970-01-01T00:00:00Z") == 0);
+  CHECK(parse_rfc3339("2026-10-01T08:00:00.125Z") == 1790841600125);
+  CHECK(parse_rfc3339("2026-10-01T16:00:00.125+08:00") == 1790841600125);
+  CHECK(parse_rfc3339("2026-10-01T07:30:00.125-00:30") == 1790841600125);
+}
+
+TEST_CASE("rfc3339 cuts finer fractions toward the past") {
+  CHECK(parse_rfc3339("2026-10-01T08:00:00.1259999Z") == 1790841600125);
+  CHECK(parse_rfc3339("1969-12-31T23:59:59.9999Z") == -1);
+  CHECK(parse_rfc3339("2026-10-01T08:00:00.1Z") == 1790841600100);
+}
+
+TEST_CASE("rfc3339 rejects malformed text") {
+  for (const char* bad : {"", "2026-10-01", "2026-10-01T08:00:00", "2026-13-01T00:00:00Z",
+                          "2026-02-29T00:00:00Z", "2026-10-01T24:00:00Z", "2026-10-01T08:00:00.Z",
+                          "2026-10-01T08:00:00Zx", "2026-10-01T08:00:00+0800", "2026-1O-01T08:00:00Z"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_rfc3339(bad).has_value());
+  }
+  CHECK(parse_rfc3339("2024-02-29T00:00:00Z").has_value());
+}
+
+TEST_CASE("rfc3339 round-trips") {
+  for (TimeMs t : {0LL, 1790841600125LL, 1790841600000LL, -1LL, 4102444799999LL}) {
+    CHECK(parse_rfc3339(format_rfc3339(t)) == t);
+  }
+  CHECK(format_rfc3339(1790841600000) == "2026-10-01T08:00:00Z");
+  CHECK(format_rfc3339(1790841600125) == "2026-10-01T08:00:00.125Z");
+}
+
+TEST_CASE("durations need a unit") {
+  CHECK(parse_duration("90s") == 90'000);
+  CHECK(parse_duration("5m") == 300'000);
+  CHECK(parse_duration("2h") == 7'200'000);
+  CHECK(parse_duration("250ms") == 250);
+  CHECK(parse_duration("1d") == 86'400'000);
+  for (const char* bad : {"", "90", "-5s", "5 s", "5sec", "1.5h", "s", "99999999999999999999s"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_duration(bad).has_value());
+  }
+  CHECK(format_duration(5'400'000) == "1h30m");
+  CHECK(format_duration(250) == "250ms");
+}
