@@ -114,7 +114,7 @@ std::optional<double> read_number(const Ctx& ctx, const YamlNode& n, std::string
   double v = 0;
   const char* b = n.text.data();
   const char* e = b + n.text.size();
-  const auto r = std::from_chars(b, e, v, std::chars_format::fixed);
+  const auto r = std::from_chars(b, e, v);
   if (r.ec != std::errc{} || r.ptr != e || !std::isfinite(v)) {
     ctx.error(n, std::string(what) + " must be a number, not " + quoted(n.text));
     return std::nullopt;
