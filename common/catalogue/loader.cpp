@@ -56,7 +56,7 @@ class Gatherer {
       if (root)
         lc_.errors().push_back(Diagnostic{display, 0, 0, "", "cannot read the catalogue file"});
       else
-        lc_.ctx(*parent, "include").error(*at, "cannot read included file '" + display + "'");
+        lc_.ctx(*parent, "include").error(*at, "cannot read included file '" + at->text + "' (" + key + ")");
       return;
     }
     files_.push_back(FileInfo{display, abs.parent_path()});
@@ -85,13 +85,12 @@ class Gatherer {
       }
       if (auto* v = m.find("defaults")) read_defaults(lc_, file, *v, lc_.defaults);
     } else {
-      for (const char* k : {"version", "defaults"})
-        if (auto* v = m.find(k); v != nullptr)
-          for (std::size_t i = 0; i < top.map_size(); ++i)
-            if (top.key(i).is_scalar() && top.key(i).text == k)
-              ctx.error(top.key(i), "'" + std::string(k) + "' belongs to the root file, not an included file");
-      std::vector<std::string_view> elsewhere = {"version", "defaults"};
-      m.check_keys(kIncludedKeys, elsewhere, "an included file (only list sections and include)");
+      for (std::size_t i = 0; i < top.map_size(); ++i)
+        if (top.key(i).is_scalar() && (top.key(i).text == "version" || top.key(i).text == "defaults"))
+          ctx.error(top.key(i), "'" + top.key(i).text + "' belongs to the root file, not an included file");
+      std::vector<std::string_view> known(kIncludedKeys.begin(), kIncludedKeys.end());
+      known.insert(known.end(), {"version", "defaults"});  // reported above
+      m.check_keys(known);
     }
     for (std::size_t s = 0; s < kLists.size(); ++s) {
       if (auto* v = m.find(kLists[s])) {
