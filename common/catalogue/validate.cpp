@@ -11,7 +11,10 @@
 namespace slamon::catalogue {
 namespace {
 
-std::string where(const SourceLoc& l) { return l.file + ":" + std::to_string(l.line); }
+// "line 12" in the same file, "sites/a.yaml:12" in another.
+std::string where(const SourceLoc& l, const SourceLoc& from) {
+  return (l.file == from.file ? "line " : l.file + ":") + std::to_string(l.line);
+}
 
 class IdTable {
  public:
@@ -21,7 +24,7 @@ class IdTable {
     const auto [it, fresh] = seen_.emplace(id, loc);
     if (!fresh)
       errors_.push_back(Diagnostic{loc.file, loc.line, loc.col, object,
-                                   "duplicate " + std::string(what_) + " '" + id + "' (also at " + where(it->second) +
+                                   "duplicate " + std::string(what_) + " '" + id + "' (also at " + where(it->second, loc) +
                                        ")" + std::string(note)});
   }
   bool has(const std::string& id) const { return seen_.count(id) != 0; }
