@@ -129,30 +129,6 @@ bool read_thresholds(const Ctx& ctx, const YamlNode& n, std::string_view what, P
   return ok;
 }
 
-std::optional<std::pair<std::string, int>> split_host_port(std::string_view s) {
-  std::string host;
-  std::string_view port;
-  if (!s.empty() && s[0] == '[') {
-    const auto close = s.find(']');
-    if (close == std::string_view::npos || close + 1 >= s.size() || s[close + 1] != ':') return std::nullopt;
-    host = std::string(s.substr(1, close - 1));
-    port = s.substr(close + 2);
-  } else {
-    const auto colon = s.rfind(':');
-    if (colon == std::string_view::npos || s.find(':') != colon) return std::nullopt;
-    host = std::string(s.substr(0, colon));
-    port = s.substr(colon + 1);
-  }
-  if (host.empty() || port.empty() || port.size() > 5) return std::nullopt;
-  int p = 0;
-  for (const char c : port) {
-    if (c < '0' || c > '9') return std::nullopt;
-    p = p * 10 + (c - '0');
-  }
-  if (p < 1 || p > 65535) return std::nullopt;
-  return std::make_pair(host, p);
-}
-
 std::optional<SnmpValue> read_snmp_value(const Ctx& ctx, const YamlNode& n, std::string_view what) {
   auto s = read_string(ctx, n, what);
   if (!s) return std::nullopt;
@@ -348,7 +324,7 @@ void read_icmp(const Ctx& ctx, const MapView& m, IcmpSpec& s) {
 void read_tcp(const Ctx& ctx, const MapView& m, TcpSpec& s) {
   if (auto* v = m.require("target")) {
     if (auto t = read_string(ctx, *v, "target")) {
-      if (auto hp = split_host_port(*t)) {
+      if (auto hp = parse_host_port(*t)) {
         s.host = hp->first;
         s.port = hp->second;
       } else {

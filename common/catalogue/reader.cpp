@@ -159,6 +159,30 @@ std::optional<Decimal4> read_decimal(const Ctx& ctx, const YamlNode& n, std::str
   return d;
 }
 
+std::optional<std::pair<std::string, int>> parse_host_port(std::string_view s) {
+  std::string host;
+  std::string_view port;
+  if (!s.empty() && s[0] == '[') {
+    const auto close = s.find(']');
+    if (close == std::string_view::npos || close + 1 >= s.size() || s[close + 1] != ':') return std::nullopt;
+    host = std::string(s.substr(1, close - 1));
+    port = s.substr(close + 2);
+  } else {
+    const auto colon = s.rfind(':');
+    if (colon == std::string_view::npos || s.find(':') != colon) return std::nullopt;
+    host = std::string(s.substr(0, colon));
+    port = s.substr(colon + 1);
+  }
+  if (host.empty() || port.empty() || port.size() > 5) return std::nullopt;
+  int p = 0;
+  for (const char c : port) {
+    if (c < '0' || c > '9') return std::nullopt;
+    p = p * 10 + (c - '0');
+  }
+  if (p < 1 || p > 65535) return std::nullopt;
+  return std::make_pair(host, p);
+}
+
 std::string format_local_date(LocalDate d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),

@@ -80,6 +80,9 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_string_pair
     const Ctx& ctx, const YamlNode& n, std::string_view what);
 std::optional<std::map<std::string, std::string>> read_labels(const Ctx& ctx, const YamlNode& n);
 
+// "host:port" or "[v6-address]:port" with a port 1-65535; nullopt otherwise.
+std::optional<std::pair<std::string, int>> parse_host_port(std::string_view s);
+
 // A LocalDate as YYYY-MM-DD; parse_local_date is the strict inverse.
 std::string format_local_date(LocalDate d);
 std::optional<LocalDate> parse_local_date(std::string_view s);
