@@ -211,6 +211,13 @@ void read_defaults(LoadContext& lc, const FileInfo& file, const YamlNode& n, Def
     if (auto c = read_int(ctx, *v, "confirm", 1, 1000)) out.confirm = static_cast<int>(*c);
   if (auto* v = m.find("stale_after"))
     if (auto d = read_duration(ctx, *v, "stale_after")) out.stale_after_ms = *d;
+  if (out.timeout_ms >= out.interval_ms)
+    ctx.error(m.find("timeout") ? *m.find("timeout") : m.find("interval") ? *m.find("interval") : n,
+              "timeout (" + format_duration(out.timeout_ms) + ") must be less than interval (" +
+                  format_duration(out.interval_ms) + ")");
+  if (out.stale_after_ms && *out.stale_after_ms <= out.interval_ms)
+    ctx.error(*m.find("stale_after"), "stale_after (" + format_duration(*out.stale_after_ms) +
+                                          ") must be more than interval (" + format_duration(out.interval_ms) + ")");
 }
 
 void read_agent(LoadContext& lc, const FileInfo& file, const YamlNode& n, std::size_t index, Catalogue& out) {
