@@ -189,3 +189,20 @@ TEST_CASE("suggestions by edit distance") {
   CHECK(closest_word("stale", keys) == std::nullopt);
   CHECK(closest_word("colour", keys) == std::nullopt);
 }
+
+TEST_CASE("aliases that expand to too many nodes are refused (billion laughs)") {
+  std::string text = "version: 1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 10; ++i) {
+    const std::string n = std::to_string(i);
+    text.append("a").append(n).append(": &a").append(n).append(" [");
+    for (int k = 0; k < 10; ++k) {
+      if (k > 0) text += ", ";
+      text += "*a";
+      text += std::to_string(i - 1);
+    }
+    text += "]\n";
+  }
+  const auto r = load_text(text);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message == "YAML aliases expand to too many nodes");
+}
