@@ -331,3 +331,23 @@ TEST_CASE("the demo catalogue loads and probes only loopback targets") {
   CHECK(r.catalogue->maintenance.size() >= 1);
   CHECK(r.catalogue->slas.size() >= 1);
 }
+
+TEST_CASE("DiskFileSource: globs match one level per component, sorted, without hidden files") {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / ("slamon-glob-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "sites" / "deep");
+  for (const char* f : {"sites/b.yaml", "sites/a.yaml", "sites/.hidden.yaml", "sites/c.yml", "sites/deep/d.yaml"})
+    std::ofstream(dir / f) << "cis: []\n";
+  fs::create_directories(dir / "sites" / "dir.yaml");
+  DiskFileSource disk;
+  const auto m = disk.glob(dir / "sites" / "*.yaml");
+  REQUIRE(m.size() == 2);
+  CHECK(m[0] == dir / "sites" / "a.yaml");
+  CHECK(m[1] == dir / "sites" / "b.yaml");
+  CHECK(disk.glob(dir / "*" / "deep" / "*.yaml") == std::vector<fs::path>{dir / "sites" / "deep" / "d.yaml"});
+  CHECK(disk.glob(dir / "none" / "*.yaml").empty());
+  CHECK(disk.read(dir / "sites" / "a.yaml") == std::optional<std::string>("cis: []\n"));
+  CHECK_FALSE(disk.read(dir / "sites" / "missing.yaml"));
+  CHECK_FALSE(disk.read(dir / "sites" / "dir.yaml"));  // a directory is not a file
+  fs::remove_all(dir);
+}
