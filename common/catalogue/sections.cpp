@@ -92,6 +92,10 @@ std::optional<Secret> LoadContext::read_secret(const Ctx& ctx, const FileInfo& f
       ctx.error(*inline_node, std::string(key) + " must be a string, not " + std::string(kind_name(*inline_node)));
       return std::nullopt;
     }
+    if (inline_node->text.empty()) {
+      ctx.error(*inline_node, std::string(key) + " must not be empty");
+      return std::nullopt;
+    }
     return Secret(inline_node->text, "");
   }
   if (file_node != nullptr) {

@@ -20,8 +20,9 @@ struct AliasError {
 class TreeBuilder final : public YAML::EventHandler {
  public:
   explicit TreeBuilder(YamlDocument& doc) : doc_(doc) {}
+  const YAML::Mark& start() const { return start_; }
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override { start_ = mark; }
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -87,6 +88,7 @@ class TreeBuilder final : public YAML::EventHandler {
   }
 
   YamlDocument& doc_;
+  YAML::Mark start_;
   std::vector<Open> stack_;
   std::unordered_map<YAML::anchor_t, const YamlNode*> anchors_;
 };
@@ -111,6 +113,13 @@ YamlParse parse_yaml(std::string_view text) {
     YAML::Parser parser(in);
     TreeBuilder builder(doc);
     parser.HandleNextDocument(builder);
+    YamlDocument rest;
+    TreeBuilder second(rest);
+    if (parser.HandleNextDocument(second)) {
+      out.error = YamlError{second.start().line + 1, second.start().column + 1,
+                            "a file holds one YAML document; a second one starts here"};
+      return out;
+    }
   } catch (const YAML::Exception& e) {
     out.error = YamlError{e.mark.line < 0 ? 0 : e.mark.line + 1, e.mark.column < 0 ? 0 : e.mark.column + 1,
                           "YAML syntax error: " + e.msg};

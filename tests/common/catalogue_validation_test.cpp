@@ -221,3 +221,11 @@ TEST_CASE("aliases that expand to too many nodes are refused (billion laughs)") 
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].message == "YAML aliases expand to too many nodes");
 }
+
+TEST_CASE("a second YAML document in a file is an error") {
+  const auto r = load_text("version: 1\n---\ncis: [{id: x}]\n");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].line == 2);
+  CHECK(r.errors[0].message.find("one YAML document") != std::string::npos);
+  CHECK(load_text("---\nversion: 1\n...\n").catalogue);
+}
