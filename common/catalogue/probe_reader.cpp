@@ -491,11 +491,12 @@ std::optional<Probe> read_probe(LoadContext& lc, const FileInfo& file, const Yam
     stale_ok = v.has_value();
     if (v) p.stale_after_ms = *v;
   }
-  if (interval_ok && timeout_ok && p.timeout_ms >= p.interval_ms)
+  // With neither field on the probe, the defaults section reports the problem once.
+  if ((interval || timeout) && interval_ok && timeout_ok && p.timeout_ms >= p.interval_ms)
     ctx.error(timeout ? *timeout : interval ? *interval : n,
               "timeout (" + format_duration(p.timeout_ms) + ") must be less than interval (" +
                   format_duration(p.interval_ms) + ")");
-  if (interval_ok && stale_ok && p.stale_after_ms <= p.interval_ms)
+  if ((interval || stale) && interval_ok && stale_ok && p.stale_after_ms <= p.interval_ms)
     ctx.error(stale ? *stale : interval ? *interval : n,
               "stale_after (" + format_duration(p.stale_after_ms) + ") must be more than interval (" +
                   format_duration(p.interval_ms) + ")");

@@ -261,7 +261,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_string_pair
       continue;
     }
     if (!v.is_scalar()) {
-      ctx.error(v, std::string(what) + " '" + k.text + "' must be a string, not " + std::string(kind_name(v)));
+      ctx.error(v, std::string(what) + ": the value of '" + k.text.substr(0, 80) + "' must be a string, not " +
+                       std::string(kind_name(v)));
       ok = false;
       continue;
     }

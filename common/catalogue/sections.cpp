@@ -92,6 +92,10 @@ std::optional<Secret> LoadContext::read_secret(const Ctx& ctx, const FileInfo& f
       ctx.error(*inline_node, std::string(key) + " must be a string, not " + std::string(kind_name(*inline_node)));
       return std::nullopt;
     }
+    if (inline_node->text.empty()) {
+      ctx.error(*inline_node, std::string(key) + " must not be empty");
+      return std::nullopt;
+    }
     return Secret(inline_node->text, "");
   }
   if (file_node != nullptr) {
@@ -211,6 +215,13 @@ void read_defaults(LoadContext& lc, const FileInfo& file, const YamlNode& n, Def
     if (auto c = read_int(ctx, *v, "confirm", 1, 1000)) out.confirm = static_cast<int>(*c);
   if (auto* v = m.find("stale_after"))
     if (auto d = read_duration(ctx, *v, "stale_after")) out.stale_after_ms = *d;
+  if (out.timeout_ms >= out.interval_ms)
+    ctx.error(m.find("timeout") ? *m.find("timeout") : m.find("interval") ? *m.find("interval") : n,
+              "timeout (" + format_duration(out.timeout_ms) + ") must be less than interval (" +
+                  format_duration(out.interval_ms) + ")");
+  if (out.stale_after_ms && *out.stale_after_ms <= out.interval_ms)
+    ctx.error(*m.find("stale_after"), "stale_after (" + format_duration(*out.stale_after_ms) +
+                                          ") must be more than interval (" + format_duration(out.interval_ms) + ")");
 }
 
 void read_agent(LoadContext& lc, const FileInfo& file, const YamlNode& n, std::size_t index, Catalogue& out) {

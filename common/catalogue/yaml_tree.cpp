@@ -14,39 +14,41 @@ namespace {
 
 struct AliasError {
   YAML::Mark mark;
+  const char* message;
 };
 
 class TreeBuilder final : public YAML::EventHandler {
  public:
   explicit TreeBuilder(YamlDocument& doc) : doc_(doc) {}
+  const YAML::Mark& start() const { return start_; }
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override { start_ = mark; }
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     YamlNode& n = make(YamlNode::Kind::null, mark);
-    finish(n, anchor);
+    finish(n, anchor, mark);
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     const auto it = anchors_.find(anchor);
-    if (it == anchors_.end()) throw AliasError{mark};  // an alias inside its own anchor
-    attach(it->second);
+    if (it == anchors_.end()) throw AliasError{mark, "YAML alias refers to an anchor that encloses it"};
+    attach(it->second, mark);
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     YamlNode& n = make(YamlNode::Kind::scalar, mark);
     n.text = value;
     n.plain = tag != "!";
-    finish(n, anchor);
+    finish(n, anchor, mark);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
-    stack_.push_back({&make(YamlNode::Kind::sequence, mark), anchor});
+    stack_.push_back({&make(YamlNode::Kind::sequence, mark), anchor, mark});
   }
   void OnSequenceEnd() override { close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
-    stack_.push_back({&make(YamlNode::Kind::map, mark), anchor});
+    stack_.push_back({&make(YamlNode::Kind::map, mark), anchor, mark});
   }
   void OnMapEnd() override { close(); }
 
@@ -54,6 +56,7 @@ class TreeBuilder final : public YAML::EventHandler {
   struct Open {
     YamlNode* node;
     YAML::anchor_t anchor;
+    YAML::Mark mark;
   };
 
   YamlNode& make(YamlNode::Kind kind, const YAML::Mark& mark) {
@@ -63,24 +66,29 @@ class TreeBuilder final : public YAML::EventHandler {
     n.col = mark.column + 1;
     return n;
   }
-  void attach(const YamlNode* n) {
+  void attach(const YamlNode* n, const YAML::Mark& mark) {
     if (stack_.empty()) {
       if (doc_.root == nullptr) doc_.root = n;
     } else {
-      stack_.back().node->items.push_back(n);
+      YamlNode* parent = stack_.back().node;
+      parent->items.push_back(n);
+      parent->expanded_size += n->expanded_size;
+      if (parent->expanded_size > kMaxExpandedNodes)
+        throw AliasError{mark, "YAML aliases expand to too many nodes"};
     }
   }
-  void finish(const YamlNode& n, YAML::anchor_t anchor) {
+  void finish(const YamlNode& n, YAML::anchor_t anchor, const YAML::Mark& mark) {
     if (anchor != 0) anchors_[anchor] = &n;
-    attach(&n);
+    attach(&n, mark);
   }
   void close() {
     const Open top = stack_.back();
     stack_.pop_back();
-    finish(*top.node, top.anchor);
+    finish(*top.node, top.anchor, top.mark);
   }
 
   YamlDocument& doc_;
+  YAML::Mark start_;
   std::vector<Open> stack_;
   std::unordered_map<YAML::anchor_t, const YamlNode*> anchors_;
 };
@@ -105,13 +113,19 @@ YamlParse parse_yaml(std::string_view text) {
     YAML::Parser parser(in);
     TreeBuilder builder(doc);
     parser.HandleNextDocument(builder);
+    YamlDocument rest;
+    TreeBuilder second(rest);
+    if (parser.HandleNextDocument(second)) {
+      out.error = YamlError{second.start().line + 1, second.start().column + 1,
+                            "a file holds one YAML document; a second one starts here"};
+      return out;
+    }
   } catch (const YAML::Exception& e) {
     out.error = YamlError{e.mark.line < 0 ? 0 : e.mark.line + 1, e.mark.column < 0 ? 0 : e.mark.column + 1,
                           "YAML syntax error: " + e.msg};
     return out;
   } catch (const AliasError& e) {
-    out.error = YamlError{e.mark.line + 1, e.mark.column + 1,
-                          "YAML alias refers to an anchor that encloses it"};
+    out.error = YamlError{e.mark.line + 1, e.mark.column + 1, e.message};
     return out;
   }
   if (doc.root == nullptr) {

@@ -4,6 +4,7 @@
 // Built from yaml-cpp's event API; a syntax error ends the parse of that text.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@ struct YamlNode {
   std::string text;     // scalar value
   bool plain = true;    // scalar written without quotes (a quoted "5" is a string, not a number)
   std::vector<const YamlNode*> items;  // sequence items; for a map: key, value, key, value...
+  std::uint64_t expanded_size = 1;     // nodes in this subtree with aliases expanded (saturating)
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
@@ -50,7 +52,9 @@ struct YamlParse {
   std::optional<YamlError> error;  // set exactly when doc is not
 };
 
-// Parses the first document of `text`. Aliases share the anchored node (no copy).
+// Parses the first document of `text`. Aliases share the anchored node (no copy); a document whose
+// aliases would expand to more than kMaxExpandedNodes nodes is refused ("billion laughs").
+constexpr std::uint64_t kMaxExpandedNodes = 5'000'000;
 YamlParse parse_yaml(std::string_view text);
 
 }  // namespace slamon::catalogue

@@ -306,3 +306,48 @@ TEST_CASE("to_string names") {
   CHECK(to_string(ServiceKind::infrastructure) == "infrastructure");
   CHECK(to_string(PeriodKind::quarter) == "quarter");
 }
+
+TEST_CASE("the demo catalogue loads and probes only loopback targets") {
+  DiskFileSource disk;
+  const auto r = load_catalogue(source_dir() + "/config/demo.yaml", disk);
+  REQUIRE_MESSAGE(r.catalogue, all_errors(r));
+  auto loopback = [](const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; };
+  std::size_t n = 0;
+  for (const auto& c : r.catalogue->cis)
+    for (const auto& p : c.probes) {
+      ++n;
+      CHECK(p.agent == "demo-agent");
+      if (const auto* h = std::get_if<HttpSpec>(&p.spec)) {
+        CHECK((h->url.rfind("http://127.0.0.1:", 0) == 0 || h->url.rfind("https://127.0.0.1:", 0) == 0));
+      } else if (const auto* i = std::get_if<IcmpSpec>(&p.spec)) {
+        CHECK(loopback(i->target));
+      } else if (const auto* s = std::get_if<SnmpSpec>(&p.spec)) {
+        CHECK(loopback(s->target));
+      } else if (const auto* t = std::get_if<TcpSpec>(&p.spec)) {
+        CHECK(loopback(t->host));
+      }
+    }
+  CHECK(n >= 6);
+  CHECK(r.catalogue->maintenance.size() >= 1);
+  CHECK(r.catalogue->slas.size() >= 1);
+}
+
+TEST_CASE("DiskFileSource: globs match one level per component, sorted, without hidden files") {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / ("slamon-glob-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "sites" / "deep");
+  for (const char* f : {"sites/b.yaml", "sites/a.yaml", "sites/.hidden.yaml", "sites/c.yml", "sites/deep/d.yaml"})
+    std::ofstream(dir / f) << "cis: []\n";
+  fs::create_directories(dir / "sites" / "dir.yaml");
+  DiskFileSource disk;
+  const auto m = disk.glob(dir / "sites" / "*.yaml");
+  REQUIRE(m.size() == 2);
+  CHECK(m[0] == dir / "sites" / "a.yaml");
+  CHECK(m[1] == dir / "sites" / "b.yaml");
+  CHECK(disk.glob(dir / "*" / "deep" / "*.yaml") == std::vector<fs::path>{dir / "sites" / "deep" / "d.yaml"});
+  CHECK(disk.glob(dir / "none" / "*.yaml").empty());
+  CHECK(disk.read(dir / "sites" / "a.yaml") == std::optional<std::string>("cis: []\n"));
+  CHECK_FALSE(disk.read(dir / "sites" / "missing.yaml"));
+  CHECK_FALSE(disk.read(dir / "sites" / "dir.yaml"));  // a directory is not a file
+  fs::remove_all(dir);
+}

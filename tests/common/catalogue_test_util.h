@@ -11,7 +11,9 @@
 
 namespace slamon::catalogue::test {
 
+#ifdef SLAMON_SOURCE_DIR
 inline std::string source_dir() { return SLAMON_SOURCE_DIR; }
+#endif
 
 // Loads `text` as /mem/root.yaml with the extra files given (paths relative to /mem).
 inline LoadResult load_text(const std::string& text,

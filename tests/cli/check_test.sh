@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# `slamon check`: exit codes, the summary, JSON output, errors on stderr (one per line, every one),
+# --agent-config cross-checks, and --help. Runs the real binary (SLAMON_BIN_DIR).
+set -euo pipefail
+bin="${SLAMON_BIN_DIR:?}/slamon"
+src="${SLAMON_SOURCE_DIR:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# 1. The example catalogue: exit 0, the summary on stdout, nothing on stderr.
+"$bin" check "$src/config/example.yaml" >"$tmp/out" 2>"$tmp/err" || fail "example: exit $?"
+[ ! -s "$tmp/err" ] || fail "example: stderr not empty: $(cat "$tmp/err")"
+grep -q ': OK$' "$tmp/out" || fail "example: no OK line"
+grep -Eq '^  agents: +1$' "$tmp/out" || fail "example: agents count"
+grep -Eq '^  CIs: +4$' "$tmp/out" || fail "example: CI count"
+grep -Eq '^  probes: +6 \(http 1, icmp 1, snmp 2, tcp 2\)$' "$tmp/out" || fail "example: probes by type"
+grep -Eq '^  services: +3 \(business 1, application 1, infrastructure 1, network 0\)$' "$tmp/out" || fail "services"
+grep -Eq '^  SLAs: +1$' "$tmp/out" || fail "example: SLAs"
+grep -Eq '^  agreements: +1 \(ola 0, uc 1\)$' "$tmp/out" || fail "example: agreements"
+grep -Eq '^  maintenance windows: +2 \(recurring 1, one-off 1\)$' "$tmp/out" || fail "example: maintenance"
+
+# 2. The demo catalogue is valid too.
+"$bin" check "$src/config/demo.yaml" >/dev/null || fail "demo catalogue"
+
+# 3. JSON summary.
+"$bin" check "$src/config/example.yaml" --format json >"$tmp/json" || fail "json: exit $?"
+python3 - "$tmp/json" <<'PY' || fail "json summary"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["ok"] is True, d
+s = d["summary"]
+assert s["agents"] == 1 and s["cis"] == 4 and s["slas"] == 1, s
+assert s["probes"] == {"total": 6, "http": 1, "icmp": 1, "snmp": 2, "tcp": 2}, s["probes"]
+assert s["maintenance"]["recurring"] == 1 and s["maintenance"]["one_off"] == 1, s
+PY
+
+# 4. A catalogue with several errors: exit 1, every error on stderr as FILE:LINE:COL, nothing on stdout.
+mkdir -p "$tmp/cat/secrets"
+cat >"$tmp/cat/bad.yaml" <<'YAML'
+version: 1
+agents: [{name: a1}]
+cis:
+  - id: c1
+    probes:
+      - {type: icmp, agent: a2, target: 192.0.2.1, intervall: 10s}
+      - {type: snmp, agent: a1, target: 192.0.2.1, community: TopSecretCommunity, get: [{oid: 1.3}], port: 99999}
+services:
+  - {id: s1, children: [c1, s2]}
+  - {id: s2, children: [s1]}
+YAML
+set +e
+"$bin" check "$tmp/cat/bad.yaml" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "bad: exit $rc, want 1"
+[ ! -s "$tmp/out" ] || fail "bad: stdout not empty"
+grep -q "bad.yaml:6:29: error: probe c1.icmp: agent: unknown agent 'a2'; did you mean 'a1'?" "$tmp/err" || fail "bad: agent error: $(cat "$tmp/err")"
+grep -q "bad.yaml:6:52: error: probe c1.icmp: unknown key 'intervall'; did you mean 'interval'?" "$tmp/err" || fail "bad: unknown key"
+grep -q "bad.yaml:7:108: error: probe c1.snmp: port must be between 1 and 65535" "$tmp/err" || fail "bad: port"
+grep -q "cycle in the service graph: s1 -> s2 -> s1" "$tmp/err" || fail "bad: cycle"
+grep -q '^4 errors$' "$tmp/err" || fail "bad: error count line: $(cat "$tmp/err")"
+! grep -q TopSecretCommunity "$tmp/err" || fail "bad: a secret was printed"
+
+# 5. JSON errors: exit 1, an errors array with file/line/col/object/message.
+set +e
+"$bin" check "$tmp/cat/bad.yaml" --format json >"$tmp/json" 2>/dev/null
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "bad json: exit $rc"
+python3 - "$tmp/json" <<'PY' || fail "json errors"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["ok"] is False
+e = d["errors"]
+assert len(e) == 4, e
+assert e[0]["line"] == 6 and e[0]["col"] == 29 and e[0]["object"] == "probe c1.icmp", e[0]
+assert all("TopSecretCommunity" not in x["message"] for x in e)
+PY
+
+# 6. --agent-config: the example agent matches; a wrong token or unknown agent is an error.
+"$bin" check "$src/config/example.yaml" --agent-config "$src/config/agent.yaml" >"$tmp/out" || fail "agent config"
+grep -q 'agent.yaml: OK (agent dc1-agent-01, collector collector.example.com:7443)' "$tmp/out" || fail "agent line"
+printf 'wrong-token\n' >"$tmp/cat/agent.token"
+printf 'pem\n' >"$tmp/cat/ca.pem"
+printf 'collector: 127.0.0.1:7443\nname: dc1-agent-01\ntoken_file: agent.token\ntls: {ca_file: ca.pem}\n' >"$tmp/cat/agent.yaml"
+set +e
+"$bin" check "$src/config/example.yaml" --agent-config "$tmp/cat/agent.yaml" 2>"$tmp/err" >/dev/null
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "wrong token: exit $rc"
+grep -q 'does not match token_sha256' "$tmp/err" || fail "wrong token message"
+! grep -q wrong-token "$tmp/err" || fail "the token was printed"
+
+# 7. A missing file, a bad --format, and --help.
+set +e
+"$bin" check "$tmp/none.yaml" 2>"$tmp/err"; rc=$?
+"$bin" check "$src/config/example.yaml" --format xml >/dev/null 2>&1; rc2=$?
+set -e
+[ "$rc" -eq 1 ] || fail "missing file: exit $rc"
+grep -q "none.yaml: error: cannot read the catalogue file" "$tmp/err" || fail "missing file message"
+[ "$rc2" -ne 0 ] || fail "--format xml accepted"
+"$bin" check --help >"$tmp/help" || fail "--help exit"
+grep -q -- '--agent-config' "$tmp/help" && grep -q -- '--format' "$tmp/help" && grep -q 'Exit status' "$tmp/help" \
+  || fail "--help content"
+echo "check_test: all passed"
