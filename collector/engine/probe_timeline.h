@@ -25,6 +25,22 @@ class ProbeTimelineBuilder {
   // The timeline so far, without the final staleness.
   const StatusTimeline& points() const { return timeline_; }
 
+  // The whole state after some result, to replay from there when earlier results change.
+  struct Checkpoint {
+    Status confirmed = Status::unknown;
+    Status pending = Status::unknown;
+    int pending_count = 0;
+    TimeMs pending_start = 0;
+    bool has_prev = false;
+    TimeMs prev_ts = 0;
+    std::size_t size = 0;           // timeline points at that moment
+    StatusPoint last{};             // the last of them (size > 0)
+  };
+  Checkpoint checkpoint() const;
+  // Back to a checkpoint taken from this builder (or from one with the same points before it).
+  // False (and nothing changed) when the points before it are no longer there.
+  bool restore(const Checkpoint& c);
+
  private:
   ProbeParams params_;
   StatusTimeline timeline_;
