@@ -28,6 +28,25 @@ void ProbeTimelineBuilder::add(TimeMs ts, Status status) {
   prev_ts_ = ts;
 }
 
+ProbeTimelineBuilder::Checkpoint ProbeTimelineBuilder::checkpoint() const {
+  Checkpoint c{confirmed_, pending_, pending_count_, pending_start_, has_prev_, prev_ts_, timeline_.size(), {}};
+  if (!timeline_.empty()) c.last = timeline_.back();
+  return c;
+}
+
+bool ProbeTimelineBuilder::restore(const Checkpoint& c) {
+  if (timeline_.size() < c.size) return false;
+  confirmed_ = c.confirmed;
+  pending_ = c.pending;
+  pending_count_ = c.pending_count;
+  pending_start_ = c.pending_start;
+  has_prev_ = c.has_prev;
+  prev_ts_ = c.prev_ts;
+  timeline_.resize(c.size);
+  if (c.size > 0) timeline_.back() = c.last;
+  return true;
+}
+
 StatusTimeline ProbeTimelineBuilder::finish() {
   StatusTimeline out = timeline_;
   if (has_prev_) append_change(out, prev_ts_ + params_.stale_after_ms, Status::unknown);
