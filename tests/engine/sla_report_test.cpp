@@ -415,3 +415,32 @@ TEST_CASE("a month in a DST timezone with weekday hours") {
 }
 
 }  // namespace slamon::engine::test
+
+namespace slamon::engine::test {
+
+TEST_CASE("recurring maintenance across the fall-back change plans 3 h of a down host") {
+  auto cat = single("99");
+  catalogue::Maintenance m;
+  m.id = "sunday-patching";
+  m.targets = {"x"};
+  catalogue::ServiceHours every;
+  every.always = false;
+  every.windows.push_back({0x40, 120, 240});  // sun 02:00-04:00
+  m.every = every;
+  m.timezone = "Europe/Berlin";
+  cat.maintenance.push_back(m);
+  std::vector<ProbeResult> rs;
+  const TimeMs d = T("2026-10-25T00:00:00Z");
+  add_series(rs, "x.p", d - 2 * H, d + 26 * H, Status::down);
+  const Report r = report_for(cat, rs, "sla", "2026-10-25");
+  CHECK(r.planned_ms == 3 * H);  // 02:00 CEST (00:00Z) to 04:00 CET (03:00Z)
+  CHECK(r.down_ms == 21 * H);
+  REQUIRE(r.outages.size() == 1);  // planned time inside one stretch: still one outage
+  CHECK(r.outages[0].start == d + 3 * H);  // trimmed to the first counted-down instant
+  CHECK(r.outages[0].continues_before);
+  CHECK(r.outages[0].continues_after);
+  const Report monday = report_for(cat, rs, "sla", "2026-10-26");
+  CHECK(monday.planned_ms == 0);
+}
+
+}  // namespace slamon::engine::test
