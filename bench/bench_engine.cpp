@@ -8,6 +8,7 @@
 //   bench_engine [--scales 1,2,4] [--dir /tmp] [--keep]
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -197,18 +198,25 @@ Figures run(const catalogue::Catalogue& cat, const std::string& path) {
   const engine::ProbeDataMap data = ingest.finish();
   fig.ingest_s = secs_since(t0);
   for (const auto& [id, d] : data) fig.change_points += d.timeline.size();
-  // 3. Every SLA's report for the month, from the change points.
-  t0 = BenchClock::now();
-  engine::Graph graph(cat, {});
-  engine::NodeTimelines nodes(graph, data);
-  for (const auto& sla : cat.slas) {
-    const auto p = engine::sla_period(sla, "2026-03");
-    const auto o = engine::compute_report(nodes, data, sla, *p.period, std::nullopt);
-    if (!o.report) std::abort();
-    ++fig.reports;
-    fig.met += o.report->met.value_or(false);
+  // 3. Every SLA's report for the month, from the change points: three runs (the machine is
+  // shared), the median printed.
+  std::vector<double> times;
+  for (int rep = 0; rep < 3; ++rep) {
+    t0 = BenchClock::now();
+    engine::Graph graph(cat, {});
+    engine::NodeTimelines nodes(graph, data);
+    fig.reports = fig.met = 0;
+    for (const auto& sla : cat.slas) {
+      const auto p = engine::sla_period(sla, "2026-03");
+      const auto o = engine::compute_report(nodes, data, sla, *p.period, std::nullopt);
+      if (!o.report) std::abort();
+      ++fig.reports;
+      fig.met += o.report->met.value_or(false);
+    }
+    times.push_back(secs_since(t0));
   }
-  fig.report_s = secs_since(t0);
+  std::sort(times.begin(), times.end());
+  fig.report_s = times[1];
   return fig;
 }
 

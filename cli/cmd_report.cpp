@@ -179,13 +179,13 @@ int run(const ReportOptions& o) {
     return 2;
   }
   std::string out;
-  const bool single = !o.sla.empty() && o.trend <= 1;
+  const bool single = !o.sla.empty() && o.trend == 0;
   if (o.format == "json") {
     out = single && set.reports.size() == 1 ? engine::report_to_json(set.reports.front())
                                             : engine::reports_to_json(set.reports);
     out += "\n";
   } else if (o.format == "text") {
-    if (o.trend > 1) out = engine::trend_to_text(set.reports);
+    if (o.trend > 0) out = engine::trend_to_text(set.reports);
     else out = engine::reports_to_text(set.reports, o.sla.empty());
   } else if (o.format == "csv") {
     out = engine::reports_to_csv(set.reports);

@@ -21,16 +21,16 @@ struct Event {
 }  // namespace
 
 NodeTimelines::NodeTimelines(const Graph& graph, const ProbeDataMap& probes)
-    : graph_(graph), probes_(probes), status_(static_cast<std::size_t>(graph.size())) {}
+    : graph_(graph), probes_(probes), status_(static_cast<std::size_t>(graph.size()), nullptr) {}
 
 const StatusTimeline& NodeTimelines::status(int i) {
-  auto& slot = status_[static_cast<std::size_t>(i)];
-  if (slot) return *slot;
+  if (const StatusTimeline* known = status_[static_cast<std::size_t>(i)]) return *known;
   const Node& n = graph_.node(i);
   if (n.kind == NodeKind::probe) {
     auto it = probes_.find(n.id);
-    slot = it == probes_.end() ? kEmpty : it->second.timeline;
-    return *slot;
+    const StatusTimeline* tl = it == probes_.end() ? &kEmpty : &it->second.timeline;
+    status_[static_cast<std::size_t>(i)] = tl;
+    return *tl;
   }
   std::vector<Event> ev;
   std::vector<const StatusTimeline*> tls;
@@ -57,8 +57,9 @@ const StatusTimeline& NodeTimelines::status(int i) {
     }
     append_change(out, t, rollup(n.rule, tally));
   }
-  slot = std::move(out);
-  return *slot;
+  computed_.push_back(std::move(out));
+  status_[static_cast<std::size_t>(i)] = &computed_.back();
+  return computed_.back();
 }
 
 IntervalSet NodeTimelines::own_windows(int i, Interval range) const {

@@ -3,6 +3,7 @@
 // over change points and memoised, so SLAs sharing a subtree share the work.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -29,7 +30,8 @@ class NodeTimelines {
  private:
   const Graph& graph_;
   const ProbeDataMap& probes_;
-  std::vector<std::optional<StatusTimeline>> status_;
+  std::vector<const StatusTimeline*> status_;  // probes point into probes_, others into computed_
+  std::deque<StatusTimeline> computed_;
   std::map<std::tuple<int, int, TimeMs, TimeMs>, IntervalSet> planned_;
 };
 
