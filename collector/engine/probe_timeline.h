@@ -1,0 +1,55 @@
+// A probe's confirmed-status timeline from its results in ts order (semantics.md section 1):
+// confirm runs backdated to their first result, staleness after stale_after without a result.
+// Streaming: one result at a time, constant memory per probe.
+#pragma once
+
+#include "collector/engine/timeline.h"
+#include "common/status.h"
+#include "common/time.h"
+
+namespace slamon::engine {
+
+struct ProbeParams {
+  DurationMs stale_after_ms = 180'000;
+  int confirm = 1;
+};
+
+class ProbeTimelineBuilder {
+ public:
+  explicit ProbeTimelineBuilder(ProbeParams params) : params_(params) {}
+
+  // The next result; ts strictly greater than the previous one (same-ts resends are settled before).
+  void add(TimeMs ts, Status status);
+  // Applies the final staleness (no further result) and returns the timeline.
+  StatusTimeline finish();
+  // The timeline so far, without the final staleness.
+  const StatusTimeline& points() const { return timeline_; }
+
+  // The whole state after some result, to replay from there when earlier results change.
+  struct Checkpoint {
+    Status confirmed = Status::unknown;
+    Status pending = Status::unknown;
+    int pending_count = 0;
+    TimeMs pending_start = 0;
+    bool has_prev = false;
+    TimeMs prev_ts = 0;
+    std::size_t size = 0;           // timeline points at that moment
+    StatusPoint last{};             // the last of them (size > 0)
+  };
+  Checkpoint checkpoint() const;
+  // Back to a checkpoint taken from this builder (or from one with the same points before it).
+  // False (and nothing changed) when the points before it are no longer there.
+  bool restore(const Checkpoint& c);
+
+ private:
+  ProbeParams params_;
+  StatusTimeline timeline_;
+  Status confirmed_ = Status::unknown;
+  Status pending_ = Status::unknown;
+  int pending_count_ = 0;
+  TimeMs pending_start_ = 0;
+  bool has_prev_ = false;
+  TimeMs prev_ts_ = 0;
+};
+
+}  // namespace slamon::engine

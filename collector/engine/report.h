@@ -1,0 +1,84 @@
+// One SLA report for one period (interchange.md "Report object"), as plain values in integer
+// milliseconds; formatters turn it into JSON, text, CSV or HTML.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "collector/engine/period.h"
+#include "common/decimal.h"
+
+namespace slamon::engine {
+
+struct OutageRecord {
+  TimeMs start = 0;
+  TimeMs end = 0;
+  DurationMs down_ms = 0;  // counted-down time inside it
+  bool continues_before = false;
+  bool continues_after = false;
+  std::vector<std::string> causes;  // CI ids, sorted
+  bool operator==(const OutageRecord&) const = default;
+};
+
+struct ResponseTimeFigure {
+  std::string probe;
+  Decimal4 percentile{};
+  std::optional<double> value_ms;  // nullopt when no result counted
+  DurationMs under_ms = 0;
+  std::size_t samples = 0;
+  bool met = true;
+  bool operator==(const ResponseTimeFigure&) const = default;
+};
+
+// Per local day of the period, for the availability bar of the HTML page.
+struct DayFigure {
+  LocalDate day;
+  TimeMs start = 0;
+  TimeMs end = 0;
+  DurationMs service_ms = 0;
+  DurationMs up_ms = 0;
+  DurationMs down_ms = 0;
+  DurationMs planned_ms = 0;
+  DurationMs unknown_ms = 0;
+  bool operator==(const DayFigure&) const = default;
+};
+
+struct Report {
+  std::string sla;
+  std::string service;
+  std::string timezone;
+  Period period;
+  TimeMs as_of = 0;  // the end of the figures: min(as_of, period end)
+  bool complete = true;
+  Decimal4 target{};
+  DurationMs service_time_ms = 0;
+  DurationMs planned_ms = 0;
+  DurationMs unknown_ms = 0;
+  DurationMs unmonitored_ms = 0;
+  DurationMs up_ms = 0;
+  DurationMs down_ms = 0;
+  DurationMs degraded_ms = 0;
+  std::optional<double> availability;  // percent
+  std::optional<double> coverage;      // percent
+  double error_budget_s = 0;
+  double error_budget_remaining_s = 0;
+  int outage_count = 0;
+  DurationMs longest_outage_ms = 0;
+  std::optional<double> mtrs_s;
+  std::optional<double> mtbf_s;
+  std::optional<double> mtbsi_s;
+  std::vector<OutageRecord> outages;
+  std::vector<std::pair<std::string, double>> by_cause_s;  // sorted by CI id; only CIs with time
+  double unattributed_s = 0;
+  std::optional<ResponseTimeFigure> response_time;
+  std::optional<bool> met;
+  std::vector<DayFigure> days;
+  bool operator==(const Report&) const = default;
+};
+
+// The SLA attainment KPI: met / (reports whose met is not null), in percent; nullopt when none.
+std::optional<double> attainment_percent(const std::vector<Report>& reports);
+
+}  // namespace slamon::engine
