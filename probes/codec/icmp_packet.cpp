@@ -171,4 +171,45 @@ std::optional<EchoFields> parse_echo_request(Family family, std::span<const std:
   return echo_fields(data);
 }
 
+std::string describe_error(Family family, std::uint8_t type, std::uint8_t code) {
+  auto with = [](const char* what, const char* detail) { return std::string(what) + " (" + detail + ")"; };
+  auto numbered = [](const char* what, int type_value, int code_value) {
+    return std::string(what) + " (type " + std::to_string(type_value) + ", code " + std::to_string(code_value) + ")";
+  };
+  if (family == Family::v4) {
+    switch (type) {
+      case v4type::dest_unreachable: {
+        static constexpr const char* kCodes[] = {
+            "network unreachable", "host unreachable", "protocol unreachable", "port unreachable",
+            "fragmentation needed", "source route failed", "destination network unknown",
+            "destination host unknown", "source host isolated", "network administratively prohibited",
+            "host administratively prohibited", "network unreachable for TOS", "host unreachable for TOS",
+            "communication administratively prohibited", "host precedence violation", "precedence cutoff"};
+        if (code < std::size(kCodes)) return with("destination unreachable", kCodes[code]);
+        return numbered("destination unreachable", type, code);
+      }
+      case v4type::time_exceeded:
+        return with("time exceeded", code == 0 ? "TTL exceeded in transit" : "fragment reassembly time exceeded");
+      case v4type::parameter_problem: return numbered("parameter problem", type, code);
+      case v4type::source_quench: return "source quench";
+      default: return numbered("ICMP error", type, code);
+    }
+  }
+  switch (type) {
+    case v6type::dest_unreachable: {
+      static constexpr const char* kCodes[] = {
+          "no route to destination", "communication administratively prohibited", "beyond scope of source address",
+          "address unreachable", "port unreachable", "source address failed ingress/egress policy",
+          "reject route to destination"};
+      if (code < std::size(kCodes)) return with("destination unreachable", kCodes[code]);
+      return numbered("destination unreachable", type, code);
+    }
+    case v6type::packet_too_big: return "packet too big";
+    case v6type::time_exceeded:
+      return with("time exceeded", code == 0 ? "hop limit exceeded in transit" : "fragment reassembly time exceeded");
+    case v6type::parameter_problem: return numbered("parameter problem", type, code);
+    default: return numbered("ICMPv6 error", type, code);
+  }
+}
+
 }  // namespace slamon::probes::icmp

@@ -41,6 +41,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace slamon::probes::icmp {
@@ -125,5 +126,8 @@ std::optional<Message> parse_icmpv6(std::span<const std::uint8_t> data, const Ra
 // The fields of an echo request given as the ICMP message alone (what a ping socket's error queue
 // returns). nullopt unless it is an echo request of that family.
 std::optional<EchoFields> parse_echo_request(Family family, std::span<const std::uint8_t> data);
+
+// "destination unreachable (host unreachable)", "time exceeded (TTL exceeded in transit)"...
+std::string describe_error(Family family, std::uint8_t type, std::uint8_t code);
 
 }  // namespace slamon::probes::icmp

@@ -203,3 +203,12 @@ TEST_CASE("malformed input is refused, never read past its end") {
   CHECK(parse_echo_request(Family::v4, req));
   CHECK_FALSE(parse_echo_request(Family::v6, req));
 }
+
+TEST_CASE("error descriptions name the type and code") {
+  CHECK(describe_error(Family::v4, 3, 1) == "destination unreachable (host unreachable)");
+  CHECK(describe_error(Family::v4, 3, 13) == "destination unreachable (communication administratively prohibited)");
+  CHECK(describe_error(Family::v4, 3, 99) == "destination unreachable (type 3, code 99)");
+  CHECK(describe_error(Family::v4, 11, 0) == "time exceeded (TTL exceeded in transit)");
+  CHECK(describe_error(Family::v6, 1, 3) == "destination unreachable (address unreachable)");
+  CHECK(describe_error(Family::v6, 3, 0) == "time exceeded (hop limit exceeded in transit)");
+}
