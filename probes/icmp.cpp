@@ -40,7 +40,8 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr int kRecvBatch = 32;
 constexpr std::size_t kRecvSlotBytes = 2048;
-constexpr int kMaxDrainBatches = 4096;  // per wake-up; bounded, then the loop yields once
+constexpr int kMaxDrainBatches = 4096;
+constexpr int kSendsPerDrain = 16;  // per wake-up; bounded, then the loop yields once
 
 std::int64_t steady_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -151,6 +152,7 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
     std::vector<std::uint8_t> send_buffer;
     std::vector<RecvSlot> slots;
     std::vector<mmsghdr> headers;
+    int sends_since_drain = 0;
   };
 
   // ---- sockets ---------------------------------------------------------------------------------
@@ -480,6 +482,12 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
         ++run.sent;
         ++run.outstanding;
         ++stats_.sent;
+        // In a burst of sends the loop would reach the receive coroutine only after all of them:
+        // read replies as we go, so that the receive buffer never overflows.
+        if (++s.sends_since_drain >= kSendsPerDrain) {
+          s.sends_since_drain = 0;
+          drain(s);
+        }
         co_return 0;
       }
       const int e = errno;
