@@ -10,6 +10,7 @@ export CCACHE_BASEDIR="$PWD"
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLAMON_PURE_ONLY=ON \
   -DSLAMON_SANITIZE=ON -DSLAMON_FUZZ=ON -DSLAMON_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j"$(nproc)"
+shopt -s nullglob
 for bin in build-fuzz/bin/fuzz_*; do
   name=$(basename "$bin")
   corpus=tests/fuzz/corpus/${name#fuzz_}

@@ -1,0 +1,132 @@
+// Loading agent.yaml with the catalogue's YAML tree and typed readers.
+#include "common/agent_config.h"
+
+#include <array>
+
+#include "common/catalogue/reader.h"
+#include "common/catalogue/yaml_tree.h"
+
+namespace slamon {
+namespace {
+
+using namespace slamon::catalogue;
+namespace fs = std::filesystem;
+
+constexpr std::array<std::string_view, 8> kTopKeys = {"collector", "name", "token_file", "tls", "spool_dir",
+                                                      "state_dir", "log_level", "results_log"};
+constexpr std::array<std::string_view, 4> kTlsKeys = {"ca_file", "cert_file", "key_file", "server_name"};
+constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+
+bool valid_name(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (const char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) return false;
+  return true;
+}
+
+}  // namespace
+
+AgentConfigResult load_agent_config(const fs::path& path, const FileSource& files) {
+  AgentConfigResult result;
+  const std::string display = path.string();
+  Ctx ctx{&display, "agent config", &result.errors};
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec);
+  if (ec) abs = path;
+  abs = abs.lexically_normal();
+  const fs::path dir = abs.parent_path();
+  auto resolve = [&dir](const std::string& p) {
+    fs::path q(p);
+    return (q.is_relative() ? dir / q : q).lexically_normal().string();
+  };
+
+  const auto text = files.read(abs);
+  if (!text) {
+    result.errors.push_back(Diagnostic{display, 0, 0, "", "cannot read the agent configuration file"});
+    return result;
+  }
+  auto parsed = parse_yaml(*text);
+  if (!parsed.doc) {
+    result.errors.push_back(Diagnostic{display, parsed.error->line, parsed.error->col, "", parsed.error->message});
+    return result;
+  }
+  const YamlNode& top = *parsed.doc->root;
+  if (!top.is_map()) {
+    ctx.error(top, "the agent configuration must be a map (collector, name, token_file, tls, ...), not " +
+                       std::string(kind_name(top)));
+    return result;
+  }
+  AgentConfig c;
+  MapView m(ctx, top);
+  m.check_keys(kTopKeys);
+  if (auto* v = m.require("collector")) {
+    if (auto s = read_string(ctx, *v, "collector")) {
+      if (auto hp = parse_host_port(*s)) {
+        c.collector_host = hp->first;
+        c.collector_port = hp->second;
+      } else {
+        ctx.error(*v, "collector must be host:port or [v6-address]:port, not '" + s->substr(0, 80) + "'");
+      }
+    }
+  }
+  if (auto* v = m.require("name")) {
+    if (auto s = read_string(ctx, *v, "name")) {
+      if (valid_name(*s)) c.name = *s;
+      else ctx.error(*v, "agent name '" + s->substr(0, 70) + "' is not valid (1 to 64 characters from a-z 0-9 . _ -)");
+    }
+  }
+  if (auto* v = m.require("token_file")) {
+    if (auto s = read_string(ctx, *v, "token_file")) {
+      c.token_file = resolve(*s);
+      auto bytes = files.read(c.token_file);
+      if (!bytes) {
+        ctx.error(*v, "cannot read token_file '" + *s + "' (" + c.token_file + ")");
+      } else {
+        if (!bytes->empty() && bytes->back() == '\n') bytes->pop_back();
+        if (!bytes->empty() && bytes->back() == '\r') bytes->pop_back();
+        if (bytes->empty()) ctx.error(*v, "token_file '" + *s + "' is empty");
+        c.token = Secret(std::move(*bytes), c.token_file);
+      }
+    }
+  }
+  if (auto* t = m.require("tls")) {
+    if (!t->is_map()) {
+      ctx.error(*t, "tls must be a map {ca_file, cert_file, key_file}, not " + std::string(kind_name(*t)));
+    } else {
+      MapView tm(ctx, *t);
+      tm.check_keys(kTlsKeys);
+      auto file_field = [&](const char* key, bool required) -> std::optional<std::string> {
+        const YamlNode* v = required ? tm.require(key) : tm.find(key);
+        if (v == nullptr) return std::nullopt;
+        auto s = read_string(ctx, *v, std::string("tls.") + key);
+        if (!s) return std::nullopt;
+        const std::string p = resolve(*s);
+        if (!files.read(p)) {
+          ctx.error(*v, std::string("cannot read tls.") + key + " '" + *s + "' (" + p + ")");
+          return std::nullopt;
+        }
+        return p;
+      };
+      if (auto p = file_field("ca_file", true)) c.tls.ca_file = *p;
+      c.tls.cert_file = file_field("cert_file", false);
+      c.tls.key_file = file_field("key_file", false);
+      const YamlNode* cert = tm.find("cert_file");
+      const YamlNode* key = tm.find("key_file");
+      if ((cert == nullptr) != (key == nullptr))
+        ctx.error(cert ? *cert : *key, "a client certificate needs both tls.cert_file and tls.key_file");
+      if (auto* v = tm.find("server_name")) c.tls.server_name = read_string(ctx, *v, "tls.server_name");
+    }
+  }
+  if (auto* v = m.find("spool_dir"))
+    if (auto s = read_string(ctx, *v, "spool_dir")) c.spool_dir = resolve(*s);
+  if (auto* v = m.find("state_dir"))
+    if (auto s = read_string(ctx, *v, "state_dir")) c.state_dir = resolve(*s);
+  if (auto* v = m.find("results_log"))
+    if (auto s = read_string(ctx, *v, "results_log")) c.results_log = resolve(*s);
+  if (auto* v = m.find("log_level"))
+    if (auto k = read_choice(ctx, *v, "log_level", kLevels)) c.log_level = std::string(kLevels[*k]);
+  if (result.errors.empty()) result.config = std::move(c);
+  return result;
+}
+
+}  // namespace slamon

@@ -1,0 +1,48 @@
+// The agent's local configuration file (agent.yaml): where the collector is, who the agent is, its
+// token and TLS files, where it keeps its spool and state, how much it logs. Loaded with the same
+// error quality as the catalogue (file:line:col, unknown keys with a suggestion, missing files).
+// docs/agent-config.md describes the file; config/agent.yaml is an example.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/catalogue/model.h"
+#include "common/catalogue/parser.h"
+#include "common/diagnostic.h"
+
+namespace slamon {
+
+struct AgentTlsConfig {
+  std::string ca_file;                     // absolute; verifies the collector's certificate
+  std::optional<std::string> cert_file;    // client certificate (optional, with key_file)
+  std::optional<std::string> key_file;
+  std::optional<std::string> server_name;  // name to verify when it differs from collector_host
+  bool operator==(const AgentTlsConfig&) const = default;
+};
+
+struct AgentConfig {
+  std::string collector_host;  // from "host:port" or "[v6]:port"
+  int collector_port = 0;
+  std::string name;            // the agent's name in the catalogue, [a-z0-9._-]{1,64}
+  std::string token_file;      // absolute path
+  catalogue::Secret token;     // the file's content, trailing newline stripped; never logged
+  AgentTlsConfig tls;
+  std::string spool_dir = "/var/lib/slamon-agent/spool";  // absolute
+  std::string state_dir = "/var/lib/slamon-agent";        // absolute
+  std::string log_level = "info";  // trace | debug | info | warn | error | critical | off
+  std::optional<std::string> results_log;  // optional JSONL of this agent's own results
+  bool operator==(const AgentConfig&) const = default;
+};
+
+struct AgentConfigResult {
+  std::optional<AgentConfig> config;  // set exactly when errors is empty
+  std::vector<Diagnostic> errors;
+};
+
+// Relative paths in the file are relative to its folder.
+AgentConfigResult load_agent_config(const std::filesystem::path& path, const catalogue::FileSource& files);
+
+}  // namespace slamon

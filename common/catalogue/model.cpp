@@ -1,0 +1,37 @@
+// Names of the model's enumerations, as the catalogue spells them.
+#include "common/catalogue/model.h"
+
+namespace slamon::catalogue {
+
+std::string_view to_string(ProbeType t) {
+  switch (t) {
+    case ProbeType::http: return "http";
+    case ProbeType::icmp: return "icmp";
+    case ProbeType::snmp: return "snmp";
+    case ProbeType::tcp: return "tcp";
+  }
+  return "?";
+}
+
+std::string_view to_string(ServiceKind k) {
+  switch (k) {
+    case ServiceKind::business: return "business";
+    case ServiceKind::application: return "application";
+    case ServiceKind::infrastructure: return "infrastructure";
+    case ServiceKind::network: return "network";
+  }
+  return "?";
+}
+
+std::string_view to_string(PeriodKind k) {
+  switch (k) {
+    case PeriodKind::day: return "day";
+    case PeriodKind::week: return "week";
+    case PeriodKind::month: return "month";
+    case PeriodKind::quarter: return "quarter";
+    case PeriodKind::year: return "year";
+  }
+  return "?";
+}
+
+}  // namespace slamon::catalogue

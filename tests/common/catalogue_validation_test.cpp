@@ -1,0 +1,191 @@
+// The catalogue loader on invalid input. Data-driven: every tests/data/catalogue/invalid/*.yaml opens
+// with `# expect: [FILE:]LINE:COL: MESSAGE-PART` lines, one per error the loader must report (no more,
+// no fewer); FILE, when given, is relative to the case's folder (errors in included files).
+// Then targeted cases: secrets never in messages, file order, include cycles, hours syntax.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "common/catalogue/hours.h"
+#include "common/catalogue/suggest.h"
+#include "tests/common/catalogue_test_util.h"
+
+using namespace slamon;
+using namespace slamon::catalogue;
+using namespace slamon::catalogue::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Expect {
+  std::string file;  // empty: the case file itself
+  int line = 0;
+  int col = 0;
+  std::string part;
+};
+
+std::vector<Expect> read_expects(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<Expect> out;
+  std::string line;
+  const std::string tag = "# expect: ";
+  while (std::getline(in, line) && line.rfind(tag, 0) == 0) {
+    std::string rest = line.substr(tag.size());
+    Expect e;
+    // [FILE:]LINE:COL: PART
+    static const std::regex re(R"(^(?:([^:]*[^:0-9][^:]*):)?(\d+):(\d+):(.*)$)");
+    std::smatch m;
+    REQUIRE_MESSAGE(std::regex_match(rest, m, re), "bad expect line: " << line);
+    e.file = m[1].str();
+    e.line = std::stoi(m[2].str());
+    e.col = std::stoi(m[3].str());
+    const std::size_t pos = static_cast<std::size_t>(m.position(4));
+    e.part = rest.substr(pos);
+    while (!e.part.empty() && e.part.front() == ' ') e.part.erase(0, 1);
+    while (!e.part.empty() && e.part.back() == ' ') e.part.pop_back();
+    out.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("each invalid catalogue reports exactly the expected errors at the expected places") {
+  const fs::path dir = fs::path(source_dir()) / "tests/data/catalogue/invalid";
+  std::vector<fs::path> cases;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") cases.push_back(entry.path());
+  std::sort(cases.begin(), cases.end());
+  CHECK(cases.size() >= 40);
+  DiskFileSource disk;
+  for (const auto& path : cases) {
+    CAPTURE(path.filename().string());
+    const auto expects = read_expects(path);
+    REQUIRE_MESSAGE(!expects.empty(), "no '# expect:' line");
+    const auto r = load_catalogue(path, disk);
+    CHECK_FALSE(r.catalogue);
+    INFO("errors:\n" << all_errors(r));
+    CHECK(r.errors.size() == expects.size());
+    for (const auto& e : expects) {
+      const std::string want_file = e.file.empty() ? path.string() : (dir / e.file).lexically_normal().string();
+      const bool found = std::any_of(r.errors.begin(), r.errors.end(), [&](const Diagnostic& d) {
+        return d.file == want_file && d.line == e.line && d.col == e.col && d.message.find(e.part) != std::string::npos;
+      });
+      CHECK_MESSAGE(found, "expected " << want_file << ":" << e.line << ":" << e.col << ": " << e.part);
+    }
+    for (const auto& d : r.errors) {
+      const bool named = !d.object.empty() || d.message.find("YAML") == 0 || d.line == 0;
+      CHECK_MESSAGE(named, "error without an object: " << format_diagnostic(d));
+    }
+  }
+}
+
+TEST_CASE("secrets never appear in error messages") {
+  const std::string secret = "s3cr3t-Value-XYZ";
+  const auto r = load_text(
+      "version: 1\nagents: [{name: a1, token_sha256: " + secret + "}]\ncis:\n  - id: c\n    probes:\n"
+      "      - {type: snmp, agent: a1, target: t, version: 3, user: u, security_level: authPriv,\n"
+      "         auth_protocol: SHA, auth_password: short, priv_protocol: AES, priv_password_file: p,\n"
+      "         get: [{oid: 1.3.6}]}\n"
+      "      - {id: c.v2, type: snmp, agent: a1, target: t, community: " + secret + ", user: " + secret +
+      ", get: [{oid: 1.3.6}]}\n",
+      {{"p", "tiny\n"}});
+  REQUIRE_FALSE(r.catalogue);
+  CHECK(r.errors.size() >= 4);
+  for (const auto& e : r.errors) {
+    CHECK(format_diagnostic(e).find(secret) == std::string::npos);
+    CHECK(format_diagnostic(e).find("short") == std::string::npos);
+    CHECK(format_diagnostic(e).find("tiny") == std::string::npos);
+  }
+  INFO(all_errors(r));
+  CHECK(has_error(r, 7, 45, "auth password must be at least 8 characters"));
+  CHECK(has_error(r, 7, 92, "priv password must be at least 8 characters"));
+}
+
+TEST_CASE("errors come in file order, root file first, then includes in the order they were read") {
+  MemoryFileSource files;
+  files.add("/v/root.yaml", "version: 1\ninclude: [z.yaml, a.yaml]\ncis: [{id: r, bad: 1}]\n");
+  files.add("/v/z.yaml", "cis: [{id: z, bad: 1}]\n");
+  files.add("/v/a.yaml", "services: [{id: s, children: [nope]}]\ncis: [{id: a, bad: 1}]\n");
+  const auto r = load_catalogue("/v/root.yaml", files);
+  REQUIRE(r.errors.size() == 4);
+  CHECK(r.errors[0].file == "/v/root.yaml");
+  CHECK(r.errors[1].file == "/v/z.yaml");
+  CHECK(r.errors[2].file == "/v/a.yaml");
+  CHECK(r.errors[2].line == 1);
+  CHECK(r.errors[3].line == 2);
+}
+
+TEST_CASE("an include cycle is named, and defaults in an included file are refused") {
+  MemoryFileSource files;
+  files.add("/c/root.yaml", "version: 1\ninclude: one.yaml\n");
+  files.add("/c/one.yaml", "include: sub/two.yaml\n");
+  files.add("/c/sub/two.yaml", "defaults: {interval: 1m}\ninclude: ../one.yaml\n");
+  const auto r = load_catalogue("/c/root.yaml", files);
+  REQUIRE(r.errors.size() == 2);
+  CHECK(r.errors[0].file == "/c/sub/two.yaml");
+  CHECK(r.errors[0].message == "'defaults' belongs to the root file, not an included file");
+  CHECK(r.errors[1].message == "include cycle: /c/one.yaml -> /c/sub/two.yaml -> /c/one.yaml");
+  CHECK(r.errors[1].line == 2);
+  CHECK(r.errors[1].col == 10);
+}
+
+TEST_CASE("a relative root path gives relative file names in errors") {
+  MemoryFileSource files;
+  files.add("rel/root.yaml", "version: 1\ninclude: sites/a.yaml\n");
+  files.add("rel/sites/a.yaml", "cis: [{id: a, colour: red}]\n");
+  const auto r = load_catalogue("rel/root.yaml", files);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].file == "rel/sites/a.yaml");
+  CHECK(r.errors[0].object == "ci a");
+}
+
+TEST_CASE("a missing root file is one error naming it") {
+  MemoryFileSource files;
+  const auto r = load_catalogue("/nowhere/catalogue.yaml", files);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].file == "/nowhere/catalogue.yaml");
+  CHECK(r.errors[0].message.find("cannot read") != std::string::npos);
+}
+
+TEST_CASE("an alias to an enclosing anchor is a syntax error, not a loop") {
+  const auto r = load_text("version: 1\ncis: &a [*a]\n");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message.find("alias") != std::string::npos);
+}
+
+TEST_CASE("service hours entries") {
+  auto ok = [](std::string_view s) { return std::get<HoursEntry>(parse_hours_entry(s)); };
+  auto err = [](std::string_view s) { return std::get<std::string>(parse_hours_entry(s)); };
+  CHECK(ok("24x7").always);
+  CHECK(ok("mon-fri 08:00-18:00").window == HoursWindow{0x1f, 480, 1080});
+  CHECK(ok("mon,wed,fri 9:30-24:00").window == HoursWindow{0x15, 570, 1440});
+  CHECK(ok("sat-sun 00:00-00:01").window == HoursWindow{0x60, 0, 1});
+  CHECK(ok("mon-tue,sun 10:00-11:00").window.days == 0x43);
+  CHECK(err("mon 22:00-06:00").find("does not end after it starts") != std::string::npos);
+  CHECK(err("mon 10:00-10:00").find("does not end after it starts") != std::string::npos);
+  CHECK(err("fri-mon 10:00-11:00").find("backwards") != std::string::npos);
+  CHECK(err("mon 24:00-24:00").find("bad start time") != std::string::npos);
+  CHECK(err("mon 10:60-11:00").find("bad start time") != std::string::npos);
+  CHECK(err("mon 10:00-24:01").find("bad end time") != std::string::npos);
+  CHECK(err("weekdays 10:00-11:00").find("unknown day") != std::string::npos);
+  CHECK(err("mon").find("expected") != std::string::npos);
+  CHECK(err("mon 10:00").find("HH:MM-HH:MM") != std::string::npos);
+  CHECK(format_hours_window(HoursWindow{0x1f, 480, 1080}) == "mon-fri 08:00-18:00");
+  CHECK(format_hours_window(HoursWindow{0x15, 0, 1440}) == "mon,wed,fri 00:00-24:00");
+  CHECK(format_hours_window(HoursWindow{0x63, 60, 120}) == "mon,tue,sat,sun 01:00-02:00");
+}
+
+TEST_CASE("suggestions by edit distance") {
+  CHECK(edit_distance("intervall", "interval") == 1);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  const std::vector<std::string_view> keys = {"interval", "timeout", "stale_after"};
+  CHECK(closest_word("intervall", keys) == std::optional<std::string>("interval"));
+  CHECK(closest_word("stale", keys) == std::nullopt);
+  CHECK(closest_word("colour", keys) == std::nullopt);
+}
