@@ -98,7 +98,11 @@ std::string address_text(const RawAddress& a) {
   return asio::ip::address_v6(b).to_string();
 }
 
-double round_to(double v, double unit) { return std::round(v / unit) * unit; }
+// Rounds to `decimals` places (dividing by a power of ten gives the nearest double, e.g. 0.009).
+double round_to(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
 
 }  // namespace
 
@@ -624,7 +628,7 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
       co_return out;
     }
     const double loss = 100.0 * (run.sent - run.replies) / run.sent;
-    out.metrics.push_back({"loss_percent", round_to(loss, 0.0001)});
+    out.metrics.push_back({"loss_percent", round_to(loss, 4)});
     if (!run.rtts_ms.empty()) {
       double sum = 0, sum_sq = 0, lo = run.rtts_ms.front(), hi = lo;
       for (const double r : run.rtts_ms) {
@@ -636,11 +640,11 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
       const double n = static_cast<double>(run.rtts_ms.size());
       const double avg = sum / n;
       const double stddev = std::sqrt(std::max(0.0, sum_sq / n - avg * avg));
-      out.latency_ms = round_to(avg, 0.001);
-      out.metrics.push_back({"rtt_ms", round_to(avg, 0.001)});
-      out.metrics.push_back({"rtt_min_ms", round_to(lo, 0.001)});
-      out.metrics.push_back({"rtt_max_ms", round_to(hi, 0.001)});
-      out.metrics.push_back({"rtt_stddev_ms", round_to(stddev, 0.001)});
+      out.latency_ms = round_to(avg, 3);
+      out.metrics.push_back({"rtt_ms", round_to(avg, 3)});
+      out.metrics.push_back({"rtt_min_ms", round_to(lo, 3)});
+      out.metrics.push_back({"rtt_max_ms", round_to(hi, 3)});
+      out.metrics.push_back({"rtt_stddev_ms", round_to(stddev, 3)});
     }
     out.metrics.push_back({"sent", static_cast<double>(run.sent)});
     out.metrics.push_back({"received", static_cast<double>(run.replies)});
