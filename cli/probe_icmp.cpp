@@ -22,6 +22,7 @@ struct IcmpCommand {
   std::string ip_version = "any";
   double rate = 10'000;
   std::string socket = "auto";
+  std::size_t parallel = 2'000;
   std::string format = "text";
 };
 
@@ -78,6 +79,7 @@ int run_icmp(const IcmpCommand& c) {
     probes.push_back(std::move(p));
   }
   RunOnceOptions run;
+  run.max_in_flight = std::max<std::size_t>(c.parallel, 1);
   run.runners.icmp.max_sends_per_s = c.rate;
   run.runners.icmp.socket_mode = c.socket == "raw"        ? probes::IcmpOptions::SocketMode::raw
                                  : c.socket == "datagram" ? probes::IcmpOptions::SocketMode::datagram
@@ -98,6 +100,9 @@ void add_probe_icmp_subcommand(CLI::App& probe, int& exit_code) {
   cmd->add_option("--timeout", c->timeout, "bound of each target's run (default 5s)");
   cmd->add_option("--ip-version", c->ip_version, "4, 6 or any (default)")->check(CLI::IsMember({"4", "6", "any"}));
   cmd->add_option("--rate", c->rate, "echo requests per second, all targets together (default 10000; 0: no limit)");
+  cmd->add_option("--parallel", c->parallel,
+                  "targets probed at once (default 2000; raise it for sweeps where many targets do not answer, "
+                  "as each of those holds its place until --timeout)");
   cmd->add_option("--socket", c->socket, "auto (ping socket, else raw), datagram or raw")
       ->check(CLI::IsMember({"auto", "datagram", "raw"}));
   cmd->add_option("--format", c->format, "text (default) or jsonl")->check(CLI::IsMember({"text", "jsonl"}));

@@ -2,10 +2,7 @@
 #include "cli/probe_once.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -18,7 +15,6 @@
 namespace slamon::cli {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -39,17 +35,15 @@ const char* type_name(catalogue::ProbeType t) {
   return "?";
 }
 
-asio::awaitable<ProbeResult> run_one(asio::any_io_executor ex, probes::Runner* runner, const catalogue::Probe& probe,
-                                     DurationMs grace_ms, std::string agent) {
+// The runners bound every run by its timeout themselves; the scheduler adds a hard cut-off for the
+// long-running agent, which a one-shot command can do without (it would cost two coroutines a run).
+asio::awaitable<ProbeResult> run_one(probes::Runner* runner, const catalogue::Probe& probe, std::string agent) {
   const SystemClock clock;
   const TimeMs started = clock.now_ms();
   if (!runner)
     co_return agent_side(probe, started, std::string("no runner for ") + type_name(probe.type) + " probes in this build",
                          agent);
-  asio::steady_timer limit(ex, std::chrono::milliseconds(probe.timeout_ms + grace_ms));
-  auto r = co_await (runner->run(probe, started) || limit.async_wait(asio::use_awaitable));
-  if (r.index() == 0) co_return std::move(std::get<0>(r));
-  co_return agent_side(probe, started, "run overran its timeout of " + format_duration(probe.timeout_ms), agent);
+  co_return co_await runner->run(probe, started);
 }
 
 std::string number(double v) {
@@ -75,7 +69,7 @@ void run_probes_once(const std::vector<catalogue::Probe>& probes, const RunOnceO
     while (running < std::max<std::size_t>(options.max_in_flight, 1) && next < probes.size()) {
       const std::size_t i = next++;
       ++running;
-      asio::co_spawn(io, run_one(io.get_executor(), runners.find(probes[i].type), probes[i], options.grace_ms, options.agent),
+      asio::co_spawn(io, run_one(runners.find(probes[i].type), probes[i], options.agent),
                      [&, i](std::exception_ptr e, ProbeResult r) {
                        if (e) {
                          try {

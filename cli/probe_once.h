@@ -23,8 +23,7 @@ inline constexpr int kProbeUsageError = 2;
 
 struct RunOnceOptions {
   agent::RunnerOptions runners;
-  std::size_t max_in_flight = 20'000;  // runs at once; the rest start as earlier ones end
-  DurationMs grace_ms = 1'000;         // a run still going this long after its timeout is cut off
+  std::size_t max_in_flight = 2'000;   // runs at once; the rest start as earlier ones end
   std::string agent;                   // stamped on the results ("" for ad-hoc probes)
 };
 

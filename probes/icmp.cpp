@@ -627,6 +627,7 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
                                : "no request sent before the timeout";
       co_return out;
     }
+    out.metrics.reserve(9);
     const double loss = 100.0 * (run.sent - run.replies) / run.sent;
     out.metrics.push_back({"loss_percent", round_to(loss, 4)});
     if (!run.rtts_ms.empty()) {
