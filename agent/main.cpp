@@ -1,10 +1,157 @@
-// slamon-agent: runs probes on a schedule and ships their results (placeholder until issue 3 lands).
+// slamon-agent: runs this agent's probes on schedule. Until the collector link exists it reads a local
+// catalogue and appends results JSONL to a file:
+//   slamon-agent --catalogue C --agent NAME --results-file OUT.jsonl [--duration 90s] [--log-level info]
+// SIGINT / SIGTERM (or the end of --duration) stop it gracefully: runs in flight are cancelled, the
+// results written so far are flushed, all within a bounded time.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
 #include <cstdio>
 
+#include "agent/jsonl_file_sink.h"
+#include "agent/runners.h"
+#include "agent/scheduler.h"
+#include "common/catalogue/parser.h"
+
+namespace asio = boost::asio;
+using namespace slamon;
+
+namespace {
+
+constexpr auto kShutdownBound = std::chrono::seconds(5);
+
+struct Options {
+  std::string catalogue;
+  std::string agent;
+  std::string results_file;
+  std::string duration;
+  std::string log_level = "info";
+  double icmp_rate = 10'000;
+};
+
+std::shared_ptr<spdlog::logger> make_logger(const std::string& name, spdlog::sink_ptr sink, spdlog::level::level_enum level) {
+  auto log = std::make_shared<spdlog::logger>(name, std::move(sink));
+  log->set_level(level);
+  return log;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  CLI::App app{"slamon-agent: runs probes on a schedule"};
+  CLI::App app{"slamon-agent: runs this agent's probes on schedule and appends their results (JSONL)"};
+  Options o;
+  app.add_option("--catalogue", o.catalogue, "catalogue file")->required();
+  app.add_option("--agent", o.agent, "this agent's name in the catalogue")->required();
+  app.add_option("--results-file", o.results_file, "results JSONL file to append to")->required();
+  app.add_option("--duration", o.duration, "stop after this long (90s, 10m...); default: until signalled");
+  app.add_option("--log-level", o.log_level, "trace, debug, info (default), warn, error, off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--icmp-rate", o.icmp_rate, "ICMP echo requests per second, all probes together (0: no limit)");
   CLI11_PARSE(app, argc, argv);
-  std::fprintf(stderr, "slamon-agent: not available in this build\n");
-  return 2;
+
+  std::optional<DurationMs> duration_ms;
+  if (!o.duration.empty()) {
+    duration_ms = parse_duration(o.duration);
+    if (!duration_ms || *duration_ms <= 0) {
+      std::fprintf(stderr, "slamon-agent: bad --duration '%s' (e.g. 90s, 10m)\n", o.duration.c_str());
+      return 2;
+    }
+  }
+  const auto level = spdlog::level::from_str(o.log_level);
+  auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  auto log = make_logger("agent", console, level);
+  agent::RunnerLoggers loggers;
+  loggers.icmp = make_logger("probe.icmp", console, level);
+  loggers.tcp = make_logger("probe.tcp", console, level);
+  loggers.http = make_logger("probe.http", console, level);
+  loggers.snmp = make_logger("probe.snmp", console, level);
+
+  const catalogue::DiskFileSource files;
+  const auto loaded = catalogue::load_catalogue(o.catalogue, files);
+  if (!loaded.catalogue) {
+    for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
+    return 2;
+  }
+  bool known = false;
+  for (const auto& a : loaded.catalogue->agents) known = known || a.name == o.agent;
+  if (!known) {
+    std::fprintf(stderr, "slamon-agent: no agent '%s' in %s\n", o.agent.c_str(), o.catalogue.c_str());
+    return 2;
+  }
+  std::vector<catalogue::Probe> probes;
+  for (const auto& ci : loaded.catalogue->cis)
+    for (const auto& p : ci.probes)
+      if (p.agent == o.agent) probes.push_back(p);
+
+  std::unique_ptr<agent::JsonlFileSink> sink;
+  try {
+    sink = std::make_unique<agent::JsonlFileSink>(o.results_file);
+  } catch (const std::system_error& e) {
+    std::fprintf(stderr, "slamon-agent: %s\n", e.what());
+    return 2;
+  }
+
+  asio::io_context io(1);
+  const SystemClock clock;
+  agent::RunnerOptions runner_options;
+  runner_options.icmp.max_sends_per_s = o.icmp_rate;
+  auto runners = agent::make_runners(io.get_executor(), runner_options, loggers, o.agent);
+  agent::Scheduler scheduler(io.get_executor(), clock, runners, *sink, log, o.agent);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer duration_timer(io);
+  bool shutting_down = false;
+  // Stops the scheduler, waits (bounded) for the cancelled runs to unwind, closes the runners.
+  auto shutdown = [&](const std::string& why) {
+    if (shutting_down) return;
+    shutting_down = true;
+    log->info("{}: stopping ({})", o.agent, why);
+    signals.cancel();
+    duration_timer.cancel();
+    scheduler.stop();
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          const auto until = std::chrono::steady_clock::now() + kShutdownBound;
+          asio::steady_timer poll(io);
+          while (!scheduler.idle() && std::chrono::steady_clock::now() < until) {
+            poll.expires_after(std::chrono::milliseconds(10));
+            co_await poll.async_wait(asio::use_awaitable);
+          }
+          if (!scheduler.idle()) log->warn("{}: runs still in flight after {} s; leaving them", o.agent, kShutdownBound.count());
+          if (auto* icmp = runners.icmp()) icmp->shutdown();
+          io.stop();
+        },
+        asio::detached);
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (!ec) shutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
+  });
+  if (duration_ms) {
+    duration_timer.expires_after(std::chrono::milliseconds(*duration_ms));
+    duration_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) shutdown("--duration " + o.duration + " reached");
+    });
+  }
+
+  log->info("{}: {} probes from {}, results to {}", o.agent, probes.size(), o.catalogue, o.results_file);
+  scheduler.start(std::move(probes));
+  io.run();
+  sink->flush();
+  const auto st = scheduler.stats();
+  log->info("{}: {} runs started, {} results written, {} missed, lag p50 {} ms, p99 {} ms, max {} ms", o.agent,
+            st.started, st.completed, st.missed, st.lag.p50_ms, st.lag.p99_ms, st.lag.max_ms);
+  if (sink->last_error()) {
+    log->error("{}: writing {} failed: {}", o.agent, o.results_file, sink->last_error().message());
+    return 1;
+  }
+  return 0;
 }

@@ -1,0 +1,198 @@
+// The scheduler (see scheduler.h).
+#include "agent/scheduler.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "probes/codec/evaluate.h"
+
+namespace slamon::agent {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+constexpr DurationMs kLagReportEveryMs = 60'000;
+
+const char* type_name(catalogue::ProbeType t) {
+  switch (t) {
+    case catalogue::ProbeType::http: return "http";
+    case catalogue::ProbeType::icmp: return "icmp";
+    case catalogue::ProbeType::snmp: return "snmp";
+    case catalogue::ProbeType::tcp: return "tcp";
+  }
+  return "?";
+}
+
+ProbeResult agent_side(const catalogue::Probe& probe, TimeMs started, std::string message, const std::string& agent) {
+  probes::RunOutcome o;
+  o.failure = probes::RunOutcome::Failure::agent;
+  o.message = std::move(message);
+  return probes::evaluate(probe, started, std::move(o), agent);
+}
+}  // namespace
+
+Scheduler::Scheduler(asio::any_io_executor executor, const Clock& clock, const Runners& runners, ResultSink& sink,
+                     std::shared_ptr<spdlog::logger> log, std::string agent, SchedulerOptions options)
+    : executor_(executor),
+      clock_(clock),
+      runners_(runners),
+      sink_(sink),
+      log_(std::move(log)),
+      agent_(std::move(agent)),
+      options_(options),
+      admission_(options.max_in_flight),
+      wake_(executor) {}
+
+Scheduler::~Scheduler() {
+  *alive_ = false;
+  for (auto& s : run_signals_) s.emit(asio::cancellation_type::terminal);
+}
+
+void Scheduler::start(std::vector<catalogue::Probe> probes) {
+  const TimeMs now = clock_.now_ms();
+  slots_.clear();
+  slots_.reserve(probes.size());
+  for (auto& p : probes) {
+    Slot s;
+    s.phase_ms = phase_offset_ms(p.id, p.interval_ms);
+    s.probe = std::move(p);
+    slots_.push_back(std::move(s));
+  }
+  for (std::size_t i = 0; i < slots_.size(); ++i)
+    plan_.add(i, slots_[i].phase_ms, slots_[i].probe.interval_ms, now);
+  if (log_) log_->info("{}: scheduling {} probes", agent_, slots_.size());
+  asio::co_spawn(executor_, plan_loop(), asio::detached);
+}
+
+void Scheduler::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  wake_.cancel();
+  for (auto& s : run_signals_) s.emit(asio::cancellation_type::terminal);
+  sink_.flush();
+  if (log_) log_->info("{}: scheduler stopping, {} runs cancelled", agent_, run_signals_.size());
+}
+
+bool Scheduler::idle() const { return run_signals_.empty(); }
+
+SchedulerStats Scheduler::stats() const {
+  SchedulerStats s = counters_;
+  for (std::size_t i = 0; i < 4; ++i) {
+    s.in_flight[i] = admission_.in_flight(static_cast<catalogue::ProbeType>(i));
+    s.waiting[i] = admission_.waiting(static_cast<catalogue::ProbeType>(i));
+  }
+  s.lag = lag_.summary();
+  return s;
+}
+
+asio::awaitable<void> Scheduler::plan_loop() {
+  const auto alive = alive_;
+  TimeMs next_report = clock_.now_ms() + kLagReportEveryMs;
+  while (*alive && !stopping_) {
+    const TimeMs now = clock_.now_ms();
+    for (const auto& due : plan_.pop_due(now)) dispatch(due);
+    if (log_ && now >= next_report) {
+      next_report = now + kLagReportEveryMs;
+      const auto lag = lag_.summary();
+      log_->info("{}: {} runs, lag p50 {} ms, p99 {} ms, max {} ms, missed {}", agent_, counters_.started,
+                 lag.p50_ms, lag.p99_ms, lag.max_ms, counters_.missed);
+    }
+    const auto next = plan_.next_due();
+    if (!next) co_return;
+    const DurationMs wait_ms = std::min(*next, next_report) - clock_.now_ms();
+    wake_.expires_after(std::chrono::milliseconds(std::max<DurationMs>(0, wait_ms)));
+    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+void Scheduler::dispatch(const PlanQueue::Due& due) {
+  counters_.missed += static_cast<std::uint64_t>(due.missed);
+  Slot& s = slots_[due.slot];
+  if (s.busy) {  // still waiting or running from its previous start
+    ++counters_.missed;
+    return;
+  }
+  s.busy = true;
+  if (admission_.offer(s.probe.type, {due.slot, due.planned_ms})) launch(due.slot, due.planned_ms);
+}
+
+void Scheduler::launch(std::size_t slot, TimeMs planned_ms) {
+  run_signals_.emplace_back();
+  const auto it = std::prev(run_signals_.end());
+  const auto alive = alive_;
+  asio::co_spawn(executor_, run_one(slot, planned_ms),
+                 asio::bind_cancellation_slot(it->slot(), [this, it, alive](std::exception_ptr) {
+                   // The signal must outlive this handler: erase it afterwards.
+                   asio::post(executor_, [this, it, alive] {
+                     if (*alive) run_signals_.erase(it);
+                   });
+                 }));
+}
+
+asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
+  const auto alive = alive_;
+  const catalogue::Probe& probe = slots_[slot].probe;
+  const TimeMs started = clock_.now_ms();
+  lag_.record(started - planned_ms);
+  ++counters_.started;
+  std::optional<ProbeResult> result;
+  try {
+    probes::Runner* runner = runners_.find(probe.type);
+    if (!runner) {
+      result = agent_side(probe, started,
+                          std::string("no runner for ") + type_name(probe.type) + " probes in this build",
+                          agent_);
+    } else {
+      asio::steady_timer limit(executor_, std::chrono::milliseconds(probe.timeout_ms + options_.grace_ms));
+      auto outcome = co_await (runner->run(probe, started) || limit.async_wait(asio::use_awaitable));
+      if (outcome.index() == 0) {
+        result = std::move(std::get<0>(outcome));
+      } else {
+        ++counters_.cut_off;
+        result = agent_side(probe, started, "run overran its timeout of " + format_duration(probe.timeout_ms), agent_);
+      }
+    }
+  } catch (const std::exception& e) {
+    // Cancelled by stop(), or a runner broke its promise not to throw.
+    if (*alive && !stopping_) result = agent_side(probe, started, std::string("internal error: ") + e.what(), agent_);
+  }
+  if (!*alive) co_return;
+  if (result && !stopping_) {
+    ++counters_.completed;
+    deliver(*result);
+  } else {
+    ++counters_.cancelled;
+  }
+  slots_[slot].busy = false;
+  // Hand the freed place to the next waiting run of this type, unless it waited a whole interval.
+  for (auto next = admission_.finish(probe.type); next; next = admission_.finish(probe.type)) {
+    if (stopping_ || clock_.now_ms() - next->planned_ms >= slots_[next->slot].probe.interval_ms) {
+      ++counters_.missed;
+      slots_[next->slot].busy = false;
+      continue;
+    }
+    launch(next->slot, next->planned_ms);
+    break;
+  }
+}
+
+void Scheduler::deliver(const ProbeResult& result) {
+  sink_.write(result);
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  const auto alive = alive_;
+  asio::post(executor_, [this, alive] {
+    if (!*alive) return;
+    flush_posted_ = false;
+    sink_.flush();
+  });
+}
+
+}  // namespace slamon::agent

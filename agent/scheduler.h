@@ -1,0 +1,92 @@
+// The scheduler: runs every probe of the agent on its grid (agent/schedule_plan.h), at most N runs
+// of each type at once (agent/admission.h), each bounded by its timeout, and hands each result to
+// the sink. Scheduling lag is measured and exposed. One coroutine for the plan, one per run; all on
+// one executor (a strand when the loop has several threads).
+#pragma once
+
+#include <array>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <list>
+#include <memory>
+#include <spdlog/fwd.h>
+#include <string>
+#include <vector>
+
+#include "agent/admission.h"
+#include "agent/lag_stats.h"
+#include "agent/result_sink.h"
+#include "agent/runners.h"
+#include "agent/schedule_plan.h"
+#include "common/catalogue/model.h"
+#include "common/time.h"
+
+namespace slamon::agent {
+
+struct SchedulerOptions {
+  // Runs in flight per type, indexed by ProbeType (http, icmp, snmp, tcp).
+  std::array<int, 4> max_in_flight{500, 20'000, 200, 2'000};
+  // A run still going this long after its timeout is cut off (unknown).
+  DurationMs grace_ms = 1'000;
+};
+
+struct SchedulerStats {
+  std::uint64_t started = 0;
+  std::uint64_t completed = 0;  // runs whose result went to the sink
+  std::uint64_t cancelled = 0;  // runs cut short by stop(): no result
+  std::uint64_t missed = 0;    // planned starts that passed unrun (loop late, run overran, queue full)
+  std::uint64_t cut_off = 0;   // runs that overran timeout + grace
+  std::array<int, 4> in_flight{};
+  std::array<std::size_t, 4> waiting{};
+  LagSummary lag;
+};
+
+class Scheduler {
+ public:
+  Scheduler(boost::asio::any_io_executor executor, const Clock& clock, const Runners& runners, ResultSink& sink,
+            std::shared_ptr<spdlog::logger> log, std::string agent, SchedulerOptions options = {});
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Starts planning `probes` (kept by the scheduler) from now.
+  void start(std::vector<catalogue::Probe> probes);
+  // Stops planning and cancels the runs in flight (their results are dropped); flushes the sink.
+  void stop();
+  // No run in flight (after stop(): the shutdown is complete).
+  bool idle() const;
+  SchedulerStats stats() const;
+
+ private:
+  struct Slot {
+    catalogue::Probe probe;
+    DurationMs phase_ms = 0;
+    bool busy = false;  // waiting for admission or running
+  };
+  boost::asio::awaitable<void> plan_loop();
+  void dispatch(const PlanQueue::Due& due);
+  void launch(std::size_t slot, TimeMs planned_ms);
+  boost::asio::awaitable<void> run_one(std::size_t slot, TimeMs planned_ms);
+  void deliver(const ProbeResult& result);
+
+  boost::asio::any_io_executor executor_;
+  const Clock& clock_;
+  const Runners& runners_;
+  ResultSink& sink_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::string agent_;
+  SchedulerOptions options_;
+  std::vector<Slot> slots_;
+  PlanQueue plan_;
+  Admission admission_;
+  LagStats lag_;
+  SchedulerStats counters_;
+  boost::asio::steady_timer wake_;
+  std::list<boost::asio::cancellation_signal> run_signals_;
+  bool stopping_ = false;
+  bool flush_posted_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace slamon::agent
