@@ -122,7 +122,7 @@ class HttpRunnerImpl final : public HttpRunner {
     RunOutcome outcome = co_await measure(probe);
     if (logger_ && outcome.failure != RunOutcome::Failure::none)
       logger_->debug("{}: {}", probe.id, outcome.message);
-    co_return evaluate(probe, started, std::move(outcome), probe.agent);
+    co_return evaluate(probe, started, std::move(outcome), options_.agent.empty() ? probe.agent : options_.agent);
   }
 
  private:

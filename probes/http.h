@@ -21,6 +21,7 @@ namespace slamon::probes {
 struct HttpRunnerOptions {
   std::size_t max_body_bytes = 1 << 20;  // body kept for expectations; the rest is read and dropped
   std::string user_agent = "slamon/0.1";
+  std::string agent;  // stamped on results; empty: the probe's own `agent`
 };
 
 class HttpRunner : public Runner {

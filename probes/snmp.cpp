@@ -307,10 +307,11 @@ class SnmpRunnerImpl final : public SnmpRunner {
     SnmpRun run;
     const auto t0 = Clock::now();
     RunOutcome outcome = co_await measure(probe, t0, run.values);
-    outcome.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    const auto elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+    outcome.latency_ms = static_cast<double>(elapsed_us) / 1000.0;
     outcome.metrics.insert(outcome.metrics.begin(), Metric{"values", static_cast<double>(run.values.size())});
     if (logger_ && outcome.failure != RunOutcome::Failure::none) logger_->debug("{}: {}", probe.id, outcome.message);
-    run.result = evaluate(probe, started, std::move(outcome), probe.agent);
+    run.result = evaluate(probe, started, std::move(outcome), options_.agent.empty() ? probe.agent : options_.agent);
     co_return run;
   }
 
@@ -635,7 +636,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
     using L = catalogue::SnmpSecurityLevel;
     return "no response from " + spec.target + ":" + std::to_string(spec.port) +
            (spec.version != catalogue::SnmpVersion::v3       ? " (wrong community, or no agent)"
-            : spec.security_level == L::authPriv ? " (wrong privacy password, or no agent)"
+            : spec.security_level == L::authPriv ? " (wrong password, or no agent)"
                                                  : "");
   }
 

@@ -28,6 +28,7 @@ namespace slamon::probes {
 struct SnmpRunnerOptions {
   std::string state_dir;              // net-snmp's persistent files go to <state_dir>/snmp
   std::vector<std::string> mib_dirs;  // every MIB module in these folders is loaded once
+  std::string agent;                  // stamped on results; empty: the probe's own `agent`
 };
 
 // One run's result with the values it fetched (GETs in order, then each walk's rows).

@@ -63,8 +63,14 @@ std::string test_mib_dir() {
 
 struct Loop {
   asio::io_context io;
-  std::unique_ptr<probes::SnmpRunner> runner = probes::make_snmp_runner(
-      io.get_executor(), {std::string(SLAMON_BINARY_DIR) + "/test-state", {test_mib_dir()}}, nullptr);
+  std::unique_ptr<probes::SnmpRunner> runner = probes::make_snmp_runner(io.get_executor(), options(), nullptr);
+
+  static probes::SnmpRunnerOptions options() {
+    probes::SnmpRunnerOptions o;
+    o.state_dir = std::string(SLAMON_BINARY_DIR) + "/test-state";
+    o.mib_dirs = {test_mib_dir()};
+    return o;
+  }
 
   probes::SnmpRun run(const Probe& p) {
     std::optional<probes::SnmpRun> out;
@@ -342,7 +348,7 @@ TEST_CASE("snmp runner against snmpd") {
     CHECK(v3_get("authuser", L::authNoPriv, A::SHA, "authpass-sha", std::nullopt, "").status == Status::up);
     r = v3_get("privuser", L::authPriv, A::SHA256, "authpass-256", P::AES, "wrong-priv-pass");
     CHECK(r.status == Status::down);  // snmpd drops what it cannot decrypt
-    CHECK(r.message == "no response from 127.0.0.1:" + std::to_string(port) + " (wrong privacy password, or no agent)");
+    CHECK(r.message == "no response from 127.0.0.1:" + std::to_string(port) + " (wrong password, or no agent)");
     CHECK(r.message.find("wrong-priv-pass") == std::string::npos);
     CHECK(v3_get("privuser", L::authPriv, A::SHA256, "authpass-256", P::AES, "privpass-aes").status == Status::up);
     r = v3_get("nobody", L::authNoPriv, A::SHA, "authpass-sha", std::nullopt, "");
