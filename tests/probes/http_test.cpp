@@ -6,6 +6,9 @@
 #include <doctest/doctest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -287,4 +290,29 @@ TEST_CASE("a slow transfer does not hold up a timer on the same loop") {
   loop.io.run();
   CHECK(probe_done);
   CHECK(timer_first);
+}
+
+TEST_CASE("a cancelled http run gives its transfer back to curl and the runner carries on") {
+  using namespace boost::asio::experimental::awaitable_operators;
+  test::TempDir dir;
+  const int base = test::free_port_range(6);
+  test::Peer peer(test::peers_dir() + "/https_peer.sh", dir.path(), base);
+  Loop loop;
+  const Probe slow = http_probe("http://127.0.0.1:" + std::to_string(base) + "/slow", 5000);
+  int cut_short = 0;
+  asio::co_spawn(
+      loop.io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer limit(co_await asio::this_coro::executor, std::chrono::milliseconds(200));
+        auto r = co_await (loop.runner->run(slow, 0) || limit.async_wait(asio::use_awaitable));
+        cut_short += r.index() == 1;
+      },
+      asio::detached);
+  loop.io.run();
+  CHECK(cut_short == 1);
+  CHECK(loop.runner->in_flight() == 0);
+  // The same runner still works, and nothing left behind fires into it.
+  const auto r = loop.run(http_probe("http://127.0.0.1:" + std::to_string(base) + "/"));
+  CHECK(r.status == Status::up);
+  CHECK(loop.runner->in_flight() == 0);
 }

@@ -7,6 +7,9 @@
 #include <doctest/doctest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -410,4 +413,35 @@ TEST_CASE("a v3 probe to a silent port does not hold up other work on the loop")
   CHECK(result->status == Status::down);
   CHECK(timer_before_probe);
   CHECK(connect_before_probe);
+}
+
+TEST_CASE("a cancelled snmp run ends at once and the runner carries on") {
+  using namespace boost::asio::experimental::awaitable_operators;
+  test::TempDir dir;
+  const int port = test::free_port_range(1);
+  test::Peer peer(test::peers_dir() + "/snmpd_peer.sh", dir.path(), port);
+  Loop loop;
+  // A silent port (v2c: waits for its retries) cut off by a short limit.
+  asio::ip::udp::socket silent(loop.io, {asio::ip::make_address("127.0.0.1"), 0});
+  auto p = snmp_probe(silent.local_endpoint().port(), 5000);
+  spec(p).get = {{sys_name, std::nullopt, {}}};
+  int cut_short = 0;
+  bool ended_before_later_timer = false;
+  asio::steady_timer later(loop.io, std::chrono::milliseconds(2500));  // long before the probe's own 5 s
+  later.async_wait([&](boost::system::error_code) { ended_before_later_timer = cut_short == 1; });
+  asio::co_spawn(
+      loop.io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer limit(co_await asio::this_coro::executor, std::chrono::milliseconds(200));
+        auto r = co_await (loop.runner->run(p, 0) || limit.async_wait(asio::use_awaitable));
+        cut_short += r.index() == 1;
+      },
+      asio::detached);
+  loop.io.run();
+  CHECK(cut_short == 1);
+  CHECK(loop.runner->in_flight() == 0);
+  CHECK(ended_before_later_timer);
+  auto ok = snmp_probe(port);
+  spec(ok).get = {{sys_name, std::nullopt, {}}};
+  CHECK(loop.run(ok).result.status == Status::up);
 }
