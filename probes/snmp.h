@@ -1,0 +1,51 @@
+// The SNMP probe (v1, v2c, v3 USM): GETs and walks through net-snmp's single-session API, with each
+// session's socket watched on the event loop and net-snmp's retransmission timer on an Asio timer.
+// Nothing blocks the loop: names are resolved with Asio, v3 engine ids are discovered with our own
+// UDP exchange (probes/snmp_discovery.h) and cached per agent address, sessions are opened with
+// SNMP_FLAGS_DONT_PROBE, and USM master keys (Ku) are computed once per password and kept.
+//
+// net-snmp keeps process-wide state (MIB tree, USM user table, engine times): the first runner
+// created initialises it (init_snmp("slamon"), persistent directory under the state folder, no
+// ~/.snmp or /var/lib/snmp configuration); runners and their sessions stay on one event-loop thread.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "probes/runner.h"
+#include "probes/snmp_expect.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace slamon::probes {
+
+struct SnmpRunnerOptions {
+  std::string state_dir;              // net-snmp's persistent files go to <state_dir>/snmp
+  std::vector<std::string> mib_dirs;  // every MIB module in these folders is loaded once
+  std::string agent;                  // stamped on results; empty: the probe's own `agent`
+};
+
+// One run's result with the values it fetched (GETs in order, then each walk's rows).
+struct SnmpRun {
+  ProbeResult result;
+  std::vector<SnmpVarbind> values;
+};
+
+class SnmpRunner : public Runner {
+ public:
+  // Like run(), and returns the values too (for `slamon probe snmp`).
+  virtual boost::asio::awaitable<SnmpRun> fetch(const catalogue::Probe& probe, TimeMs started) = 0;
+  // Runs in progress: the scheduler starts a probe only below its limit.
+  virtual std::size_t in_flight() const = 0;
+};
+
+std::unique_ptr<SnmpRunner> make_snmp_runner(boost::asio::any_io_executor executor, SnmpRunnerOptions options,
+                                             std::shared_ptr<spdlog::logger> logger);
+
+}  // namespace slamon::probes

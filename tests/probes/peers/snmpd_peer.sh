@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# A local snmpd for the SNMP probe tests and benchmarks, entirely inside DIR, on 127.0.0.1 only.
+#   snmpd_peer.sh start DIR PORT    write DIR/snmpd.conf, start snmpd on udp:127.0.0.1:PORT
+#   snmpd_peer.sh stop DIR          stop it (bounded wait)
+# Credentials (tests only): v1/v2c community "public-test"; v3 users
+#   privuser  authPriv     SHA-256 "authpass-256" / AES "privpass-aes"
+#   authuser  authNoPriv   SHA "authpass-sha"
+#   md5des    authPriv     MD5 "authpass-md5" / DES "privpass-des"
+#   sha512aes authPriv     SHA-512 "authpass-512" / AES "privpass-aes2"
+#   nouser    noAuthNoPriv
+# Known values: sysContact "ops@example.test", sysLocation "slamon lab", sysName "peer-1",
+# and a table under .1.3.6.1.4.1.99999.1: .1.N = integer N*10 and .2.N = string "row-N" (N=1..40),
+# .3.1 = string of 1,200 'x' (to provoke tooBig with large bulk requests).
+set -euo pipefail
+
+cmd=${1:?usage: snmpd_peer.sh start|stop DIR [PORT]}
+dir=${2:?DIR}
+
+stop() {
+  local pidfile=$dir/snmpd.pid
+  [ -f "$pidfile" ] || return 0
+  local pid
+  pid=$(cat "$pidfile" 2>/dev/null || true)
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+start() {
+  local port=${1:?PORT}
+  mkdir -p "$dir/persist"
+  {
+    echo "rocommunity public-test 127.0.0.1"
+    echo "rouser privuser priv"
+    echo "rouser authuser auth"
+    echo "rouser md5des priv"
+    echo "rouser sha512aes priv"
+    echo "rouser nouser noauth"
+    echo "sysContact ops@example.test"
+    echo "sysLocation slamon lab"
+    echo "sysName peer-1"
+    echo "sysServices 72"
+    for n in $(seq 1 40); do
+      echo "override .1.3.6.1.4.1.99999.1.1.$n integer $((n * 10))"
+      echo "override .1.3.6.1.4.1.99999.1.2.$n octet_str row-$n"
+    done
+    echo "override .1.3.6.1.4.1.99999.1.3.1 octet_str $(head -c 1200 /dev/zero | tr '\0' 'x')"
+    echo 'createUser privuser SHA-256 "authpass-256" AES "privpass-aes"'
+    echo 'createUser authuser SHA "authpass-sha"'
+    echo 'createUser md5des MD5 "authpass-md5" DES "privpass-des"'
+    echo 'createUser sha512aes SHA-512 "authpass-512" AES "privpass-aes2"'
+    echo 'createUser nouser'
+  } > "$dir/snmpd.conf"
+  SNMP_PERSISTENT_DIR=$dir/persist MIBS="" snmpd -C -c "$dir/snmpd.conf" -p "$dir/snmpd.pid" \
+    -Lf "$dir/snmpd.log" "udp:127.0.0.1:$port"
+  # Ready when it answers a v2c GET (bounded).
+  for _ in $(seq 1 50); do
+    if SNMP_PERSISTENT_DIR=$dir/client MIBS="" snmpget -v2c -c public-test -r 0 -t 0.2 -On "udp:127.0.0.1:$port" .1.3.6.1.2.1.1.5.0 >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "snmpd_peer: snmpd did not answer on 127.0.0.1:$port" >&2
+  cat "$dir/snmpd.log" >&2 || true
+  stop
+  return 1
+}
+
+case "$cmd" in
+  start) start "${3:-}" ;;
+  stop) stop ;;
+  *) echo "usage: snmpd_peer.sh start|stop DIR [PORT]" >&2; exit 2 ;;
+esac

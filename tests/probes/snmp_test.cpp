@@ -1,0 +1,447 @@
+// The SNMP runner against a real snmpd on loopback (tests/probes/peers/snmpd_peer.sh): v1/v2c/v3
+// GETs and walks, expectations, wrong community and password, a port where nothing listens, MIB names
+// from a MIB the test writes, and a v3 probe to a silent port that must not hold up the loop. Plus
+// the pure parts: expectations, bulk halving, engine discovery bytes.
+#include "probes/snmp.h"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include "probes/snmp_discovery.h"
+#include "probes/snmp_expect.h"
+#include "tests/probes/peers/peer_support.h"
+
+namespace asio = boost::asio;
+using namespace slamon;
+using catalogue::Probe;
+using catalogue::SnmpExpect;
+using catalogue::SnmpOid;
+using catalogue::SnmpSpec;
+using catalogue::SnmpValue;
+using probes::SnmpVarbind;
+
+namespace {
+
+SnmpValue num(double v) { return {true, v, std::to_string(static_cast<long long>(v))}; }
+SnmpValue str(std::string s) { return {false, 0, std::move(s)}; }
+SnmpExpect expect(std::optional<SnmpValue> equals, std::optional<double> min = {}, std::optional<double> max = {},
+                  std::optional<int> min_rows = {}, std::optional<SnmpValue> all_equal = {}) {
+  SnmpExpect e;
+  e.equals = std::move(equals);
+  e.min = min;
+  e.max = max;
+  e.min_rows = min_rows;
+  e.all_equal = std::move(all_equal);
+  return e;
+}
+SnmpVarbind number_vb(double v) { return {"1.3.6.1.4.1.1.0", SnmpVarbind::Kind::value, "INTEGER", true, v, std::to_string(static_cast<long long>(v))}; }
+SnmpVarbind string_vb(std::string s, std::string oid = "1.3.6.1.4.1.2.0") {
+  return {std::move(oid), SnmpVarbind::Kind::value, "STRING", false, 0, std::move(s)};
+}
+
+// The MIB folder of this test binary, with a MIB that needs no IETF module (Debian ships none).
+std::string test_mib_dir() {
+  const auto dir = std::filesystem::path(SLAMON_BINARY_DIR) / "test-mibs";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "SLAMON-TEST-MIB.txt") << "SLAMON-TEST-MIB DEFINITIONS ::= BEGIN\n"
+                                                "slamonTest OBJECT IDENTIFIER ::= { iso 3 6 1 4 1 99999 }\n"
+                                                "slamonTable OBJECT IDENTIFIER ::= { slamonTest 1 }\n"
+                                                "slamonNumbers OBJECT IDENTIFIER ::= { slamonTable 1 }\n"
+                                                "slamonNames OBJECT IDENTIFIER ::= { slamonTable 2 }\n"
+                                                "END\n";
+  return dir.string();
+}
+
+struct Loop {
+  asio::io_context io;
+  std::unique_ptr<probes::SnmpRunner> runner = probes::make_snmp_runner(io.get_executor(), options(), nullptr);
+
+  static probes::SnmpRunnerOptions options() {
+    probes::SnmpRunnerOptions o;
+    o.state_dir = std::string(SLAMON_BINARY_DIR) + "/test-state";
+    o.mib_dirs = {test_mib_dir()};
+    return o;
+  }
+
+  probes::SnmpRun run(const Probe& p) {
+    std::optional<probes::SnmpRun> out;
+    asio::co_spawn(io, runner->fetch(p, 5000), [&](std::exception_ptr e, probes::SnmpRun r) {
+      if (e) std::rethrow_exception(e);
+      out = std::move(r);
+    });
+    io.restart();
+    io.run();
+    REQUIRE(out.has_value());
+    return std::move(*out);
+  }
+};
+
+Probe snmp_probe(int port, DurationMs timeout_ms = 2000) {
+  Probe p;
+  p.id = "sw.snmp";
+  p.type = catalogue::ProbeType::snmp;
+  p.agent = "a1";
+  p.timeout_ms = timeout_ms;
+  SnmpSpec s;
+  s.target = "127.0.0.1";
+  s.port = port;
+  s.version = catalogue::SnmpVersion::v2c;
+  s.community = catalogue::Secret("public-test", "");
+  p.spec = s;
+  return p;
+}
+
+SnmpSpec& spec(Probe& p) { return std::get<SnmpSpec>(p.spec); }
+
+Probe v3_probe(int port, std::string user, catalogue::SnmpSecurityLevel level) {
+  auto p = snmp_probe(port);
+  auto& s = spec(p);
+  s.version = catalogue::SnmpVersion::v3;
+  s.community = {};
+  s.user = std::move(user);
+  s.security_level = level;
+  return p;
+}
+
+std::optional<double> metric(const ProbeResult& r, std::string_view name) {
+  for (const auto& m : r.metrics)
+    if (m.name == name) return m.value;
+  return std::nullopt;
+}
+
+const std::string sys_name = "1.3.6.1.2.1.1.5.0";
+const std::string sys_contact = "1.3.6.1.2.1.1.4.0";
+const std::string numbers = "1.3.6.1.4.1.99999.1.1";
+const std::string names = "1.3.6.1.4.1.99999.1.2";
+
+}  // namespace
+
+TEST_CASE("snmp expectations") {
+  using probes::check_value;
+  using probes::check_walk;
+  SnmpExpect e;
+  CHECK_FALSE(check_value(nullptr, string_vb("x")));
+  auto nso = string_vb("");
+  nso.kind = SnmpVarbind::Kind::no_such_object;
+  CHECK(check_value(nullptr, nso) == "noSuchObject");
+  nso.kind = SnmpVarbind::Kind::no_such_instance;
+  CHECK(check_value(nullptr, nso) == "noSuchInstance");
+  nso.kind = SnmpVarbind::Kind::end_of_mib_view;
+  CHECK(check_value(nullptr, nso) == "endOfMibView");
+
+  e.equals = num(5);
+  CHECK_FALSE(check_value(&e, number_vb(5)));
+  CHECK(check_value(&e, number_vb(6)) == "got 6, expected 5");
+  CHECK_FALSE(check_value(&e, string_vb("5")));  // a string compares with the text as written
+  e.equals = str("up");
+  CHECK(check_value(&e, string_vb("down")) == "got \"down\", expected \"up\"");
+  e = {};
+  e.not_equals = str("down");
+  CHECK(check_value(&e, string_vb("down")) == "got \"down\", expected anything but \"down\"");
+  CHECK_FALSE(check_value(&e, string_vb("up")));
+  e = {};
+  e.min = 10;
+  e.max = 20;
+  CHECK_FALSE(check_value(&e, number_vb(10)));
+  CHECK_FALSE(check_value(&e, number_vb(20)));
+  CHECK(check_value(&e, number_vb(9)) == "got 9, expected at least 10");
+  CHECK(check_value(&e, number_vb(21)) == "got 21, expected at most 20");
+  CHECK(check_value(&e, string_vb("15")) == "got \"15\", expected a number");
+
+  CHECK(check_walk(nullptr, {}) == "empty walk");
+  CHECK_FALSE(check_walk(nullptr, {string_vb("a")}));
+  e = {};
+  e.min_rows = 2;
+  CHECK(check_walk(&e, {string_vb("a")}) == "1 rows, expected at least 2");
+  e = {};
+  e.all_equal = str("up");
+  CHECK_FALSE(check_walk(&e, {string_vb("up", "1.1"), string_vb("up", "1.2")}));
+  CHECK(check_walk(&e, {string_vb("up", "1.1"), string_vb("down", "1.2")}) ==
+        "1.2: got \"down\", expected all equal to \"up\"");
+
+  CHECK(probes::halve_repetitions(25) == 12);
+  CHECK(probes::halve_repetitions(2) == 1);
+  CHECK(probes::halve_repetitions(1) == 1);
+  CHECK(probes::describe(number_vb(7)) == "INTEGER: 7");
+  CHECK(probes::describe(string_vb("x")) == "STRING: \"x\"");
+}
+
+TEST_CASE("snmp engine discovery bytes") {
+  const auto req = probes::build_discovery_request(0x12345678, 99);
+  REQUIRE(req.size() > 20);
+  CHECK(req[0] == 0x30);
+  CHECK(static_cast<std::size_t>(req[1]) == req.size() - 2);
+  // Our own request carries an empty engine id: not a usable answer.
+  CHECK_FALSE(probes::parse_discovery_response(req, 0x12345678));
+  // A report with an engine id, boots and time, built by hand.
+  const std::vector<std::uint8_t> report = {
+      0x30, 0x38, 0x02, 0x01, 0x03,                                          // v3
+      0x30, 0x11, 0x02, 0x04, 0x12, 0x34, 0x56, 0x78, 0x02, 0x03, 0x00, 0xff, 0xe3, 0x04, 0x01, 0x00, 0x02,
+      0x01, 0x03,                                                            // global data
+      0x04, 0x1a, 0x30, 0x18, 0x04, 0x08, 0x80, 0x00, 0x1f, 0x88, 0x80, 0x01, 0x02, 0x03,  // engine id
+      0x02, 0x01, 0x07,                                                      // boots 7
+      0x02, 0x03, 0x01, 0x00, 0x00,                                          // time 65536
+      0x04, 0x00, 0x04, 0x00, 0x04, 0x00,                                    // user, auth, priv
+      0x30, 0x04, 0x04, 0x00, 0x04, 0x00};                                   // scoped PDU (cut short)
+  const auto info = probes::parse_discovery_response(report, 0x12345678);
+  REQUIRE(info.has_value());
+  CHECK(info->id == std::string("\x80\x00\x1f\x88\x80\x01\x02\x03", 8));
+  CHECK(info->boots == 7);
+  CHECK(info->time_s == 65536);
+  CHECK_FALSE(probes::parse_discovery_response(report, 0x12345679));  // another message's answer
+  CHECK_FALSE(probes::parse_discovery_response(std::span(report).first(30), 0x12345678));
+}
+
+TEST_CASE("snmp runner against snmpd") {
+  test::TempDir dir;
+  const int port = test::free_port_range(1);
+  test::Peer peer(test::peers_dir() + "/snmpd_peer.sh", dir.path(), port);
+  Loop loop;
+
+  {  // v2c GETs with expectations met; values come back as text and numbers
+    auto p = snmp_probe(port);
+    spec(p).get = {{sys_name, expect(str("peer-1")), {}},
+                   {sys_contact, std::nullopt, {}},
+                   {numbers + ".3", expect({}, 30, 30), {}}};
+    const auto run = loop.run(p);
+    CHECK(run.result.status == Status::up);
+    CHECK(run.result.message == "");
+    REQUIRE(run.values.size() == 3);
+    CHECK(run.values[0].oid == sys_name);
+    CHECK(run.values[0].text == "peer-1");
+    CHECK(run.values[1].text == "ops@example.test");
+    CHECK(run.values[2].numeric);
+    CHECK(run.values[2].number == 30);
+    CHECK(metric(run.result, "values") == 3);
+    REQUIRE(run.result.latency_ms.has_value());
+    CHECK(*run.result.latency_ms > 0);
+    CHECK(loop.runner->in_flight() == 0);
+  }
+  {  // expectations not met name the OID as written
+    auto p = snmp_probe(port);
+    spec(p).get = {{sys_name, expect(str("peer-2")), {}}};
+    auto r = loop.run(p).result;
+    CHECK(r.status == Status::down);
+    CHECK(r.message == sys_name + ": got \"peer-1\", expected \"peer-2\"");
+    spec(p).get = {{numbers + ".3", expect({}, {}, 20), {}}};
+    r = loop.run(p).result;
+    CHECK(r.status == Status::down);
+    CHECK(r.message == numbers + ".3: got 30, expected at most 20");
+    spec(p).get = {{"1.3.6.1.4.1.99999.1.1.99", std::nullopt, {}}};
+    r = loop.run(p).result;
+    CHECK(r.status == Status::down);
+    CHECK(r.message == "1.3.6.1.4.1.99999.1.1.99: noSuchObject");
+  }
+  {  // walks: all rows, across several bulk requests, with row expectations
+    auto p = snmp_probe(port);
+    spec(p).max_repetitions = 7;
+    spec(p).walk = {{numbers, expect({}, 10, 400, 40), {}},
+                    {names, std::nullopt, {}}};
+    auto run = loop.run(p);
+    CHECK(run.result.status == Status::up);
+    REQUIRE(run.values.size() == 80);
+    CHECK(run.values[0].oid == numbers + ".1");
+    CHECK(run.values[39].oid == numbers + ".40");
+    CHECK(run.values[39].number == 400);
+    CHECK(run.values[40].text == "row-1");
+    CHECK(metric(run.result, "values") == 80);
+    spec(p).walk = {{numbers, expect({}, {}, {}, 41), {}}};
+    auto r = loop.run(p).result;
+    CHECK(r.status == Status::down);
+    CHECK(r.message == "walk " + numbers + ": 40 rows, expected at least 41");
+    spec(p).walk = {{names, expect({}, {}, {}, {}, str("row-1")), {}}};
+    r = loop.run(p).result;
+    CHECK(r.status == Status::down);
+    CHECK(r.message == "walk " + names + ": " + names + ".2: got \"row-2\", expected all equal to \"row-1\"");
+    spec(p).walk = {{"1.3.6.1.4.1.99999.7", std::nullopt, {}}};
+    r = loop.run(p).result;
+    CHECK(r.status == Status::down);
+    CHECK(r.message == "walk 1.3.6.1.4.1.99999.7: empty walk");
+  }
+  {  // v1: GETNEXT walks and noSuchName
+    auto p = snmp_probe(port);
+    spec(p).version = catalogue::SnmpVersion::v1;
+    spec(p).walk = {{names, expect({}, {}, {}, 40), {}}};
+    auto run = loop.run(p);
+    CHECK(run.result.status == Status::up);
+    CHECK(run.values.size() == 40);
+    spec(p).walk.clear();
+    spec(p).get = {{sys_name, std::nullopt, {}}, {"1.3.6.1.4.1.99999.1.1.99", std::nullopt, {}}};
+    const auto r = loop.run(p).result;
+    CHECK(r.status == Status::down);
+    CHECK(r.message.rfind("1.3.6.1.4.1.99999.1.1.99: error ", 0) == 0);
+  }
+  {  // MIB names through the test's own MIB; an unknown name is the agent's problem
+    auto p = snmp_probe(port);
+    spec(p).get = {{"SLAMON-TEST-MIB::slamonNumbers.4", expect(num(40)), {}}};
+    spec(p).walk = {{"SLAMON-TEST-MIB::slamonNames", expect({}, {}, {}, 40), {}}};
+    auto run = loop.run(p);
+    CHECK(run.result.status == Status::up);
+    CHECK(run.result.message == "");
+    REQUIRE(run.values.size() == 41);
+    CHECK(run.values[0].oid == numbers + ".4");
+    spec(p).get = {{"SLAMON-TEST-MIB::noSuchName.0", std::nullopt, {}}};
+    const auto r = loop.run(p).result;
+    CHECK(r.status == Status::unknown);
+    CHECK(r.message == "unknown OID 'SLAMON-TEST-MIB::noSuchName.0' (no loaded MIB defines it)");
+  }
+  {  // wrong community: snmpd stays silent, the probe is down after its retries
+    auto p = snmp_probe(port, 600);
+    spec(p).community = catalogue::Secret("not-the-community", "");
+    spec(p).get = {{sys_name, std::nullopt, {}}};
+    const auto r = loop.run(p).result;
+    CHECK(r.status == Status::down);
+    CHECK(r.message == "no response from 127.0.0.1:" + std::to_string(port) + " (wrong community, or no agent)");
+    CHECK(r.message.find("not-the-community") == std::string::npos);
+  }
+  {  // nothing listens there
+    const int closed = test::free_port_range(1);
+    auto p = snmp_probe(closed, 500);
+    spec(p).get = {{sys_name, std::nullopt, {}}};
+    CHECK(loop.run(p).result.status == Status::down);
+    auto v3 = v3_probe(closed, "nouser", catalogue::SnmpSecurityLevel::noAuthNoPriv);
+    v3.timeout_ms = 500;
+    spec(v3).get = {{sys_name, std::nullopt, {}}};
+    const auto r = loop.run(v3).result;
+    CHECK(r.status == Status::down);
+    CHECK(r.message == "no answer to SNMPv3 engine discovery from 127.0.0.1");
+  }
+  using L = catalogue::SnmpSecurityLevel;
+  using A = catalogue::SnmpAuthProtocol;
+  using P = catalogue::SnmpPrivProtocol;
+  const auto v3_get = [&](std::string user, L level, std::optional<A> auth, std::string auth_pass,
+                          std::optional<P> priv, std::string priv_pass) {
+    auto p = v3_probe(port, std::move(user), level);
+    spec(p).auth_protocol = auth;
+    spec(p).auth_password = catalogue::Secret(std::move(auth_pass), "");
+    spec(p).priv_protocol = priv;
+    spec(p).priv_password = catalogue::Secret(std::move(priv_pass), "");
+    spec(p).get = {{sys_name, expect(str("peer-1")), {}}};
+    spec(p).walk = {{names, expect({}, {}, {}, 40), {}}};
+    return loop.run(p).result;
+  };
+  {  // v3 users of every security level and several protocols
+    auto r = v3_get("privuser", L::authPriv, A::SHA256, "authpass-256", P::AES, "privpass-aes");
+    CHECK(r.status == Status::up);
+    CHECK(r.message == "");
+    CHECK(metric(r, "values") == 41);
+    CHECK(v3_get("privuser", L::authPriv, A::SHA256, "authpass-256", P::AES, "privpass-aes").status == Status::up);
+    CHECK(v3_get("authuser", L::authNoPriv, A::SHA, "authpass-sha", std::nullopt, "").status == Status::up);
+    CHECK(v3_get("nouser", L::noAuthNoPriv, std::nullopt, "", std::nullopt, "").status == Status::up);
+    CHECK(v3_get("md5des", L::authPriv, A::MD5, "authpass-md5", P::DES, "privpass-des").status == Status::up);
+    CHECK(v3_get("sha512aes", L::authPriv, A::SHA512, "authpass-512", P::AES, "privpass-aes2").status == Status::up);
+  }
+  {  // wrong passwords: down with a reason that names no secret; the right one works again after
+    auto r = v3_get("authuser", L::authNoPriv, A::SHA, "wrong-password", std::nullopt, "");
+    CHECK(r.status == Status::down);
+    CHECK(r.message == "GET: Authentication failure (incorrect password, community or key)");
+    CHECK(r.message.find("wrong-password") == std::string::npos);
+    CHECK(v3_get("authuser", L::authNoPriv, A::SHA, "authpass-sha", std::nullopt, "").status == Status::up);
+    r = v3_get("privuser", L::authPriv, A::SHA256, "authpass-256", P::AES, "wrong-priv-pass");
+    CHECK(r.status == Status::down);  // snmpd drops what it cannot decrypt
+    CHECK(r.message == "no response from 127.0.0.1:" + std::to_string(port) + " (wrong password, or no agent)");
+    CHECK(r.message.find("wrong-priv-pass") == std::string::npos);
+    CHECK(v3_get("privuser", L::authPriv, A::SHA256, "authpass-256", P::AES, "privpass-aes").status == Status::up);
+    r = v3_get("nobody", L::authNoPriv, A::SHA, "authpass-sha", std::nullopt, "");
+    CHECK(r.status == Status::down);
+    CHECK(r.message == "GET: Unknown user name");
+  }
+  {  // our discovery finds the engine id snmpd reports as snmpEngineID.0
+    auto p = snmp_probe(port);
+    spec(p).get = {{"1.3.6.1.6.3.10.2.1.1.0", std::nullopt, {}}};
+    const auto run = loop.run(p);
+    REQUIRE(run.values.size() == 1);
+    asio::io_context io;
+    asio::ip::udp::socket sock(io, asio::ip::udp::v4());
+    const auto req = probes::build_discovery_request(4242, 1);
+    sock.send_to(asio::buffer(req), {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+    std::array<std::uint8_t, 1500> buf;
+    asio::ip::udp::endpoint from;
+    const auto n = sock.receive_from(asio::buffer(buf), from);
+    const auto info = probes::parse_discovery_response(std::span(buf.data(), n), 4242);
+    REQUIRE(info.has_value());
+    std::string hex;
+    for (unsigned char c : info->id) {
+      char b[4];
+      std::snprintf(b, sizeof b, hex.empty() ? "%02X" : " %02X", c);
+      hex += b;
+    }
+    CHECK(run.values[0].text == hex);
+  }
+}
+
+TEST_CASE("a v3 probe to a silent port does not hold up other work on the loop") {
+  asio::io_context io;
+  Loop loop;
+  // A UDP socket that never answers, and a TCP listener that accepts.
+  asio::ip::udp::socket silent(loop.io, {asio::ip::make_address("127.0.0.1"), 0});
+  asio::ip::tcp::acceptor acceptor(loop.io, {asio::ip::make_address("127.0.0.1"), 0});
+  auto p = v3_probe(silent.local_endpoint().port(), "privuser", catalogue::SnmpSecurityLevel::authPriv);
+  spec(p).auth_protocol = catalogue::SnmpAuthProtocol::SHA256;
+  spec(p).auth_password = catalogue::Secret("authpass-256", "");
+  spec(p).priv_protocol = catalogue::SnmpPrivProtocol::AES;
+  spec(p).priv_password = catalogue::Secret("privpass-aes", "");
+  spec(p).get = {{sys_name, std::nullopt, {}}};
+  p.timeout_ms = 1500;
+
+  std::optional<ProbeResult> result;
+  bool timer_before_probe = false, connect_before_probe = false;
+  asio::co_spawn(loop.io, loop.runner->run(p, 0), [&](std::exception_ptr, ProbeResult r) { result = std::move(r); });
+  asio::steady_timer timer(loop.io, std::chrono::milliseconds(50));
+  timer.async_wait([&](boost::system::error_code) { timer_before_probe = !result.has_value(); });
+  asio::ip::tcp::socket client(loop.io), server(loop.io);
+  acceptor.async_accept(server, [](boost::system::error_code) {});
+  asio::steady_timer later(loop.io, std::chrono::milliseconds(100));
+  later.async_wait([&](boost::system::error_code) {
+    client.async_connect(acceptor.local_endpoint(),
+                         [&](boost::system::error_code ec) { connect_before_probe = !ec && !result.has_value(); });
+  });
+  loop.io.run();
+  REQUIRE(result.has_value());
+  CHECK(result->status == Status::down);
+  CHECK(timer_before_probe);
+  CHECK(connect_before_probe);
+}
+
+TEST_CASE("a cancelled snmp run ends at once and the runner carries on") {
+  using namespace boost::asio::experimental::awaitable_operators;
+  test::TempDir dir;
+  const int port = test::free_port_range(1);
+  test::Peer peer(test::peers_dir() + "/snmpd_peer.sh", dir.path(), port);
+  Loop loop;
+  // A silent port (v2c: waits for its retries) cut off by a short limit.
+  asio::ip::udp::socket silent(loop.io, {asio::ip::make_address("127.0.0.1"), 0});
+  auto p = snmp_probe(silent.local_endpoint().port(), 5000);
+  spec(p).get = {{sys_name, std::nullopt, {}}};
+  int cut_short = 0;
+  bool ended_before_later_timer = false;
+  asio::steady_timer later(loop.io, std::chrono::milliseconds(2500));  // long before the probe's own 5 s
+  later.async_wait([&](boost::system::error_code) { ended_before_later_timer = cut_short == 1; });
+  asio::co_spawn(
+      loop.io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer limit(co_await asio::this_coro::executor, std::chrono::milliseconds(200));
+        auto r = co_await (loop.runner->run(p, 0) || limit.async_wait(asio::use_awaitable));
+        cut_short += r.index() == 1;
+      },
+      asio::detached);
+  loop.io.run();
+  CHECK(cut_short == 1);
+  CHECK(loop.runner->in_flight() == 0);
+  CHECK(ended_before_later_timer);
+  auto ok = snmp_probe(port);
+  spec(ok).get = {{sys_name, std::nullopt, {}}};
+  CHECK(loop.run(ok).result.status == Status::up);
+}
