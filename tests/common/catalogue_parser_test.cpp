@@ -351,3 +351,18 @@ TEST_CASE("DiskFileSource: globs match one level per component, sorted, without 
   CHECK_FALSE(disk.read(dir / "sites" / "dir.yaml"));  // a directory is not a file
   fs::remove_all(dir);
 }
+
+TEST_CASE("the writer quotes what YAML would otherwise change") {
+  Catalogue c;
+  Ci ci;
+  ci.id = "c";
+  for (const std::string& s : {std::string("null"), std::string("~"), std::string(" lead"), std::string("a: b"),
+                               std::string("x\xC2\x85y"), std::string("p\xE2\x80\xA8q"), std::string("\xEF\xBB\xBFz"),
+                               std::string("tab\there"), std::string("#hash"), std::string("[x]"),
+                               std::string("quote\"back\\slash"), std::string("ctl\x01")})
+    ci.labels[std::string("k").append(std::to_string(ci.labels.size()))] = s;
+  c.cis.push_back(ci);
+  const auto r = load_text(write_catalogue_yaml(c));
+  REQUIRE_MESSAGE(r.catalogue, all_errors(r));
+  CHECK(r.catalogue->cis.at(0).labels == ci.labels);
+}
