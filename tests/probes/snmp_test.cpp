@@ -358,6 +358,29 @@ TEST_CASE("snmp runner against snmpd") {
     CHECK(r.status == Status::down);
     CHECK(r.message == "GET: Unknown user name");
   }
+  {  // engine ids are cached per runner: snmpd counts each discovery in usmStatsUnknownEngineIDs.0
+    const auto discoveries = [&] {
+      auto p = snmp_probe(port);
+      spec(p).get = {{"1.3.6.1.6.3.15.1.1.4.0", std::nullopt, {}}};
+      const auto run = loop.run(p);
+      REQUIRE(run.values.size() == 1);
+      return run.values[0].number;
+    };
+    const double before = discoveries();
+    for (int i = 0; i < 3; ++i)
+      CHECK(v3_get("privuser", L::authPriv, A::SHA256, "authpass-256", P::AES, "privpass-aes").status == Status::up);
+    CHECK(v3_get("authuser", L::authNoPriv, A::SHA, "wrong-password", std::nullopt, "").status == Status::down);
+    CHECK(v3_get("authuser", L::authNoPriv, A::SHA, "authpass-sha", std::nullopt, "").status == Status::up);
+    // none of these discovered again (a wrong password does not make the engine suspect)
+    CHECK(discoveries() == before);
+    const double cached = discoveries();
+    Loop other;  // a new runner knows no engine yet
+    auto p = v3_probe(port, "nouser", L::noAuthNoPriv);
+    spec(p).get = {{sys_name, std::nullopt, {}}};
+    CHECK(other.run(p).result.status == Status::up);
+    CHECK(other.run(p).result.status == Status::up);
+    CHECK(discoveries() == cached + 1);
+  }
   {  // our discovery finds the engine id snmpd reports as snmpEngineID.0
     auto p = snmp_probe(port);
     spec(p).get = {{"1.3.6.1.6.3.10.2.1.1.0", std::nullopt, {}}};
