@@ -270,6 +270,18 @@ TEST_CASE("snmp runner against snmpd") {
     CHECK(r.status == Status::down);
     CHECK(r.message == "walk 1.3.6.1.4.1.99999.7: empty walk");
   }
+  if (test::has_ipv6_loopback()) {  // over IPv6, v2c and v3 (discovery included)
+    auto p = snmp_probe(port);
+    spec(p).target = "::1";
+    spec(p).get = {{sys_name, expect(str("peer-1")), {}}};
+    CHECK(loop.run(p).result.status == Status::up);
+    auto v3 = v3_probe(port, "nouser", catalogue::SnmpSecurityLevel::noAuthNoPriv);
+    spec(v3).target = "::1";
+    spec(v3).get = {{sys_name, expect(str("peer-1")), {}}};
+    const auto r = loop.run(v3).result;
+    CHECK(r.status == Status::up);
+    CHECK(r.message == "");
+  }
   {  // v1: GETNEXT walks and noSuchName
     auto p = snmp_probe(port);
     spec(p).version = catalogue::SnmpVersion::v1;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A local snmpd for the SNMP probe tests and benchmarks, entirely inside DIR, on 127.0.0.1 only.
-#   snmpd_peer.sh start DIR PORT    write DIR/snmpd.conf, start snmpd on udp:127.0.0.1:PORT
+#   snmpd_peer.sh start DIR PORT    write DIR/snmpd.conf, start snmpd on udp:127.0.0.1:PORT (and udp6:[::1]:PORT)
 #   snmpd_peer.sh stop DIR          stop it (bounded wait)
 # Credentials (tests only): v1/v2c community "public-test"; v3 users
 #   privuser  authPriv     SHA-256 "authpass-256" / AES "privpass-aes"
@@ -36,6 +36,7 @@ start() {
   mkdir -p "$dir/persist"
   {
     echo "rocommunity public-test 127.0.0.1"
+    echo "rocommunity6 public-test ::1"
     echo "rouser privuser priv"
     echo "rouser authuser auth"
     echo "rouser md5des priv"
@@ -56,8 +57,10 @@ start() {
     echo 'createUser sha512aes SHA-512 "authpass-512" AES "privpass-aes2"'
     echo 'createUser nouser'
   } > "$dir/snmpd.conf"
+  local listen="udp:127.0.0.1:$port"  # and [::1] where the host has IPv6 loopback
+  grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null && listen="$listen,udp6:[::1]:$port"
   SNMP_PERSISTENT_DIR=$dir/persist MIBS="" snmpd -C -c "$dir/snmpd.conf" -p "$dir/snmpd.pid" \
-    -Lf "$dir/snmpd.log" "udp:127.0.0.1:$port"
+    -Lf "$dir/snmpd.log" "$listen"
   # Ready when it answers a v2c GET (bounded).
   for _ in $(seq 1 50); do
     if SNMP_PERSISTENT_DIR=$dir/client MIBS="" snmpget -v2c -c public-test -r 0 -t 0.2 -On "udp:127.0.0.1:$port" .1.3.6.1.2.1.1.5.0 >/dev/null 2>&1; then
