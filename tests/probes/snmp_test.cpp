@@ -354,6 +354,11 @@ TEST_CASE("snmp runner against snmpd") {
     CHECK(v3_get("nouser", L::noAuthNoPriv, std::nullopt, "", std::nullopt, "").status == Status::up);
     CHECK(v3_get("md5des", L::authPriv, A::MD5, "authpass-md5", P::DES, "privpass-des").status == Status::up);
     CHECK(v3_get("sha512aes", L::authPriv, A::SHA512, "authpass-512", P::AES, "privpass-aes2").status == Status::up);
+    CHECK(v3_get("aes256user", L::authPriv, A::SHA384, "authpass-384", P::AES256, "privpass-256").status == Status::up);
+    CHECK(v3_get("aes256cuser", L::authPriv, A::SHA224, "authpass-224", P::AES256C, "privpass-256c").status == Status::up);
+    // the two AES-256 key extensions differ: the other one does not decrypt
+    CHECK(v3_get("aes256cuser", L::authPriv, A::SHA224, "authpass-224", P::AES256, "privpass-256c").status == Status::down);
+    CHECK(v3_get("aes256cuser", L::authPriv, A::SHA224, "authpass-224", P::AES256C, "privpass-256c").status == Status::up);
   }
   {  // wrong passwords: down with a reason that names no secret; the right one works again after
     auto r = v3_get("authuser", L::authNoPriv, A::SHA, "wrong-password", std::nullopt, "");

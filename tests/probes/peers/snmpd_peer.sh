@@ -7,6 +7,8 @@
 #   authuser  authNoPriv   SHA "authpass-sha"
 #   md5des    authPriv     MD5 "authpass-md5" / DES "privpass-des"
 #   sha512aes authPriv     SHA-512 "authpass-512" / AES "privpass-aes2"
+#   aes256user  authPriv   SHA-384 "authpass-384" / AES-256 "privpass-256" (RFC 3826 style key extension)
+#   aes256cuser authPriv   SHA-224 "authpass-224" / AES-256-C "privpass-256c" (Cisco key extension)
 #   nouser    noAuthNoPriv
 # Known values: sysContact "ops@example.test", sysLocation "slamon lab", sysName "peer-1",
 # and a table under .1.3.6.1.4.1.99999.1: .1.N = integer N*10 and .2.N = string "row-N" (N=1..40),
@@ -42,6 +44,8 @@ start() {
     echo "rouser md5des priv"
     echo "rouser sha512aes priv"
     echo "rouser nouser noauth"
+    echo "rouser aes256user priv"
+    echo "rouser aes256cuser priv"
     echo "sysContact ops@example.test"
     echo "sysLocation slamon lab"
     echo "sysName peer-1"
@@ -55,6 +59,8 @@ start() {
     echo 'createUser authuser SHA "authpass-sha"'
     echo 'createUser md5des MD5 "authpass-md5" DES "privpass-des"'
     echo 'createUser sha512aes SHA-512 "authpass-512" AES "privpass-aes2"'
+    echo 'createUser aes256user SHA-384 "authpass-384" AES-256 "privpass-256"'
+    echo 'createUser aes256cuser SHA-224 "authpass-224" AES-256-C "privpass-256c"'
     echo 'createUser nouser'
   } > "$dir/snmpd.conf"
   local listen="udp:127.0.0.1:$port"  # and [::1] where the host has IPv6 loopback
