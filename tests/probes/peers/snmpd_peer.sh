@@ -10,8 +10,10 @@
 #   aes256user  authPriv   SHA-384 "authpass-384" / AES-256 "privpass-256" (RFC 3826 style key extension)
 #   aes256cuser authPriv   SHA-224 "authpass-224" / AES-256-C "privpass-256c" (Cisco key extension)
 #   nouser    noAuthNoPriv
+# Environment: ROWS (default 40) sets the table size; EXTRA_ADDRESSES adds listening addresses
+# (comma list like udp:127.0.1.1:PORT, loopback only), for the benchmarks.
 # Known values: sysContact "ops@example.test", sysLocation "slamon lab", sysName "peer-1",
-# and a table under .1.3.6.1.4.1.99999.1: .1.N = integer N*10 and .2.N = string "row-N" (N=1..40),
+# and a table under .1.3.6.1.4.1.99999.1: .1.N = integer N*10 and .2.N = string "row-N" (N=1..ROWS),
 # .3.1 = string of 1,200 'x' (to provoke tooBig with large bulk requests).
 set -euo pipefail
 
@@ -50,7 +52,7 @@ start() {
     echo "sysLocation slamon lab"
     echo "sysName peer-1"
     echo "sysServices 72"
-    for n in $(seq 1 40); do
+    for n in $(seq 1 "${ROWS:-40}"); do
       echo "override .1.3.6.1.4.1.99999.1.1.$n integer $((n * 10))"
       echo "override .1.3.6.1.4.1.99999.1.2.$n octet_str row-$n"
     done
@@ -65,6 +67,7 @@ start() {
   } > "$dir/snmpd.conf"
   local listen="udp:127.0.0.1:$port"  # and [::1] where the host has IPv6 loopback
   grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null && listen="$listen,udp6:[::1]:$port"
+  [ -n "${EXTRA_ADDRESSES:-}" ] && listen="$listen,$EXTRA_ADDRESSES"
   SNMP_PERSISTENT_DIR=$dir/persist MIBS="" snmpd -C -c "$dir/snmpd.conf" -p "$dir/snmpd.pid" \
     -Lf "$dir/snmpd.log" "$listen"
   # Ready when it answers a v2c GET (bounded).
