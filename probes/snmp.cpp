@@ -460,6 +460,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
     s.retries = std::max(0, spec.retries);
     s.timeout = static_cast<long>(timeout_ms * 1000 / (s.retries + 1));
     s.flags |= SNMP_FLAGS_DONT_PROBE;
+    if (options_.max_message_bytes > 0) s.rcvMsgMaxSize = options_.max_message_bytes;
     s.callback = &Session::on_response;
     s.callback_magic = &session;
     std::string community, user, context, fingerprint;

@@ -422,6 +422,30 @@ TEST_CASE("snmp runner against snmpd") {
   }
 }
 
+TEST_CASE("snmp GETs split on tooBig") {
+  // v3 lets us announce a small msgMaxSize: snmpd then answers a GET of ten 1,200-byte values
+  // with tooBig, and the runner asks again in smaller requests.
+  test::TempDir dir;
+  const int port = test::free_port_range(1);
+  test::Peer peer(test::peers_dir() + "/snmpd_peer.sh", dir.path(), port);
+  asio::io_context io;
+  auto options = Loop::options();
+  options.max_message_bytes = 4000;
+  auto runner = probes::make_snmp_runner(io.get_executor(), options, nullptr);
+  auto p = v3_probe(port, "nouser", catalogue::SnmpSecurityLevel::noAuthNoPriv);
+  for (int i = 0; i < 10; ++i) spec(p).get.push_back({"1.3.6.1.4.1.99999.1.3.1", std::nullopt, {}});
+  std::optional<probes::SnmpRun> run;
+  asio::co_spawn(io, runner->fetch(p, 0), [&](std::exception_ptr e, probes::SnmpRun r) {
+    if (!e) run = std::move(r);
+  });
+  io.run();
+  REQUIRE(run.has_value());
+  CHECK(run->result.status == Status::up);
+  CHECK(run->result.message == "");
+  REQUIRE(run->values.size() == 10);
+  CHECK(run->values[9].text == std::string(1200, 'x'));
+}
+
 TEST_CASE("a v3 probe to a silent port does not hold up other work on the loop") {
   asio::io_context io;
   Loop loop;
