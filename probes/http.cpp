@@ -188,6 +188,9 @@ class HttpRunnerImpl final : public HttpRunner {
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, spec->tls_verify ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, spec->tls_verify ? 2L : 0L);
     if (spec->tls_ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, spec->tls_ca_file->c_str());
+    // The parsed CA store is kept by the multi handle and shared by every transfer (curl >= 7.87);
+    // curl 7.88 still builds an SSL_CTX per connection, which no option lets us share.
+    curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 3600L);
     if (connect_to) curl_easy_setopt(e, CURLOPT_CONNECT_TO, connect_to.get());
     for (const auto& [name, value] : spec->headers) {
       const std::string line = name + ": " + value;

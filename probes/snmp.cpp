@@ -276,6 +276,7 @@ struct Reply {
 struct Failure {
   std::string message;
   bool agent = false;
+  bool engine_suspect = false;  // no answer, or a Report saying the engine id or time is wrong
 };
 
 struct EngineKey {
@@ -370,7 +371,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
     if (!get_oids.empty()) {
       std::vector<SnmpVarbind> got;
       if (auto why = co_await get(session, *spec, get_oids, deadline, got)) {
-        if (spec->version == catalogue::SnmpVersion::v3 && !why->agent) engines_.erase(peer);
+        if (why->engine_suspect) engines_.erase(peer);  // rediscover next time
         co_return fail(std::move(*why));
       }
       for (std::size_t i = 0; i < got.size(); ++i) {
@@ -384,6 +385,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
     for (std::size_t i = 0; i < walk_oids.size(); ++i) {
       std::vector<SnmpVarbind> rows;
       if (auto why = co_await walk(session, *spec, walk_oids[i], deadline, rows)) {
+        if (why->engine_suspect) engines_.erase(peer);
         values.insert(values.end(), rows.begin(), rows.end());
         co_return fail({"walk " + spec->walk[i].oid + ": " + why->message, why->agent});
       }
@@ -458,6 +460,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
     s.retries = std::max(0, spec.retries);
     s.timeout = static_cast<long>(timeout_ms * 1000 / (s.retries + 1));
     s.flags |= SNMP_FLAGS_DONT_PROBE;
+    if (options_.max_message_bytes > 0) s.rcvMsgMaxSize = options_.max_message_bytes;
     s.callback = &Session::on_response;
     s.callback_magic = &session;
     std::string community, user, context, fingerprint;
@@ -624,7 +627,8 @@ class SnmpRunnerImpl final : public SnmpRunner {
   static std::optional<Failure> response_error(netsnmp_pdu* pdu, const std::string& what) {
     if (pdu->command == SNMP_MSG_REPORT) {
       const int code = snmpv3_get_report_type(pdu);
-      return Failure{what + ": " + snmp_api_errstring(code)};
+      return Failure{what + ": " + snmp_api_errstring(code), false,
+                     code == SNMPERR_UNKNOWN_ENG_ID || code == SNMPERR_NOT_IN_TIME_WINDOW};
     }
     if (pdu->errstat != SNMP_ERR_NOERROR)
       return Failure{what + ": error " + snmp_errstring(static_cast<int>(pdu->errstat)) +
@@ -652,7 +656,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
       auto reply = co_await request(session, pdu, deadline);
       if (reply.kind == Reply::Kind::error) co_return Failure{reply.error, true};
       if (reply.kind == Reply::Kind::cancelled) co_return Failure{"cancelled", true};
-      if (reply.kind == Reply::Kind::timeout) co_return Failure{no_answer(spec)};
+      if (reply.kind == Reply::Kind::timeout) co_return Failure{no_answer(spec), false, true};
       netsnmp_pdu* resp = reply.pdu();
       if (resp->command != SNMP_MSG_REPORT && resp->errstat == SNMP_ERR_TOOBIG && n > 1) {
         chunk = std::max<std::size_t>(1, n / 2);
@@ -695,7 +699,8 @@ class SnmpRunnerImpl final : public SnmpRunner {
           reps = halve_repetitions(reps);
           continue;
         }
-        co_return Failure{no_answer(spec) + (rows.empty() ? "" : " after " + std::to_string(rows.size()) + " rows")};
+        co_return Failure{no_answer(spec) + (rows.empty() ? "" : " after " + std::to_string(rows.size()) + " rows"),
+                          false, true};
       }
       netsnmp_pdu* resp = reply.pdu();
       if (resp->command != SNMP_MSG_REPORT && resp->errstat == SNMP_ERR_TOOBIG && bulk && reps > 1) {

@@ -29,6 +29,7 @@ struct SnmpRunnerOptions {
   std::string state_dir;              // net-snmp's persistent files go to <state_dir>/snmp
   std::vector<std::string> mib_dirs;  // every MIB module in these folders is loaded once
   std::string agent;                  // stamped on results; empty: the probe's own `agent`
+  std::size_t max_message_bytes = 0;  // v3 msgMaxSize we announce (0: net-snmp's default, 65507)
 };
 
 // One run's result with the values it fetched (GETs in order, then each walk's rows).

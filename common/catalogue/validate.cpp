@@ -53,6 +53,7 @@ void validate_catalogue(const Catalogue& cat, const std::vector<Reference>& refs
   for (const auto& a : cat.agents) agents.add(a.name, a.loc, "agent " + a.name);
   for (const auto& ci : cat.cis) {
     nodes.add(ci.id, ci.loc, "ci " + ci.id);
+    if (ci.id.empty()) continue;  // its probe ids are not meaningful; the CI's id error says why
     for (const auto& p : ci.probes)
       probes.add(p.id, p.loc, "probe " + p.id,
                  p.id == ci.id + "." + std::string(to_string(p.type))

@@ -26,8 +26,15 @@ bool plain_safe(std::string_view s) {
 std::string q(std::string_view s) {
   if (plain_safe(s)) return std::string(s);
   std::string out = "\"";
-  for (const char ch : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
     const auto c = static_cast<unsigned char>(ch);
+    // YAML reads NEL, LS, PS as line breaks and a BOM as nothing: escape them (UTF-8 kept as is).
+    const std::string_view rest = s.substr(i);
+    if (rest.starts_with("\xC2\x85")) { out += "\\u0085"; ++i; continue; }
+    if (rest.starts_with("\xE2\x80\xA8")) { out += "\\u2028"; i += 2; continue; }
+    if (rest.starts_with("\xE2\x80\xA9")) { out += "\\u2029"; i += 2; continue; }
+    if (rest.starts_with("\xEF\xBB\xBF")) { out += "\\ufeff"; i += 2; continue; }
     switch (ch) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -69,6 +69,7 @@ hbase=$(free_ports 5)
 bash "$PEERS/https_peer.sh" start "$work/https" "$hbase"
 sport=$(free_ports 1)
 bash "$PEERS/snmpd_peer.sh" start "$work/snmpd" "$sport"
+printf 'public-test\n' > "$work/community"
 H=http://127.0.0.1:$hbase
 S="https://127.0.0.1:$((hbase + 1))"
 CA=$work/https/ca.crt
@@ -99,8 +100,16 @@ check "http degraded-if message" has "  degraded  "
 check "http bad url" run 2 "$BIN" probe http "ftp://127.0.0.1/"
 check "http bad status list" run 2 "$BIN" probe http "$H/" --expect-status 2xx
 
+# Names: in a mount namespace of our own, /etc/hosts maps probe.test to 127.0.0.1 (curl's threaded
+# resolver reads it like any name; "localhost" would be answered by curl itself).
+printf '127.0.0.1 localhost\n127.0.0.1 probe.test\n' > "$work/hosts"
+in_ns() { unshare -m bash -c 'mount --bind "$0" /etc/hosts && exec "${@}"' "$work/hosts" "$@"; }
+check "http by name" run 0 in_ns "$BIN" probe http "http://probe.test:$hbase/" --format jsonl
+check "http by name: dns_ms measured" json 'r["status"]=="up" and r["metrics"]["dns_ms"] > 0'
+check "https by name (certificate name)" run 0 in_ns "$BIN" probe http "https://probe.test:$((hbase + 1))/" --ca-file "$CA"
+check "snmp by name" run 0 in_ns "$BIN" probe snmp --community-file "$work/community" --port "$sport" probe.test 1.3.6.1.2.1.1.5.0
+
 # ---- snmp ----------------------------------------------------------------------------------------
-printf 'public-test\n' > "$work/community"
 printf 'wrong-community\n' > "$work/wrong"
 printf 'authpass-256\n' > "$work/auth"
 printf 'privpass-aes\n' > "$work/priv"

@@ -115,24 +115,27 @@ TEST_CASE("the spec's example catalogue loads with every default applied") {
   CHECK(c.agreements[0].restore_within_ms == 4 * 3'600'000);
 }
 
-TEST_CASE("the example round-trips through the writer") {
-  const auto first = load_example();
-  REQUIRE_MESSAGE(first.catalogue, all_errors(first));
-  const std::string yaml = write_catalogue_yaml(*first.catalogue, WriteOptions{true});
-  // Written elsewhere on disk: the secret files are named by absolute paths, so they still resolve.
-  const auto dir = std::filesystem::temp_directory_path() / ("slamon-roundtrip-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "out.yaml") << yaml;
-  DiskFileSource disk;
-  const auto second = load_catalogue(dir / "out.yaml", disk);
-  std::filesystem::remove_all(dir);
-  REQUIRE_MESSAGE(second.catalogue, all_errors(second) << yaml);
-  Catalogue a = *first.catalogue, b = *second.catalogue;
-  clear_locations(a);
-  clear_locations(b);
-  CHECK(a == b);
-  // and once more: the written text is stable
-  CHECK(write_catalogue_yaml(*second.catalogue, WriteOptions{true}) == yaml);
+TEST_CASE("the example and the demo round-trip through the writer") {
+  for (const char* name : {"example.yaml", "demo.yaml"}) {
+    CAPTURE(name);
+    DiskFileSource disk;
+    const auto first = load_catalogue(source_dir() + "/config/" + name, disk);
+    REQUIRE_MESSAGE(first.catalogue, all_errors(first));
+    const std::string yaml = write_catalogue_yaml(*first.catalogue, WriteOptions{true});
+    // Written elsewhere on disk: the secret files are named by absolute paths, so they still resolve.
+    const auto dir = std::filesystem::temp_directory_path() / ("slamon-roundtrip-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "out.yaml") << yaml;
+    const auto second = load_catalogue(dir / "out.yaml", disk);
+    std::filesystem::remove_all(dir);
+    REQUIRE_MESSAGE(second.catalogue, all_errors(second) << yaml);
+    Catalogue a = *first.catalogue, b = *second.catalogue;
+    clear_locations(a);
+    clear_locations(b);
+    CHECK(a == b);
+    // and once more: the written text is stable
+    CHECK(write_catalogue_yaml(*second.catalogue, WriteOptions{true}) == yaml);
+  }
 }
 
 TEST_CASE("the writer never writes an inline secret unless asked") {
@@ -350,4 +353,19 @@ TEST_CASE("DiskFileSource: globs match one level per component, sorted, without 
   CHECK_FALSE(disk.read(dir / "sites" / "missing.yaml"));
   CHECK_FALSE(disk.read(dir / "sites" / "dir.yaml"));  // a directory is not a file
   fs::remove_all(dir);
+}
+
+TEST_CASE("the writer quotes what YAML would otherwise change") {
+  Catalogue c;
+  Ci ci;
+  ci.id = "c";
+  for (const std::string& s : {std::string("null"), std::string("~"), std::string(" lead"), std::string("a: b"),
+                               std::string("x\xC2\x85y"), std::string("p\xE2\x80\xA8q"), std::string("\xEF\xBB\xBFz"),
+                               std::string("tab\there"), std::string("#hash"), std::string("[x]"),
+                               std::string("quote\"back\\slash"), std::string("ctl\x01")})
+    ci.labels[std::string("k").append(std::to_string(ci.labels.size()))] = s;
+  c.cis.push_back(ci);
+  const auto r = load_text(write_catalogue_yaml(c));
+  REQUIRE_MESSAGE(r.catalogue, all_errors(r));
+  CHECK(r.catalogue->cis.at(0).labels == ci.labels);
 }

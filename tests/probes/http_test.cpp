@@ -96,6 +96,14 @@ TEST_CASE("http runner against nginx") {
     const auto r = loop.run(http_probe("http://localhost:" + std::to_string(base) + "/"));
     CHECK(r.status == Status::up);
   }
+  if (test::has_ipv6_loopback()) {  // IPv6 literal; ip_version restricts the family
+    auto p = http_probe("http://[::1]:" + std::to_string(base) + "/");
+    CHECK(loop.run(p).status == Status::up);
+    spec(p).ip_version = catalogue::IpVersion::v6;
+    CHECK(loop.run(p).status == Status::up);
+    spec(p).ip_version = catalogue::IpVersion::v4;
+    CHECK(loop.run(p).status == Status::down);
+  }
   {  // wrong status, then the same status expected
     auto p = http_probe(http + "/status/500");
     auto r = loop.run(p);

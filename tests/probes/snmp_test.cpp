@@ -270,6 +270,18 @@ TEST_CASE("snmp runner against snmpd") {
     CHECK(r.status == Status::down);
     CHECK(r.message == "walk 1.3.6.1.4.1.99999.7: empty walk");
   }
+  if (test::has_ipv6_loopback()) {  // over IPv6, v2c and v3 (discovery included)
+    auto p = snmp_probe(port);
+    spec(p).target = "::1";
+    spec(p).get = {{sys_name, expect(str("peer-1")), {}}};
+    CHECK(loop.run(p).result.status == Status::up);
+    auto v3 = v3_probe(port, "nouser", catalogue::SnmpSecurityLevel::noAuthNoPriv);
+    spec(v3).target = "::1";
+    spec(v3).get = {{sys_name, expect(str("peer-1")), {}}};
+    const auto r = loop.run(v3).result;
+    CHECK(r.status == Status::up);
+    CHECK(r.message == "");
+  }
   {  // v1: GETNEXT walks and noSuchName
     auto p = snmp_probe(port);
     spec(p).version = catalogue::SnmpVersion::v1;
@@ -342,6 +354,11 @@ TEST_CASE("snmp runner against snmpd") {
     CHECK(v3_get("nouser", L::noAuthNoPriv, std::nullopt, "", std::nullopt, "").status == Status::up);
     CHECK(v3_get("md5des", L::authPriv, A::MD5, "authpass-md5", P::DES, "privpass-des").status == Status::up);
     CHECK(v3_get("sha512aes", L::authPriv, A::SHA512, "authpass-512", P::AES, "privpass-aes2").status == Status::up);
+    CHECK(v3_get("aes256user", L::authPriv, A::SHA384, "authpass-384", P::AES256, "privpass-256").status == Status::up);
+    CHECK(v3_get("aes256cuser", L::authPriv, A::SHA224, "authpass-224", P::AES256C, "privpass-256c").status == Status::up);
+    // the two AES-256 key extensions differ: the other one does not decrypt
+    CHECK(v3_get("aes256cuser", L::authPriv, A::SHA224, "authpass-224", P::AES256, "privpass-256c").status == Status::down);
+    CHECK(v3_get("aes256cuser", L::authPriv, A::SHA224, "authpass-224", P::AES256C, "privpass-256c").status == Status::up);
   }
   {  // wrong passwords: down with a reason that names no secret; the right one works again after
     auto r = v3_get("authuser", L::authNoPriv, A::SHA, "wrong-password", std::nullopt, "");
@@ -357,6 +374,29 @@ TEST_CASE("snmp runner against snmpd") {
     r = v3_get("nobody", L::authNoPriv, A::SHA, "authpass-sha", std::nullopt, "");
     CHECK(r.status == Status::down);
     CHECK(r.message == "GET: Unknown user name");
+  }
+  {  // engine ids are cached per runner: snmpd counts each discovery in usmStatsUnknownEngineIDs.0
+    const auto discoveries = [&] {
+      auto p = snmp_probe(port);
+      spec(p).get = {{"1.3.6.1.6.3.15.1.1.4.0", std::nullopt, {}}};
+      const auto run = loop.run(p);
+      REQUIRE(run.values.size() == 1);
+      return run.values[0].number;
+    };
+    const double before = discoveries();
+    for (int i = 0; i < 3; ++i)
+      CHECK(v3_get("privuser", L::authPriv, A::SHA256, "authpass-256", P::AES, "privpass-aes").status == Status::up);
+    CHECK(v3_get("authuser", L::authNoPriv, A::SHA, "wrong-password", std::nullopt, "").status == Status::down);
+    CHECK(v3_get("authuser", L::authNoPriv, A::SHA, "authpass-sha", std::nullopt, "").status == Status::up);
+    // none of these discovered again (a wrong password does not make the engine suspect)
+    CHECK(discoveries() == before);
+    const double cached = discoveries();
+    Loop other;  // a new runner knows no engine yet
+    auto p = v3_probe(port, "nouser", L::noAuthNoPriv);
+    spec(p).get = {{sys_name, std::nullopt, {}}};
+    CHECK(other.run(p).result.status == Status::up);
+    CHECK(other.run(p).result.status == Status::up);
+    CHECK(discoveries() == cached + 1);
   }
   {  // our discovery finds the engine id snmpd reports as snmpEngineID.0
     auto p = snmp_probe(port);
@@ -380,6 +420,30 @@ TEST_CASE("snmp runner against snmpd") {
     }
     CHECK(run.values[0].text == hex);
   }
+}
+
+TEST_CASE("snmp GETs split on tooBig") {
+  // v3 lets us announce a small msgMaxSize: snmpd then answers a GET of ten 1,200-byte values
+  // with tooBig, and the runner asks again in smaller requests.
+  test::TempDir dir;
+  const int port = test::free_port_range(1);
+  test::Peer peer(test::peers_dir() + "/snmpd_peer.sh", dir.path(), port);
+  asio::io_context io;
+  auto options = Loop::options();
+  options.max_message_bytes = 4000;
+  auto runner = probes::make_snmp_runner(io.get_executor(), options, nullptr);
+  auto p = v3_probe(port, "nouser", catalogue::SnmpSecurityLevel::noAuthNoPriv);
+  for (int i = 0; i < 10; ++i) spec(p).get.push_back({"1.3.6.1.4.1.99999.1.3.1", std::nullopt, {}});
+  std::optional<probes::SnmpRun> run;
+  asio::co_spawn(io, runner->fetch(p, 0), [&](std::exception_ptr e, probes::SnmpRun r) {
+    if (!e) run = std::move(r);
+  });
+  io.run();
+  REQUIRE(run.has_value());
+  CHECK(run->result.status == Status::up);
+  CHECK(run->result.message == "");
+  REQUIRE(run->values.size() == 10);
+  CHECK(run->values[9].text == std::string(1200, 'x'));
 }
 
 TEST_CASE("a v3 probe to a silent port does not hold up other work on the loop") {

@@ -2,7 +2,7 @@
 # A local nginx for the HTTP(S) probe tests and benchmarks, entirely inside DIR, on loopback only.
 #   https_peer.sh start DIR BASE_PORT    generate a CA and certificates, start nginx (daemonised)
 #   https_peer.sh stop DIR               stop it (bounded wait)
-# Ports: BASE plain HTTP; BASE+1 HTTPS with a valid certificate (leaf + CA served); BASE+2 expired;
+# Ports: BASE plain HTTP (also on [::1] when the host has IPv6 loopback); BASE+1 HTTPS with a valid certificate (leaf + CA served); BASE+2 expired;
 # BASE+3 expiring in 3 days; BASE+4 valid but for another host name (other.example).
 # Certificates are for 127.0.0.1, localhost and probe.test, signed by DIR/ca.crt.
 # Paths on every port: / ("hello slamon"), /status/NNN (NNN in 200 201 204 301 404 500 503), /redirect -> /final,
@@ -54,6 +54,8 @@ start() {
   echo "maintenance in progress" > "$dir/html/wrong"
   head -c 262144 /dev/zero | tr '\0' 'a' > "$dir/html/slow"
   head -c 4194304 /dev/zero | tr '\0' 'b' > "$dir/html/big"
+  local v6=""  # the plain port also on [::1] where the host has IPv6 loopback
+  grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null && v6="listen [::1]:$base;"
   local user=""
   [ "$(id -u)" = 0 ] && user="user root;"
   cat > "$dir/locations.conf" <<CONF
@@ -82,7 +84,7 @@ http {
   uwsgi_temp_path $dir/tmp/uwsgi;
   scgi_temp_path $dir/tmp/scgi;
   keepalive_timeout 0;
-  server { listen 127.0.0.1:$base; include $dir/locations.conf; }
+  server { listen 127.0.0.1:$base; $v6 include $dir/locations.conf; }
   server { listen 127.0.0.1:$((base + 1)) ssl; $tls ssl_certificate $dir/valid.chain.crt; ssl_certificate_key $dir/valid.key; include $dir/locations.conf; }
   server { listen 127.0.0.1:$((base + 2)) ssl; $tls ssl_certificate $dir/expired.crt; ssl_certificate_key $dir/expired.key; include $dir/locations.conf; }
   server { listen 127.0.0.1:$((base + 3)) ssl; $tls ssl_certificate $dir/expiring.crt; ssl_certificate_key $dir/expiring.key; include $dir/locations.conf; }

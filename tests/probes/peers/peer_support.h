@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -16,6 +17,15 @@
 namespace slamon::test {
 
 inline std::string peers_dir() { return std::string(SLAMON_SOURCE_DIR) + "/tests/probes/peers"; }
+
+// Whether the host has ::1 (the peer scripts then listen there too).
+inline bool has_ipv6_loopback() {
+  std::ifstream in("/proc/net/if_inet6");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("00000000000000000000000000000001 ", 0) == 0) return true;
+  return false;
+}
 
 class TempDir {
  public:
