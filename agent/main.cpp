@@ -34,6 +34,7 @@ struct Options {
   std::string results_file;
   std::string duration;
   std::string log_level = "info";
+  std::string state_dir;
   double icmp_rate = 10'000;
 };
 
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
   app.add_option("--duration", o.duration, "stop after this long (90s, 10m...); default: until signalled");
   app.add_option("--log-level", o.log_level, "trace, debug, info (default), warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--state-dir", o.state_dir, "folder for the agent's own state (net-snmp engine ids and keys)");
   app.add_option("--icmp-rate", o.icmp_rate, "ICMP echo requests per second, all probes together (0: no limit)");
   CLI11_PARSE(app, argc, argv);
 
@@ -103,6 +105,7 @@ int main(int argc, char** argv) {
   const SystemClock clock;
   agent::RunnerOptions runner_options;
   runner_options.icmp.max_sends_per_s = o.icmp_rate;
+  runner_options.snmp.state_dir = o.state_dir;
   auto runners = agent::make_runners(io.get_executor(), runner_options, loggers, o.agent);
   agent::Scheduler scheduler(io.get_executor(), clock, runners, *sink, log, o.agent);
 

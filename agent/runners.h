@@ -7,14 +7,18 @@
 #include <spdlog/fwd.h>
 #include <string>
 
+#include "probes/http.h"
 #include "probes/icmp.h"
 #include "probes/runner.h"
+#include "probes/snmp.h"
 #include "probes/tcp.h"
 
 namespace slamon::agent {
 
 struct RunnerOptions {
   probes::IcmpOptions icmp;
+  probes::HttpRunnerOptions http;
+  probes::SnmpRunnerOptions snmp;  // state_dir: net-snmp's persistent files
 };
 
 // One named logger per runner ("probe.icmp", "probe.tcp", ...), created by main.
