@@ -25,15 +25,6 @@ ProbeResult agent_side(const catalogue::Probe& probe, TimeMs started, std::strin
   return probes::evaluate(probe, started, std::move(o), agent);
 }
 
-const char* type_name(catalogue::ProbeType t) {
-  switch (t) {
-    case catalogue::ProbeType::http: return "http";
-    case catalogue::ProbeType::icmp: return "icmp";
-    case catalogue::ProbeType::snmp: return "snmp";
-    case catalogue::ProbeType::tcp: return "tcp";
-  }
-  return "?";
-}
 
 // The runners bound every run by its timeout themselves; the scheduler adds a hard cut-off for the
 // long-running agent, which a one-shot command can do without (it would cost two coroutines a run).
@@ -41,7 +32,7 @@ asio::awaitable<ProbeResult> run_one(probes::Runner* runner, const catalogue::Pr
   const SystemClock clock;
   const TimeMs started = clock.now_ms();
   if (!runner)
-    co_return agent_side(probe, started, std::string("no runner for ") + type_name(probe.type) + " probes in this build",
+    co_return agent_side(probe, started, "no runner for " + std::string(catalogue::to_string(probe.type)) + " probes in this build",
                          agent);
   co_return co_await runner->run(probe, started);
 }
