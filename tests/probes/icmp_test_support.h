@@ -59,6 +59,9 @@ inline bool sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 
 class TestNetwork {
  public:
   TestNetwork() {
+    // Namespaces left by a test process that died without cleaning up (crash, kill -9).
+    sh("for ns in $(ip netns list | grep -oE '^slamon-[pr]-[0-9]+'); do "
+       "[ -d /proc/${ns##*-} ] || ip netns del $ns; done");
     const std::string id = std::to_string(::getpid());
     prober_ = "slamon-p-" + id;
     responder_ = "slamon-r-" + id;
