@@ -150,9 +150,13 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
                           agent_);
     } else {
       asio::steady_timer limit(executor_, std::chrono::milliseconds(probe.timeout_ms + options_.grace_ms));
-      auto outcome = co_await (runner->run(probe, started) || limit.async_wait(asio::use_awaitable));
+      // as_tuple: the timer, cancelled when the run wins, must not throw (an exception per run is costly).
+      auto outcome =
+          co_await (runner->run(probe, started) || limit.async_wait(asio::as_tuple(asio::use_awaitable)));
       if (outcome.index() == 0) {
         result = std::move(std::get<0>(outcome));
+      } else if (std::get<0>(std::get<1>(outcome))) {
+        // The timer was cancelled from outside (stop()): no result.
       } else {
         ++counters_.cut_off;
         result = agent_side(probe, started, "run overran its timeout of " + format_duration(probe.timeout_ms), agent_);
