@@ -152,6 +152,13 @@ int main(int argc, char** argv) {
   const auto st = scheduler.stats();
   log->info("{}: {} runs started, {} results written, {} missed, lag p50 {} ms, p99 {} ms, max {} ms", o.agent,
             st.started, st.completed, st.missed, st.lag.p50_ms, st.lag.p99_ms, st.lag.max_ms);
+  if (auto* icmp = runners.icmp()) {
+    const auto is = icmp->stats();
+    loggers.icmp->info("{}: ICMP {} sent, {} replies, {} duplicates, {} late, {} from a wrong source, {} bad checksums, "
+                       "{} errors, {} not ours",
+                       o.agent, is.sent, is.replies, is.duplicates, is.late, is.wrong_source, is.bad_checksum, is.errors,
+                       is.foreign);
+  }
   if (sink->last_error()) {
     log->error("{}: writing {} failed: {}", o.agent, o.results_file, sink->last_error().message());
     return 1;

@@ -50,4 +50,17 @@ std::vector<PlanQueue::Due> PlanQueue::pop_due(TimeMs now) {
   return due;
 }
 
+void PlanQueue::replan(TimeMs now) {
+  std::vector<Entry> entries;
+  entries.reserve(heap_.size());
+  while (!heap_.empty()) {
+    entries.push_back(heap_.top());
+    heap_.pop();
+  }
+  for (auto& e : entries) {
+    e.planned_ms = next_planned_ms(e.phase_ms, e.interval_ms, now);
+    heap_.push(e);
+  }
+}
+
 }  // namespace slamon::agent

@@ -39,6 +39,9 @@ class PlanQueue {
   std::optional<TimeMs> next_due() const;
   // Every slot planned at or before `now`, each planned again on its grid after `now`.
   std::vector<Due> pop_due(TimeMs now);
+  // Plans every slot again from `now` (after the wall clock stepped back: otherwise probes would wait
+  // for the time they had planned in the old clock's future).
+  void replan(TimeMs now);
   std::size_t size() const { return heap_.size(); }
 
  private:

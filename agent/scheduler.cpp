@@ -19,16 +19,8 @@ using namespace asio::experimental::awaitable_operators;
 
 namespace {
 constexpr DurationMs kLagReportEveryMs = 60'000;
+constexpr DurationMs kClockStepBackMs = 1'000;  // a smaller step back is absorbed by the grid
 
-const char* type_name(catalogue::ProbeType t) {
-  switch (t) {
-    case catalogue::ProbeType::http: return "http";
-    case catalogue::ProbeType::icmp: return "icmp";
-    case catalogue::ProbeType::snmp: return "snmp";
-    case catalogue::ProbeType::tcp: return "tcp";
-  }
-  return "?";
-}
 
 ProbeResult agent_side(const catalogue::Probe& probe, TimeMs started, std::string message, const std::string& agent) {
   probes::RunOutcome o;
@@ -95,8 +87,15 @@ SchedulerStats Scheduler::stats() const {
 asio::awaitable<void> Scheduler::plan_loop() {
   const auto alive = alive_;
   TimeMs next_report = clock_.now_ms() + kLagReportEveryMs;
+  TimeMs last_now = clock_.now_ms();
   while (*alive && !stopping_) {
     const TimeMs now = clock_.now_ms();
+    if (now < last_now - kClockStepBackMs) {
+      if (log_) log_->warn("{}: the wall clock stepped back {} ms; planning again from now", agent_, last_now - now);
+      plan_.replan(now);
+      next_report = now + kLagReportEveryMs;
+    }
+    last_now = now;
     for (const auto& due : plan_.pop_due(now)) dispatch(due);
     if (log_ && now >= next_report) {
       next_report = now + kLagReportEveryMs;
@@ -147,13 +146,17 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
     probes::Runner* runner = runners_.find(probe.type);
     if (!runner) {
       result = agent_side(probe, started,
-                          std::string("no runner for ") + type_name(probe.type) + " probes in this build",
+                          "no runner for " + std::string(catalogue::to_string(probe.type)) + " probes in this build",
                           agent_);
     } else {
       asio::steady_timer limit(executor_, std::chrono::milliseconds(probe.timeout_ms + options_.grace_ms));
-      auto outcome = co_await (runner->run(probe, started) || limit.async_wait(asio::use_awaitable));
+      // as_tuple: the timer, cancelled when the run wins, must not throw (an exception per run is costly).
+      auto outcome =
+          co_await (runner->run(probe, started) || limit.async_wait(asio::as_tuple(asio::use_awaitable)));
       if (outcome.index() == 0) {
         result = std::move(std::get<0>(outcome));
+      } else if (std::get<0>(std::get<1>(outcome))) {
+        // The timer was cancelled from outside (stop()): no result.
       } else {
         ++counters_.cut_off;
         result = agent_side(probe, started, "run overran its timeout of " + format_duration(probe.timeout_ms), agent_);
@@ -166,6 +169,7 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
   if (!*alive) co_return;
   if (result && !stopping_) {
     ++counters_.completed;
+    if (log_) log_->debug("{}: {} {}", result->probe, to_string(result->status), result->message);
     deliver(*result);
   } else {
     ++counters_.cancelled;

@@ -66,25 +66,24 @@ int run_icmp(const IcmpCommand& c) {
   spec.ip_version = c.ip_version == "4"   ? catalogue::IpVersion::v4
                     : c.ip_version == "6" ? catalogue::IpVersion::v6
                                           : catalogue::IpVersion::any;
-  std::vector<catalogue::Probe> probes;
-  probes.reserve(targets.size());
-  for (const auto& t : targets) {
-    catalogue::Probe p;
-    p.id = t;
-    p.type = catalogue::ProbeType::icmp;
-    p.timeout_ms = *timeout;
-    p.down_if = {{"loss_percent", 100}};
-    spec.target = t;
+  catalogue::Probe base;
+  base.type = catalogue::ProbeType::icmp;
+  base.timeout_ms = *timeout;
+  base.down_if = {{"loss_percent", 100}};
+  auto make = [&](std::size_t i) {
+    catalogue::Probe p = base;
+    p.id = targets[i];
+    spec.target = targets[i];
     p.spec = spec;
-    probes.push_back(std::move(p));
-  }
+    return p;
+  };
   RunOnceOptions run;
   run.max_in_flight = std::max<std::size_t>(c.parallel, 1);
   run.runners.icmp.max_sends_per_s = c.rate;
   run.runners.icmp.socket_mode = c.socket == "raw"        ? probes::IcmpOptions::SocketMode::raw
                                  : c.socket == "datagram" ? probes::IcmpOptions::SocketMode::datagram
                                                           : probes::IcmpOptions::SocketMode::automatic;
-  return run_and_print(probes, run, *output, kSummaryOver);
+  return run_and_print(targets.size(), make, run, *output, kSummaryOver);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 #include <sys/resource.h>
 
 #include "common/json_writer.h"
@@ -25,15 +26,6 @@ ProbeResult agent_side(const catalogue::Probe& probe, TimeMs started, std::strin
   return probes::evaluate(probe, started, std::move(o), agent);
 }
 
-const char* type_name(catalogue::ProbeType t) {
-  switch (t) {
-    case catalogue::ProbeType::http: return "http";
-    case catalogue::ProbeType::icmp: return "icmp";
-    case catalogue::ProbeType::snmp: return "snmp";
-    case catalogue::ProbeType::tcp: return "tcp";
-  }
-  return "?";
-}
 
 // The runners bound every run by its timeout themselves; the scheduler adds a hard cut-off for the
 // long-running agent, which a one-shot command can do without (it would cost two coroutines a run).
@@ -41,7 +33,7 @@ asio::awaitable<ProbeResult> run_one(probes::Runner* runner, const catalogue::Pr
   const SystemClock clock;
   const TimeMs started = clock.now_ms();
   if (!runner)
-    co_return agent_side(probe, started, std::string("no runner for ") + type_name(probe.type) + " probes in this build",
+    co_return agent_side(probe, started, "no runner for " + std::string(catalogue::to_string(probe.type)) + " probes in this build",
                          agent);
   co_return co_await runner->run(probe, started);
 }
@@ -60,34 +52,38 @@ std::optional<ProbeOutput> parse_probe_output(const std::string& text) {
   return std::nullopt;
 }
 
-void run_probes_once(const std::vector<catalogue::Probe>& probes, const RunOnceOptions& options,
+void run_probes_once(std::size_t count, const ProbeMaker& make, const RunOnceOptions& options,
                      const std::function<void(std::size_t, const ProbeResult&)>& on_result) {
   asio::io_context io(1);
   auto runners = agent::make_runners(io.get_executor(), options.runners, {}, options.agent);
   std::size_t next = 0, done = 0, running = 0;
+  std::unordered_map<std::size_t, catalogue::Probe> in_flight;
   std::function<void()> start_more = [&] {
-    while (running < std::max<std::size_t>(options.max_in_flight, 1) && next < probes.size()) {
+    while (running < std::max<std::size_t>(options.max_in_flight, 1) && next < count) {
       const std::size_t i = next++;
       ++running;
-      asio::co_spawn(io, run_one(runners.find(probes[i].type), probes[i], options.agent),
+      // The probe lives in the map while it runs (node-based: the reference stays valid).
+      const catalogue::Probe& probe = in_flight.emplace(i, make(i)).first->second;
+      asio::co_spawn(io, run_one(runners.find(probe.type), probe, options.agent),
                      [&, i](std::exception_ptr e, ProbeResult r) {
                        if (e) {
                          try {
                            std::rethrow_exception(e);
                          } catch (const std::exception& ex) {
-                           r = agent_side(probes[i], SystemClock().now_ms(), std::string("internal error: ") + ex.what(),
+                           r = agent_side(in_flight.at(i), SystemClock().now_ms(), std::string("internal error: ") + ex.what(),
                                           options.agent);
                          }
                        }
                        --running;
                        ++done;
+                       in_flight.erase(i);
                        on_result(i, r);
                        start_more();
                      });
     }
   };
   start_more();
-  while (done < probes.size()) {
+  while (done < count) {
     if (io.stopped()) io.restart();
     io.run_one();
   }
@@ -111,16 +107,22 @@ std::string format_result_text(const ProbeResult& r) {
 
 int run_and_print(const std::vector<catalogue::Probe>& probes, const RunOnceOptions& options, ProbeOutput output,
                   std::optional<std::size_t> summary_over, std::FILE* out) {
-  const bool summary = output == ProbeOutput::text && summary_over && probes.size() > *summary_over;
+  return run_and_print(
+      probes.size(), [&probes](std::size_t i) { return probes[i]; }, options, output, summary_over, out);
+}
+
+int run_and_print(std::size_t count, const ProbeMaker& make, const RunOnceOptions& options, ProbeOutput output,
+                  std::optional<std::size_t> summary_over, std::FILE* out) {
+  const bool summary = output == ProbeOutput::text && summary_over && count > *summary_over;
   std::vector<std::optional<ProbeResult>> ordered;
-  if (output == ProbeOutput::text && !summary) ordered.resize(probes.size());
+  if (output == ProbeOutput::text && !summary) ordered.resize(count);
   std::map<Status, std::size_t> by_status;
   double sent = 0, received = 0;
   double rtt_min = INFINITY, rtt_max = 0, rtt_sum = 0;
   std::size_t rtt_n = 0;
   std::string line;
   const auto t0 = std::chrono::steady_clock::now();
-  run_probes_once(probes, options, [&](std::size_t i, const ProbeResult& r) {
+  run_probes_once(count, make, options, [&](std::size_t i, const ProbeResult& r) {
     ++by_status[r.status];
     for (const auto& m : r.metrics) {
       if (m.name == "sent") sent += m.value;
@@ -150,7 +152,7 @@ int run_and_print(const std::vector<catalogue::Probe>& probes, const RunOnceOpti
     ::getrusage(RUSAGE_SELF, &ru);
     const double cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-    std::fprintf(out, "%zu probes: %zu up, %zu degraded, %zu down, %zu unknown\n", probes.size(),
+    std::fprintf(out, "%zu probes: %zu up, %zu degraded, %zu down, %zu unknown\n", count,
                  by_status[Status::up], by_status[Status::degraded], by_status[Status::down],
                  by_status[Status::unknown]);
     if (sent > 0)
@@ -163,7 +165,7 @@ int run_and_print(const std::vector<catalogue::Probe>& probes, const RunOnceOpti
     std::fprintf(out, "took %.3f s wall, %.3f s CPU\n", wall_s, cpu_s);
   }
   std::fflush(out);
-  return by_status[Status::up] == probes.size() ? kProbeAllUp : kProbeNotAllUp;
+  return by_status[Status::up] == count ? kProbeAllUp : kProbeNotAllUp;
 }
 
 }  // namespace slamon::cli

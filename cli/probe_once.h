@@ -27,9 +27,13 @@ struct RunOnceOptions {
   std::string agent;                   // stamped on the results ("" for ad-hoc probes)
 };
 
-// Runs every probe once (concurrently, at most max_in_flight at a time) on one event loop; calls
+// Makes probe number i (0 <= i < count) when its turn comes, so that a sweep of 200,000 targets never
+// holds 200,000 probes at once.
+using ProbeMaker = std::function<catalogue::Probe(std::size_t)>;
+
+// Runs `count` probes once (concurrently, at most max_in_flight at a time) on one event loop; calls
 // `on_result` with each result as it completes, with the probe's index.
-void run_probes_once(const std::vector<catalogue::Probe>& probes, const RunOnceOptions& options,
+void run_probes_once(std::size_t count, const ProbeMaker& make, const RunOnceOptions& options,
                      const std::function<void(std::size_t, const ProbeResult&)>& on_result);
 
 // "web-01.icmp  up  0.041 ms  message  loss_percent=0 rtt_ms=0.041 ..."
@@ -37,6 +41,8 @@ std::string format_result_text(const ProbeResult& r);
 
 // Prints every result (in the probes' order for text, as they complete for JSONL) and returns the
 // exit code. With `summary_over` set, text output beyond that many probes is a summary instead.
+int run_and_print(std::size_t count, const ProbeMaker& make, const RunOnceOptions& options, ProbeOutput output,
+                  std::optional<std::size_t> summary_over = std::nullopt, std::FILE* out = stdout);
 int run_and_print(const std::vector<catalogue::Probe>& probes, const RunOnceOptions& options, ProbeOutput output,
                   std::optional<std::size_t> summary_over = std::nullopt, std::FILE* out = stdout);
 

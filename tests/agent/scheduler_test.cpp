@@ -96,6 +96,17 @@ TEST_CASE("plan queue: a loop that slept through occurrences runs the latest onc
   CHECK(due[0] == PlanQueue::Due{0, 41'000, 0});
 }
 
+TEST_CASE("plan queue: replanning after the wall clock stepped back keeps the grid") {
+  PlanQueue q;
+  q.add(0, 1'000, 10'000, 100'000);
+  REQUIRE(q.next_due() == 101'000);
+  q.replan(40'500);  // an hour... or a minute back: the next start is the grid's next, not 60 s away
+  CHECK(q.next_due() == 41'000);
+  const auto due = q.pop_due(41'000);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0] == PlanQueue::Due{0, 41'000, 0});
+}
+
 TEST_CASE("admission: at most N in flight per type, FIFO, other types unaffected") {
   Admission a({1, 2, 1, 1});
   using T = catalogue::ProbeType;

@@ -10,6 +10,7 @@ It answers the n-th echo request (n = 1, 2, ...) according to its options, in th
   --duplicate-every K     every K-th request is answered twice
   --delay-ms D            every answer is sent D ms after the request arrived
 Prints "ready" once listening, and on SIGTERM exits printing the number of requests seen.
+IPv6 addresses select ICMPv6 (the kernel computes ICMPv6 checksums, so --corrupt-every is IPv4 only).
 """
 import argparse
 import heapq
@@ -48,14 +49,17 @@ def main():
         ap.add_argument("--%s-every" % name, type=int, default=0)
     a = ap.parse_args()
 
-    listen = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-    listen.bind((a.address, 0))
-    right = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-    right.bind((a.address, 0))
-    wrong = None
-    if a.wrong_source:
-        wrong = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-        wrong.bind((a.wrong_source, 0))
+    v6 = ":" in a.address
+    family, proto = (socket.AF_INET6, socket.IPPROTO_ICMPV6) if v6 else (socket.AF_INET, socket.IPPROTO_ICMP)
+
+    def raw(address):
+        s = socket.socket(family, socket.SOCK_RAW, proto)
+        s.bind((address, 0))
+        return s
+
+    listen = raw(a.address)
+    right = raw(a.address)
+    wrong = raw(a.wrong_source) if a.wrong_source else None
 
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
@@ -76,21 +80,32 @@ def main():
             sock.sendto(data, (dest, 0))
         if not readable:
             continue
-        packet, (src, _) = listen.recvfrom(65535)
-        ihl = (packet[0] & 0x0F) * 4
-        dst = socket.inet_ntoa(packet[16:20])
-        icmp = packet[ihl:]
-        if dst != a.address or len(icmp) < 8 or icmp[0] != 8:
-            continue
+        packet, peer = listen.recvfrom(65535)
+        src = peer[0]
+        if v6:
+            icmp = packet  # ICMPv6 sockets deliver the message alone; the socket is bound to the target
+            if len(icmp) < 8 or icmp[0] != 128:
+                continue
+            # The request's IPv6 header, rebuilt for the error message (raw IPv6 sockets do not deliver it).
+            original = (struct.pack("!IHBB", 6 << 28, len(icmp), 58, 64) + socket.inet_pton(socket.AF_INET6, src)
+                        + socket.inet_pton(socket.AF_INET6, a.address) + icmp)
+        else:
+            ihl = (packet[0] & 0x0F) * 4
+            dst = socket.inet_ntoa(packet[16:20])
+            icmp = packet[ihl:]
+            if dst != a.address or len(icmp) < 8 or icmp[0] != 8:
+                continue
+            original = packet[: ihl + len(icmp)]
         n += 1
         due = now + a.delay_ms / 1000.0
         out = []
         if every(a.drop_every, n):
             pass
         elif every(a.unreachable_every, n):
-            out.append((right, with_checksum(bytes([3, 1, 0, 0, 0, 0, 0, 0]) + packet[: ihl + len(icmp)])))
+            error_type = bytes([1, 3]) if v6 else bytes([3, 1])  # address / host unreachable
+            out.append((right, with_checksum(error_type + bytes(6) + original)))
         else:
-            reply = with_checksum(bytes([0]) + icmp[1:])
+            reply = with_checksum(bytes([129 if v6 else 0]) + icmp[1:])
             sock = right
             if every(a.wrong_source_every, n) and wrong is not None:
                 sock = wrong

@@ -183,9 +183,10 @@ struct Observed {
 std::string responder_script() { return std::string(SLAMON_SOURCE_DIR) + "/tests/probes/icmp_responder.py"; }
 
 Observed against_responder(const test::TestNetwork& net, IcmpOptions::SocketMode mode, const Scenario& s,
-                           std::chrono::milliseconds linger = std::chrono::milliseconds(0)) {
-  std::vector<std::string> argv = {"ip",      "netns",         "exec",       net.responder(),     "python3",
-                                   responder_script(), "--address", "10.200.0.2", "--wrong-source", "10.200.0.3"};
+                           std::chrono::milliseconds linger = std::chrono::milliseconds(0), bool v6 = false) {
+  const std::string target = v6 ? "fd00:200::2" : "10.200.0.2";
+  std::vector<std::string> argv = {"ip",      "netns",         "exec", net.responder(),     "python3",
+                                   responder_script(), "--address", target, "--wrong-source", v6 ? "fd00:200::3" : "10.200.0.3"};
   argv.insert(argv.end(), s.responder_args.begin(), s.responder_args.end());
   test::Child responder(argv);
   REQUIRE(responder.line() == "ready");
@@ -194,10 +195,11 @@ Observed against_responder(const test::TestNetwork& net, IcmpOptions::SocketMode
   boost::asio::io_context io;
   IcmpRunner runner(io.get_executor(), nullptr, unlimited(mode), "a");
   Observed o;
-  o.result = run_sync(io, runner.run(icmp_probe("10.200.0.2", s.count, s.spacing_ms, s.timeout_ms), 1));
+  o.result = run_sync(io, runner.run(icmp_probe(target, s.count, s.spacing_ms, s.timeout_ms), 1));
   if (linger.count() > 0) test::run_for(io, linger);
   o.stats = runner.stats();
-  CHECK(runner.socket_kind(icmp::Family::v4) == (mode == IcmpOptions::SocketMode::raw ? "raw" : "datagram"));
+  CHECK(runner.socket_kind(v6 ? icmp::Family::v6 : icmp::Family::v4) ==
+        (mode == IcmpOptions::SocketMode::raw ? "raw" : "datagram"));
   return o;
 }
 
@@ -287,6 +289,41 @@ TEST_CASE("icmp: a responder in a namespace; the runner reports exactly what it 
       CHECK(o.stats.late == 2);
       CHECK(o.stats.replies == 0);
     }
+  }
+}
+
+TEST_CASE("icmp: the IPv6 responder: delay and drops, duplicates, wrong source, unreachable") {
+  if (!test::is_root()) {
+    MESSAGE("skipped: network namespaces need root");
+    return;
+  }
+  test::TestNetwork net;
+  if (!net.ok() || !net.ipv6()) {
+    MESSAGE("skipped: cannot create network namespaces with IPv6 here");
+    return;
+  }
+  const auto no_linger = std::chrono::milliseconds(0);
+  for (const auto mode : {IcmpOptions::SocketMode::raw, IcmpOptions::SocketMode::datagram}) {
+    const bool raw = mode == IcmpOptions::SocketMode::raw;
+    CAPTURE(raw);
+    auto o = against_responder(net, mode, {{"--delay-ms", "30", "--drop-every", "3"}, 6, 20, 1000}, no_linger, true);
+    INFO(o.result.message);
+    CHECK(metric(o.result, "received") == 4);
+    CHECK(metric(o.result, "loss_percent") == doctest::Approx(33.3333));
+    CHECK(metric(o.result, "rtt_min_ms") >= 30);
+
+    o = against_responder(net, mode, {{"--duplicate-every", "2"}, 3, 20, 1000}, std::chrono::milliseconds(100), true);
+    CHECK(metric(o.result, "received") == 3);
+    CHECK(metric(o.result, "duplicates") == 1);
+
+    o = against_responder(net, mode, {{"--wrong-source-every", "2"}, 4, 20, 600}, no_linger, true);
+    CHECK(metric(o.result, "received") == 2);
+    CHECK(o.stats.wrong_source == 2);
+
+    o = against_responder(net, mode, {{"--unreachable-every", "1"}, 2, 20, 1000}, no_linger, true);
+    CHECK(o.result.status == Status::down);
+    CHECK(o.result.message == "no reply to 2 requests; destination unreachable (address unreachable) from fd00:200::2");
+    CHECK(o.stats.errors == 2);
   }
 }
 

@@ -55,10 +55,14 @@ inline void run_for(boost::asio::io_context& io, std::chrono::milliseconds d) {
 
 inline bool sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
 
-// Two namespaces, prober (10.200.0.1) and responder (10.200.0.2 and .3), on one veth link (/29).
+// Two namespaces, prober (10.200.0.1, fd00:200::1) and responder (10.200.0.2 and .3, fd00:200::2 and ::3),
+// on one veth link.
 class TestNetwork {
  public:
   TestNetwork() {
+    // Namespaces left by a test process that died without cleaning up (crash, kill -9).
+    sh("for ns in $(ip netns list | grep -oE '^slamon-[pr]-[0-9]+'); do "
+       "[ -d /proc/${ns##*-} ] || ip netns del $ns; done");
     const std::string id = std::to_string(::getpid());
     prober_ = "slamon-p-" + id;
     responder_ = "slamon-r-" + id;
@@ -72,6 +76,11 @@ class TestNetwork {
           sh("ip netns exec " + responder_ + " sysctl -qw net.ipv4.icmp_echo_ignore_all=1") &&
           sh("ip netns exec " + responder_ + " sysctl -qw net.ipv4.icmp_ratelimit=0") &&
           set_ping_group_range("0 2147483647");
+    // IPv6 beside it (no duplicate address detection, so the addresses work at once), when available.
+    ipv6_ = ok_ && sh("ip -n " + prober_ + " addr add fd00:200::1/64 dev vp nodad") &&
+            sh("ip -n " + responder_ + " addr add fd00:200::2/64 dev vr nodad") &&
+            sh("ip -n " + responder_ + " addr add fd00:200::3/64 dev vr nodad") &&
+            sh("ip netns exec " + responder_ + " sysctl -qw net.ipv6.icmp.echo_ignore_all=1");
   }
   ~TestNetwork() {
     sh("ip netns del " + prober_);
@@ -81,6 +90,7 @@ class TestNetwork {
   TestNetwork& operator=(const TestNetwork&) = delete;
 
   bool ok() const { return ok_; }
+  bool ipv6() const { return ipv6_; }
   const std::string& prober() const { return prober_; }
   const std::string& responder() const { return responder_; }
   bool set_ping_group_range(const std::string& range) {
@@ -90,6 +100,7 @@ class TestNetwork {
  private:
   std::string prober_, responder_;
   bool ok_ = false;
+  bool ipv6_ = false;
 };
 
 // Moves the calling thread into a named network namespace until destroyed. Sockets opened meanwhile
