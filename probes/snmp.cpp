@@ -39,7 +39,7 @@
 #include <unordered_map>
 
 #include "probes/codec/evaluate.h"
-#include "probes/snmp_discovery.h"
+#include "probes/codec/snmp_discovery.h"
 
 namespace slamon::probes {
 namespace asio = boost::asio;

@@ -1,7 +1,7 @@
 // The SNMP probe (v1, v2c, v3 USM): GETs and walks through net-snmp's single-session API, with each
 // session's socket watched on the event loop and net-snmp's retransmission timer on an Asio timer.
 // Nothing blocks the loop: names are resolved with Asio, v3 engine ids are discovered with our own
-// UDP exchange (probes/snmp_discovery.h) and cached per agent address, sessions are opened with
+// UDP exchange (probes/codec/snmp_discovery.h) and cached per agent address, sessions are opened with
 // SNMP_FLAGS_DONT_PROBE, and USM master keys (Ku) are computed once per password and kept.
 //
 // net-snmp keeps process-wide state (MIB tree, USM user table, engine times): the first runner
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "probes/runner.h"
-#include "probes/snmp_expect.h"
+#include "probes/codec/snmp_expect.h"
 
 namespace spdlog {
 class logger;

@@ -1,7 +1,8 @@
 // The SNMP runner against a real snmpd on loopback (tests/probes/peers/snmpd_peer.sh): v1/v2c/v3
 // GETs and walks, expectations, wrong community and password, a port where nothing listens, MIB names
 // from a MIB the test writes, and a v3 probe to a silent port that must not hold up the loop. Plus
-// the pure parts: expectations, bulk halving, engine discovery bytes.
+// the live edges: bulk halving on timeouts (through a relay that drops large answers) and walks
+// stopped when a fake agent's OIDs stop increasing.
 #include "probes/snmp.h"
 
 #include <doctest/doctest.h>
@@ -19,8 +20,8 @@
 #include <fstream>
 #include <optional>
 
-#include "probes/snmp_discovery.h"
-#include "probes/snmp_expect.h"
+#include "probes/codec/snmp_discovery.h"
+#include "probes/codec/snmp_expect.h"
 #include "tests/probes/peers/peer_support.h"
 
 namespace asio = boost::asio;
@@ -30,7 +31,6 @@ using catalogue::SnmpExpect;
 using catalogue::SnmpOid;
 using catalogue::SnmpSpec;
 using catalogue::SnmpValue;
-using probes::SnmpVarbind;
 
 namespace {
 
@@ -45,10 +45,6 @@ SnmpExpect expect(std::optional<SnmpValue> equals, std::optional<double> min = {
   e.min_rows = min_rows;
   e.all_equal = std::move(all_equal);
   return e;
-}
-SnmpVarbind number_vb(double v) { return {"1.3.6.1.4.1.1.0", SnmpVarbind::Kind::value, "INTEGER", true, v, std::to_string(static_cast<long long>(v))}; }
-SnmpVarbind string_vb(std::string s, std::string oid = "1.3.6.1.4.1.2.0") {
-  return {std::move(oid), SnmpVarbind::Kind::value, "STRING", false, 0, std::move(s)};
 }
 
 // The MIB folder of this test binary, with a MIB that needs no IETF module (Debian ships none).
@@ -127,82 +123,6 @@ const std::string numbers = "1.3.6.1.4.1.99999.1.1";
 const std::string names = "1.3.6.1.4.1.99999.1.2";
 
 }  // namespace
-
-TEST_CASE("snmp expectations") {
-  using probes::check_value;
-  using probes::check_walk;
-  SnmpExpect e;
-  CHECK_FALSE(check_value(nullptr, string_vb("x")));
-  auto nso = string_vb("");
-  nso.kind = SnmpVarbind::Kind::no_such_object;
-  CHECK(check_value(nullptr, nso) == "noSuchObject");
-  nso.kind = SnmpVarbind::Kind::no_such_instance;
-  CHECK(check_value(nullptr, nso) == "noSuchInstance");
-  nso.kind = SnmpVarbind::Kind::end_of_mib_view;
-  CHECK(check_value(nullptr, nso) == "endOfMibView");
-
-  e.equals = num(5);
-  CHECK_FALSE(check_value(&e, number_vb(5)));
-  CHECK(check_value(&e, number_vb(6)) == "got 6, expected 5");
-  CHECK_FALSE(check_value(&e, string_vb("5")));  // a string compares with the text as written
-  e.equals = str("up");
-  CHECK(check_value(&e, string_vb("down")) == "got \"down\", expected \"up\"");
-  e = {};
-  e.not_equals = str("down");
-  CHECK(check_value(&e, string_vb("down")) == "got \"down\", expected anything but \"down\"");
-  CHECK_FALSE(check_value(&e, string_vb("up")));
-  e = {};
-  e.min = 10;
-  e.max = 20;
-  CHECK_FALSE(check_value(&e, number_vb(10)));
-  CHECK_FALSE(check_value(&e, number_vb(20)));
-  CHECK(check_value(&e, number_vb(9)) == "got 9, expected at least 10");
-  CHECK(check_value(&e, number_vb(21)) == "got 21, expected at most 20");
-  CHECK(check_value(&e, string_vb("15")) == "got \"15\", expected a number");
-
-  CHECK(check_walk(nullptr, {}) == "empty walk");
-  CHECK_FALSE(check_walk(nullptr, {string_vb("a")}));
-  e = {};
-  e.min_rows = 2;
-  CHECK(check_walk(&e, {string_vb("a")}) == "1 rows, expected at least 2");
-  e = {};
-  e.all_equal = str("up");
-  CHECK_FALSE(check_walk(&e, {string_vb("up", "1.1"), string_vb("up", "1.2")}));
-  CHECK(check_walk(&e, {string_vb("up", "1.1"), string_vb("down", "1.2")}) ==
-        "1.2: got \"down\", expected all equal to \"up\"");
-
-  CHECK(probes::halve_repetitions(25) == 12);
-  CHECK(probes::halve_repetitions(2) == 1);
-  CHECK(probes::halve_repetitions(1) == 1);
-  CHECK(probes::describe(number_vb(7)) == "INTEGER: 7");
-  CHECK(probes::describe(string_vb("x")) == "STRING: \"x\"");
-}
-
-TEST_CASE("snmp engine discovery bytes") {
-  const auto req = probes::build_discovery_request(0x12345678, 99);
-  REQUIRE(req.size() > 20);
-  CHECK(req[0] == 0x30);
-  CHECK(static_cast<std::size_t>(req[1]) == req.size() - 2);
-  // Our own request carries an empty engine id: not a usable answer.
-  CHECK_FALSE(probes::parse_discovery_response(req, 0x12345678));
-  // A report with an engine id, boots and time, built by hand.
-  const std::vector<std::uint8_t> report = {
-      0x30, 0x38, 0x02, 0x01, 0x03,                                          // v3
-      0x30, 0x11, 0x02, 0x04, 0x12, 0x34, 0x56, 0x78, 0x02, 0x03, 0x00, 0xff, 0xe3, 0x04, 0x01, 0x00, 0x02,
-      0x01, 0x03,                                                            // global data
-      0x04, 0x1a, 0x30, 0x18, 0x04, 0x08, 0x80, 0x00, 0x1f, 0x88, 0x80, 0x01, 0x02, 0x03,  // engine id
-      0x02, 0x01, 0x07,                                                      // boots 7
-      0x02, 0x03, 0x01, 0x00, 0x00,                                          // time 65536
-      0x04, 0x00, 0x04, 0x00, 0x04, 0x00,                                    // user, auth, priv
-      0x30, 0x04, 0x04, 0x00, 0x04, 0x00};                                   // scoped PDU (cut short)
-  const auto info = probes::parse_discovery_response(report, 0x12345678);
-  REQUIRE(info.has_value());
-  CHECK(info->id == std::string("\x80\x00\x1f\x88\x80\x01\x02\x03", 8));
-  CHECK(info->boots == 7);
-  CHECK(info->time_s == 65536);
-  CHECK_FALSE(probes::parse_discovery_response(report, 0x12345679));  // another message's answer
-  CHECK_FALSE(probes::parse_discovery_response(std::span(report).first(30), 0x12345678));
-}
 
 TEST_CASE("snmp runner against snmpd") {
   test::TempDir dir;

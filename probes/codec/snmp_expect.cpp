@@ -1,5 +1,5 @@
 // SNMP expectations.
-#include "probes/snmp_expect.h"
+#include "probes/codec/snmp_expect.h"
 
 #include <cmath>
 #include <cstdio>

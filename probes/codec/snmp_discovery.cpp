@@ -1,5 +1,5 @@
 // SNMPv3 engine-id discovery messages: a minimal BER writer and reader.
-#include "probes/snmp_discovery.h"
+#include "probes/codec/snmp_discovery.h"
 
 namespace slamon::probes {
 namespace {
