@@ -1,11 +1,14 @@
 // SNMPv3 engine discovery bytes (probes/codec/snmp_discovery.h): the request we send and the parse
-// of a Report. The parse of snmpd's real reports is in tests/fuzz/corpus/snmp_discovery/ and
-// tests/probes/snmp_test.cpp.
+// of a Report. Real reports from snmpd are the fuzzer's seeds in
+// tests/fuzz/corpus/snmp_discovery/; tests/probes/snmp_test.cpp parses live ones.
 #include "probes/codec/snmp_discovery.h"
 
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <vector>
 
 using namespace slamon;
@@ -36,3 +39,24 @@ TEST_CASE("snmp engine discovery bytes") {
   CHECK_FALSE(probes::parse_discovery_response(std::span(report).first(30), 0x12345678));
 }
 
+
+TEST_CASE("snmp engine discovery: reports captured from snmpd") {
+  // Seeds of the fuzzer, captured from snmpd 5.9 (tests/probes/peers/snmpd_peer.sh) answering
+  // message id 4242: the engine id report, and reports that carry the engine id after a probe with it.
+  const auto load = [](const char* name) {
+    std::ifstream in(std::string(SLAMON_SOURCE_DIR) + "/tests/fuzz/corpus/snmp_discovery/" + name, std::ios::binary);
+    return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
+  };
+  const auto unknown_engine = load("report_unknown_engine");
+  REQUIRE(unknown_engine.size() > 60);
+  const auto info = probes::parse_discovery_response(unknown_engine, 4242);
+  REQUIRE(info.has_value());
+  CHECK(info->id.size() == 17);
+  CHECK(info->id.substr(0, 4) == std::string("\x80\x00\x1f\x88", 4));  // net-snmp's enterprise, RFC 3411 format
+  CHECK_FALSE(probes::parse_discovery_response(unknown_engine, 4243));
+  for (std::size_t cut = 0; cut < unknown_engine.size(); ++cut)  // every truncation is refused
+    CHECK_FALSE(probes::parse_discovery_response(std::span(unknown_engine).first(cut), 4242));
+  const auto unknown_user = probes::parse_discovery_response(load("report_unknown_user"), 4242);
+  REQUIRE(unknown_user.has_value());
+  CHECK(unknown_user->id == info->id);
+}
