@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "common/agent_config.h"
 #include "common/catalogue/parser.h"
+#include "common/json_writer.h"
 
 namespace slamon::cli {
 namespace {
@@ -66,27 +67,11 @@ std::string breakdown(const std::map<std::string, std::size_t>& m, const std::ve
   return out;
 }
 
+// A JSON string literal (common/json_writer.h escapes it as every JSON output of slamon does).
 std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  append_json_string(out, s);
+  return out;
 }
 
 std::string json_counts(const std::map<std::string, std::size_t>& m, const std::vector<std::string>& order) {

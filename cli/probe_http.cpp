@@ -5,15 +5,12 @@
 // one HTTP(S) probe run once, printed as text or as a results JSONL line.
 // Exit status: 0 when the result is up, 1 when it is not, 2 on a usage error.
 #include <CLI/CLI.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <optional>
 
 #include "cli/probe_commands.h"
-#include "common/json_writer.h"
-#include "common/results_jsonl.h"
-#include "probes/http.h"
+#include "cli/probe_once.h"
+#include "common/time.h"
 
 namespace slamon::cli {
 namespace {
@@ -36,26 +33,6 @@ struct HttpCommand {
   std::string id = "adhoc.http";
   std::string format = "text";
 };
-
-std::string number(double v) {
-  std::string s;
-  append_json_number(s, v, false);
-  return s;
-}
-
-// "id  status  12.5 ms  message  [name=value ...]", as the other `slamon probe` commands print.
-std::string result_text(const ProbeResult& r) {
-  std::string s = r.probe + "  " + std::string(to_string(r.status)) + "  ";
-  s += r.latency_ms ? number(*r.latency_ms) + " ms" : std::string("-");
-  if (!r.message.empty()) s += "  " + r.message;
-  if (!r.metrics.empty()) {
-    s += "  [";
-    for (std::size_t i = 0; i < r.metrics.size(); ++i)
-      s += (i ? " " : "") + r.metrics[i].name + "=" + number(r.metrics[i].value);
-    s += "]";
-  }
-  return s;
-}
 
 // "200", "200-399", comma lists of them.
 bool parse_status_list(const std::string& text, std::vector<catalogue::StatusRange>& out) {
@@ -135,18 +112,7 @@ int run_http(const HttpCommand& c) {
                                        : catalogue::IpVersion::any;
   p.spec = s;
 
-  boost::asio::io_context io(1);
-  auto runner = probes::make_http_runner(io.get_executor(), {}, nullptr);
-  std::optional<ProbeResult> result;
-  const TimeMs started = SystemClock().now_ms();
-  boost::asio::co_spawn(io, runner->run(p, started), [&](std::exception_ptr e, ProbeResult r) {
-    if (!e) result = std::move(r);
-  });
-  io.run();
-  if (!result) return usage("internal error");
-  if (c.format == "jsonl") std::fputs(format_result_line(*result).c_str(), stdout);
-  else std::printf("%s\n", result_text(*result).c_str());
-  return result->status == Status::up ? 0 : 1;
+  return run_and_print({p}, RunOnceOptions{}, parse_probe_output(c.format).value_or(ProbeOutput::text));
 }
 
 }  // namespace

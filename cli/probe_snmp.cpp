@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "cli/probe_commands.h"
-#include "common/json_writer.h"
+#include "cli/probe_once.h"
 #include "common/results_jsonl.h"
 #include "probes/snmp.h"
 
@@ -43,25 +43,6 @@ struct SnmpCommand {
   std::string id = "adhoc.snmp";
   std::string format = "text";
 };
-
-std::string number(double v) {
-  std::string s;
-  append_json_number(s, v, false);
-  return s;
-}
-
-std::string result_text(const ProbeResult& r) {
-  std::string s = r.probe + "  " + std::string(to_string(r.status)) + "  ";
-  s += r.latency_ms ? number(*r.latency_ms) + " ms" : std::string("-");
-  if (!r.message.empty()) s += "  " + r.message;
-  if (!r.metrics.empty()) {
-    s += "  [";
-    for (std::size_t i = 0; i < r.metrics.size(); ++i)
-      s += (i ? " " : "") + r.metrics[i].name + "=" + number(r.metrics[i].value);
-    s += "]";
-  }
-  return s;
-}
 
 // A value written on the command line: a number when it reads fully as one.
 catalogue::SnmpValue value_of(const std::string& text) {
@@ -184,7 +165,7 @@ int run_snmp(const SnmpCommand& c) {
   if (c.format == "jsonl") {
     std::fputs(format_result_line(run->result).c_str(), stdout);
   } else {
-    std::printf("%s\n", result_text(run->result).c_str());
+    std::printf("%s\n", format_result_text(run->result).c_str());
     for (const auto& v : run->values) std::printf("  %s = %s\n", v.oid.c_str(), probes::describe(v).c_str());
   }
   return run->result.status == Status::up ? 0 : 1;

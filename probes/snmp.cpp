@@ -691,12 +691,17 @@ class SnmpRunnerImpl final : public SnmpRunner {
         pdu->errindex = reps;  // max-repetitions
       }
       snmp_add_null_var(pdu, cur.data(), cur.size());
-      auto reply = co_await request(session, pdu, deadline);
+      // A bulk that may be halved gets a quarter of the time left: a path that loses large answers
+      // then costs one halving per lost answer, not the whole run. At size 1 it gets all that is left.
+      const bool may_halve = bulk && reps > 1;
+      const Deadline answer_by = may_halve ? Clock::now() + (deadline - Clock::now()) / 4 : deadline;
+      auto reply = co_await request(session, pdu, answer_by);
       if (reply.kind == Reply::Kind::error) co_return Failure{reply.error, true};
       if (reply.kind == Reply::Kind::cancelled) co_return Failure{"cancelled", true};
       if (reply.kind == Reply::Kind::timeout) {
-        if (bulk && reps > 1 && Clock::now() < deadline) {
+        if (may_halve && Clock::now() < deadline) {
           reps = halve_repetitions(reps);
+          if (logger_) logger_->debug("{}: no answer to a bulk request, bulk size now {}", spec.target, reps);
           continue;
         }
         co_return Failure{no_answer(spec) + (rows.empty() ? "" : " after " + std::to_string(rows.size()) + " rows"),
@@ -715,8 +720,11 @@ class SnmpRunnerImpl final : public SnmpRunner {
         if (v->type == SNMP_ENDOFMIBVIEW || v->type == SNMP_NOSUCHOBJECT || v->type == SNMP_NOSUCHINSTANCE)
           co_return std::nullopt;
         if (netsnmp_oid_is_subtree(root.data(), root.size(), v->name, v->name_length) != 0) co_return std::nullopt;
-        // Stop when the agent's OIDs stop increasing (a broken agent would loop forever).
-        if (snmp_oid_compare(v->name, v->name_length, cur.data(), cur.size()) <= 0) co_return std::nullopt;
+        // Stop when the agent's OIDs stop increasing (a broken agent would loop forever), and say so:
+        // the rows past that point are unknown.
+        if (snmp_oid_compare(v->name, v->name_length, cur.data(), cur.size()) <= 0)
+          co_return Failure{"OID not increasing: " + oid_text(v->name, v->name_length) + " after " +
+                            oid_text(cur.data(), cur.size()) + " (" + std::to_string(rows.size()) + " rows)"};
         rows.push_back(to_varbind(v));
         cur.assign(v->name, v->name + v->name_length);
         progressed = true;

@@ -3,6 +3,9 @@
 // Nothing blocks the loop: names are resolved with Asio, v3 engine ids are discovered with our own
 // UDP exchange (probes/codec/snmp_discovery.h) and cached per agent address, sessions are opened with
 // SNMP_FLAGS_DONT_PROBE, and USM master keys (Ku) are computed once per password and kept.
+// Walks use GETBULK (GETNEXT on v1); the bulk size is halved on tooBig and on no answer (a bulk that
+// can still be halved waits a quarter of the time left), and a walk whose OIDs stop increasing ends
+// the run down ("OID not increasing: A after B") instead of looping.
 //
 // net-snmp keeps process-wide state (MIB tree, USM user table, engine times): the first runner
 // created initialises it (init_snmp("slamon"), persistent directory under the state folder, no

@@ -16,9 +16,14 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
+#include <sstream>
 
 #include "probes/codec/snmp_discovery.h"
 #include "probes/codec/snmp_expect.h"
@@ -428,4 +433,104 @@ TEST_CASE("a cancelled snmp run ends at once and the runner carries on") {
   auto ok = snmp_probe(port);
   spec(ok).get = {{sys_name, std::nullopt, {}}};
   CHECK(loop.run(ok).result.status == Status::up);
+}
+
+namespace {
+
+// What tests/probes/peers/snmp_udp_peer.py counted (its DIR/stats.json).
+struct UdpPeerStats {
+  int requests = 0, forwarded = 0, dropped = 0;
+  std::vector<int> repetitions;  // max-repetitions of each GETBULK, in order
+};
+
+UdpPeerStats udp_peer_stats(const std::string& dir) {
+  std::ifstream in(dir + "/stats.json");
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  UdpPeerStats s;
+  const auto field = [&](const char* name) {
+    const auto at = text.find(std::string("\"") + name + "\": ");
+    return at == std::string::npos ? -1 : std::atoi(text.c_str() + at + std::strlen(name) + 4);
+  };
+  s.requests = field("requests");
+  s.forwarded = field("forwarded");
+  s.dropped = field("dropped");
+  const auto open = text.find('[');
+  const auto close = text.find(']');
+  if (open != std::string::npos && close != std::string::npos) {
+    std::istringstream list(text.substr(open + 1, close - open - 1));
+    std::string item;
+    while (std::getline(list, item, ',')) s.repetitions.push_back(std::atoi(item.c_str()));
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("snmp walk halves its bulk size when large answers are lost") {
+  // snmpd behind a relay that drops every answer over 300 bytes: a 40-row bulk (~800 bytes) and a
+  // 20-row one (~420) are lost, so the walk must go down to 10 rows a request and still get all 40.
+  test::TempDir snmpd_dir, relay_dir;
+  const int port = test::free_port_range(2);
+  test::Peer snmpd(test::peers_dir() + "/snmpd_peer.sh", snmpd_dir.path(), port);
+  test::Peer relay(test::peers_dir() + "/snmp_udp_peer.sh", relay_dir.path(), port + 1,
+                   "relay " + std::to_string(port) + " 300");
+  Loop loop;
+  auto p = snmp_probe(port + 1, 4000);
+  spec(p).retries = 0;
+  spec(p).max_repetitions = 40;
+  spec(p).walk = {{numbers, std::nullopt, {}}};
+  const auto run = loop.run(p);
+  CHECK(run.result.status == Status::up);
+  CHECK(run.result.message == "");
+  REQUIRE(run.values.size() == 40);
+  for (std::size_t i = 0; i < run.values.size(); ++i) {
+    CHECK(run.values[i].oid == numbers + "." + std::to_string(i + 1));
+    CHECK(run.values[i].number == static_cast<double>((i + 1) * 10));
+  }
+  const auto stats = udp_peer_stats(relay_dir.path());
+  CHECK(stats.dropped == 2);  // the 40- and the 20-row answers
+  REQUIRE(stats.repetitions.size() >= 3);
+  CHECK(stats.repetitions[0] == 40);
+  CHECK(stats.repetitions[1] == 20);
+  CHECK(stats.repetitions[2] == 10);
+  for (std::size_t i = 2; i < stats.repetitions.size(); ++i) CHECK(stats.repetitions[i] == 10);  // halved for good
+
+  // Where even one row is too large (the 1,200-byte value under .3), halving ends at 1 and the
+  // run is down with the rows it got, not hanging past its timeout.
+  auto big = snmp_probe(port + 1, 2000);
+  spec(big).retries = 0;
+  spec(big).max_repetitions = 8;
+  spec(big).walk = {{"1.3.6.1.4.1.99999.1.3", std::nullopt, {}}};
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto failed = loop.run(big);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(3000));
+  CHECK(failed.result.status == Status::down);
+  CHECK(failed.result.message.find("walk 1.3.6.1.4.1.99999.1.3: no response") == 0);
+  const auto after = udp_peer_stats(relay_dir.path()).repetitions;
+  REQUIRE(after.size() >= stats.repetitions.size() + 4);
+  CHECK(std::vector<int>(after.end() - 4, after.end()) == std::vector<int>{8, 4, 2, 1});
+}
+
+TEST_CASE("snmp walk stops when the agent's OIDs stop increasing") {
+  // A fake v1/v2c agent (tests/probes/peers/snmp_udp_peer.py) that answers .5.1, .5.2, .5.1 to a
+  // GETBULK and .5.2 then .5.1 to GETNEXTs: the runner must stop at the first step back and say so.
+  test::TempDir dir;
+  const int port = test::free_port_range(1);
+  const std::string root = "1.3.6.1.4.1.99999.5";
+  test::Peer fake(test::peers_dir() + "/snmp_udp_peer.sh", dir.path(), port, "fake " + root);
+  Loop loop;
+  auto p = snmp_probe(port, 3000);
+  spec(p).walk = {{root, std::nullopt, {}}};
+  const auto bulk = loop.run(p);
+  CHECK(bulk.result.status == Status::down);
+  CHECK(bulk.result.message == "walk " + root + ": OID not increasing: " + root + ".1 after " + root + ".2 (2 rows)");
+  CHECK(bulk.values.size() == 2);
+  CHECK(udp_peer_stats(dir.path()).requests == 1);
+
+  spec(p).version = catalogue::SnmpVersion::v1;
+  const auto next = loop.run(p);
+  CHECK(next.result.status == Status::down);
+  CHECK(next.result.message == "walk " + root + ": OID not increasing: " + root + ".1 after " + root + ".2 (1 rows)");
+  CHECK(next.values.size() == 1);
+  CHECK(udp_peer_stats(dir.path()).requests == 3);  // one GETBULK, then two GETNEXTs
 }

@@ -72,11 +72,12 @@ inline int free_port_range(int count) {
   throw std::runtime_error("no free port range");
 }
 
-// Runs `script start DIR PORT` now and `script stop DIR` at destruction.
+// Runs `script start DIR PORT [ARGS]` now and `script stop DIR` at destruction.
 class Peer {
  public:
-  Peer(std::string script, std::string dir, int port) : script_(std::move(script)), dir_(std::move(dir)) {
-    const std::string cmd = "bash '" + script_ + "' start '" + dir_ + "' " + std::to_string(port);
+  Peer(std::string script, std::string dir, int port, const std::string& args = "")
+      : script_(std::move(script)), dir_(std::move(dir)) {
+    const std::string cmd = "bash '" + script_ + "' start '" + dir_ + "' " + std::to_string(port) + (args.empty() ? "" : " " + args);
     if (std::system(cmd.c_str()) != 0) {
       stop();
       throw std::runtime_error("peer did not start: " + cmd);

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Starts and stops snmp_udp_peer.py (a size-limiting relay in front of snmpd, or a fake agent whose
+# OIDs stop increasing) in the background, inside DIR, on 127.0.0.1 only.
+#   snmp_udp_peer.sh start DIR PORT relay TARGET_PORT MAX_BYTES
+#   snmp_udp_peer.sh start DIR PORT fake ROOT
+#   snmp_udp_peer.sh stop DIR
+set -euo pipefail
+
+cmd=${1:?usage: snmp_udp_peer.sh start|stop DIR [PORT MODE ARGS...]}
+dir=${2:?DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+
+stop() {
+  local pidfile=$dir/udp_peer.pid
+  [ -f "$pidfile" ] || return 0
+  local pid
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+case "$cmd" in
+  start)
+    shift 2
+    rm -f "$dir/ready"
+    python3 "$here/snmp_udp_peer.py" "$dir" "$@" >"$dir/udp_peer.log" 2>&1 &
+    echo $! >"$dir/udp_peer.pid"
+    for _ in $(seq 1 50); do
+      [ -f "$dir/ready" ] && exit 0
+      sleep 0.1
+    done
+    echo "snmp_udp_peer: not ready" >&2
+    cat "$dir/udp_peer.log" >&2 || true
+    stop
+    exit 1
+    ;;
+  stop) stop ;;
+  *) echo "usage: snmp_udp_peer.sh start|stop DIR [PORT MODE ARGS...]" >&2; exit 2 ;;
+esac
