@@ -13,20 +13,10 @@ set -euo pipefail
 cmd=${1:?usage: https_peer.sh start|stop DIR [BASE_PORT]}
 dir=${2:?DIR}
 
-stop() {
-  local pidfile=$dir/nginx.pid
-  [ -f "$pidfile" ] || return 0
-  local pid
-  pid=$(cat "$pidfile" 2>/dev/null || true)
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$pidfile"
-}
+# shellcheck source=peer_lib.sh
+source "$(dirname "$0")/peer_lib.sh"
+
+stop() { stop_pidfile "$dir/nginx.pid"; }
 
 cert() {  # cert NAME DAYS SAN
   local name=$1 days=$2 san=$3

@@ -10,19 +10,10 @@ cmd=${1:?usage: snmp_udp_peer.sh start|stop DIR [PORT MODE ARGS...]}
 dir=${2:?DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 
-stop() {
-  local pidfile=$dir/udp_peer.pid
-  [ -f "$pidfile" ] || return 0
-  local pid
-  pid=$(cat "$pidfile")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$pidfile"
-}
+# shellcheck source=peer_lib.sh
+source "$(dirname "$0")/peer_lib.sh"
+
+stop() { stop_pidfile "$dir/udp_peer.pid"; }
 
 case "$cmd" in
   start)
