@@ -41,7 +41,7 @@ TEST_CASE("snmp engine discovery bytes") {
 
 
 TEST_CASE("snmp engine discovery: reports captured from snmpd") {
-  // Seeds of the fuzzer, captured from snmpd 5.9 (tests/probes/peers/snmpd_peer.sh) answering
+  // Seeds of the fuzzer, captured from snmpd 5.9 by tests/probes/peers/snmp_capture_reports.py, answering
   // message id 4242: the engine id report, and reports that carry the engine id after a probe with it.
   const auto load = [](const char* name) {
     std::ifstream in(std::string(SLAMON_SOURCE_DIR) + "/tests/fuzz/corpus/snmp_discovery/" + name, std::ios::binary);
