@@ -49,17 +49,11 @@ Scheduler::~Scheduler() {
 
 void Scheduler::start(std::vector<catalogue::Probe> probes) {
   const TimeMs now = clock_.now_ms();
-  slots_.clear();
-  slots_.reserve(probes.size());
-  for (auto& p : probes) {
-    Slot s;
-    s.phase_ms = phase_offset_ms(p.id, p.interval_ms);
-    s.probe = std::move(p);
-    slots_.push_back(std::move(s));
-  }
-  for (std::size_t i = 0; i < slots_.size(); ++i)
-    plan_.add(i, slots_[i].phase_ms, slots_[i].probe.interval_ms, now);
-  if (log_) log_->info("{}: scheduling {} probes", agent_, slots_.size());
+  probes_ = std::move(probes);
+  busy_.assign(probes_.size(), false);
+  for (std::size_t i = 0; i < probes_.size(); ++i)
+    plan_.add(i, phase_offset_ms(probes_[i].id, probes_[i].interval_ms), probes_[i].interval_ms, now);
+  if (log_) log_->info("{}: scheduling {} probes", agent_, probes_.size());
   asio::co_spawn(executor_, plan_loop(), asio::detached);
 }
 
@@ -113,13 +107,12 @@ asio::awaitable<void> Scheduler::plan_loop() {
 
 void Scheduler::dispatch(const PlanQueue::Due& due) {
   counters_.missed += static_cast<std::uint64_t>(due.missed);
-  Slot& s = slots_[due.slot];
-  if (s.busy) {  // still waiting or running from its previous start
+  if (busy_[due.slot]) {  // still waiting or running from its previous start
     ++counters_.missed;
     return;
   }
-  s.busy = true;
-  if (admission_.offer(s.probe.type, {due.slot, due.planned_ms})) launch(due.slot, due.planned_ms);
+  busy_[due.slot] = true;
+  if (admission_.offer(probes_[due.slot].type, {due.slot, due.planned_ms})) launch(due.slot, due.planned_ms);
 }
 
 void Scheduler::launch(std::size_t slot, TimeMs planned_ms) {
@@ -137,7 +130,7 @@ void Scheduler::launch(std::size_t slot, TimeMs planned_ms) {
 
 asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
   const auto alive = alive_;
-  const catalogue::Probe& probe = slots_[slot].probe;
+  const catalogue::Probe& probe = probes_[slot];
   const TimeMs started = clock_.now_ms();
   lag_.record(started - planned_ms);
   ++counters_.started;
@@ -174,12 +167,12 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
   } else {
     ++counters_.cancelled;
   }
-  slots_[slot].busy = false;
+  busy_[slot] = false;
   // Hand the freed place to the next waiting run of this type, unless it waited a whole interval.
   for (auto next = admission_.finish(probe.type); next; next = admission_.finish(probe.type)) {
-    if (stopping_ || clock_.now_ms() - next->planned_ms >= slots_[next->slot].probe.interval_ms) {
+    if (stopping_ || clock_.now_ms() - next->planned_ms >= probes_[next->slot].interval_ms) {
       ++counters_.missed;
-      slots_[next->slot].busy = false;
+      busy_[next->slot] = false;
       continue;
     }
     launch(next->slot, next->planned_ms);

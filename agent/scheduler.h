@@ -59,11 +59,6 @@ class Scheduler {
   SchedulerStats stats() const;
 
  private:
-  struct Slot {
-    catalogue::Probe probe;
-    DurationMs phase_ms = 0;
-    bool busy = false;  // waiting for admission or running
-  };
   boost::asio::awaitable<void> plan_loop();
   void dispatch(const PlanQueue::Due& due);
   void launch(std::size_t slot, TimeMs planned_ms);
@@ -77,7 +72,9 @@ class Scheduler {
   std::shared_ptr<spdlog::logger> log_;
   std::string agent_;
   SchedulerOptions options_;
-  std::vector<Slot> slots_;
+  // The probes, kept as start() received them (no copy: 10,000 probes are megabytes), indexed by slot.
+  std::vector<catalogue::Probe> probes_;
+  std::vector<bool> busy_;  // per slot: waiting for admission or running
   PlanQueue plan_;
   Admission admission_;
   LagStats lag_;
