@@ -1,11 +1,11 @@
 // The scheduler (see scheduler.h).
 #include "agent/scheduler.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -15,7 +15,6 @@
 namespace slamon::agent {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 
 namespace {
 constexpr DurationMs kLagReportEveryMs = 60'000;
@@ -40,11 +39,12 @@ Scheduler::Scheduler(asio::any_io_executor executor, const Clock& clock, const R
       agent_(std::move(agent)),
       options_(options),
       admission_(options.max_in_flight),
-      wake_(executor) {}
+      wake_(executor),
+      sweep_(executor) {}
 
 Scheduler::~Scheduler() {
   *alive_ = false;
-  for (auto& s : run_signals_) s.emit(asio::cancellation_type::terminal);
+  for (auto& r : runs_) r.signal.emit(asio::cancellation_type::terminal);
 }
 
 void Scheduler::start(std::vector<catalogue::Probe> probes) {
@@ -55,18 +55,20 @@ void Scheduler::start(std::vector<catalogue::Probe> probes) {
     plan_.add(i, phase_offset_ms(probes_[i].id, probes_[i].interval_ms), probes_[i].interval_ms, now);
   if (log_) log_->info("{}: scheduling {} probes", agent_, probes_.size());
   asio::co_spawn(executor_, plan_loop(), asio::detached);
+  asio::co_spawn(executor_, cut_off_loop(), asio::detached);
 }
 
 void Scheduler::stop() {
   if (stopping_) return;
   stopping_ = true;
   wake_.cancel();
-  for (auto& s : run_signals_) s.emit(asio::cancellation_type::terminal);
+  sweep_.cancel();
+  for (auto& r : runs_) r.signal.emit(asio::cancellation_type::terminal);
   sink_.flush();
-  if (log_) log_->info("{}: scheduler stopping, {} runs cancelled", agent_, run_signals_.size());
+  if (log_) log_->info("{}: scheduler stopping, {} runs cancelled", agent_, runs_.size());
 }
 
-bool Scheduler::idle() const { return run_signals_.empty(); }
+bool Scheduler::idle() const { return runs_.empty(); }
 
 SchedulerStats Scheduler::stats() const {
   SchedulerStats s = counters_;
@@ -115,26 +117,45 @@ void Scheduler::dispatch(const PlanQueue::Due& due) {
   if (admission_.offer(probes_[due.slot].type, {due.slot, due.planned_ms})) launch(due.slot, due.planned_ms);
 }
 
-void Scheduler::launch(std::size_t slot, TimeMs planned_ms) {
-  run_signals_.emplace_back();
-  const auto it = std::prev(run_signals_.end());
+asio::awaitable<void> Scheduler::cut_off_loop() {
   const auto alive = alive_;
-  asio::co_spawn(executor_, run_one(slot, planned_ms),
-                 asio::bind_cancellation_slot(it->slot(), [this, it, alive](std::exception_ptr) {
+  const auto period = std::chrono::milliseconds(std::clamp<DurationMs>(options_.grace_ms / 2, 10, 500));
+  while (*alive && !stopping_) {
+    sweep_.expires_after(period);
+    co_await sweep_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!*alive || stopping_) co_return;
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& r : runs_) {
+      if (r.cut || now < r.cut_off_at) continue;
+      r.cut = true;
+      r.signal.emit(asio::cancellation_type::terminal);
+    }
+  }
+}
+
+void Scheduler::launch(std::size_t slot, TimeMs planned_ms) {
+  runs_.emplace_back();
+  const auto it = std::prev(runs_.end());
+  it->cut_off_at = std::chrono::steady_clock::now() +
+                   std::chrono::milliseconds(probes_[slot].timeout_ms + options_.grace_ms);
+  const auto alive = alive_;
+  asio::co_spawn(executor_, run_one(slot, planned_ms, it),
+                 asio::bind_cancellation_slot(it->signal.slot(), [this, it, alive](std::exception_ptr) {
                    // The signal must outlive this handler: erase it afterwards.
                    asio::post(executor_, [this, it, alive] {
-                     if (*alive) run_signals_.erase(it);
+                     if (*alive) runs_.erase(it);
                    });
                  }));
 }
 
-asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
+asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms, RunIt run) {
   const auto alive = alive_;
   const catalogue::Probe& probe = probes_[slot];
   const TimeMs started = clock_.now_ms();
   lag_.record(started - planned_ms);
   ++counters_.started;
   std::optional<ProbeResult> result;
+  std::string failure;
   try {
     probes::Runner* runner = runners_.find(probe.type);
     if (!runner) {
@@ -142,24 +163,20 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
                           "no runner for " + std::string(catalogue::to_string(probe.type)) + " probes in this build",
                           agent_);
     } else {
-      asio::steady_timer limit(executor_, std::chrono::milliseconds(probe.timeout_ms + options_.grace_ms));
-      // as_tuple: the timer, cancelled when the run wins, must not throw (an exception per run is costly).
-      auto outcome =
-          co_await (runner->run(probe, started) || limit.async_wait(asio::as_tuple(asio::use_awaitable)));
-      if (outcome.index() == 0) {
-        result = std::move(std::get<0>(outcome));
-      } else if (std::get<0>(std::get<1>(outcome))) {
-        // The timer was cancelled from outside (stop()): no result.
-      } else {
-        ++counters_.cut_off;
-        result = agent_side(probe, started, "run overran its timeout of " + format_duration(probe.timeout_ms), agent_);
-      }
+      // The runner bounds the run by its timeout; the sweep (cut_off_loop) cancels it if it overruns.
+      result = co_await runner->run(probe, started);
     }
   } catch (const std::exception& e) {
-    // Cancelled by stop(), or a runner broke its promise not to throw.
-    if (*alive && !stopping_) result = agent_side(probe, started, std::string("internal error: ") + e.what(), agent_);
+    // Cancelled (by stop() or the sweep), or a runner broke its promise not to throw.
+    failure = std::string("internal error: ") + e.what();
   }
   if (!*alive) co_return;
+  if (run->cut && !stopping_) {
+    ++counters_.cut_off;
+    result = agent_side(probe, started, "run overran its timeout of " + format_duration(probe.timeout_ms), agent_);
+  } else if (!result && !stopping_) {
+    result = agent_side(probe, started, failure, agent_);
+  }
   if (result && !stopping_) {
     ++counters_.completed;
     if (log_) log_->debug("{}: {} {}", result->probe, to_string(result->status), result->message);
