@@ -40,7 +40,8 @@ Scheduler::Scheduler(asio::any_io_executor executor, const Clock& clock, const R
       options_(options),
       admission_(options.max_in_flight),
       wake_(executor),
-      sweep_(executor) {}
+      sweep_(executor),
+      flush_timer_(executor) {}
 
 Scheduler::~Scheduler() {
   *alive_ = false;
@@ -63,6 +64,7 @@ void Scheduler::stop() {
   stopping_ = true;
   wake_.cancel();
   sweep_.cancel();
+  flush_timer_.cancel();
   for (auto& r : runs_) r.signal.emit(asio::cancellation_type::terminal);
   sink_.flush();
   if (log_) log_->info("{}: scheduler stopping, {} runs cancelled", agent_, runs_.size());
@@ -199,12 +201,13 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms, Ru
 
 void Scheduler::deliver(const ProbeResult& result) {
   sink_.write(result);
-  if (flush_posted_) return;
-  flush_posted_ = true;
+  if (flush_armed_) return;
+  flush_armed_ = true;
   const auto alive = alive_;
-  asio::post(executor_, [this, alive] {
+  flush_timer_.expires_after(std::chrono::milliseconds(options_.flush_every_ms));
+  flush_timer_.async_wait([this, alive](const boost::system::error_code&) {
     if (!*alive) return;
-    flush_posted_ = false;
+    flush_armed_ = false;
     sink_.flush();
   });
 }

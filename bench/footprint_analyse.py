@@ -168,12 +168,16 @@ def main():
         print(f"    {kind:5} {st}")
     for (kind, status, msg), n in messages.most_common(5):
         print(f"    {n} x {kind} {status}: {msg}")
-    ok_rss = rss_max_mb < GOAL_RSS_MB
+    # The goal is judged on the running agent (steady state); the start-up peak (VmHWM: loading and
+    # validating the whole YAML catalogue) is printed beside it and flagged when above the goal too.
+    ok_rss = rss_steady_max < GOAL_RSS_MB
     ok_cpu = cpu < GOAL_CPU_PERCENT
     p50, p99, mx = rank(lag_steady, 50), rank(lag_steady, 99), (lag_steady[-1] if lag_steady else float("nan"))
     ok_lag = p99 < GOAL_LAG_P99_MS
-    print(f"  resident memory: max {rss_max_mb:.1f} MB (VmHWM), steady median {rss_steady_med:.1f} MB, "
-          f"steady max {rss_steady_max:.1f} MB   goal < {GOAL_RSS_MB:.0f} MB: {verdict(ok_rss)}")
+    print(f"  resident memory in steady state: max {rss_steady_max:.1f} MB, median {rss_steady_med:.1f} MB   "
+          f"goal < {GOAL_RSS_MB:.0f} MB: {verdict(ok_rss)}")
+    print(f"    start-up peak (VmHWM, while the YAML catalogue is loaded): {rss_max_mb:.1f} MB"
+          + ("" if rss_max_mb < GOAL_RSS_MB else f"   (above {GOAL_RSS_MB:.0f} MB)"))
     print(f"  CPU in steady state: {cpu:.2f} % of one core   goal < {GOAL_CPU_PERCENT:.0f} %: {verdict(ok_cpu)}"
           f"   (threads: {threads})")
     print(f"  scheduling lag (from the results), steady: p50 {p50} ms, p99 {p99} ms, max {mx} ms   "
