@@ -1,9 +1,9 @@
 // The scheduler: runs every probe of the agent on its grid (agent/schedule_plan.h), at most N runs
 // of each type at once (agent/admission.h), each bounded by its timeout, and hands each result to
 // the sink. Scheduling lag is measured and exposed. One coroutine for the plan, one per run, and one
-// that cuts off runs overrunning their timeout (a periodic sweep rather than a timer raced against
-// every run: that race cost a tenth of the agent's CPU in bench/footprint.sh); all on one executor
-// (a strand when the loop has several threads).
+// that cuts off runs overrunning their timeout (a periodic sweep, rather than a timer and two more
+// coroutines raced against every run); all on one executor (a strand when the loop has several
+// threads).
 #pragma once
 
 #include <array>
