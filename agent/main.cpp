@@ -15,6 +15,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
 #include <cstdio>
+#include <malloc.h>
+#include <thread>
 
 #include "agent/jsonl_file_sink.h"
 #include "agent/runners.h"
@@ -76,22 +78,36 @@ int main(int argc, char** argv) {
   loggers.http = make_logger("probe.http", console, level);
   loggers.snmp = make_logger("probe.snmp", console, level);
 
-  const catalogue::DiskFileSource files;
-  const auto loaded = catalogue::load_catalogue(o.catalogue, files);
-  if (!loaded.catalogue) {
-    for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
-    return 2;
-  }
-  bool known = false;
-  for (const auto& a : loaded.catalogue->agents) known = known || a.name == o.agent;
-  if (!known) {
-    std::fprintf(stderr, "slamon-agent: no agent '%s' in %s\n", o.agent.c_str(), o.catalogue.c_str());
-    return 2;
-  }
+  // The whole catalogue is needed only to pick this agent's probes. It is loaded on a short-lived
+  // thread, so that the loader's many allocations go to that thread's own malloc arena (glibc); this
+  // agent's probes are then copied into the main arena, compact, and the catalogue is freed and its
+  // arena handed back to the system. Loaded on this thread instead, the copies would be scattered
+  // among the loader's freed memory and keep it resident: 10,000 probes held 26 MB of heap for 5 MB
+  // in use (bench/footprint.sh).
   std::vector<catalogue::Probe> probes;
-  for (const auto& ci : loaded.catalogue->cis)
-    for (const auto& p : ci.probes)
-      if (p.agent == o.agent) probes.push_back(p);
+  {
+    const catalogue::DiskFileSource files;
+    catalogue::LoadResult loaded;
+    std::thread([&] { loaded = catalogue::load_catalogue(o.catalogue, files); }).join();
+    if (!loaded.catalogue) {
+      for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
+      return 2;
+    }
+    bool known = false;
+    for (const auto& a : loaded.catalogue->agents) known = known || a.name == o.agent;
+    if (!known) {
+      std::fprintf(stderr, "slamon-agent: no agent '%s' in %s\n", o.agent.c_str(), o.catalogue.c_str());
+      return 2;
+    }
+    std::size_t mine = 0;
+    for (const auto& ci : loaded.catalogue->cis)
+      for (const auto& p : ci.probes) mine += p.agent == o.agent ? 1 : 0;
+    probes.reserve(mine);
+    for (const auto& ci : loaded.catalogue->cis)
+      for (const auto& p : ci.probes)
+        if (p.agent == o.agent) probes.push_back(p);
+  }
+  ::malloc_trim(0);
 
   std::unique_ptr<agent::JsonlFileSink> sink;
   try {

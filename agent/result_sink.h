@@ -1,5 +1,6 @@
 // Where the scheduler delivers results: a JSONL file now, the spool and uplink later. write() takes
-// one result; flush() ends a batch (the scheduler calls it once per event-loop turn with results).
+// one result; flush() ends a batch (the scheduler calls it every SchedulerOptions::flush_every_ms
+// while results come, and at stop).
 #pragma once
 
 #include "common/probe_result.h"

@@ -1,11 +1,11 @@
 // The scheduler (see scheduler.h).
 #include "agent/scheduler.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -15,7 +15,6 @@
 namespace slamon::agent {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 
 namespace {
 constexpr DurationMs kLagReportEveryMs = 60'000;
@@ -40,39 +39,38 @@ Scheduler::Scheduler(asio::any_io_executor executor, const Clock& clock, const R
       agent_(std::move(agent)),
       options_(options),
       admission_(options.max_in_flight),
-      wake_(executor) {}
+      wake_(executor),
+      sweep_(executor),
+      flush_timer_(executor) {}
 
 Scheduler::~Scheduler() {
   *alive_ = false;
-  for (auto& s : run_signals_) s.emit(asio::cancellation_type::terminal);
+  for (auto& r : runs_) r.signal.emit(asio::cancellation_type::terminal);
 }
 
 void Scheduler::start(std::vector<catalogue::Probe> probes) {
   const TimeMs now = clock_.now_ms();
-  slots_.clear();
-  slots_.reserve(probes.size());
-  for (auto& p : probes) {
-    Slot s;
-    s.phase_ms = phase_offset_ms(p.id, p.interval_ms);
-    s.probe = std::move(p);
-    slots_.push_back(std::move(s));
-  }
-  for (std::size_t i = 0; i < slots_.size(); ++i)
-    plan_.add(i, slots_[i].phase_ms, slots_[i].probe.interval_ms, now);
-  if (log_) log_->info("{}: scheduling {} probes", agent_, slots_.size());
+  probes_ = std::move(probes);
+  busy_.assign(probes_.size(), false);
+  for (std::size_t i = 0; i < probes_.size(); ++i)
+    plan_.add(i, phase_offset_ms(probes_[i].id, probes_[i].interval_ms), probes_[i].interval_ms, now);
+  if (log_) log_->info("{}: scheduling {} probes", agent_, probes_.size());
   asio::co_spawn(executor_, plan_loop(), asio::detached);
+  asio::co_spawn(executor_, cut_off_loop(), asio::detached);
 }
 
 void Scheduler::stop() {
   if (stopping_) return;
   stopping_ = true;
   wake_.cancel();
-  for (auto& s : run_signals_) s.emit(asio::cancellation_type::terminal);
+  sweep_.cancel();
+  flush_timer_.cancel();
+  for (auto& r : runs_) r.signal.emit(asio::cancellation_type::terminal);
   sink_.flush();
-  if (log_) log_->info("{}: scheduler stopping, {} runs cancelled", agent_, run_signals_.size());
+  if (log_) log_->info("{}: scheduler stopping, {} runs cancelled", agent_, runs_.size());
 }
 
-bool Scheduler::idle() const { return run_signals_.empty(); }
+bool Scheduler::idle() const { return runs_.empty(); }
 
 SchedulerStats Scheduler::stats() const {
   SchedulerStats s = counters_;
@@ -113,35 +111,53 @@ asio::awaitable<void> Scheduler::plan_loop() {
 
 void Scheduler::dispatch(const PlanQueue::Due& due) {
   counters_.missed += static_cast<std::uint64_t>(due.missed);
-  Slot& s = slots_[due.slot];
-  if (s.busy) {  // still waiting or running from its previous start
+  if (busy_[due.slot]) {  // still waiting or running from its previous start
     ++counters_.missed;
     return;
   }
-  s.busy = true;
-  if (admission_.offer(s.probe.type, {due.slot, due.planned_ms})) launch(due.slot, due.planned_ms);
+  busy_[due.slot] = true;
+  if (admission_.offer(probes_[due.slot].type, {due.slot, due.planned_ms})) launch(due.slot, due.planned_ms);
+}
+
+asio::awaitable<void> Scheduler::cut_off_loop() {
+  const auto alive = alive_;
+  const auto period = std::chrono::milliseconds(std::clamp<DurationMs>(options_.grace_ms / 2, 10, 500));
+  while (*alive && !stopping_) {
+    sweep_.expires_after(period);
+    co_await sweep_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!*alive || stopping_) co_return;
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& r : runs_) {
+      if (r.cut || now < r.cut_off_at) continue;
+      r.cut = true;
+      r.signal.emit(asio::cancellation_type::terminal);
+    }
+  }
 }
 
 void Scheduler::launch(std::size_t slot, TimeMs planned_ms) {
-  run_signals_.emplace_back();
-  const auto it = std::prev(run_signals_.end());
+  runs_.emplace_back();
+  const auto it = std::prev(runs_.end());
+  it->cut_off_at = std::chrono::steady_clock::now() +
+                   std::chrono::milliseconds(probes_[slot].timeout_ms + options_.grace_ms);
   const auto alive = alive_;
-  asio::co_spawn(executor_, run_one(slot, planned_ms),
-                 asio::bind_cancellation_slot(it->slot(), [this, it, alive](std::exception_ptr) {
+  asio::co_spawn(executor_, run_one(slot, planned_ms, it),
+                 asio::bind_cancellation_slot(it->signal.slot(), [this, it, alive](std::exception_ptr) {
                    // The signal must outlive this handler: erase it afterwards.
                    asio::post(executor_, [this, it, alive] {
-                     if (*alive) run_signals_.erase(it);
+                     if (*alive) runs_.erase(it);
                    });
                  }));
 }
 
-asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
+asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms, RunIt run) {
   const auto alive = alive_;
-  const catalogue::Probe& probe = slots_[slot].probe;
+  const catalogue::Probe& probe = probes_[slot];
   const TimeMs started = clock_.now_ms();
   lag_.record(started - planned_ms);
   ++counters_.started;
   std::optional<ProbeResult> result;
+  std::string failure;
   try {
     probes::Runner* runner = runners_.find(probe.type);
     if (!runner) {
@@ -149,24 +165,20 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
                           "no runner for " + std::string(catalogue::to_string(probe.type)) + " probes in this build",
                           agent_);
     } else {
-      asio::steady_timer limit(executor_, std::chrono::milliseconds(probe.timeout_ms + options_.grace_ms));
-      // as_tuple: the timer, cancelled when the run wins, must not throw (an exception per run is costly).
-      auto outcome =
-          co_await (runner->run(probe, started) || limit.async_wait(asio::as_tuple(asio::use_awaitable)));
-      if (outcome.index() == 0) {
-        result = std::move(std::get<0>(outcome));
-      } else if (std::get<0>(std::get<1>(outcome))) {
-        // The timer was cancelled from outside (stop()): no result.
-      } else {
-        ++counters_.cut_off;
-        result = agent_side(probe, started, "run overran its timeout of " + format_duration(probe.timeout_ms), agent_);
-      }
+      // The runner bounds the run by its timeout; the sweep (cut_off_loop) cancels it if it overruns.
+      result = co_await runner->run(probe, started);
     }
   } catch (const std::exception& e) {
-    // Cancelled by stop(), or a runner broke its promise not to throw.
-    if (*alive && !stopping_) result = agent_side(probe, started, std::string("internal error: ") + e.what(), agent_);
+    // Cancelled (by stop() or the sweep), or a runner broke its promise not to throw.
+    failure = std::string("internal error: ") + e.what();
   }
   if (!*alive) co_return;
+  if (run->cut && !stopping_) {
+    ++counters_.cut_off;
+    result = agent_side(probe, started, "run overran its timeout of " + format_duration(probe.timeout_ms), agent_);
+  } else if (!result && !stopping_) {
+    result = agent_side(probe, started, failure, agent_);
+  }
   if (result && !stopping_) {
     ++counters_.completed;
     if (log_) log_->debug("{}: {} {}", result->probe, to_string(result->status), result->message);
@@ -174,12 +186,12 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
   } else {
     ++counters_.cancelled;
   }
-  slots_[slot].busy = false;
+  busy_[slot] = false;
   // Hand the freed place to the next waiting run of this type, unless it waited a whole interval.
   for (auto next = admission_.finish(probe.type); next; next = admission_.finish(probe.type)) {
-    if (stopping_ || clock_.now_ms() - next->planned_ms >= slots_[next->slot].probe.interval_ms) {
+    if (stopping_ || clock_.now_ms() - next->planned_ms >= probes_[next->slot].interval_ms) {
       ++counters_.missed;
-      slots_[next->slot].busy = false;
+      busy_[next->slot] = false;
       continue;
     }
     launch(next->slot, next->planned_ms);
@@ -189,12 +201,13 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms) {
 
 void Scheduler::deliver(const ProbeResult& result) {
   sink_.write(result);
-  if (flush_posted_) return;
-  flush_posted_ = true;
+  if (flush_armed_) return;
+  flush_armed_ = true;
   const auto alive = alive_;
-  asio::post(executor_, [this, alive] {
+  flush_timer_.expires_after(std::chrono::milliseconds(options_.flush_every_ms));
+  flush_timer_.async_wait([this, alive](const boost::system::error_code&) {
     if (!*alive) return;
-    flush_posted_ = false;
+    flush_armed_ = false;
     sink_.flush();
   });
 }

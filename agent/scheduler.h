@@ -1,13 +1,16 @@
 // The scheduler: runs every probe of the agent on its grid (agent/schedule_plan.h), at most N runs
 // of each type at once (agent/admission.h), each bounded by its timeout, and hands each result to
-// the sink. Scheduling lag is measured and exposed. One coroutine for the plan, one per run; all on
-// one executor (a strand when the loop has several threads).
+// the sink. Scheduling lag is measured and exposed. One coroutine for the plan, one per run, and one
+// that cuts off runs overrunning their timeout (a periodic sweep, rather than a timer and two more
+// coroutines raced against every run); all on one executor (a strand when the loop has several
+// threads).
 #pragma once
 
 #include <array>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <list>
 #include <memory>
 #include <spdlog/fwd.h>
@@ -27,8 +30,11 @@ namespace slamon::agent {
 struct SchedulerOptions {
   // Runs in flight per type, indexed by ProbeType (http, icmp, snmp, tcp).
   std::array<int, 4> max_in_flight{500, 20'000, 200, 2'000};
-  // A run still going this long after its timeout is cut off (unknown).
+  // A run still going this long after its timeout is cut off (unknown), within grace / 2 more.
   DurationMs grace_ms = 1'000;
+  // Results are handed to the sink at once and the sink flushed this often (a write per result was
+  // a few percent of the agent's CPU with 10,000 probes); stop() flushes what is left.
+  DurationMs flush_every_ms = 500;
 };
 
 struct SchedulerStats {
@@ -59,15 +65,18 @@ class Scheduler {
   SchedulerStats stats() const;
 
  private:
-  struct Slot {
-    catalogue::Probe probe;
-    DurationMs phase_ms = 0;
-    bool busy = false;  // waiting for admission or running
+  // A run in flight: how to cancel it, and when it has overrun.
+  struct InFlight {
+    boost::asio::cancellation_signal signal;
+    std::chrono::steady_clock::time_point cut_off_at;
+    bool cut = false;  // cancelled by the sweep because it overran
   };
+  using RunIt = std::list<InFlight>::iterator;
   boost::asio::awaitable<void> plan_loop();
+  boost::asio::awaitable<void> cut_off_loop();
   void dispatch(const PlanQueue::Due& due);
   void launch(std::size_t slot, TimeMs planned_ms);
-  boost::asio::awaitable<void> run_one(std::size_t slot, TimeMs planned_ms);
+  boost::asio::awaitable<void> run_one(std::size_t slot, TimeMs planned_ms, RunIt run);
   void deliver(const ProbeResult& result);
 
   boost::asio::any_io_executor executor_;
@@ -77,15 +86,19 @@ class Scheduler {
   std::shared_ptr<spdlog::logger> log_;
   std::string agent_;
   SchedulerOptions options_;
-  std::vector<Slot> slots_;
+  // The probes, kept as start() received them (no copy: 10,000 probes are megabytes), indexed by slot.
+  std::vector<catalogue::Probe> probes_;
+  std::vector<bool> busy_;  // per slot: waiting for admission or running
   PlanQueue plan_;
   Admission admission_;
   LagStats lag_;
   SchedulerStats counters_;
   boost::asio::steady_timer wake_;
-  std::list<boost::asio::cancellation_signal> run_signals_;
+  boost::asio::steady_timer sweep_;
+  std::list<InFlight> runs_;
   bool stopping_ = false;
-  bool flush_posted_ = false;
+  boost::asio::steady_timer flush_timer_;
+  bool flush_armed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

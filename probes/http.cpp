@@ -188,6 +188,11 @@ class HttpRunnerImpl final : public HttpRunner {
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, spec->tls_verify ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, spec->tls_verify ? 2L : 0L);
     if (spec->tls_ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, spec->tls_ca_file->c_str());
+    // Trust comes from one CA file only (the probe's, else curl's default bundle), never from a CA
+    // folder: Debian's libcurl also searches /etc/ssl/certs by default, which would add the system's
+    // CAs to a probe's own `ca_file`, and a CA folder disables the CA store cache below (the footprint
+    // benchmark showed every HTTPS run parsing the whole bundle again: a third of the agent's CPU).
+    curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
     // The parsed CA store is kept by the multi handle and shared by every transfer (curl >= 7.87);
     // curl 7.88 still builds an SSL_CTX per connection, which no option lets us share.
     curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 3600L);

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Footprint benchmark (issue 3, benchmark 4): one slamon-agent with 10,000 probes at 60 s intervals, a
+# quarter each of ICMP, TCP, plain HTTP and SNMP v2c, all against local targets, must stay under 50 MB
+# resident, under 5 % of one core in steady state, with a scheduling lag p99 under 50 ms. HTTPS is
+# measured apart: a second run where the 2,500 HTTP probes are HTTPS ones (verified with the peer's CA).
+#
+# Peers (all started here, all stopped on exit):
+#   nginx (tests/probes/peers/https_peer.sh) on 127.0.0.1: the HTTP(S) probes, and the TCP probes
+#     connect to its plain port;
+#   snmpd in its own network namespace (leftover TCP connections on the loopback slow snmpd down),
+#     joined to this one by a veth link whose only addresses are private ones (10.77.0.0/24, checked
+#     unused first); it answers on SNMP_ADDRESSES addresses there, the SNMP probes spread over them;
+#   ICMP: one 127.a.b.c loopback address per probe (the kernel answers).
+# The agent runs for DURATION seconds (the first interval is start-up; the rest is steady state); its
+# CPU (utime+stime) and memory (VmRSS, VmHWM) are sampled from /proc every 2 s, with nginx's and snmpd's
+# CPU for context. bench/footprint_analyse.py then checks the results file (one result per probe per
+# planned start, statuses) and computes the lag of every run from its start time and its phase.
+#
+#   bench/footprint.sh [--modes "plain https"] [--duration SECONDS] [--hosts N] [--keep DIR]
+#   env: SLAMON_BUILD_DIR (build), SNMP_ADDRESSES (50)
+# Needs root (network namespace, raw ICMP socket), nginx, snmpd, snmpget, python3. Raises the open-file
+# limit (ulimit -n) to 16384 (or the hard limit), and says so.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(dirname "$here")
+build=${SLAMON_BUILD_DIR:-$src/build}
+modes="plain https"
+duration=330
+hosts=2500
+keep=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --modes) modes=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --hosts) hosts=$2; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    *) echo "usage: $0 [--modes \"plain https\"] [--duration SECONDS] [--hosts N] [--keep DIR]" >&2; exit 2 ;;
+  esac
+done
+snmp_addresses=${SNMP_ADDRESSES:-50}
+agent_bin=$build/bin/slamon-agent
+[ -x "$agent_bin" ] || { echo "footprint: build slamon-agent first ($agent_bin)" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "footprint: needs root (network namespace for snmpd, raw ICMP socket)" >&2; exit 2; }
+for t in nginx snmpd snmpget ip python3; do
+  command -v "$t" >/dev/null || { echo "footprint: $t is missing (scripts/setup.sh)" >&2; exit 2; }
+done
+[ "$duration" -ge 140 ] || { echo "footprint: --duration must be at least 140 s (one interval of start-up, one of steady state)" >&2; exit 2; }
+
+work=$(mktemp -d)
+ns=slamon-fp-$$
+veth_host=fph$$
+veth_ns=fpn$$
+net=10.77.0
+agent_pid=""
+snmpd_pid=""
+cleanup() {
+  [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
+  if [ -n "$snmpd_pid" ]; then
+    kill "$snmpd_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$snmpd_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$snmpd_pid" 2>/dev/null || true
+  fi
+  bash "$src/tests/probes/peers/https_peer.sh" stop "$work/nginx" || true
+  ip netns del "$ns" 2>/dev/null || true   # takes its end of the veth link, and so the link, with it
+  ip link del "$veth_host" 2>/dev/null || true
+  if [ -n "$keep" ]; then mkdir -p "$keep" && cp -r "$work"/. "$keep"/ && echo "footprint: kept in $keep"; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Namespaces left by an earlier run that died (slamon-fp-PID whose PID is gone).
+for old in $(ip netns list | grep -oE '^slamon-fp-[0-9]+' || true); do
+  [ -d "/proc/${old##*-}" ] || ip netns del "$old" 2>/dev/null || true
+done
+
+# --- limits -----------------------------------------------------------------------------------------
+want_files=16384
+hard=$(ulimit -Hn)
+[ "$hard" != unlimited ] && [ "$hard" -lt "$want_files" ] && want_files=$hard
+ulimit -n "$want_files"
+echo "footprint: open-file limit raised to $(ulimit -n) (ulimit -n) for the agent and its peers"
+
+# --- peers ------------------------------------------------------------------------------------------
+free_range() {  # a base with $1 consecutive free TCP ports on 127.0.0.1
+  python3 - "$1" <<'PY'
+import random, socket, sys
+n = int(sys.argv[1])
+for _ in range(200):
+    b = random.randint(20000, 59000)
+    ok = True
+    for p in range(b, b + n):
+        s = socket.socket()
+        try: s.bind(("127.0.0.1", p))
+        except OSError: ok = False
+        finally: s.close()
+    if ok: print(b); sys.exit(0)
+sys.exit(1)
+PY
+}
+mkdir -p "$work/nginx"
+base=$(free_range 5)
+bash "$src/tests/probes/peers/https_peer.sh" start "$work/nginx" "$base"
+nginx_master=$(cat "$work/nginx/nginx.pid")
+
+# snmpd in its own namespace, reached over a veth link with private addresses only.
+if ip -4 addr show | grep -q "inet $net\." || [ -n "$(ip -4 route show "$net.0/24")" ]; then
+  echo "footprint: $net.0/24 is already used on this host; cannot place the snmpd namespace there" >&2
+  exit 2
+fi
+ip netns add "$ns"
+ip link add "$veth_host" type veth peer name "$veth_ns" netns "$ns"
+ip addr add "$net.1/24" dev "$veth_host"
+ip link set "$veth_host" up
+ip -n "$ns" link set lo up
+ip -n "$ns" link set "$veth_ns" up
+listen=""
+snmp_list=""
+for i in $(seq 2 $((snmp_addresses + 1))); do
+  ip -n "$ns" addr add "$net.$i/24" dev "$veth_ns"
+  listen="$listen${listen:+,}udp:$net.$i:161"
+  snmp_list="$snmp_list${snmp_list:+,}$net.$i"
+done
+community="fp-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+mkdir -p "$work/snmpd/persist"
+{
+  echo "rocommunity $community $net.1"
+  echo "sysName footprint-peer"
+  echo "sysContact ops@example.test"
+  echo "sysLocation slamon footprint bench"
+  for n in $(seq 1 40); do echo "override .1.3.6.1.4.1.99999.1.1.$n integer $((n * 10))"; done
+} > "$work/snmpd/snmpd.conf"
+SNMP_PERSISTENT_DIR=$work/snmpd/persist MIBS="" ip netns exec "$ns" \
+  snmpd -C -c "$work/snmpd/snmpd.conf" -p "$work/snmpd/snmpd.pid" -Lf "$work/snmpd/snmpd.log" "$listen"
+for _ in $(seq 1 50); do [ -s "$work/snmpd/snmpd.pid" ] && break; sleep 0.1; done
+snmpd_pid=$(cat "$work/snmpd/snmpd.pid" 2>/dev/null || true)
+[ -n "$snmpd_pid" ] || { echo "footprint: snmpd did not start" >&2; cat "$work/snmpd/snmpd.log" >&2; exit 1; }
+ready=""
+for _ in $(seq 1 50); do
+  if SNMP_PERSISTENT_DIR=$work/snmpd/client MIBS="" snmpget -v2c -c "$community" -r 0 -t 0.2 -On \
+      "udp:$net.$((snmp_addresses + 1)):161" .1.3.6.1.2.1.1.5.0 >/dev/null 2>&1; then ready=1; break; fi
+  sleep 0.1
+done
+[ -n "$ready" ] || { echo "footprint: snmpd does not answer in $ns" >&2; cat "$work/snmpd/snmpd.log" >&2; exit 1; }
+echo "footprint: nginx on 127.0.0.1:$base (https $((base + 1))), snmpd in namespace $ns on $snmp_addresses addresses $net.2-$((snmp_addresses + 1)), $hosts hosts x 4 probes"
+
+ticks=$(getconf CLK_TCK)
+cpu_ticks() {  # utime+stime of the processes given, in clock ticks (0 for a process that is gone)
+  local sum=0 p v
+  for p in "$@"; do
+    v=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)
+    sum=$((sum + v))
+  done
+  echo "$sum"
+}
+nginx_pids() { echo "$nginx_master" $(pgrep -P "$nginx_master" || true); }
+
+# --- one run ----------------------------------------------------------------------------------------
+status=0
+for mode in $modes; do
+  run=$work/run-$mode
+  mkdir -p "$run/state"
+  https_args=()
+  [ "$mode" = https ] && https_args=(--https --ca-file "$work/nginx/ca.crt")
+  python3 "$here/gen_footprint_catalogue.py" --out "$run" --hosts "$hosts" --http-port "$base" "${https_args[@]}" \
+    --snmp-addresses "$snmp_list" --snmp-port 161 --community "$community"
+  echo
+  echo "footprint ($mode): $(date -u +%FT%TZ), load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+  start_ms=$(date +%s%3N)
+  "$agent_bin" --catalogue "$run/catalogue.yaml" --agent footprint-agent --results-file "$run/results.jsonl" \
+    --state-dir "$run/state" --duration "${duration}s" --log-level info 2>"$run/agent.log" &
+  agent_pid=$!
+  : > "$run/samples"
+  while kill -0 "$agent_pid" 2>/dev/null; do
+    now=$(date +%s%3N)
+    a_ticks=$(awk '{ print $14 + $15 }' "/proc/$agent_pid/stat" 2>/dev/null) || break
+    mem=$(awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } /^Threads:/ { t = $2 } END { print r, h, t }' \
+      "/proc/$agent_pid/status" 2>/dev/null) || break
+    [ -n "$a_ticks" ] && [ -n "$mem" ] && echo "$now $a_ticks $mem $(cpu_ticks $(nginx_pids)) $(cpu_ticks "$snmpd_pid")" >> "$run/samples"
+    sleep 2
+  done
+  rc=0
+  wait "$agent_pid" || rc=$?
+  agent_pid=""
+  stop_ms=$(date +%s%3N)
+  echo "footprint ($mode): agent exited with $rc; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  [ "$rc" = 0 ] || { status=1; tail -20 "$run/agent.log" >&2; }
+  python3 "$here/footprint_analyse.py" --results "$run/results.jsonl" --samples "$run/samples" --log "$run/agent.log" \
+    --start-ms "$start_ms" --stop-ms $((start_ms + duration * 1000)) --probes $((hosts * 4)) --ticks "$ticks" --label "$mode" || status=1
+done
+exit $status
