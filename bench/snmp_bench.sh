@@ -5,7 +5,8 @@
 # through /snmp by curl at the same concurrency, with a hand-written snmp.yml (numeric OIDs).
 # Prints values/s and CPU-µs per value for both sides and snmpd's CPU per value in each run;
 # rounds alternate ours and the peer's, medians are printed. The goal: at least twice
-# snmp_exporter's values per CPU-second. snmpd shares the loopback with nothing else here.
+# snmp_exporter's values per CPU-second. Net-SNMP's snmpget + snmpbulkwalk are measured too.
+# snmpd shares the loopback with nothing else here.
 #   bench/snmp_bench.sh [BUILD_DIR]    env: TARGETS (200), ROWS (500), CONCURRENCY (50), ROUNDS (3)
 set -euo pipefail
 
@@ -114,18 +115,38 @@ peer() {
   python3 -c "v=$values; print(f'{v/($t1-$t0):.0f} {($c1-$c0)*1e6/v:.3f} {($s1-$s0)*1e6/v:.3f}')"
 }
 
+# Net-SNMP's own command-line tools, as admins script them: per target one snmpget of the 10 values
+# and one snmpbulkwalk of the table (v2c, 25 repetitions, no MIBs loaded), CONCURRENCY at once.
+bulkwalk() {
+  local s0 s1 t0 t1 cpu
+  s0=$(cpu_of "$snmpd_pid"); t0=$(date +%s.%N)
+  cpu=$(MIBS="" /usr/bin/time -f "%U %S" -o "$work/time" xargs -P "$CONCURRENCY" -I{} sh -c \
+    "(snmpget -v2c -c public-test -On -Oq -t 10 {}:$port $(for k in $(seq 1 10); do printf '1.3.6.1.4.1.99999.1.2.%s ' "$k"; done); \
+     snmpbulkwalk -v2c -c public-test -Cr25 -On -Oq -t 10 {}:$port 1.3.6.1.4.1.99999.1.1) > $work/walk.{}" \
+    < "$work/targets"; awk '{ print $1 + $2 }' "$work/time")
+  t1=$(date +%s.%N); s1=$(cpu_of "$snmpd_pid")
+  local n; n=$(cat "$work"/walk.1* | grep -c '^\.1\.3\.6\.1\.4\.1\.99999\.1\.' || true)
+  rm -f "$work"/walk.1*
+  [ "$n" = "$values" ] || { echo "snmp_bench: snmpget/snmpbulkwalk fetched $n values, not $values" >&2; exit 1; }
+  python3 -c "v=$values; print(f'{v/($t1-$t0):.0f} {$cpu*1e6/v:.3f} {($s1-$s0)*1e6/v:.3f}')"
+}
+
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 echo "snmp_bench: $TARGETS targets x (10-value GET + $ROWS-row walk) = $values values, concurrency $CONCURRENCY, $ROUNDS rounds (medians)"
 for r in $(seq 1 "$ROUNDS"); do
   ours >> "$work/ours"
   peer >> "$work/peer"
+  bulkwalk >> "$work/walk"
 done
 python3 - "$(cut -d' ' -f1 "$work/ours" | median)" "$(cut -d' ' -f2 "$work/ours" | median)" "$(cut -d' ' -f3 "$work/ours" | median)" \
-  "$(cut -d' ' -f1 "$work/peer" | median)" "$(cut -d' ' -f2 "$work/peer" | median)" "$(cut -d' ' -f3 "$work/peer" | median)" <<'PY'
+  "$(cut -d' ' -f1 "$work/peer" | median)" "$(cut -d' ' -f2 "$work/peer" | median)" "$(cut -d' ' -f3 "$work/peer" | median)" \
+  "$(cut -d' ' -f1 "$work/walk" | median)" "$(cut -d' ' -f2 "$work/walk" | median)" "$(cut -d' ' -f3 "$work/walk" | median)" <<'PY'
 import sys
-orate, ocpu, osnmpd, prate, pcpu, psnmpd = map(float, sys.argv[1:])
+orate, ocpu, osnmpd, prate, pcpu, psnmpd, wrate, wcpu, wsnmpd = map(float, sys.argv[1:])
 print(f"  ours:          {orate:9.0f} values/s  {ocpu:7.3f} CPU-us/value  ({1e6/ocpu:9.0f} values/CPU-s)  snmpd {osnmpd:.3f} CPU-us/value")
 print(f"  snmp_exporter: {prate:9.0f} values/s  {pcpu:7.3f} CPU-us/value  ({1e6/pcpu:9.0f} values/CPU-s)  snmpd {psnmpd:.3f} CPU-us/value")
+print(f"  snmpbulkwalk:  {wrate:9.0f} values/s  {wcpu:7.3f} CPU-us/value  ({1e6/wcpu:9.0f} values/CPU-s)  snmpd {wsnmpd:.3f} CPU-us/value  (snmpget + snmpbulkwalk per target)")
 print(f"  ratio (ours/snmp_exporter): values/s x{orate/prate:.2f}, values per CPU-second x{pcpu/ocpu:.2f}")
+print(f"  ratio (ours/snmpbulkwalk):  values/s x{orate/wrate:.2f}, values per CPU-second x{wcpu/ocpu:.2f}")
 PY
