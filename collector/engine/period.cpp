@@ -145,17 +145,6 @@ std::string period_label(PeriodKind kind, LocalDate first) {
   return buf;
 }
 
-const char* period_kind_name(PeriodKind kind) {
-  switch (kind) {
-    case PeriodKind::day: return "day";
-    case PeriodKind::week: return "week";
-    case PeriodKind::month: return "month";
-    case PeriodKind::quarter: return "quarter";
-    case PeriodKind::year: return "year";
-  }
-  return "?";
-}
-
 bool is_period_boundary(PeriodKind kind, LocalDate day) { return first_day_of(kind, day) == day; }
 
 }  // namespace slamon::engine

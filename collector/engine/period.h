@@ -36,8 +36,6 @@ Period period_from_label(const PeriodLabel& label, Zone zone);
 Period next_period(const Period& p, Zone zone);
 Period previous_period(const Period& p, Zone zone);
 std::string period_label(PeriodKind kind, LocalDate first_day);
-// "day", "week", "month", "quarter", "year".
-const char* period_kind_name(PeriodKind kind);
 
 // Whether `day` is the first day of a period of `kind` (SLA versions start on period boundaries).
 bool is_period_boundary(PeriodKind kind, LocalDate day);

@@ -52,8 +52,8 @@ ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const ca
   }
   for (const auto& s : cat.slas) {
     if (s.period != label->kind) {
-      out.left_out.push_back("sla " + s.id + ": its period is a " + period_kind_name(s.period) + ", not a " +
-                             period_kind_name(label->kind));
+      out.left_out.push_back("sla " + s.id + ": its period is a " + std::string(catalogue::to_string(s.period)) + ", not a " +
+                             std::string(catalogue::to_string(label->kind)));
       continue;
     }
     const auto p = sla_period(s, req.label);

@@ -106,7 +106,7 @@ PeriodOutcome sla_period(const catalogue::Sla& sla, const std::string& label) {
   const auto parsed = parse_period_label(label);
   if (!parsed) return {std::nullopt, "invalid period label '" + label + "'"};
   if (parsed->kind != sla.period)
-    return {std::nullopt, "period '" + label + "' is not a " + period_kind_name(sla.period) +
+    return {std::nullopt, "period '" + label + "' is not a " + std::string(catalogue::to_string(sla.period)) +
                               " (the period of SLA " + sla.id + ")"};
   return {period_from_label(*parsed, find_zone(sla.timezone)), {}};
 }
