@@ -86,6 +86,10 @@ void check_rule_children(const Ctx& ctx, const YamlNode& rule_node, const Rule& 
 bool valid_id(std::string_view s);
 bool valid_agent_name(std::string_view s);
 std::optional<std::string> read_id(const Ctx& ctx, const YamlNode& n, std::string_view what);
+// An object's required `id` into `id`; later messages then name the object "<kind> <id>".
+void read_object_id(Ctx& ctx, const MapView& m, std::string_view kind, std::string& id);
+// "ci #3": how an object is named in messages until its id is known.
+std::string nth(std::string_view what, std::size_t index);
 
 // Cross-object checks: references, duplicate ids, cycles in the service graph.
 void validate_catalogue(const Catalogue& cat, const std::vector<Reference>& refs, std::vector<Diagnostic>& errors);

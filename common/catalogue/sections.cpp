@@ -19,7 +19,6 @@ constexpr std::array<std::string_view, 7> kMaintenanceKeys = {"id", "targets", "
                                                               "from", "to", "description"};
 constexpr std::array<std::string_view, 4> kServiceKinds = {"business", "application", "infrastructure", "network"};
 
-std::string nth(std::string_view what, std::size_t index) { return std::string(what) + " #" + std::to_string(index + 1); }
 
 bool is_hex(std::string_view s) {
   for (const char c : s)
@@ -55,6 +54,17 @@ std::optional<std::string> read_id(const Ctx& ctx, const YamlNode& n, std::strin
   }
   return s;
 }
+
+void read_object_id(Ctx& ctx, const MapView& m, std::string_view kind, std::string& id) {
+  if (auto* v = m.require("id")) {
+    if (auto s = read_id(ctx, *v, "id")) {
+      id = *s;
+      ctx.object = std::string(kind) + " " + id;
+    }
+  }
+}
+
+std::string nth(std::string_view what, std::size_t index) { return std::string(what) + " #" + std::to_string(index + 1); }
 
 bool LoadContext::check_zone(const Ctx& ctx, const YamlNode& n, const std::string& zone) {
   auto it = zones_.find(zone);
@@ -271,12 +281,7 @@ void read_ci(LoadContext& lc, const FileInfo& file, const YamlNode& n, std::size
   MapView m(ctx, n);
   Ci ci;
   ci.loc = lc.loc(file, n);
-  if (auto* v = m.require("id")) {
-    if (auto s = read_id(ctx, *v, "id")) {
-      ci.id = *s;
-      ctx.object = "ci " + ci.id;
-    }
-  }
+  read_object_id(ctx, m, "ci", ci.id);
   m.check_keys(kCiKeys);
   if (auto* v = m.find("name"))
     if (auto s = read_string(ctx, *v, "name")) ci.name = *s;
@@ -320,12 +325,7 @@ void read_service(LoadContext& lc, const FileInfo& file, const YamlNode& n, std:
   MapView m(ctx, n);
   Service s;
   s.loc = lc.loc(file, n);
-  if (auto* v = m.require("id")) {
-    if (auto id = read_id(ctx, *v, "id")) {
-      s.id = *id;
-      ctx.object = "service " + s.id;
-    }
-  }
+  read_object_id(ctx, m, "service", s.id);
   m.check_keys(kServiceKeys);
   if (auto* v = m.find("name"))
     if (auto t = read_string(ctx, *v, "name")) s.name = *t;
@@ -390,12 +390,7 @@ void read_maintenance(LoadContext& lc, const FileInfo& file, const YamlNode& n, 
   MapView m(ctx, n);
   Maintenance w;
   w.loc = lc.loc(file, n);
-  if (auto* v = m.require("id")) {
-    if (auto id = read_id(ctx, *v, "id")) {
-      w.id = *id;
-      ctx.object = "maintenance " + w.id;
-    }
-  }
+  read_object_id(ctx, m, "maintenance", w.id);
   m.check_keys(kMaintenanceKeys);
   if (auto* v = m.require("targets")) {
     if (auto items = read_list(ctx, *v, "targets", true)) {

@@ -132,7 +132,6 @@ void read_period_zone(LoadContext& lc, const Ctx& ctx, const MapView& m, PeriodK
       if (lc.check_zone(ctx, *v, *s)) zone = *s;
 }
 
-std::string nth(std::string_view what, std::size_t index) { return std::string(what) + " #" + std::to_string(index + 1); }
 
 }  // namespace
 
@@ -145,12 +144,7 @@ void read_sla(LoadContext& lc, const FileInfo& file, const YamlNode& n, std::siz
   MapView m(ctx, n);
   Sla sla;
   sla.loc = lc.loc(file, n);
-  if (auto* v = m.require("id")) {
-    if (auto id = read_id(ctx, *v, "id")) {
-      sla.id = *id;
-      ctx.object = "sla " + sla.id;
-    }
-  }
+  read_object_id(ctx, m, "sla", sla.id);
   m.check_keys(kSlaKeys);
   if (auto* v = m.find("name"))
     if (auto s = read_string(ctx, *v, "name")) sla.name = *s;
@@ -229,12 +223,7 @@ void read_agreement(LoadContext& lc, const FileInfo& file, const YamlNode& n, st
   MapView m(ctx, n);
   Agreement a;
   a.loc = lc.loc(file, n);
-  if (auto* v = m.require("id")) {
-    if (auto id = read_id(ctx, *v, "id")) {
-      a.id = *id;
-      ctx.object = "agreement " + a.id;
-    }
-  }
+  read_object_id(ctx, m, "agreement", a.id);
   m.check_keys(kAgreementKeys);
   if (auto* v = m.find("kind"))
     if (auto c = read_choice(ctx, *v, "kind", kAgreementKinds)) a.kind = static_cast<AgreementKind>(*c);
