@@ -37,6 +37,10 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   return true;
 }
 
+// The instants that RFC 3339 can write in UTC: 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+constexpr std::int64_t kFirstRfc3339Second = days_from_civil(0, 1, 1) * 86400;
+constexpr std::int64_t kLastRfc3339Second = days_from_civil(9999, 12, 31) * 86400 + 86399;
+
 }  // namespace
 
 std::optional<TimeMs> parse_rfc3339(std::string_view s) {
@@ -79,6 +83,9 @@ std::optional<TimeMs> parse_rfc3339(std::string_view s) {
   if (se == 60) se = 59;  // a leap second is read as the last second of its minute
   const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - static_cast<std::int64_t>(offset_min) * 60;
+  // An offset can carry the instant out of the four-digit years (0000-01-01T06:00:00+08:00 is in
+  // year -1 UTC); such an instant could not be written back as RFC 3339, so it is refused.
+  if (secs < kFirstRfc3339Second || secs > kLastRfc3339Second) return std::nullopt;
   return secs * 1000 + ms;
 }
 

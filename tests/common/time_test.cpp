@@ -28,6 +28,19 @@ TEST_CASE("rfc3339 rejects malformed text") {
   CHECK(parse_rfc3339("2024-02-29T00:00:00Z").has_value());
 }
 
+TEST_CASE("rfc3339 refuses instants that an offset carries out of the four-digit years") {
+  // Found by fuzz_scalars: year -1 in UTC could not be written back.
+  CHECK_FALSE(parse_rfc3339("0000-01-01T06:00:00+08:00").has_value());
+  CHECK_FALSE(parse_rfc3339("9999-12-31T23:00:00-01:00").has_value());
+  CHECK(parse_rfc3339("0000-01-01T00:00:00Z").has_value());
+  CHECK(parse_rfc3339("0000-01-01T06:00:00-08:00").has_value());
+  CHECK(parse_rfc3339("9999-12-31T23:59:59.999Z").has_value());
+  for (const char* edge : {"0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z"}) {
+    CAPTURE(edge);
+    CHECK(format_rfc3339(*parse_rfc3339(edge)) == edge);
+  }
+}
+
 TEST_CASE("rfc3339 round-trips") {
   for (TimeMs t : {0LL, 1790841600125LL, 1790841600000LL, -1LL, 4102444799999LL}) {
     CHECK(parse_rfc3339(format_rfc3339(t)) == t);
