@@ -38,6 +38,7 @@ struct Options {
   std::string log_level = "info";
   std::string state_dir;
   double icmp_rate = 10'000;
+  std::size_t snmp_idle_sessions = 1024;
 };
 
 std::shared_ptr<spdlog::logger> make_logger(const std::string& name, spdlog::sink_ptr sink, spdlog::level::level_enum level) {
@@ -58,6 +59,9 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", o.log_level, "trace, debug, info (default), warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.add_option("--state-dir", o.state_dir, "folder for the agent's own state (net-snmp engine ids and keys)");
+  app.add_option("--snmp-idle-sessions", o.snmp_idle_sessions,
+                 "SNMP sessions (one socket each) kept open between runs, for the next run to the same "
+                 "target (default 1024; 0: a new session per run)");
   app.add_option("--icmp-rate", o.icmp_rate, "ICMP echo requests per second, all probes together (0: no limit)");
   CLI11_PARSE(app, argc, argv);
 
@@ -122,6 +126,7 @@ int main(int argc, char** argv) {
   agent::RunnerOptions runner_options;
   runner_options.icmp.max_sends_per_s = o.icmp_rate;
   runner_options.snmp.state_dir = o.state_dir;
+  runner_options.snmp.max_idle_sessions = o.snmp_idle_sessions;
   auto runners = agent::make_runners(io.get_executor(), runner_options, loggers, o.agent);
   agent::Scheduler scheduler(io.get_executor(), clock, runners, *sink, log, o.agent);
 

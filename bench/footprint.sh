@@ -17,6 +17,7 @@
 # planned start, statuses) and computes the lag of every run from its start time and its phase.
 #
 #   bench/footprint.sh [--modes "plain https"] [--duration SECONDS] [--hosts N] [--keep DIR]
+#                      [--agent-args "ARGS"]   (extra slamon-agent options, for A/B runs)
 #   env: SLAMON_BUILD_DIR (build), SNMP_ADDRESSES (50)
 # Needs root (network namespace, raw ICMP socket), nginx, snmpd, snmpget, python3. Raises the open-file
 # limit (ulimit -n) to 16384 (or the hard limit), and says so.
@@ -29,13 +30,15 @@ modes="plain https"
 duration=330
 hosts=2500
 keep=""
+agent_args=""
 while [ $# -gt 0 ]; do
   case $1 in
     --modes) modes=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --hosts) hosts=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
-    *) echo "usage: $0 [--modes \"plain https\"] [--duration SECONDS] [--hosts N] [--keep DIR]" >&2; exit 2 ;;
+    --agent-args) agent_args=$2; shift 2 ;;
+    *) echo "usage: $0 [--modes \"plain https\"] [--duration SECONDS] [--hosts N] [--keep DIR] [--agent-args ARGS]" >&2; exit 2 ;;
   esac
 done
 snmp_addresses=${SNMP_ADDRESSES:-50}
@@ -166,10 +169,10 @@ for mode in $modes; do
   python3 "$here/gen_footprint_catalogue.py" --out "$run" --hosts "$hosts" --http-port "$base" "${https_args[@]}" \
     --snmp-addresses "$snmp_list" --snmp-port 161 --community "$community"
   echo
-  echo "footprint ($mode): $(date -u +%FT%TZ), load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+  echo "footprint ($mode${agent_args:+, agent $agent_args}): $(date -u +%FT%TZ), load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
   start_ms=$(date +%s%3N)
   "$agent_bin" --catalogue "$run/catalogue.yaml" --agent footprint-agent --results-file "$run/results.jsonl" \
-    --state-dir "$run/state" --duration "${duration}s" --log-level info 2>"$run/agent.log" &
+    --state-dir "$run/state" --duration "${duration}s" --log-level info $agent_args 2>"$run/agent.log" &
   agent_pid=$!
   : > "$run/samples"
   while kill -0 "$agent_pid" 2>/dev/null; do

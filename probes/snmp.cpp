@@ -1,4 +1,5 @@
-// The SNMP runner: one net-snmp single session per run, pumped from a coroutine on the event loop.
+// The SNMP runner: net-snmp single sessions pumped from a coroutine on the event loop, one per run
+// at a time, kept in an idle pool between runs.
 //
 // A run: resolve the target (Asio), for v3 find the engine (cache, or our own discovery exchange),
 // open the session without net-snmp's blocking probe, install the USM user with cached master keys,
@@ -245,6 +246,9 @@ struct Session {
   asio::posix::stream_descriptor sd;
   asio::steady_timer timer;
   std::unordered_map<int, std::shared_ptr<Pending>> pending;  // by request id
+  std::string usm_fingerprint;  // v3: the keys its USM user was installed with
+  bool clean = true;            // no request abandoned on it (net-snmp would still resend that one)
+  Clock::time_point idle_since;
 
   static int on_response(int op, netsnmp_session*, int reqid, netsnmp_pdu* pdu, void* magic) {
     auto* self = static_cast<Session*>(magic);
@@ -293,6 +297,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
 
   catalogue::ProbeType type() const override { return catalogue::ProbeType::snmp; }
   std::size_t in_flight() const override { return in_flight_; }
+  std::size_t idle_sessions() const override { return idle_count_; }
 
   asio::awaitable<ProbeResult> run(const catalogue::Probe& probe, TimeMs started) override {
     auto r = co_await fetch(probe, started);
@@ -364,8 +369,20 @@ class SnmpRunnerImpl final : public SnmpRunner {
       }
     }
 
-    Session session(executor_);
-    if (auto why = open(session, *spec, peer, engine, probe.timeout_ms)) co_return fail(std::move(*why));
+    const std::string key = session_key(*spec, peer, engine, probe.timeout_ms);
+    std::unique_ptr<Session> owned = take_idle(key, engine, spec->user);
+    if (!owned) {
+      owned = std::make_unique<Session>(executor_);
+      if (auto why = open(*owned, *spec, peer, engine, probe.timeout_ms)) co_return fail(std::move(*why));
+    }
+    // Back to the pool when the run ends, whichever way, if nothing was left in flight on it.
+    struct GiveBack {
+      SnmpRunnerImpl& runner;
+      const std::string& key;
+      std::unique_ptr<Session>& session;
+      ~GiveBack() { runner.put_idle(key, std::move(session)); }
+    } give_back{*this, key, owned};
+    Session& session = *owned;
 
     // GETs, as few PDUs as the agent takes (halved on tooBig).
     if (!get_oids.empty()) {
@@ -395,6 +412,72 @@ class SnmpRunnerImpl final : public SnmpRunner {
         co_return fail({"walk " + entry.oid + ": " + *why, false});
     }
     co_return out;
+  }
+
+  // Everything a session's set-up depends on. Passwords are part of it (in memory only): a probe
+  // whose credentials changed gets a new session.
+  static std::string session_key(const catalogue::SnmpSpec& spec, const std::string& peer,
+                                 const std::optional<EngineInfo>& engine, DurationMs timeout_ms) {
+    std::string key = peer;
+    const auto add = [&key](std::string_view part) {
+      key += '\0';
+      key += part;
+    };
+    add(std::to_string(static_cast<int>(spec.version)));
+    add(std::to_string(spec.retries));
+    add(std::to_string(timeout_ms));
+    if (spec.version != catalogue::SnmpVersion::v3) {
+      add(spec.community.value());
+      return key;
+    }
+    add(engine ? engine->id : "");
+    add(spec.user);
+    add(spec.context);
+    add(std::to_string(static_cast<int>(spec.security_level)));
+    add(spec.auth_protocol ? std::to_string(static_cast<int>(*spec.auth_protocol)) : "-");
+    add(spec.auth_password.value());
+    add(spec.priv_protocol ? std::to_string(static_cast<int>(*spec.priv_protocol)) : "-");
+    add(spec.priv_password.value());
+    return key;
+  }
+
+  // An idle session for `key`, if one is kept and (v3) the USM table still holds its keys: another
+  // probe with other keys for the same (engine, user) may have replaced them in the meantime.
+  std::unique_ptr<Session> take_idle(const std::string& key, const std::optional<EngineInfo>& engine,
+                                     const std::string& user) {
+    auto it = idle_.find(key);
+    if (it == idle_.end() || it->second.empty()) return nullptr;
+    std::unique_ptr<Session> s = std::move(it->second.back());
+    it->second.pop_back();
+    if (it->second.empty()) idle_.erase(it);
+    --idle_count_;
+    if (engine) {
+      auto u = users_.find(engine->id + '\0' + user);
+      if (u == users_.end() || u->second != s->usm_fingerprint) return nullptr;  // closed here
+    }
+    return s;
+  }
+
+  // Keeps a session whose requests all ended for the next run to the same target; closes the rest,
+  // and the idle ones past their time (checked at most every few seconds).
+  void put_idle(const std::string& key, std::unique_ptr<Session> session) {
+    const auto now = Clock::now();
+    const auto ttl = std::chrono::milliseconds(options_.idle_session_ttl_ms);
+    if (now - last_idle_sweep_ >= std::min<Clock::duration>(ttl, std::chrono::seconds(10))) {
+      last_idle_sweep_ = now;
+      for (auto it = idle_.begin(); it != idle_.end();) {
+        auto& v = it->second;
+        const auto old = std::remove_if(v.begin(), v.end(), [&](const auto& s) { return now - s->idle_since > ttl; });
+        idle_count_ -= static_cast<std::size_t>(v.end() - old);
+        v.erase(old, v.end());
+        it = v.empty() ? idle_.erase(it) : std::next(it);
+      }
+    }
+    if (!session || !session->handle || !session->clean || !session->pending.empty()) return;
+    if (idle_count_ >= options_.max_idle_sessions) return;
+    session->idle_since = now;
+    idle_[key].push_back(std::move(session));
+    ++idle_count_;
   }
 
   // Numeric OIDs always; names through the loaded MIBs. Cached per text.
@@ -518,6 +601,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
         }
       }
     }
+    session.usm_fingerprint = fingerprint;
     if (spec.version == catalogue::SnmpVersion::v3) {
       // The USM table is keyed by (engine, user): keep the entry while its keys are the ones we need
       // (its localized keys are then reused, not recomputed); replace it when they changed.
@@ -567,6 +651,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
     const int reqid = snmp_sess_async_send(session.handle, pdu, &Session::on_response, &session);
     if (reqid == 0) {
       snmp_free_pdu(pdu);
+      session.clean = false;
       int err = 0, snmp_err = 0;
       char* text = nullptr;
       snmp_sess_error(session.handle, &err, &snmp_err, &text);
@@ -586,6 +671,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
       const auto now = Clock::now();
       if (now >= deadline) {
         session.pending.erase(reqid);
+        session.clean = false;
         reply.kind = Reply::Kind::timeout;
         co_return reply;
       }
@@ -604,6 +690,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
                          session.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec)));
       if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
         session.pending.erase(reqid);
+        session.clean = false;
         reply.kind = Reply::Kind::cancelled;
         co_return reply;
       }
@@ -743,6 +830,9 @@ class SnmpRunnerImpl final : public SnmpRunner {
   std::map<std::string, EngineInfo> engines_;                       // by "udp:addr:port"
   std::unordered_map<std::string, std::string> master_keys_;        // Ku by (hash OID, password)
   std::unordered_map<std::string, std::string> users_;              // installed USM keys by (engine, user)
+  std::unordered_map<std::string, std::vector<std::unique_ptr<Session>>> idle_;  // kept sessions by key
+  std::size_t idle_count_ = 0;
+  Clock::time_point last_idle_sweep_{};
 };
 
 }  // namespace

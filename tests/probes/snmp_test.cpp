@@ -323,6 +323,31 @@ TEST_CASE("snmp runner against snmpd") {
     CHECK(other.run(p).result.status == Status::up);
     CHECK(discoveries() == cached + 1);
   }
+  {  // sessions are kept between runs: repeated runs to one target open no new socket
+    const auto open_fds = [] {
+      return std::distance(std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator{});
+    };
+    Loop fresh;
+    auto p = snmp_probe(port);
+    spec(p).get = {{sys_name, expect(str("peer-1")), {}}};
+    CHECK(fresh.run(p).result.status == Status::up);
+    CHECK(fresh.runner->idle_sessions() == 1);
+    const auto fds = open_fds();
+    for (int i = 0; i < 20; ++i) CHECK(fresh.run(p).result.status == Status::up);
+    CHECK(fresh.runner->idle_sessions() == 1);
+    CHECK(open_fds() == fds);
+    // other credentials are another session; a run that times out leaves nothing behind
+    auto v3 = v3_probe(port, "nouser", L::noAuthNoPriv);
+    spec(v3).get = {{sys_name, expect(str("peer-1")), {}}};
+    CHECK(fresh.run(v3).result.status == Status::up);
+    CHECK(fresh.runner->idle_sessions() == 2);
+    auto silent = snmp_probe(port, 400);
+    spec(silent).community = catalogue::Secret("not-the-community", "");
+    spec(silent).get = {{sys_name, std::nullopt, {}}};
+    CHECK(fresh.run(silent).result.status == Status::down);
+    CHECK(fresh.runner->idle_sessions() == 2);
+    CHECK(open_fds() == fds + 1);
+  }
   {  // our discovery finds the engine id snmpd reports as snmpEngineID.0
     auto p = snmp_probe(port);
     spec(p).get = {{"1.3.6.1.6.3.10.2.1.1.0", std::nullopt, {}}};
