@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "collector/engine/report_figures.h"
 #include "collector/engine/report_format.h"
 
 namespace slamon::engine {
@@ -20,13 +21,6 @@ std::string esc(const std::string& s) {
     }
   }
   return o;
-}
-
-std::string pct(const std::optional<double>& v) {
-  if (!v) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4f %%", *v);
-  return buf;
 }
 
 std::string f2(double v) {
@@ -50,28 +44,9 @@ std::string one(const Report& r) {
        " &middot; target " + esc(format_decimal4(r.target)) + " %</p>\n";
   const std::string v = !r.met ? "not judged" : *r.met ? "MET" : "NOT MET";
   const std::string vc = !r.met ? "na" : *r.met ? "ok" : "bad";
-  o += "<p class=\"verdict " + vc + "\">Verdict: " + v + " &middot; availability " + esc(pct(r.availability)) + "</p>\n";
+  o += "<p class=\"verdict " + vc + "\">Verdict: " + v + " &middot; availability " + esc(format_percent(r.availability)) + "</p>\n";
   o += "<table class=\"figures\">\n";
-  o += row("Agreed service time", secs(r.service_time_ms));
-  o += row("Planned (excluded)", secs(r.planned_ms));
-  o += row("Unknown (excluded)", secs(r.unknown_ms));
-  o += row("Unmonitored", secs(r.unmonitored_ms));
-  o += row("Up", secs(r.up_ms));
-  o += row("Down", secs(r.down_ms));
-  o += row("Degraded", secs(r.degraded_ms));
-  o += row("Availability", pct(r.availability));
-  o += row("Coverage", pct(r.coverage));
-  o += row("Error budget / remaining", format_seconds(r.error_budget_s) + " s / " + format_seconds(r.error_budget_remaining_s) + " s");
-  o += row("Outages / longest", std::to_string(r.outage_count) + " / " + secs(r.longest_outage_ms));
-  o += row("MTRS / MTBF / MTBSI", (r.mtrs_s ? format_seconds(*r.mtrs_s) : std::string("n/a")) + " / " +
-                                      (r.mtbf_s ? format_seconds(*r.mtbf_s) : std::string("n/a")) + " / " +
-                                      (r.mtbsi_s ? format_seconds(*r.mtbsi_s) : std::string("n/a")));
-  if (r.response_time) {
-    const auto& f = *r.response_time;
-    o += row("Response time p" + format_decimal4(f.percentile) + " (" + f.probe + ")",
-             (f.value_ms ? format_seconds(*f.value_ms) + " ms" : std::string("n/a")) + " under " +
-                 std::to_string(f.under_ms) + " ms: " + (f.met ? "met" : "not met"));
-  }
+  for (const auto& f : report_figures(r)) o += row(f.label, f.value);
   o += "</table>\n<h2>Availability per day</h2>\n<table class=\"days\">\n";
   for (const auto& d : r.days) {
     const DurationMs base = d.up_ms + d.down_ms;
@@ -135,7 +110,7 @@ std::string reports_to_html(const std::vector<Report>& rs, bool with_kpi) {
       "</style></head><body>\n";
   for (const auto& r : rs) o += one(r);
   if (with_kpi) {
-    o += "<section><h1>SLA attainment</h1><p>" + esc(pct(attainment_percent(rs))) + " of judged SLAs met</p></section>\n";
+    o += "<section><h1>SLA attainment</h1><p>" + esc(format_percent(attainment_percent(rs))) + " of judged SLAs met</p></section>\n";
   }
   o += "</body></html>\n";
   return o;

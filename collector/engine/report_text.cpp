@@ -4,26 +4,16 @@
 #include <cstdio>
 
 #include "collector/engine/calendar.h"
+#include "collector/engine/report_figures.h"
 #include "collector/engine/report_format.h"
 
 namespace slamon::engine {
 namespace {
 
-std::string pct(const std::optional<double>& v, int decimals = 4) {
-  if (!v) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f %%", decimals, *v);
-  return buf;
-}
-
 std::string line(const char* label, const std::string& value) {
   char buf[256];
   std::snprintf(buf, sizeof buf, "  %-26s %s\n", label, value.c_str());
   return buf;
-}
-
-std::string dur(DurationMs ms) {
-  return format_seconds(static_cast<double>(ms) / 1000.0) + " s (" + format_duration(ms) + ")";
 }
 
 std::string verdict(const std::optional<bool>& met) { return !met ? "not judged (no base)" : *met ? "MET" : "NOT MET"; }
@@ -57,30 +47,7 @@ std::string report_to_text(const Report& r) {
        format_local(r.period.end, r.timezone) + (r.complete ? "" : " (cut at " + format_local(r.as_of, r.timezone) + ", incomplete)") + "\n";
   o += "Target " + format_decimal4(r.target) + " %\n\n";
   o += "Figures\n";
-  o += line("Agreed service time", dur(r.service_time_ms));
-  o += line("Planned (excluded)", dur(r.planned_ms));
-  o += line("Unknown (excluded)", dur(r.unknown_ms));
-  o += line("Unmonitored", dur(r.unmonitored_ms));
-  o += line("Up", dur(r.up_ms));
-  o += line("Down", dur(r.down_ms));
-  o += line("Degraded", dur(r.degraded_ms));
-  o += line("Availability", pct(r.availability));
-  o += line("Coverage", pct(r.coverage));
-  o += line("Error budget", format_seconds(r.error_budget_s) + " s");
-  o += line("Error budget remaining", format_seconds(r.error_budget_remaining_s) + " s");
-  o += line("Outages", std::to_string(r.outage_count));
-  o += line("Longest outage", dur(r.longest_outage_ms));
-  o += line("MTRS", r.mtrs_s ? format_seconds(*r.mtrs_s) + " s" : "n/a");
-  o += line("MTBF", r.mtbf_s ? format_seconds(*r.mtbf_s) + " s" : "n/a");
-  o += line("MTBSI", r.mtbsi_s ? format_seconds(*r.mtbsi_s) + " s" : "n/a");
-  if (r.response_time) {
-    const auto& f = *r.response_time;
-    o += line("Response time",
-              "p" + format_decimal4(f.percentile) + " of " + f.probe + " = " +
-                  (f.value_ms ? format_seconds(*f.value_ms) + " ms" : std::string("n/a")) + " (objective under " +
-                  std::to_string(f.under_ms) + " ms, " + std::to_string(f.samples) + " results): " +
-                  (f.met ? "met" : "not met"));
-  }
+  for (const auto& f : report_figures(r)) o += line(f.label.c_str(), f.value);
   o += "\nOutages\n";
   if (r.outages.empty()) o += "  none\n";
   else {
@@ -124,7 +91,7 @@ std::string reports_to_text(const std::vector<Report>& rs, bool with_kpi) {
         met += *r.met ? 1 : 0;
       }
     o += "\n" + std::string(78, '=') + "\n";
-    o += "SLA attainment: " + pct(attainment_percent(rs), 2) + " (" + std::to_string(met) + " of " +
+    o += "SLA attainment: " + format_percent(attainment_percent(rs), 2) + " (" + std::to_string(met) + " of " +
          std::to_string(judged) + " judged SLAs met, " + std::to_string(rs.size()) + " reported)\n";
   }
   return o;

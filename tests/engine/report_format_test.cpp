@@ -1,6 +1,8 @@
 // Report presentation: the JSON object's keys and order, text, CSV and a self-contained HTML page.
 #include "collector/engine/report_format.h"
 
+#include "collector/engine/report_figures.h"
+
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
@@ -111,6 +113,22 @@ TEST_CASE("CSV and HTML") {
   std::size_t bars = 0;
   for (auto p = html.find("class=\"bar"); p != std::string::npos; p = html.find("class=\"bar", p + 1)) ++bars;
   CHECK(bars == 31 + 31);  // barcell + bar per day
+}
+
+TEST_CASE("text and HTML show the same figures") {
+  const Report r = sample();
+  const auto figures = report_figures(r);
+  REQUIRE(figures.size() == 17);  // 16 figures and the response-time objective of this SLA
+  CHECK(figures[0] == FigureRow{"Agreed service time", "2678400 s (31d)"});
+  CHECK(figures[5] == FigureRow{"Down", "1200 s (20m)"});
+  CHECK(figures[16].label == "Response time");
+  const std::string text = report_to_text(r), html = reports_to_html({r}, false);
+  for (const auto& f : figures) {
+    CAPTURE(f.label);
+    CHECK(text.find(f.label) != std::string::npos);
+    CHECK(text.find(f.value) != std::string::npos);
+    CHECK(html.find("<tr><th>" + f.label + "</th><td>" + f.value + "</td></tr>") != std::string::npos);
+  }
 }
 
 TEST_CASE("attainment KPI") {
