@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -217,7 +218,9 @@ class HttpRunnerImpl final : public HttpRunner {
     // curl enforces the timeout itself (with a message naming the phase); the Asio deadline is a
     // backstop a little later.
     asio::steady_timer deadline(executor_, std::chrono::milliseconds(probe.timeout_ms + 250));
-    auto done = co_await (multi_.perform(e) || deadline.async_wait(asio::use_awaitable));
+    // (as_tuple: the timer that loses the race completes with operation_aborted as a value; with plain
+    // use_awaitable that would be an exception thrown and caught on every run.)
+    auto done = co_await (multi_.perform(e) || deadline.async_wait(asio::as_tuple(asio::use_awaitable)));
     CURLcode rc = done.index() == 0 ? std::get<0>(done) : CURLE_OPERATION_TIMEDOUT;
 
     curl_off_t dns = 0, connect = 0, app = 0, first = 0, total = 0;

@@ -23,6 +23,7 @@
 #undef non_repeaters
 #undef max_repetitions
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -499,7 +500,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
     asio::steady_timer timer(executor_, deadline);
     auto r = co_await (resolver.async_resolve(spec.target, std::to_string(spec.port),
                                               asio::redirect_error(asio::use_awaitable, ec)) ||
-                       timer.async_wait(asio::use_awaitable));
+                       timer.async_wait(asio::as_tuple(asio::use_awaitable)));
     if (r.index() != 0 || ec) co_return std::nullopt;
     const auto& results = std::get<0>(r);
     if (results.empty()) co_return std::nullopt;
@@ -524,7 +525,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
       for (;;) {
         asio::ip::udp::endpoint from;
         auto r = co_await (sock.async_receive_from(asio::buffer(buf), from, asio::redirect_error(asio::use_awaitable, ec)) ||
-                           timer.async_wait(asio::use_awaitable));
+                           timer.async_wait(asio::as_tuple(asio::use_awaitable)));
         if (r.index() != 0) break;  // this try timed out
         if (ec) break;
         if (auto info = parse_discovery_response(std::span(buf.data(), std::get<0>(r)), msg_id)) co_return info;
