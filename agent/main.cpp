@@ -13,6 +13,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <malloc.h>
@@ -55,15 +56,35 @@ int main(int argc, char** argv) {
   app.add_option("--catalogue", o.catalogue, "catalogue file")->required();
   app.add_option("--agent", o.agent, "this agent's name in the catalogue")->required();
   app.add_option("--results-file", o.results_file, "results JSONL file to append to")->required();
-  app.add_option("--duration", o.duration, "stop after this long (90s, 10m...); default: until signalled");
+  app.add_option("--duration", o.duration, "stop after this long (90s, 10m...); default: until signalled")
+      ->check(CLI::Validator(
+          [](std::string& s) -> std::string {
+            const auto d = parse_duration(s);
+            return d && *d > 0 ? "" : "'" + s + "' is not a duration longer than zero (e.g. 90s, 10m)";
+          },
+          "DURATION"));
   app.add_option("--log-level", o.log_level, "trace, debug, info (default), warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.add_option("--state-dir", o.state_dir, "folder for the agent's own state (net-snmp engine ids and keys)");
   app.add_option("--snmp-idle-sessions", o.snmp_idle_sessions,
                  "SNMP sessions (one socket each) kept open between runs, for the next run to the same "
-                 "target (default 1024; 0: a new session per run)");
-  app.add_option("--icmp-rate", o.icmp_rate, "ICMP echo requests per second, all probes together (0: no limit)");
-  CLI11_PARSE(app, argc, argv);
+                 "target (default 1024; 0: a new session per run; at most 1000000)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}));
+  app.add_option("--icmp-rate", o.icmp_rate, "ICMP echo requests per second, all probes together (0: no limit)")
+      ->check(CLI::Validator(
+          [](std::string& s) -> std::string {
+            double v = 0;  // CLI::Range alone lets NaN through
+            return CLI::detail::lexical_cast(s, v) && std::isfinite(v) && v >= 0 && v <= 1e9
+                       ? ""
+                       : "'" + s + "' is not a number from 0 to 1e9";
+          },
+          "NUMBER in 0 to 1e9"));
+  // Exit codes 0, 1 and 2 only: --help and --version exit 0, every usage error 2 (not CLI11's own codes).
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   std::optional<DurationMs> duration_ms;
   if (!o.duration.empty()) {

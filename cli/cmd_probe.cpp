@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "cli/probe_commands.h"
 #include "cli/probe_once.h"
 #include "common/catalogue/parser.h"
@@ -78,7 +79,8 @@ void add_probe_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--probe", o->probes, "probe id to run (repeatable)");
   cmd->add_option("--agent", o->agent, "run every probe of this agent");
   cmd->add_option("--format", o->format, "text (default) or jsonl")->check(CLI::IsMember({"text", "jsonl"}));
-  cmd->add_option("--icmp-rate", o->icmp_rate, "ICMP sends per second, all probes together (0: no limit)");
+  cmd->add_option("--icmp-rate", o->icmp_rate, "ICMP sends per second, all probes together (0: no limit)")
+      ->check(finite_in(0, 1e9));
   cmd->require_subcommand(0, 1);
   add_probe_icmp_subcommand(*cmd, exit_code);
   add_probe_tcp_subcommand(*cmd, exit_code);

@@ -1,7 +1,15 @@
 // slamon: the command line. Validate a catalogue, run probes once, produce reports.
+// Exit codes are only 0, 1 and 2 (docs/): CLI11's own codes are mapped, --help and --version to 0 and
+// every usage error it finds (unknown option, bad or out-of-range value, missing argument) to 2.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"slamon: service level monitor (check, probe, report)"};
@@ -11,6 +19,10 @@ int main(int argc, char** argv) {
   slamon::cli::add_check_command(app, exit_code);
   slamon::cli::add_probe_command(app, exit_code);
   slamon::cli::add_report_command(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kUsageError;  // app.exit prints the help, or the error and a hint
+  }
   return exit_code;
 }

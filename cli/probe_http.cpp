@@ -5,9 +5,11 @@
 // one HTTP(S) probe run once, printed as text or as a results JSONL line.
 // Exit status: 0 when the result is up, 1 when it is not, 2 on a usage error.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
+#include "cli/option_checks.h"
 #include "cli/probe_commands.h"
 #include "cli/probe_once.h"
 #include "common/time.h"
@@ -63,7 +65,7 @@ bool parse_thresholds(const std::vector<std::string>& items, std::vector<catalog
     char* end = nullptr;
     const std::string value = item.substr(eq + 1);
     const double limit = std::strtod(value.c_str(), &end);
-    if (value.empty() || *end != 0) return false;
+    if (value.empty() || *end != 0 || !std::isfinite(limit)) return false;
     out.push_back({item.substr(0, eq), limit});
   }
   return true;
@@ -129,12 +131,14 @@ void add_probe_http_subcommand(CLI::App& probe, int& exit_code) {
   cmd->add_option("--body-contains", c->body_contains, "the body must contain this text");
   cmd->add_option("--body-not-contains", c->body_not_contains, "the body must not contain this text");
   cmd->add_option("--body-regex", c->body_regex, "the body must match this RE2 expression");
-  cmd->add_option("--cert-min-days", c->cert_min_days, "degraded when a certificate expires sooner");
+  cmd->add_option("--cert-min-days", c->cert_min_days, "degraded when a certificate expires sooner (0-100000 days)")
+      ->check(CLI::Range(0, 100'000));
   cmd->add_option("--ca-file", c->ca_file, "CA certificates (PEM) to verify the server with");
   cmd->add_flag("--insecure", c->insecure, "do not verify the server's certificate");
   cmd->add_option("--server-name", c->server_name, "TLS server name (SNI, verification, Host) instead of the URL's");
   cmd->add_option("--ip-version", c->ip_version, "4, 6 or any (default)")->check(CLI::IsMember({"4", "6", "any"}));
-  cmd->add_option("--timeout", c->timeout, "bound of the whole run (default 5s)");
+  cmd->add_option("--timeout", c->timeout, "bound of the whole run (default 5s; 1ms-1h)")
+      ->check(duration_in(1, kMaxRunDurationMs));
   cmd->add_option("--degraded-if", c->degraded_if, "MEASUREMENT=LIMIT, e.g. latency_ms=500 (repeatable)");
   cmd->add_option("--down-if", c->down_if, "MEASUREMENT=LIMIT (repeatable)");
   cmd->add_option("--id", c->id, "probe id printed in the result (default adhoc.http)");

@@ -1,13 +1,19 @@
 // slamon probe icmp HOST... [--count N] [--spacing D] [--size B] [--timeout D] [--targets-file FILE]
 // [--ip-version 4|6|any] [--rate N] [--format text|jsonl]: ICMP echo to each target once; a targets
 // file holds one address or name per line (blank lines and '#' comments skipped), for sweeps. Text
-// output beyond 1,000 targets is a summary.
+// output beyond 1,000 targets is a summary. A target that is neither an address nor a host name (on
+// the command line, or a line of the targets file) is a usage error with its place, as is any option
+// outside its range: exit 2 before anything is sent.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
+#include "cli/option_checks.h"
 #include "cli/probe_commands.h"
 #include "cli/probe_once.h"
+#include "cli/targets.h"
+#include "probes/codec/icmp_packet.h"
 
 namespace slamon::cli {
 namespace {
@@ -27,6 +33,10 @@ struct IcmpCommand {
 };
 
 constexpr std::size_t kSummaryOver = 1000;
+// Bad lines of a targets file printed before "... and N more".
+constexpr std::size_t kMaxErrorsShown = 20;
+// The most targets probed at once (each holds a coroutine and its timers until it ends).
+constexpr std::size_t kMaxParallel = 1'000'000;
 
 int run_icmp(const IcmpCommand& c) {
   const auto output = parse_probe_output(c.format);
@@ -36,24 +46,29 @@ int run_icmp(const IcmpCommand& c) {
     std::fprintf(stderr, "slamon probe icmp: bad --format, --spacing or --timeout (durations like 200ms, 5s)\n");
     return kProbeUsageError;
   }
-  if (c.count < 1 || c.count > 100) {
-    std::fprintf(stderr, "slamon probe icmp: --count must be 1 to 100\n");
-    return kProbeUsageError;
-  }
   std::vector<std::string> targets = c.hosts;
+  for (const auto& h : c.hosts)
+    if (auto why = check_host(h)) {
+      std::fprintf(stderr, "slamon probe icmp: %s\n", why->c_str());
+      return kProbeUsageError;
+    }
   if (!c.targets_file.empty()) {
-    std::ifstream in(c.targets_file);
+    std::ifstream in(c.targets_file, std::ios::binary);
     if (!in) {
       std::fprintf(stderr, "slamon probe icmp: cannot read %s\n", c.targets_file.c_str());
       return kProbeUsageError;
     }
-    std::string line;
-    while (std::getline(in, line)) {
-      const auto b = line.find_first_not_of(" \t\r");
-      if (b == std::string::npos || line[b] == '#') continue;
-      const auto e = line.find_last_not_of(" \t\r");
-      targets.push_back(line.substr(b, e - b + 1));
+    std::stringstream text;
+    text << in.rdbuf();
+    auto list = parse_targets_file(text.str(), c.targets_file);
+    if (!list.errors.empty()) {
+      for (std::size_t i = 0; i < list.errors.size() && i < kMaxErrorsShown; ++i)
+        std::fprintf(stderr, "%s\n", list.errors[i].c_str());
+      if (list.errors.size() > kMaxErrorsShown)
+        std::fprintf(stderr, "%s: ... and %zu more bad lines\n", c.targets_file.c_str(), list.errors.size() - kMaxErrorsShown);
+      return kProbeUsageError;
     }
+    targets.insert(targets.end(), std::make_move_iterator(list.targets.begin()), std::make_move_iterator(list.targets.end()));
   }
   if (targets.empty()) {
     std::fprintf(stderr, "slamon probe icmp: no target (give HOST... or --targets-file)\n");
@@ -78,7 +93,7 @@ int run_icmp(const IcmpCommand& c) {
     return p;
   };
   RunOnceOptions run;
-  run.max_in_flight = std::max<std::size_t>(c.parallel, 1);
+  run.max_in_flight = c.parallel;
   run.runners.icmp.max_sends_per_s = c.rate;
   run.runners.icmp.socket_mode = c.socket == "raw"        ? probes::IcmpOptions::SocketMode::raw
                                  : c.socket == "datagram" ? probes::IcmpOptions::SocketMode::datagram
@@ -93,15 +108,20 @@ void add_probe_icmp_subcommand(CLI::App& probe, int& exit_code) {
   auto c = std::make_shared<IcmpCommand>();
   cmd->add_option("hosts", c->hosts, "addresses or names");
   cmd->add_option("--targets-file", c->targets_file, "file with one target per line (sweeps)");
-  cmd->add_option("--count", c->count, "echo requests per target (1-100; default 3)");
-  cmd->add_option("--spacing", c->spacing, "time between one target's requests (default 200ms)");
-  cmd->add_option("--size", c->size, "payload bytes (default 56; at least 8)");
-  cmd->add_option("--timeout", c->timeout, "bound of each target's run (default 5s)");
+  cmd->add_option("--count", c->count, "echo requests per target (1-100; default 3)")->check(CLI::Range(1, 100));
+  cmd->add_option("--spacing", c->spacing, "time between one target's requests (default 200ms; at most 1h)")
+      ->check(duration_in(0, kMaxRunDurationMs));
+  cmd->add_option("--size", c->size, "payload bytes (default 56; 0-65000, raised to 8)")
+      ->check(CLI::Range(0, static_cast<int>(probes::icmp::kMaxPayloadBytes)));
+  cmd->add_option("--timeout", c->timeout, "bound of each target's run (default 5s; 1ms-1h)")
+      ->check(duration_in(1, kMaxRunDurationMs));
   cmd->add_option("--ip-version", c->ip_version, "4, 6 or any (default)")->check(CLI::IsMember({"4", "6", "any"}));
-  cmd->add_option("--rate", c->rate, "echo requests per second, all targets together (default 10000; 0: no limit)");
+  cmd->add_option("--rate", c->rate, "echo requests per second, all targets together (default 10000; 0: no limit)")
+      ->check(finite_in(0, 1e9));
   cmd->add_option("--parallel", c->parallel,
-                  "targets probed at once (default 2000; raise it for sweeps where many targets do not answer, "
-                  "as each of those holds its place until --timeout)");
+                  "targets probed at once (default 2000; 1-1000000; raise it for sweeps where many targets do "
+                  "not answer, as each of those holds its place until --timeout)")
+      ->check(CLI::Range(std::size_t{1}, kMaxParallel));
   cmd->add_option("--socket", c->socket, "auto (ping socket, else raw), datagram or raw")
       ->check(CLI::IsMember({"auto", "datagram", "raw"}));
   cmd->add_option("--format", c->format, "text (default) or jsonl")->check(CLI::IsMember({"text", "jsonl"}));

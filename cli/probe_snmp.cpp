@@ -9,13 +9,16 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
+#include "cli/option_checks.h"
 #include "cli/probe_commands.h"
 #include "cli/probe_once.h"
+#include "cli/targets.h"
 #include "common/results_jsonl.h"
 #include "probes/snmp.h"
 
@@ -50,7 +53,7 @@ catalogue::SnmpValue value_of(const std::string& text) {
   v.text = text;
   char* end = nullptr;
   const double d = std::strtod(text.c_str(), &end);
-  if (!text.empty() && end && *end == 0) {
+  if (!text.empty() && end && *end == 0 && std::isfinite(d)) {
     v.numeric = true;
     v.number = d;
   }
@@ -83,6 +86,7 @@ int run_snmp(const SnmpCommand& c) {
   const auto timeout = parse_duration(c.timeout);
   if (!timeout || *timeout <= 0) return usage("bad --timeout (a duration like 5s or 500ms)");
   if (c.host.empty() || c.oids.empty()) return usage("give HOST and at least one OID");
+  if (auto why = check_host(c.host)) return usage(*why);
   catalogue::SnmpSpec s;
   s.target = c.host;
   s.port = c.port;
@@ -188,18 +192,21 @@ void add_probe_snmp_subcommand(CLI::App& probe, int& exit_code) {
   cmd->add_option("--priv-protocol", c->priv_protocol, "DES, AES (default), AES-192, AES-256, AES-192C, AES-256C");
   cmd->add_option("--priv-password-file", c->priv_password_file, "file holding the v3 privacy password");
   cmd->add_option("--context", c->context, "v3 context name");
-  cmd->add_option("--port", c->port, "UDP port (default 161)");
-  cmd->add_option("--retries", c->retries, "retransmissions per request (default 1)");
-  cmd->add_option("--max-repetitions", c->max_repetitions, "GETBULK size for walks (default 25)");
+  cmd->add_option("--port", c->port, "UDP port (default 161; 1-65535)")->check(CLI::Range(1, 65535));
+  cmd->add_option("--retries", c->retries, "retransmissions per request (default 1; 0-10)")->check(CLI::Range(0, 10));
+  cmd->add_option("--max-repetitions", c->max_repetitions, "GETBULK size for walks (default 25; 1-1000)")
+      ->check(CLI::Range(1, 1000));
   cmd->add_flag("--walk", c->walk, "walk each OID's subtree instead of GETting it");
   cmd->add_option("--equals", c->equals, "expect every value to equal this (numbers compare as numbers)");
   cmd->add_option("--not-equals", c->not_equals, "expect no value to equal this");
-  cmd->add_option("--min", c->min, "expect every value to be at least this");
-  cmd->add_option("--max", c->max, "expect every value to be at most this");
+  cmd->add_option("--min", c->min, "expect every value to be at least this")->check(finite_number());
+  cmd->add_option("--max", c->max, "expect every value to be at most this")->check(finite_number());
   cmd->add_option("--all-equal", c->all_equal, "walks: expect every row to equal this");
-  cmd->add_option("--min-rows", c->min_rows, "walks: expect at least this many rows");
+  cmd->add_option("--min-rows", c->min_rows, "walks: expect at least this many rows (0-1000000)")
+      ->check(CLI::Range(0, 1'000'000));
   cmd->add_option("--mib-dir", c->mib_dirs, "folder of MIB files to load (repeatable)");
-  cmd->add_option("--timeout", c->timeout, "bound of the whole run (default 5s)");
+  cmd->add_option("--timeout", c->timeout, "bound of the whole run (default 5s; 1ms-1h)")
+      ->check(duration_in(1, kMaxRunDurationMs));
   cmd->add_option("--id", c->id, "probe id printed in the result (default adhoc.snmp)");
   cmd->add_option("--format", c->format, "text (default) or jsonl")->check(CLI::IsMember({"text", "jsonl"}));
   cmd->callback([c, &exit_code] { exit_code = run_snmp(*c); });

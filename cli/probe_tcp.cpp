@@ -1,12 +1,15 @@
 // slamon probe tcp HOST:PORT... [--banner-contains S] [--banner-regex R] [--timeout D]
 // [--format text|jsonl]: a TCP connect to each target ("host:port" or "[v6]:port"), with an
-// optional expected banner.
+// optional expected banner. A target that is not HOST:PORT with a host name or address and a port
+// 1-65535 is a usage error (exit 2).
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdio>
 
+#include "cli/option_checks.h"
 #include "cli/probe_commands.h"
 #include "cli/probe_once.h"
+#include "cli/targets.h"
 
 namespace slamon::cli {
 namespace {
@@ -36,7 +39,8 @@ std::optional<std::pair<std::string, int>> split_target(const std::string& t) {
   }
   int port = 0;
   const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), port);
-  if (host.empty() || ec != std::errc() || end != rest.data() + rest.size() || port < 1 || port > 65535)
+  if (host.empty() || ec != std::errc() || end != rest.data() + rest.size() || port < 1 || port > 65535 ||
+      check_host(host))
     return std::nullopt;
   return std::pair{host, port};
 }
@@ -52,7 +56,8 @@ int run_tcp(const TcpCommand& c) {
   for (const auto& t : c.targets) {
     const auto hp = split_target(t);
     if (!hp) {
-      std::fprintf(stderr, "slamon probe tcp: '%s' is not HOST:PORT or [V6]:PORT\n", t.c_str());
+      std::fprintf(stderr, "slamon probe tcp: %s is not HOST:PORT or [V6]:PORT (a host name or address, a port 1-65535)\n",
+                   quote_for_message(t).c_str());
       return kProbeUsageError;
     }
     catalogue::TcpSpec spec;
@@ -78,7 +83,7 @@ void add_probe_tcp_subcommand(CLI::App& probe, int& exit_code) {
   cmd->add_option("targets", c->targets, "HOST:PORT or [V6]:PORT")->required();
   cmd->add_option("--banner-contains", c->banner_contains, "the banner (first 4 KiB) must contain this text");
   cmd->add_option("--banner-regex", c->banner_regex, "the banner must match this RE2 expression");
-  cmd->add_option("--timeout", c->timeout, "bound of each run (default 5s)");
+  cmd->add_option("--timeout", c->timeout, "bound of each run (default 5s; 1ms-1h)")->check(duration_in(1, kMaxRunDurationMs));
   cmd->add_option("--format", c->format, "text (default) or jsonl")->check(CLI::IsMember({"text", "jsonl"}));
   cmd->callback([c, &exit_code] { exit_code = run_tcp(*c); });
 }

@@ -14,7 +14,7 @@ fi
 # Build toolchain and libraries (Boost 1.81, not Debian's default 1.74: Asio coroutine tools need it).
 BUILD_PKGS=(
   build-essential g++ cmake ninja-build ccache pkg-config git
-  libboost1.81-dev libboost-program-options1.81-dev
+  libboost1.81-dev
   libcurl4-openssl-dev libsnmp-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev doctest-dev libyaml-cpp-dev libhowardhinnant-date-dev tzdata
   libssl-dev openssl libre2-dev libsimdjson-dev libcli11-dev libsystemd-dev

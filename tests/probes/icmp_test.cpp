@@ -10,6 +10,7 @@
 #include <map>
 
 #include "tests/probes/icmp_test_support.h"
+#include "tests/skip.h"
 
 using namespace slamon;
 using namespace slamon::probes;
@@ -205,16 +206,11 @@ Observed against_responder(const test::TestNetwork& net, IcmpOptions::SocketMode
 
 }  // namespace
 
-TEST_CASE("icmp: a responder in a namespace; the runner reports exactly what it was told to do") {
-  if (!test::is_root()) {
-    MESSAGE("skipped: network namespaces need root (CI and the dev machine run as root)");
-    return;
-  }
+TEST_CASE("icmp: a namespace responder's delays, drops, duplicates, wrong sources, corruption and unreachables "
+          "are reported as sent" * doctest::test_suite("root")) {
+  if (!test::is_root()) SLAMON_SKIP("network namespaces need root (CI and the dev machine run as root)");
   test::TestNetwork net;
-  if (!net.ok()) {
-    MESSAGE("skipped: cannot create network namespaces here (ip netns add failed)");
-    return;
-  }
+  if (!net.ok()) SLAMON_SKIP("cannot create network namespaces here (ip netns add failed)");
   for (const auto mode : {IcmpOptions::SocketMode::raw, IcmpOptions::SocketMode::datagram}) {
     const bool raw = mode == IcmpOptions::SocketMode::raw;
     CAPTURE(raw);
@@ -292,16 +288,11 @@ TEST_CASE("icmp: a responder in a namespace; the runner reports exactly what it 
   }
 }
 
-TEST_CASE("icmp: the IPv6 responder: delay and drops, duplicates, wrong source, unreachable") {
-  if (!test::is_root()) {
-    MESSAGE("skipped: network namespaces need root");
-    return;
-  }
+TEST_CASE("icmp: an IPv6 namespace responder's delays, drops, duplicates, wrong sources and unreachables are "
+          "reported as sent" * doctest::test_suite("root")) {
+  if (!test::is_root()) SLAMON_SKIP("network namespaces need root");
   test::TestNetwork net;
-  if (!net.ok() || !net.ipv6()) {
-    MESSAGE("skipped: cannot create network namespaces with IPv6 here");
-    return;
-  }
+  if (!net.ok() || !net.ipv6()) SLAMON_SKIP("cannot create network namespaces with IPv6 here");
   const auto no_linger = std::chrono::milliseconds(0);
   for (const auto mode : {IcmpOptions::SocketMode::raw, IcmpOptions::SocketMode::datagram}) {
     const bool raw = mode == IcmpOptions::SocketMode::raw;
@@ -327,16 +318,11 @@ TEST_CASE("icmp: the IPv6 responder: delay and drops, duplicates, wrong source, 
   }
 }
 
-TEST_CASE("icmp: the unprivileged ping socket is chosen where ping_group_range allows, else unknown with the reason") {
-  if (!test::is_root()) {
-    MESSAGE("skipped: network namespaces need root");
-    return;
-  }
+TEST_CASE("icmp: the unprivileged ping socket is chosen where ping_group_range allows, else unknown with the reason" *
+          doctest::test_suite("root")) {
+  if (!test::is_root()) SLAMON_SKIP("network namespaces need root");
   test::TestNetwork net;
-  if (!net.ok()) {
-    MESSAGE("skipped: cannot create network namespaces here");
-    return;
-  }
+  if (!net.ok()) SLAMON_SKIP("cannot create network namespaces here");
   test::InNamespace inside(net.prober());
   REQUIRE(inside.ok());
   test::WithoutNetRaw unprivileged;

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "tests/probes/icmp_test_support.h"
+#include "tests/skip.h"
 
 using namespace slamon;
 using namespace slamon::probes;
@@ -131,16 +132,10 @@ TEST_CASE("tcp: a silent server fails a banner expectation at the timeout") {
   CHECK(took < std::chrono::milliseconds(2000));
 }
 
-TEST_CASE("tcp: a connect that gets no answer ends at the timeout") {
-  if (!test::is_root()) {
-    MESSAGE("skipped: needs root for a network namespace");
-    return;
-  }
+TEST_CASE("tcp: a connect that gets no answer is down at the timeout" * doctest::test_suite("root")) {
+  if (!test::is_root()) SLAMON_SKIP("needs root for a network namespace");
   test::TestNetwork net;
-  if (!net.ok()) {
-    MESSAGE("skipped: cannot create network namespaces here");
-    return;
-  }
+  if (!net.ok()) SLAMON_SKIP("cannot create network namespaces here");
   // 10.200.0.4 is on the link but nobody has it: no ARP answer, so the SYN never leaves.
   test::InNamespace inside(net.prober());
   REQUIRE(inside.ok());
