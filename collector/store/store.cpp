@@ -3,20 +3,27 @@
 
 namespace slamon::store {
 
-IngestPlan plan_ingest(std::uint64_t mark, std::uint64_t first_seq, std::uint64_t last_seq) {
+IngestPlan plan_ingest(std::uint64_t mark, const wire::Batch& batch) {
   IngestPlan p;
-  if (first_seq > mark + 1) {
+  p.new_mark = mark;
+  if (batch.entries.empty()) return p;
+  if (batch.first_seq > mark + 1) {
     p.gap = true;
-    p.new_mark = mark;
     return p;
   }
-  if (last_seq <= mark) {
-    p.skip = static_cast<std::size_t>(last_seq - first_seq + 1);
-    p.new_mark = mark;
-    return p;
+  std::uint64_t seq = batch.first_seq;  // the current entry's first number
+  for (const auto& e : batch.entries) {
+    const std::uint64_t last = seq + wire::seq_width(e) - 1;
+    if (last <= mark) {
+      ++p.skip;
+    } else if (seq <= mark) {
+      p.straddles = true;  // stored in part: cannot be
+      p.skip = 0;
+      return p;
+    }
+    seq = last + 1;
   }
-  p.skip = static_cast<std::size_t>(mark + 1 - first_seq);
-  p.new_mark = last_seq;
+  p.new_mark = std::max(mark, seq - 1);
   return p;
 }
 

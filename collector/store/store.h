@@ -24,6 +24,7 @@ struct AppendOutcome {
   enum class Kind : std::uint8_t {
     stored,     // the entries above the mark are stored (maybe none: a full resend)
     gap,        // the batch starts past mark + 1: nothing stored, ask for a resend from mark + 1
+    conflict,   // a gap entry covers the mark (the agent's spool disagrees with the store): nothing stored
   };
   Kind kind = Kind::stored;
   std::uint64_t committed_seq = 0;  // the (agent, epoch) mark after the call
@@ -76,13 +77,14 @@ class StoreFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Which entries of a batch [first, last] to store given the mark: the pure part of append().
+// Which entries of a batch to store given the mark: the pure part of append().
 struct IngestPlan {
-  bool gap = false;         // first > mark + 1
+  bool gap = false;         // the batch starts past mark + 1: store nothing, ask from mark + 1
+  bool straddles = false;   // a gap entry covers the mark: the batch disagrees with what is stored
   std::size_t skip = 0;     // leading entries at or below the mark
   std::uint64_t new_mark = 0;
   bool operator==(const IngestPlan&) const = default;
 };
-IngestPlan plan_ingest(std::uint64_t mark, std::uint64_t first_seq, std::uint64_t last_seq);
+IngestPlan plan_ingest(std::uint64_t mark, const wire::Batch& batch);
 
 }  // namespace slamon::store

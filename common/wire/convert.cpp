@@ -201,6 +201,17 @@ Decoded<ProbeResult> from_wire(const v1::Result& w, const std::string& agent) {
   return Decoded<ProbeResult>{std::move(r), {}};
 }
 
+std::uint64_t seq_width(const BatchEntry& e) {
+  if (const auto* g = std::get_if<GapRecord>(&e)) return g->dropped;
+  return 1;
+}
+
+std::uint64_t Batch::last_seq() const {
+  std::uint64_t n = 0;
+  for (const auto& e : entries) n += seq_width(e);
+  return first_seq + n - 1;
+}
+
 void to_wire(const Batch& b, v1::ResultBatch& out) {
   out.set_epoch(b.epoch);
   out.set_first_seq(b.first_seq);
@@ -221,33 +232,40 @@ void to_wire(const Batch& b, v1::ResultBatch& out) {
 }
 
 Decoded<Batch> from_wire(const v1::ResultBatch& w, const std::string& agent) {
+  // A gap stands for at most this many results (a day of a large agent is far below it); it keeps
+  // every sum of widths far from overflowing.
+  constexpr std::uint64_t kMaxGapWidth = std::uint64_t{1} << 40;
   Batch b;
   b.epoch = w.epoch();
   b.first_seq = w.first_seq();
   if (w.entries_size() == 0) return refuse<Batch>("empty batch");
   if (b.first_seq == 0) return refuse<Batch>("batch sequence numbers start at 1");
-  const std::uint64_t n = static_cast<std::uint64_t>(w.entries_size());
-  if (b.first_seq > UINT64_MAX - (n - 1) || w.last_seq() != b.first_seq + n - 1)
-    return refuse<Batch>("batch " + std::to_string(w.first_seq()) + ".." + std::to_string(w.last_seq()) +
-                         " does not match its " + std::to_string(n) + " entries");
-  b.entries.reserve(n);
-  for (int i = 0; i < w.entries_size(); ++i) {
-    const auto& e = w.entries(i);
-    const std::string at = "entry " + std::to_string(b.first_seq + static_cast<std::uint64_t>(i)) + ": ";
+  if (b.first_seq > (std::uint64_t{1} << 62)) return refuse<Batch>("batch sequence number past 2^62");
+  b.entries.reserve(static_cast<std::size_t>(w.entries_size()));
+  std::uint64_t seq = b.first_seq;
+  for (const auto& e : w.entries()) {
+    const std::string at = "entry " + std::to_string(seq) + ": ";
     if (e.has_result()) {
       auto r = from_wire(e.result(), agent);
       if (!r) return refuse<Batch>(at + r.error);
       b.entries.emplace_back(std::move(*r.value));
+      seq += 1;
     } else if (e.has_gap()) {
       const auto& wg = e.gap();
       if (wg.probes_size() == 0 || wg.from_ms() > wg.to_ms() || wg.from_ms() < kMinTimeMs || wg.to_ms() > kMaxTimeMs)
         return refuse<Batch>(at + "a gap needs probes and from_ms <= to_ms within years 0000-9999");
+      if (wg.dropped() < 1 || wg.dropped() > kMaxGapWidth)
+        return refuse<Batch>(at + "a gap stands for 1 to 2^40 dropped results, not " + std::to_string(wg.dropped()));
       GapRecord g{{wg.probes().begin(), wg.probes().end()}, wg.from_ms(), wg.to_ms(), wg.dropped()};
       b.entries.emplace_back(std::move(g));
+      seq += wg.dropped();
     } else {
       return refuse<Batch>(at + "neither a result nor a gap");
     }
   }
+  if (w.last_seq() != seq - 1)
+    return refuse<Batch>("batch " + std::to_string(w.first_seq()) + ".." + std::to_string(w.last_seq()) +
+                         " does not match its entries (they end at " + std::to_string(seq - 1) + ")");
   return Decoded<Batch>{std::move(b), {}};
 }
 

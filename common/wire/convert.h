@@ -31,20 +31,24 @@ void to_wire(const ProbeResult& r, v1::Result& out);
 // `agent` is the authenticated sender (results carry no agent field on the wire).
 Decoded<ProbeResult> from_wire(const v1::Result& r, const std::string& agent);
 
+// Results a full spool dropped: it stands for their `dropped` sequence numbers (consecutive).
 struct GapRecord {
   std::vector<std::string> probes;
   TimeMs from_ms = 0;
   TimeMs to_ms = 0;
-  std::uint64_t dropped = 0;
+  std::uint64_t dropped = 1;
   bool operator==(const GapRecord&) const = default;
 };
 using BatchEntry = std::variant<ProbeResult, GapRecord>;
 
+// How many sequence numbers an entry stands for: 1 for a result, `dropped` for a gap.
+std::uint64_t seq_width(const BatchEntry& e);
+
 struct Batch {
   std::uint64_t epoch = 0;
-  std::uint64_t first_seq = 0;  // entries[i] has sequence first_seq + i
+  std::uint64_t first_seq = 0;  // the first entry's number; each next one follows the previous's width
   std::vector<BatchEntry> entries;
-  std::uint64_t last_seq() const { return first_seq + entries.size() - 1; }
+  std::uint64_t last_seq() const;
   bool operator==(const Batch&) const = default;
 };
 void to_wire(const Batch& b, v1::ResultBatch& out);

@@ -89,14 +89,17 @@ TEST_CASE("a batch keeps its order, its gaps and its sequence range; a range tha
   b.entries.emplace_back(sample("p2", 63'000, Status::down));
   v1::ResultBatch w;
   to_wire(b, w);
-  CHECK(w.last_seq() == 43);
+  CHECK(w.last_seq() == 41 + 1 + 12);  // the gap stands for the 12 results it replaces
   const auto back = from_wire(reparse(w), "a1");
   REQUIRE_MESSAGE(back, back.error);
   CHECK(*back.value == b);
 
   auto bad = w;
-  bad.set_last_seq(44);
+  bad.set_last_seq(43);
   CHECK(from_wire(bad, "a1").error.find("does not match") != std::string::npos);
+  bad = w;
+  bad.mutable_entries(1)->mutable_gap()->set_dropped(0);
+  CHECK(from_wire(bad, "a1").error.find("gap stands for") != std::string::npos);
   bad = w;
   bad.set_first_seq(0);
   bad.set_last_seq(2);
@@ -110,7 +113,7 @@ TEST_CASE("a batch keeps its order, its gaps and its sequence range; a range tha
   CHECK(from_wire(bad, "a1").error.find("entry 42") != std::string::npos);
   bad = w;
   bad.mutable_entries(2)->clear_result();
-  CHECK(from_wire(bad, "a1").error.find("neither") != std::string::npos);
+  CHECK(from_wire(bad, "a1").error.find("entry 54: neither") != std::string::npos);
   v1::ResultBatch empty;
   CHECK_FALSE(from_wire(empty, "a1"));
 }

@@ -183,17 +183,20 @@ AppendOutcome SqliteStore::append(std::string_view agent, const wire::Batch& bat
       mark = static_cast<std::uint64_t>(get_mark_.int64(0));
       get_mark_.reset();
     }
-    const IngestPlan plan = plan_ingest(mark, batch.first_seq, batch.last_seq());
+    const IngestPlan plan = plan_ingest(mark, batch);
     AppendOutcome out;
     out.committed_seq = plan.new_mark;
-    if (plan.gap) {
-      out.kind = AppendOutcome::Kind::gap;
+    if (plan.gap || plan.straddles) {
+      out.kind = plan.gap ? AppendOutcome::Kind::gap : AppendOutcome::Kind::conflict;
       forget_made();
       return out;  // rolled back: nothing to store
     }
     out.duplicates = plan.skip;
+    std::uint64_t next_seq = batch.first_seq;
+    for (std::size_t i = 0; i < plan.skip; ++i) next_seq += wire::seq_width(batch.entries[i]);
     for (std::size_t i = plan.skip; i < batch.entries.size(); ++i) {
-      const auto seq = static_cast<std::int64_t>(batch.first_seq + i);
+      const auto seq = static_cast<std::int64_t>(next_seq);
+      next_seq += wire::seq_width(batch.entries[i]);
       if (const auto* r = std::get_if<ProbeResult>(&batch.entries[i])) {
         const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, r->probe);
         insert_result_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{r->ts});

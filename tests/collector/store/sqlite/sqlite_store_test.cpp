@@ -156,7 +156,7 @@ TEST_CASE("gap records take their sequence number and are read back per probe ov
   b.entries.emplace_back(wire::GapRecord{{"p1", "p2"}, 2000, 9000, 14});
   b.entries.emplace_back(result("p1", 9000));
   CHECK(s.append("a1", b).stored == 3);
-  CHECK(s.committed_seq("a1", 1) == 3);
+  CHECK(s.committed_seq("a1", 1) == 16);  // 1 result, a gap standing for 14, 1 result
   const auto g = s.gaps({});
   REQUIRE(g.size() == 2);
   CHECK(g[0] == StoredGap{"a1", "p1", 2000, 9000, 14});
@@ -164,6 +164,13 @@ TEST_CASE("gap records take their sequence number and are read back per probe ov
   CHECK(s.gaps(ResultQuery{9000, std::nullopt, std::nullopt, std::nullopt}).empty());
   CHECK(s.gaps(ResultQuery{8999, 9001, std::nullopt, "p2"}).size() == 1);
   CHECK(all(s).size() == 2);
+  // A resend whose gap covers the mark disagrees with what is stored: refused, nothing changes.
+  wire::Batch odd;
+  odd.epoch = 1;
+  odd.first_seq = 10;
+  odd.entries.emplace_back(wire::GapRecord{{"p1"}, 2000, 9000, 10});
+  CHECK(s.append("a1", odd).kind == AppendOutcome::Kind::conflict);
+  CHECK(s.committed_seq("a1", 1) == 16);
 }
 
 TEST_CASE("prune_results deletes results before the bound and keeps the marks") {
