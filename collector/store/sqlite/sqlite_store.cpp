@@ -10,6 +10,19 @@
 namespace slamon::store::sqlite {
 namespace {
 
+using slamon::sqlite::Stmt;
+using slamon::sqlite::Transaction;
+
+// Runs `f`, turning a failure of the database into the store's own StoreFailure.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const slamon::sqlite::Error& e) {
+    throw StoreFailure(e.what());
+  }
+}
+
 // Schema version 1. Results are keyed by (agent, epoch, seq): the de-duplication key.
 constexpr std::string_view kSchemaV1 = R"sql(
 CREATE TABLE agents (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -93,7 +106,7 @@ void bind_query(Stmt& s, const ResultQuery& q) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : db_(path) {
+SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : db_(path) {
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
@@ -113,6 +126,8 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : db_(p
   insert_gap_ = Stmt(db_,
                      "INSERT INTO gaps (agent_id, epoch, seq, probe_id, from_ms, to_ms, dropped)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+} catch (const slamon::sqlite::Error& e) {
+  throw StoreFailure(e.what());
 }
 
 void SqliteStore::migrate() {
@@ -164,130 +179,142 @@ std::optional<std::int64_t> SqliteStore::find_agent(std::string_view agent) {
 }
 
 AppendOutcome SqliteStore::append(std::string_view agent, const wire::Batch& batch) {
-  if (batch.entries.empty()) return AppendOutcome{AppendOutcome::Kind::stored, committed_seq(agent, batch.epoch), 0, 0};
-  if (batch.epoch > kMaxSql || batch.last_seq() > kMaxSql)
-    throw StoreFailure("store " + db_.path() + ": epoch or sequence number past 2^63 from agent " + std::string(agent));
-  // Ids made inside a transaction that does not commit must not stay cached.
-  made_.clear();
-  const auto forget_made = [this] {
-    for (auto& [cache, name] : made_) cache->erase(name);
+  return guarded([&]() -> AppendOutcome {
+    if (batch.entries.empty()) return AppendOutcome{AppendOutcome::Kind::stored, committed_seq(agent, batch.epoch), 0, 0};
+    if (batch.epoch > kMaxSql || batch.last_seq() > kMaxSql)
+      throw StoreFailure("store " + db_.path() + ": epoch or sequence number past 2^63 from agent " + std::string(agent));
+    // Ids made inside a transaction that does not commit must not stay cached.
     made_.clear();
-  };
-  try {
-    Transaction t(db_);
-    const std::int64_t agent_id = id_of(agent_ids_, find_agent_, add_agent_, agent);
-    const auto epoch = static_cast<std::int64_t>(batch.epoch);
-    std::uint64_t mark = 0;
-    get_mark_.bind(1, agent_id).bind(2, epoch);
-    if (get_mark_.step()) {
-      mark = static_cast<std::uint64_t>(get_mark_.int64(0));
-      get_mark_.reset();
-    }
-    const IngestPlan plan = plan_ingest(mark, batch);
-    AppendOutcome out;
-    out.committed_seq = plan.new_mark;
-    if (plan.gap || plan.straddles) {
-      out.kind = plan.gap ? AppendOutcome::Kind::gap : AppendOutcome::Kind::conflict;
-      forget_made();
-      return out;  // rolled back: nothing to store
-    }
-    out.duplicates = plan.skip;
-    std::uint64_t next_seq = batch.first_seq;
-    for (std::size_t i = 0; i < plan.skip; ++i) next_seq += wire::seq_width(batch.entries[i]);
-    for (std::size_t i = plan.skip; i < batch.entries.size(); ++i) {
-      const auto seq = static_cast<std::int64_t>(next_seq);
-      next_seq += wire::seq_width(batch.entries[i]);
-      if (const auto* r = std::get_if<ProbeResult>(&batch.entries[i])) {
-        const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, r->probe);
-        insert_result_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{r->ts});
-        insert_result_.bind(6, static_cast<std::int64_t>(r->status));
-        if (r->latency_ms) insert_result_.bind(7, *r->latency_ms); else insert_result_.bind_null(7);
-        insert_result_.bind(8, std::string_view(r->message));
-        if (r->metrics.empty()) insert_result_.bind_null(9); else insert_result_.bind(9, std::string_view(encode_metrics(r->metrics)));
-        insert_result_.run();
-      } else {
-        const auto& g = std::get<wire::GapRecord>(batch.entries[i]);
-        for (const auto& probe : g.probes) {
-          const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, probe);
-          insert_gap_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{g.from_ms});
-          insert_gap_.bind(6, std::int64_t{g.to_ms}).bind(7, static_cast<std::int64_t>(std::min(g.dropped, kMaxSql)));
-          insert_gap_.run();
-        }
+    const auto forget_made = [this] {
+      for (auto& [cache, name] : made_) cache->erase(name);
+      made_.clear();
+    };
+    try {
+      Transaction t(db_);
+      const std::int64_t agent_id = id_of(agent_ids_, find_agent_, add_agent_, agent);
+      const auto epoch = static_cast<std::int64_t>(batch.epoch);
+      std::uint64_t mark = 0;
+      get_mark_.bind(1, agent_id).bind(2, epoch);
+      if (get_mark_.step()) {
+        mark = static_cast<std::uint64_t>(get_mark_.int64(0));
+        get_mark_.reset();
       }
-      ++out.stored;
+      const IngestPlan plan = plan_ingest(mark, batch);
+      AppendOutcome out;
+      out.committed_seq = plan.new_mark;
+      if (plan.gap || plan.straddles) {
+        out.kind = plan.gap ? AppendOutcome::Kind::gap : AppendOutcome::Kind::conflict;
+        forget_made();
+        return out;  // rolled back: nothing to store
+      }
+      out.duplicates = plan.skip;
+      std::uint64_t next_seq = batch.first_seq;
+      for (std::size_t i = 0; i < plan.skip; ++i) next_seq += wire::seq_width(batch.entries[i]);
+      for (std::size_t i = plan.skip; i < batch.entries.size(); ++i) {
+        const auto seq = static_cast<std::int64_t>(next_seq);
+        next_seq += wire::seq_width(batch.entries[i]);
+        if (const auto* r = std::get_if<ProbeResult>(&batch.entries[i])) {
+          const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, r->probe);
+          insert_result_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{r->ts});
+          insert_result_.bind(6, static_cast<std::int64_t>(r->status));
+          if (r->latency_ms) insert_result_.bind(7, *r->latency_ms); else insert_result_.bind_null(7);
+          insert_result_.bind(8, std::string_view(r->message));
+          if (r->metrics.empty()) insert_result_.bind_null(9); else insert_result_.bind(9, std::string_view(encode_metrics(r->metrics)));
+          insert_result_.run();
+        } else {
+          const auto& g = std::get<wire::GapRecord>(batch.entries[i]);
+          for (const auto& probe : g.probes) {
+            const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, probe);
+            insert_gap_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{g.from_ms});
+            insert_gap_.bind(6, std::int64_t{g.to_ms}).bind(7, static_cast<std::int64_t>(std::min(g.dropped, kMaxSql)));
+            insert_gap_.run();
+          }
+        }
+        ++out.stored;
+      }
+      if (out.stored > 0) set_mark_.bind(1, agent_id).bind(2, epoch).bind(3, static_cast<std::int64_t>(plan.new_mark)).run();
+      t.commit();
+      made_.clear();
+      return out;
+    } catch (...) {
+      forget_made();
+      throw;
     }
-    if (out.stored > 0) set_mark_.bind(1, agent_id).bind(2, epoch).bind(3, static_cast<std::int64_t>(plan.new_mark)).run();
-    t.commit();
-    made_.clear();
-    return out;
-  } catch (...) {
-    forget_made();
-    throw;
-  }
+  });
 }
 
 std::uint64_t SqliteStore::committed_seq(std::string_view agent, std::uint64_t epoch) {
-  const auto agent_id = find_agent(agent);
-  if (!agent_id || epoch > kMaxSql) return 0;
-  get_mark_.bind(1, *agent_id).bind(2, static_cast<std::int64_t>(epoch));
-  if (!get_mark_.step()) return 0;
-  const auto mark = static_cast<std::uint64_t>(get_mark_.int64(0));
-  get_mark_.reset();
-  return mark;
+  return guarded([&]() -> std::uint64_t {
+    const auto agent_id = find_agent(agent);
+    if (!agent_id || epoch > kMaxSql) return 0;
+    get_mark_.bind(1, *agent_id).bind(2, static_cast<std::int64_t>(epoch));
+    if (!get_mark_.step()) return 0;
+    const auto mark = static_cast<std::uint64_t>(get_mark_.int64(0));
+    get_mark_.reset();
+    return mark;
+  });
 }
 
 std::uint64_t SqliteStore::last_epoch(std::string_view agent) {
-  const auto agent_id = find_agent(agent);
-  if (!agent_id) return 0;
-  last_epoch_.bind(1, *agent_id);
-  std::uint64_t epoch = 0;
-  if (last_epoch_.step()) {
-    if (!last_epoch_.is_null(0)) epoch = static_cast<std::uint64_t>(last_epoch_.int64(0));
-    last_epoch_.reset();
-  }
-  return epoch;
+  return guarded([&]() -> std::uint64_t {
+    const auto agent_id = find_agent(agent);
+    if (!agent_id) return 0;
+    last_epoch_.bind(1, *agent_id);
+    std::uint64_t epoch = 0;
+    if (last_epoch_.step()) {
+      if (!last_epoch_.is_null(0)) epoch = static_cast<std::uint64_t>(last_epoch_.int64(0));
+      last_epoch_.reset();
+    }
+    return epoch;
+  });
 }
 
 void SqliteStore::for_each_result(const ResultQuery& q, const std::function<void(const ProbeResult&)>& on_result) {
-  Stmt s(db_, std::string("SELECT p.name, r.ts_ms, r.status, r.latency_ms, r.message, a.name, r.metrics"
-                          " FROM results r JOIN agents a ON a.id = r.agent_id JOIN probes p ON p.id = r.probe_id") +
-                  std::string(kQueryWhere) + " ORDER BY r.ts_ms, p.name, a.name, r.epoch, r.seq");
-  bind_query(s, q);
-  ProbeResult r;
-  while (s.step()) {
-    r.probe.assign(s.text(0));
-    r.ts = s.int64(1);
-    const auto st = s.int64(2);
-    if (st < 0 || st > 3) throw StoreFailure("store " + db_.path() + ": corrupt status " + std::to_string(st));
-    r.status = static_cast<Status>(st);
-    r.latency_ms = s.is_null(3) ? std::nullopt : std::optional<double>(s.real(3));
-    r.message.assign(s.text(4));
-    r.agent.assign(s.text(5));
-    r.metrics = s.is_null(6) ? std::vector<Metric>{} : decode_metrics(s.text(6), db_.path());
-    on_result(r);
-  }
+  return guarded([&]() -> void {
+    Stmt s(db_, std::string("SELECT p.name, r.ts_ms, r.status, r.latency_ms, r.message, a.name, r.metrics"
+                            " FROM results r JOIN agents a ON a.id = r.agent_id JOIN probes p ON p.id = r.probe_id") +
+                    std::string(kQueryWhere) + " ORDER BY r.ts_ms, p.name, a.name, r.epoch, r.seq");
+    bind_query(s, q);
+    ProbeResult r;
+    while (s.step()) {
+      r.probe.assign(s.text(0));
+      r.ts = s.int64(1);
+      const auto st = s.int64(2);
+      if (st < 0 || st > 3) throw StoreFailure("store " + db_.path() + ": corrupt status " + std::to_string(st));
+      r.status = static_cast<Status>(st);
+      r.latency_ms = s.is_null(3) ? std::nullopt : std::optional<double>(s.real(3));
+      r.message.assign(s.text(4));
+      r.agent.assign(s.text(5));
+      r.metrics = s.is_null(6) ? std::vector<Metric>{} : decode_metrics(s.text(6), db_.path());
+      on_result(r);
+    }
+  });
 }
 
 std::vector<StoredGap> SqliteStore::gaps(const ResultQuery& q) {
-  // The query's time bounds select gaps that overlap [from, to).
-  Stmt s(db_,
-         "SELECT a.name, p.name, r.from_ms, r.to_ms, r.dropped FROM gaps r JOIN agents a ON a.id = r.agent_id"
-         " JOIN probes p ON p.id = r.probe_id"
-         " WHERE (?2 IS NULL OR r.from_ms < ?2) AND (?1 IS NULL OR r.to_ms > ?1)"
-         " AND (?3 IS NULL OR a.name = ?3) AND (?4 IS NULL OR p.name = ?4)"
-         " ORDER BY p.name, r.from_ms, a.name");
-  bind_query(s, q);
-  std::vector<StoredGap> out;
-  while (s.step())
-    out.push_back(StoredGap{std::string(s.text(0)), std::string(s.text(1)), s.int64(2), s.int64(3),
-                            static_cast<std::uint64_t>(s.int64(4))});
-  return out;
+  return guarded([&]() -> std::vector<StoredGap> {
+    // The query's time bounds select gaps that overlap [from, to).
+    Stmt s(db_,
+           "SELECT a.name, p.name, r.from_ms, r.to_ms, r.dropped FROM gaps r JOIN agents a ON a.id = r.agent_id"
+           " JOIN probes p ON p.id = r.probe_id"
+           " WHERE (?2 IS NULL OR r.from_ms < ?2) AND (?1 IS NULL OR r.to_ms > ?1)"
+           " AND (?3 IS NULL OR a.name = ?3) AND (?4 IS NULL OR p.name = ?4)"
+           " ORDER BY p.name, r.from_ms, a.name");
+    bind_query(s, q);
+    std::vector<StoredGap> out;
+    while (s.step())
+      out.push_back(StoredGap{std::string(s.text(0)), std::string(s.text(1)), s.int64(2), s.int64(3),
+                              static_cast<std::uint64_t>(s.int64(4))});
+    return out;
+  });
 }
 
 std::uint64_t SqliteStore::prune_results(TimeMs before_ms) {
-  Stmt s(db_, "DELETE FROM results WHERE ts_ms < ?1");
-  s.bind(1, std::int64_t{before_ms}).run();
-  return static_cast<std::uint64_t>(db_.changes());
+  return guarded([&]() -> std::uint64_t {
+    Stmt s(db_, "DELETE FROM results WHERE ts_ms < ?1");
+    s.bind(1, std::int64_t{before_ms}).run();
+    return static_cast<std::uint64_t>(db_.changes());
+  });
 }
 
 }  // namespace slamon::store::sqlite

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "collector/store/sqlite/sqlite_db.h"
+#include "common/sqlite/db.h"
 #include "collector/store/store.h"
 
 namespace slamon::store::sqlite {
@@ -23,6 +23,7 @@ class SqliteStore final : public Store {
   // Opens or creates the store at `path` and brings its schema to kSchemaVersion. Throws
   // StoreFailure (unreadable, not a slamon store, written by a newer slamon).
   explicit SqliteStore(const std::string& path, SqliteOptions options = {});
+  // Every method throws StoreFailure when the database fails.
 
   static constexpr int kSchemaVersion = 1;
 
@@ -35,6 +36,9 @@ class SqliteStore final : public Store {
 
  private:
   void migrate();
+  using Db = slamon::sqlite::Db;
+  using Stmt = slamon::sqlite::Stmt;
+  AppendOutcome append_batch(std::string_view agent, const wire::Batch& batch);
   std::int64_t id_of(std::unordered_map<std::string, std::int64_t>& cache, Stmt& find, Stmt& add, std::string_view name);
   std::optional<std::int64_t> find_agent(std::string_view agent);
 

@@ -1,9 +1,8 @@
 // SQLite connection and statement wrappers (see sqlite_db.h).
-#include "collector/store/sqlite/sqlite_db.h"
+#include "common/sqlite/db.h"
 
-#include "collector/store/store.h"
 
-namespace slamon::store::sqlite {
+namespace slamon::sqlite {
 
 Db::Db(std::string path) : path_(std::move(path)) {
   const int rc = sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -12,7 +11,7 @@ Db::Db(std::string path) : path_(std::move(path)) {
     const std::string why = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreFailure("store " + path_ + ": cannot open: " + why);
+    throw Error("database " + path_ + ": cannot open: " + why, rc);
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 5000);
@@ -21,15 +20,15 @@ Db::Db(std::string path) : path_(std::move(path)) {
 Db::~Db() { sqlite3_close_v2(db_); }
 
 void Db::fail(std::string_view what) const {
-  throw StoreFailure("store " + path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
+  throw Error("database " + path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_), sqlite3_extended_errcode(db_));
 }
 
 void Db::exec(std::string_view sql) {
   char* err = nullptr;
-  if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string why = err != nullptr ? err : "unknown error";
+  if (const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
+    const std::string why = err != nullptr ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    throw StoreFailure("store " + path_ + ": " + why);
+    throw Error("database " + path_ + ": " + why, sqlite3_extended_errcode(db_));
   }
 }
 
@@ -76,8 +75,9 @@ bool Stmt::step() {
     return false;
   }
   const std::string why = sqlite3_errmsg(db_->handle());
+  const int code = sqlite3_extended_errcode(db_->handle());
   reset();
-  throw StoreFailure("store " + db_->path() + ": " + why);
+  throw Error("database " + db_->path() + ": " + why, code);
 }
 
 void Stmt::run() {
@@ -107,4 +107,4 @@ void Transaction::commit() {
   open_ = false;
 }
 
-}  // namespace slamon::store::sqlite
+}  // namespace slamon::sqlite

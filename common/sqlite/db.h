@@ -1,4 +1,4 @@
-// A thin owner of one SQLite connection and its prepared statements: errors become StoreFailure
+// A thin owner of one SQLite connection and its prepared statements: errors become Error
 // naming the file and the operation; statements reset themselves after each use.
 #pragma once
 
@@ -6,12 +6,23 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
-namespace slamon::store::sqlite {
+namespace slamon::sqlite {
 
 class Db;
+
+// A failure of the database: cannot open, I/O error, disk full, constraint, corruption.
+class Error : public std::runtime_error {
+ public:
+  Error(const std::string& what, int code) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }  // SQLite's extended result code
+
+ private:
+  int code_;
+};
 
 class Stmt {
  public:
@@ -45,7 +56,7 @@ class Stmt {
 
 class Db {
  public:
-  // Opens (creating) `path`. Throws StoreFailure.
+  // Opens (creating) `path`. Throws Error.
   explicit Db(std::string path);
   ~Db();
   Db(const Db&) = delete;
@@ -74,4 +85,4 @@ class Transaction {
   bool open_ = true;
 };
 
-}  // namespace slamon::store::sqlite
+}  // namespace slamon::sqlite
