@@ -62,6 +62,10 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   if (sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK) db_->fail("bind");
   return *this;
 }
+Stmt& Stmt::bind_blob(int i, std::string_view bytes) {
+  if (sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT) != SQLITE_OK) db_->fail("bind");
+  return *this;
+}
 Stmt& Stmt::bind_null(int i) {
   if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) db_->fail("bind");
   return *this;
@@ -105,6 +109,16 @@ Transaction::~Transaction() {
 void Transaction::commit() {
   db_.exec("COMMIT");
   open_ = false;
+}
+
+}  // namespace slamon::sqlite
+
+namespace slamon::sqlite {
+
+std::string_view Stmt::blob(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+  if (p == nullptr) return {};
+  return std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
 }  // namespace slamon::sqlite

@@ -36,7 +36,8 @@ class Stmt {
 
   Stmt& bind(int i, std::int64_t v);
   Stmt& bind(int i, double v);
-  Stmt& bind(int i, std::string_view v);
+  Stmt& bind(int i, std::string_view v);  // as TEXT (UTF-8)
+  Stmt& bind_blob(int i, std::string_view bytes);
   Stmt& bind_null(int i);
   // Steps once: true while a row is there. After the last row (or an error) the statement is reset.
   bool step();
@@ -48,6 +49,7 @@ class Stmt {
   double real(int col) const { return sqlite3_column_double(stmt_, col); }
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string_view text(int col) const;
+  std::string_view blob(int col) const;
 
  private:
   Db* db_ = nullptr;
