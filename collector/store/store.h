@@ -30,6 +30,7 @@ struct AppendOutcome {
   std::uint64_t committed_seq = 0;  // the (agent, epoch) mark after the call
   std::size_t stored = 0;           // entries stored by this call
   std::size_t duplicates = 0;       // entries at or below the mark, ignored
+  std::size_t resends = 0;          // of the stored: results identical to a stored run (same probe, ts, agent)
   bool operator==(const AppendOutcome&) const = default;
 };
 

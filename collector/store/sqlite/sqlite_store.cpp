@@ -46,7 +46,10 @@ CREATE TABLE results (
   PRIMARY KEY (agent_id, epoch, seq)
 );
 CREATE INDEX results_ts ON results (ts_ms);
-CREATE INDEX results_probe_ts ON results (probe_id, ts_ms);
+-- One row per run: the same probe, ts and agent again (a resend under another epoch, a restored
+-- snapshot, an import) replaces the row when it differs (the later one wins, semantics.md 1) and is
+-- a no-op when it is identical.
+CREATE UNIQUE INDEX results_run ON results (probe_id, ts_ms, agent_id);
 CREATE TABLE gaps (
   agent_id INTEGER NOT NULL,
   epoch INTEGER NOT NULL,
@@ -122,7 +125,11 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : d
   last_epoch_ = Stmt(db_, "SELECT MAX(epoch) FROM marks WHERE agent_id = ?1");
   insert_result_ = Stmt(db_,
                         "INSERT INTO results (agent_id, epoch, seq, probe_id, ts_ms, status, latency_ms, message, metrics)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                        " ON CONFLICT (probe_id, ts_ms, agent_id) DO UPDATE SET status = excluded.status,"
+                        " latency_ms = excluded.latency_ms, message = excluded.message, metrics = excluded.metrics"
+                        " WHERE status IS NOT excluded.status OR latency_ms IS NOT excluded.latency_ms"
+                        " OR message IS NOT excluded.message OR metrics IS NOT excluded.metrics");
   insert_gap_ = Stmt(db_,
                      "INSERT INTO gaps (agent_id, epoch, seq, probe_id, from_ms, to_ms, dropped)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -221,6 +228,7 @@ AppendOutcome SqliteStore::append(std::string_view agent, const wire::Batch& bat
           insert_result_.bind(8, std::string_view(r->message));
           if (r->metrics.empty()) insert_result_.bind_null(9); else insert_result_.bind(9, std::string_view(encode_metrics(r->metrics)));
           insert_result_.run();
+          if (db_.changes() == 0) ++out.resends;  // the same run, already stored as it is
         } else {
           const auto& g = std::get<wire::GapRecord>(batch.entries[i]);
           for (const auto& probe : g.probes) {

@@ -70,13 +70,33 @@ TEST_CASE("a batch is stored once: a resend and an overlapping batch add only wh
   TempDir d;
   SqliteStore s(d.file("s.db"));
   auto out = s.append("a1", batch(1, 1, 5));
-  CHECK(out == AppendOutcome{AppendOutcome::Kind::stored, 5, 5, 0});
+  CHECK(out == AppendOutcome{AppendOutcome::Kind::stored, 5, 5, 0, 0});
   out = s.append("a1", batch(1, 1, 5));
-  CHECK(out == AppendOutcome{AppendOutcome::Kind::stored, 5, 0, 5});
+  CHECK(out == AppendOutcome{AppendOutcome::Kind::stored, 5, 0, 5, 0});
   out = s.append("a1", batch(1, 4, 4));  // 4..7: 4 and 5 are stored already
-  CHECK(out == AppendOutcome{AppendOutcome::Kind::stored, 7, 2, 2});
+  CHECK(out == AppendOutcome{AppendOutcome::Kind::stored, 7, 2, 2, 0});
   CHECK(all(s).size() == 7);
   CHECK(s.committed_seq("a1", 1) == 7);
+}
+
+TEST_CASE("the same run sent again under another epoch is stored once; a differing one replaces it (the later wins)") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  s.append("a1", batch(1, 1, 3));
+  auto out = s.append("a1", batch(2, 1, 3));  // a restored snapshot resending under a new epoch
+  CHECK(out.stored == 3);
+  CHECK(out.resends == 3);
+  CHECK(s.committed_seq("a1", 2) == 3);
+  CHECK(all(s).size() == 3);
+  wire::Batch changed = batch(3, 1, 1);
+  std::get<ProbeResult>(changed.entries[0]).status = Status::down;
+  CHECK(s.append("a1", changed).resends == 0);
+  const auto got = all(s);
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].status == Status::down);
+  // Another agent's run of the same probe at the same instant is its own row.
+  CHECK(s.append("a2", batch(1, 1, 1)).resends == 0);
+  CHECK(all(s).size() == 4);
 }
 
 TEST_CASE("a batch past mark + 1 is a gap: nothing stored, the mark stays, the agent unknown to the store stays unknown") {
@@ -96,7 +116,7 @@ TEST_CASE("marks are kept per agent and per epoch; last_epoch is the newest epoc
   TempDir d;
   SqliteStore s(d.file("s.db"));
   s.append("a1", batch(1, 1, 3));
-  s.append("a1", batch(2, 1, 2));
+  s.append("a1", batch(2, 1, 2, 5'000'000));  // other runs (other ts) under a new epoch
   s.append("a2", batch(1, 1, 1));
   CHECK(s.committed_seq("a1", 1) == 3);
   CHECK(s.committed_seq("a1", 2) == 2);
