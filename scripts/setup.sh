@@ -17,7 +17,7 @@ BUILD_PKGS=(
   libboost1.81-dev
   libcurl4-openssl-dev libsnmp-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev doctest-dev libyaml-cpp-dev libhowardhinnant-date-dev tzdata
-  libssl-dev openssl libre2-dev libsimdjson-dev libcli11-dev libsystemd-dev
+  libssl-dev openssl libre2-dev libprotobuf-dev protobuf-compiler libsimdjson-dev libcli11-dev libsystemd-dev
   clang libclang-rt-14-dev llvm
 )
 # Real peers the tests talk to.

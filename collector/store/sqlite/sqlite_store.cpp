@@ -1,0 +1,328 @@
+// SqliteStore: schema, migrations, exactly-once append, queries (see sqlite_store.h).
+#include "collector/store/sqlite/sqlite_store.h"
+
+#include <simdjson.h>
+
+#include <limits>
+
+#include "common/json_writer.h"
+
+namespace slamon::store::sqlite {
+namespace {
+
+using slamon::sqlite::Stmt;
+using slamon::sqlite::Transaction;
+
+// Runs `f`, turning a failure of the database into the store's own StoreFailure.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const slamon::sqlite::Error& e) {
+    throw StoreFailure(e.what());
+  }
+}
+
+// Schema version 1. Results are keyed by (agent, epoch, seq): the de-duplication key.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE agents (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE probes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE marks (
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  epoch INTEGER NOT NULL,
+  committed_seq INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, epoch)
+) WITHOUT ROWID;
+CREATE TABLE results (
+  agent_id INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  probe_id INTEGER NOT NULL,
+  ts_ms INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  latency_ms REAL,
+  message TEXT NOT NULL,
+  metrics TEXT,
+  PRIMARY KEY (agent_id, epoch, seq)
+);
+CREATE INDEX results_ts ON results (ts_ms);
+-- One row per run: the same probe, ts and agent again (a resend under another epoch, a restored
+-- snapshot, an import) replaces the row when it differs (the later one wins, semantics.md 1) and is
+-- a no-op when it is identical.
+CREATE UNIQUE INDEX results_run ON results (probe_id, ts_ms, agent_id);
+CREATE TABLE gaps (
+  agent_id INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  probe_id INTEGER NOT NULL,
+  from_ms INTEGER NOT NULL,
+  to_ms INTEGER NOT NULL,
+  dropped INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, epoch, seq, probe_id)
+);
+CREATE INDEX gaps_probe_from ON gaps (probe_id, from_ms);
+)sql";
+
+constexpr auto kMaxSql = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+
+// Metrics as a JSON array of [name, value] pairs, in the order the probe produced them.
+std::string encode_metrics(const std::vector<Metric>& metrics) {
+  JsonWriter w;
+  w.begin_array();
+  for (const auto& m : metrics) w.begin_array().value(m.name).value(m.value).end_array();
+  w.end_array();
+  return w.take();
+}
+
+std::vector<Metric> decode_metrics(std::string_view text, const std::string& path) {
+  std::vector<Metric> out;
+  simdjson::padded_string padded(text);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(padded).get(doc) != simdjson::SUCCESS) throw StoreFailure("store " + path + ": corrupt metrics");
+  simdjson::dom::array arr;
+  if (doc.get_array().get(arr) != simdjson::SUCCESS) throw StoreFailure("store " + path + ": corrupt metrics");
+  for (simdjson::dom::element pair : arr) {
+    simdjson::dom::array kv;
+    std::string_view name;
+    double value = 0;
+    if (pair.get_array().get(kv) != simdjson::SUCCESS || kv.size() != 2 || kv.at(0).get_string().get(name) != simdjson::SUCCESS ||
+        kv.at(1).get_double().get(value) != simdjson::SUCCESS)
+      throw StoreFailure("store " + path + ": corrupt metrics");
+    out.push_back(Metric{std::string(name), value});
+  }
+  return out;
+}
+
+// The WHERE clause of a ResultQuery over results r joined with agents a and probes p; parameters
+// ?1 from, ?2 to, ?3 agent, ?4 probe (NULL: no bound). The text is fixed: no user string in SQL.
+constexpr std::string_view kQueryWhere =
+    " WHERE (?1 IS NULL OR r.ts_ms >= ?1) AND (?2 IS NULL OR r.ts_ms < ?2)"
+    " AND (?3 IS NULL OR a.name = ?3) AND (?4 IS NULL OR p.name = ?4)";
+
+void bind_query(Stmt& s, const ResultQuery& q) {
+  if (q.from_ms) s.bind(1, static_cast<std::int64_t>(*q.from_ms)); else s.bind_null(1);
+  if (q.to_ms) s.bind(2, static_cast<std::int64_t>(*q.to_ms)); else s.bind_null(2);
+  if (q.agent) s.bind(3, std::string_view(*q.agent)); else s.bind_null(3);
+  if (q.probe) s.bind(4, std::string_view(*q.probe)); else s.bind_null(4);
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : db_(path) {
+  db_.exec("PRAGMA journal_mode=WAL");
+  db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  db_.exec("PRAGMA foreign_keys=ON");
+  migrate();
+  find_agent_ = Stmt(db_, "SELECT id FROM agents WHERE name = ?1");
+  add_agent_ = Stmt(db_, "INSERT INTO agents (name) VALUES (?1)");
+  find_probe_ = Stmt(db_, "SELECT id FROM probes WHERE name = ?1");
+  add_probe_ = Stmt(db_, "INSERT INTO probes (name) VALUES (?1)");
+  get_mark_ = Stmt(db_, "SELECT committed_seq FROM marks WHERE agent_id = ?1 AND epoch = ?2");
+  set_mark_ = Stmt(db_,
+                   "INSERT INTO marks (agent_id, epoch, committed_seq) VALUES (?1, ?2, ?3)"
+                   " ON CONFLICT (agent_id, epoch) DO UPDATE SET committed_seq = excluded.committed_seq");
+  last_epoch_ = Stmt(db_, "SELECT MAX(epoch) FROM marks WHERE agent_id = ?1");
+  insert_result_ = Stmt(db_,
+                        "INSERT INTO results (agent_id, epoch, seq, probe_id, ts_ms, status, latency_ms, message, metrics)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                        " ON CONFLICT (probe_id, ts_ms, agent_id) DO UPDATE SET status = excluded.status,"
+                        " latency_ms = excluded.latency_ms, message = excluded.message, metrics = excluded.metrics"
+                        " WHERE status IS NOT excluded.status OR latency_ms IS NOT excluded.latency_ms"
+                        " OR message IS NOT excluded.message OR metrics IS NOT excluded.metrics");
+  insert_gap_ = Stmt(db_,
+                     "INSERT INTO gaps (agent_id, epoch, seq, probe_id, from_ms, to_ms, dropped)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+} catch (const slamon::sqlite::Error& e) {
+  throw StoreFailure(e.what());
+}
+
+void SqliteStore::migrate() {
+  Stmt v(db_, "PRAGMA user_version");
+  int version = 0;
+  if (v.step()) version = static_cast<int>(v.int64(0));
+  v.reset();
+  if (version > kSchemaVersion)
+    throw StoreFailure("store " + db_.path() + ": schema version " + std::to_string(version) +
+                       " was written by a newer slamon (this one reads up to " + std::to_string(kSchemaVersion) + ")");
+  if (version == 0) {
+    Stmt tables(db_, "SELECT COUNT(*) FROM sqlite_schema");
+    const bool empty = tables.step() && tables.int64(0) == 0;
+    tables.reset();
+    if (!empty) throw StoreFailure("store " + db_.path() + ": not a slamon store (it has tables but no schema version)");
+    Transaction t(db_);
+    db_.exec(kSchemaV1);
+    db_.exec("PRAGMA user_version = 1");
+    t.commit();
+  }
+  // Later versions migrate here, one step at a time, each in its own transaction.
+}
+
+std::int64_t SqliteStore::id_of(std::unordered_map<std::string, std::int64_t>& cache, Stmt& find, Stmt& add,
+                                std::string_view name) {
+  if (const auto it = cache.find(std::string(name)); it != cache.end()) return it->second;
+  std::int64_t id = 0;
+  find.bind(1, name);
+  if (find.step()) {
+    id = find.int64(0);
+    find.reset();
+  } else {
+    add.bind(1, name).run();
+    id = sqlite3_last_insert_rowid(db_.handle());
+    // Made inside the open transaction: forgotten again if it rolls back.
+    made_.emplace_back(&cache, std::string(name));
+  }
+  cache.emplace(std::string(name), id);
+  return id;
+}
+
+std::optional<std::int64_t> SqliteStore::find_agent(std::string_view agent) {
+  if (const auto it = agent_ids_.find(std::string(agent)); it != agent_ids_.end()) return it->second;
+  find_agent_.bind(1, agent);
+  if (!find_agent_.step()) return std::nullopt;
+  const std::int64_t id = find_agent_.int64(0);
+  find_agent_.reset();
+  return id;
+}
+
+AppendOutcome SqliteStore::append(std::string_view agent, const wire::Batch& batch) {
+  return guarded([&]() -> AppendOutcome {
+    if (batch.entries.empty()) return AppendOutcome{AppendOutcome::Kind::stored, committed_seq(agent, batch.epoch), 0, 0};
+    if (batch.epoch > kMaxSql || batch.last_seq() > kMaxSql)
+      throw StoreFailure("store " + db_.path() + ": epoch or sequence number past 2^63 from agent " + std::string(agent));
+    // Ids made inside a transaction that does not commit must not stay cached.
+    made_.clear();
+    const auto forget_made = [this] {
+      for (auto& [cache, name] : made_) cache->erase(name);
+      made_.clear();
+    };
+    try {
+      Transaction t(db_);
+      const std::int64_t agent_id = id_of(agent_ids_, find_agent_, add_agent_, agent);
+      const auto epoch = static_cast<std::int64_t>(batch.epoch);
+      std::uint64_t mark = 0;
+      get_mark_.bind(1, agent_id).bind(2, epoch);
+      if (get_mark_.step()) {
+        mark = static_cast<std::uint64_t>(get_mark_.int64(0));
+        get_mark_.reset();
+      }
+      const IngestPlan plan = plan_ingest(mark, batch);
+      AppendOutcome out;
+      out.committed_seq = plan.new_mark;
+      if (plan.gap || plan.straddles) {
+        out.kind = plan.gap ? AppendOutcome::Kind::gap : AppendOutcome::Kind::conflict;
+        forget_made();
+        return out;  // rolled back: nothing to store
+      }
+      out.duplicates = plan.skip;
+      std::uint64_t next_seq = batch.first_seq;
+      for (std::size_t i = 0; i < plan.skip; ++i) next_seq += wire::seq_width(batch.entries[i]);
+      for (std::size_t i = plan.skip; i < batch.entries.size(); ++i) {
+        const auto seq = static_cast<std::int64_t>(next_seq);
+        next_seq += wire::seq_width(batch.entries[i]);
+        if (const auto* r = std::get_if<ProbeResult>(&batch.entries[i])) {
+          const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, r->probe);
+          insert_result_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{r->ts});
+          insert_result_.bind(6, static_cast<std::int64_t>(r->status));
+          if (r->latency_ms) insert_result_.bind(7, *r->latency_ms); else insert_result_.bind_null(7);
+          insert_result_.bind(8, std::string_view(r->message));
+          if (r->metrics.empty()) insert_result_.bind_null(9); else insert_result_.bind(9, std::string_view(encode_metrics(r->metrics)));
+          insert_result_.run();
+          if (db_.changes() == 0) ++out.resends;  // the same run, already stored as it is
+        } else {
+          const auto& g = std::get<wire::GapRecord>(batch.entries[i]);
+          for (const auto& probe : g.probes) {
+            const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, probe);
+            insert_gap_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{g.from_ms});
+            insert_gap_.bind(6, std::int64_t{g.to_ms}).bind(7, static_cast<std::int64_t>(std::min(g.dropped, kMaxSql)));
+            insert_gap_.run();
+          }
+        }
+        ++out.stored;
+      }
+      if (out.stored > 0) set_mark_.bind(1, agent_id).bind(2, epoch).bind(3, static_cast<std::int64_t>(plan.new_mark)).run();
+      t.commit();
+      made_.clear();
+      return out;
+    } catch (...) {
+      forget_made();
+      throw;
+    }
+  });
+}
+
+std::uint64_t SqliteStore::committed_seq(std::string_view agent, std::uint64_t epoch) {
+  return guarded([&]() -> std::uint64_t {
+    const auto agent_id = find_agent(agent);
+    if (!agent_id || epoch > kMaxSql) return 0;
+    get_mark_.bind(1, *agent_id).bind(2, static_cast<std::int64_t>(epoch));
+    if (!get_mark_.step()) return 0;
+    const auto mark = static_cast<std::uint64_t>(get_mark_.int64(0));
+    get_mark_.reset();
+    return mark;
+  });
+}
+
+std::uint64_t SqliteStore::last_epoch(std::string_view agent) {
+  return guarded([&]() -> std::uint64_t {
+    const auto agent_id = find_agent(agent);
+    if (!agent_id) return 0;
+    last_epoch_.bind(1, *agent_id);
+    std::uint64_t epoch = 0;
+    if (last_epoch_.step()) {
+      if (!last_epoch_.is_null(0)) epoch = static_cast<std::uint64_t>(last_epoch_.int64(0));
+      last_epoch_.reset();
+    }
+    return epoch;
+  });
+}
+
+void SqliteStore::for_each_result(const ResultQuery& q, const std::function<void(const ProbeResult&)>& on_result) {
+  return guarded([&]() -> void {
+    Stmt s(db_, std::string("SELECT p.name, r.ts_ms, r.status, r.latency_ms, r.message, a.name, r.metrics"
+                            " FROM results r JOIN agents a ON a.id = r.agent_id JOIN probes p ON p.id = r.probe_id") +
+                    std::string(kQueryWhere) + " ORDER BY r.ts_ms, p.name, a.name, r.epoch, r.seq");
+    bind_query(s, q);
+    ProbeResult r;
+    while (s.step()) {
+      r.probe.assign(s.text(0));
+      r.ts = s.int64(1);
+      const auto st = s.int64(2);
+      if (st < 0 || st > 3) throw StoreFailure("store " + db_.path() + ": corrupt status " + std::to_string(st));
+      r.status = static_cast<Status>(st);
+      r.latency_ms = s.is_null(3) ? std::nullopt : std::optional<double>(s.real(3));
+      r.message.assign(s.text(4));
+      r.agent.assign(s.text(5));
+      r.metrics = s.is_null(6) ? std::vector<Metric>{} : decode_metrics(s.text(6), db_.path());
+      on_result(r);
+    }
+  });
+}
+
+std::vector<StoredGap> SqliteStore::gaps(const ResultQuery& q) {
+  return guarded([&]() -> std::vector<StoredGap> {
+    // The query's time bounds select gaps that overlap [from, to).
+    Stmt s(db_,
+           "SELECT a.name, p.name, r.from_ms, r.to_ms, r.dropped FROM gaps r JOIN agents a ON a.id = r.agent_id"
+           " JOIN probes p ON p.id = r.probe_id"
+           " WHERE (?2 IS NULL OR r.from_ms < ?2) AND (?1 IS NULL OR r.to_ms > ?1)"
+           " AND (?3 IS NULL OR a.name = ?3) AND (?4 IS NULL OR p.name = ?4)"
+           " ORDER BY p.name, r.from_ms, a.name");
+    bind_query(s, q);
+    std::vector<StoredGap> out;
+    while (s.step())
+      out.push_back(StoredGap{std::string(s.text(0)), std::string(s.text(1)), s.int64(2), s.int64(3),
+                              static_cast<std::uint64_t>(s.int64(4))});
+    return out;
+  });
+}
+
+std::uint64_t SqliteStore::prune_results(TimeMs before_ms) {
+  return guarded([&]() -> std::uint64_t {
+    Stmt s(db_, "DELETE FROM results WHERE ts_ms < ?1");
+    s.bind(1, std::int64_t{before_ms}).run();
+    return static_cast<std::uint64_t>(db_.changes());
+  });
+}
+
+}  // namespace slamon::store::sqlite

@@ -1,0 +1,52 @@
+// The SQLite store (the embedded default): one file, WAL, synchronous=FULL by default (an
+// acknowledged result survives power loss), a schema version with migrations, prepared statements
+// as members. Not thread-safe: one owner (the collector's store thread) calls it.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/sqlite/db.h"
+#include "collector/store/store.h"
+
+namespace slamon::store::sqlite {
+
+struct SqliteOptions {
+  // FULL: fsync at every commit (the default); NORMAL: may lose the last commits on power loss.
+  bool synchronous_full = true;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the store at `path` and brings its schema to kSchemaVersion. Throws
+  // StoreFailure (unreadable, not a slamon store, written by a newer slamon).
+  explicit SqliteStore(const std::string& path, SqliteOptions options = {});
+  // Every method throws StoreFailure when the database fails.
+
+  static constexpr int kSchemaVersion = 1;
+
+  AppendOutcome append(std::string_view agent, const wire::Batch& batch) override;
+  std::uint64_t committed_seq(std::string_view agent, std::uint64_t epoch) override;
+  std::uint64_t last_epoch(std::string_view agent) override;
+  void for_each_result(const ResultQuery& q, const std::function<void(const ProbeResult&)>& on_result) override;
+  std::vector<StoredGap> gaps(const ResultQuery& q) override;
+  std::uint64_t prune_results(TimeMs before_ms) override;
+
+ private:
+  void migrate();
+  using Db = slamon::sqlite::Db;
+  using Stmt = slamon::sqlite::Stmt;
+  AppendOutcome append_batch(std::string_view agent, const wire::Batch& batch);
+  std::int64_t id_of(std::unordered_map<std::string, std::int64_t>& cache, Stmt& find, Stmt& add, std::string_view name);
+  std::optional<std::int64_t> find_agent(std::string_view agent);
+
+  Db db_;
+  Stmt find_agent_, add_agent_, find_probe_, add_probe_;
+  Stmt get_mark_, set_mark_, last_epoch_, insert_result_, insert_gap_;
+  std::unordered_map<std::string, std::int64_t> agent_ids_, probe_ids_;
+  std::vector<std::pair<std::unordered_map<std::string, std::int64_t>*, std::string>> made_;  // ids new in this transaction
+};
+
+}  // namespace slamon::store::sqlite

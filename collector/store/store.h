@@ -1,0 +1,91 @@
+// The collector's store, behind one interface so that the engine, the sessions and the CLI never see
+// which database holds the results (SQLite today: store/sqlite/; PostgreSQL for several collectors
+// next). It keeps every result an agent sent exactly once: a batch's rows and the (agent, epoch)
+// mark commit in one transaction, and entries at or below the mark are never stored again.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/probe_result.h"
+#include "common/time.h"
+#include "common/wire/convert.h"
+
+namespace slamon::store {
+
+// What append() did with a batch.
+struct AppendOutcome {
+  enum class Kind : std::uint8_t {
+    stored,     // the entries above the mark are stored (maybe none: a full resend)
+    gap,        // the batch starts past mark + 1: nothing stored, ask for a resend from mark + 1
+    conflict,   // a gap entry covers the mark (the agent's spool disagrees with the store): nothing stored
+  };
+  Kind kind = Kind::stored;
+  std::uint64_t committed_seq = 0;  // the (agent, epoch) mark after the call
+  std::size_t stored = 0;           // entries stored by this call
+  std::size_t duplicates = 0;       // entries at or below the mark, ignored
+  std::size_t resends = 0;          // of the stored: results identical to a stored run (same probe, ts, agent)
+  bool operator==(const AppendOutcome&) const = default;
+};
+
+// Which results to read back; every bound optional. [from_ms, to_ms) on the result's ts.
+struct ResultQuery {
+  std::optional<TimeMs> from_ms;
+  std::optional<TimeMs> to_ms;
+  std::optional<std::string> agent;
+  std::optional<std::string> probe;
+};
+
+struct StoredGap {
+  std::string agent;
+  std::string probe;
+  TimeMs from_ms = 0;
+  TimeMs to_ms = 0;
+  std::uint64_t dropped = 0;
+  bool operator==(const StoredGap&) const = default;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores the batch's entries above the (agent, epoch) mark and moves the mark, in one transaction;
+  // returns once it is durable. A store failure throws StoreFailure: nothing of the batch is kept.
+  virtual AppendOutcome append(std::string_view agent, const wire::Batch& batch) = 0;
+  // The mark of (agent, epoch): every entry up to it is stored. 0 when nothing is.
+  virtual std::uint64_t committed_seq(std::string_view agent, std::uint64_t epoch) = 0;
+  // The highest epoch this agent has stored anything under (0: none).
+  virtual std::uint64_t last_epoch(std::string_view agent) = 0;
+
+  // Calls `on_result` for every matching result, ordered by ts, then probe, then agent.
+  virtual void for_each_result(const ResultQuery& q, const std::function<void(const ProbeResult&)>& on_result) = 0;
+  // Gap records (results an agent dropped from a full spool), per probe, ordered by from_ms.
+  virtual std::vector<StoredGap> gaps(const ResultQuery& q) = 0;
+  // Deletes results with ts before `before_ms` (retention); returns how many.
+  virtual std::uint64_t prune_results(TimeMs before_ms) = 0;
+};
+
+// A failure of the database itself (disk full, corruption, lost connection): the caller stops
+// acknowledging; nothing was committed.
+class StoreFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Which entries of a batch to store given the mark: the pure part of append().
+struct IngestPlan {
+  bool gap = false;         // the batch starts past mark + 1: store nothing, ask from mark + 1
+  bool straddles = false;   // a gap entry covers the mark: the batch disagrees with what is stored
+  std::size_t skip = 0;     // leading entries at or below the mark
+  std::uint64_t new_mark = 0;
+  bool operator==(const IngestPlan&) const = default;
+};
+IngestPlan plan_ingest(std::uint64_t mark, const wire::Batch& batch);
+
+}  // namespace slamon::store

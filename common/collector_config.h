@@ -1,0 +1,60 @@
+// The collector's configuration file (collector.yaml): its catalogue, where it listens for agents
+// and with which certificate, where it stores results and for how long, and the clock skew it
+// tolerates. Loaded with the catalogue's error quality (file:line:col, unknown keys with a
+// suggestion, unreadable files named). docs/collector-config.md describes the file;
+// config/collector.yaml is an example.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/catalogue/parser.h"
+#include "common/diagnostic.h"
+#include "common/time.h"
+
+namespace slamon {
+
+struct CollectorTlsConfig {
+  std::string cert_file;                       // absolute; the collector's certificate (chain)
+  std::string key_file;                        // absolute
+  std::optional<std::string> client_ca_file;   // set: agents must present a certificate it signed
+  bool operator==(const CollectorTlsConfig&) const = default;
+};
+
+// Where results are stored: a SQLite file (the default) or a PostgreSQL URL.
+struct StoreLocation {
+  enum class Kind : unsigned char { sqlite, postgresql };
+  Kind kind = Kind::sqlite;
+  std::string target;  // sqlite: absolute file path; postgresql: the URL as written
+  bool operator==(const StoreLocation&) const = default;
+};
+
+struct CollectorConfig {
+  std::string catalogue;        // absolute path of the root catalogue file
+  std::string listen_host = "0.0.0.0";
+  int listen_port = 7443;
+  CollectorTlsConfig tls;
+  StoreLocation store;          // default: STATE_DIR/store.db
+  std::string state_dir = "/var/lib/slamon-collector";  // absolute
+  DurationMs retention_ms = 35LL * 24 * 3600 * 1000;    // raw results kept (35d)
+  DurationMs clock_skew_limit_ms = 2000;                // 2s
+  std::string log_level = "info";
+  bool operator==(const CollectorConfig&) const = default;
+};
+
+struct CollectorConfigResult {
+  std::optional<CollectorConfig> config;  // set exactly when errors is empty
+  std::vector<Diagnostic> errors;
+};
+
+// Reads a `store` value: "PATH", "sqlite:PATH" (relative to `base_dir`) or "postgresql://..."
+// ("postgres://" too). nullopt with `error` set when it is neither.
+std::optional<StoreLocation> parse_store_location(const std::string& text, const std::filesystem::path& base_dir,
+                                                  std::string& error);
+
+// Relative paths in the file are relative to its folder.
+CollectorConfigResult load_collector_config(const std::filesystem::path& path, const catalogue::FileSource& files);
+
+}  // namespace slamon

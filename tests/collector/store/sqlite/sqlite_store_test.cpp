@@ -1,0 +1,292 @@
+// Tests for collector/store/sqlite/sqlite_store.h on real SQLite files: exactly-once appends, the
+// marks, results read back exactly, gaps, retention, schema checks, a failing transaction leaving
+// nothing behind, and acknowledged batches surviving kill -9 of the writing process.
+#include "collector/store/sqlite/sqlite_store.h"
+
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <set>
+
+using namespace slamon;
+using namespace slamon::store;
+using slamon::store::sqlite::SqliteStore;
+
+namespace {
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/slamon-store-test-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string file(const char* name) const { return (path / name).string(); }
+};
+
+ProbeResult result(std::string probe, TimeMs ts, Status st = Status::up) {
+  ProbeResult r;
+  r.probe = std::move(probe);
+  r.ts = ts;
+  r.status = st;
+  return r;
+}
+
+wire::Batch batch(std::uint64_t epoch, std::uint64_t first, std::size_t n, TimeMs ts0 = 1'000'000) {
+  wire::Batch b;
+  b.epoch = epoch;
+  b.first_seq = first;
+  for (std::size_t i = 0; i < n; ++i)
+    b.entries.emplace_back(result("p" + std::to_string((first + i) % 3), ts0 + static_cast<TimeMs>(first + i) * 1000));
+  return b;
+}
+
+std::vector<ProbeResult> all(Store& s, ResultQuery q = {}) {
+  std::vector<ProbeResult> out;
+  s.for_each_result(q, [&](const ProbeResult& r) { out.push_back(r); });
+  return out;
+}
+
+void sql(const std::string& path, const char* text) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, text, nullptr, nullptr, &err);
+  INFO((err != nullptr ? err : ""));
+  sqlite3_free(err);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE("a batch is stored once: a resend and an overlapping batch add only what is new") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  auto out = s.append("a1", batch(1, 1, 5));
+  CHECK(out == AppendOutcome{AppendOutcome::Kind::stored, 5, 5, 0, 0});
+  out = s.append("a1", batch(1, 1, 5));
+  CHECK(out == AppendOutcome{AppendOutcome::Kind::stored, 5, 0, 5, 0});
+  out = s.append("a1", batch(1, 4, 4));  // 4..7: 4 and 5 are stored already
+  CHECK(out == AppendOutcome{AppendOutcome::Kind::stored, 7, 2, 2, 0});
+  CHECK(all(s).size() == 7);
+  CHECK(s.committed_seq("a1", 1) == 7);
+}
+
+TEST_CASE("the same run sent again under another epoch is stored once; a differing one replaces it (the later wins)") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  s.append("a1", batch(1, 1, 3));
+  auto out = s.append("a1", batch(2, 1, 3));  // a restored snapshot resending under a new epoch
+  CHECK(out.stored == 3);
+  CHECK(out.resends == 3);
+  CHECK(s.committed_seq("a1", 2) == 3);
+  CHECK(all(s).size() == 3);
+  wire::Batch changed = batch(3, 1, 1);
+  std::get<ProbeResult>(changed.entries[0]).status = Status::down;
+  CHECK(s.append("a1", changed).resends == 0);
+  const auto got = all(s);
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].status == Status::down);
+  // Another agent's run of the same probe at the same instant is its own row.
+  CHECK(s.append("a2", batch(1, 1, 1)).resends == 0);
+  CHECK(all(s).size() == 4);
+}
+
+TEST_CASE("a batch past mark + 1 is a gap: nothing stored, the mark stays, the agent unknown to the store stays unknown") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  auto out = s.append("a1", batch(1, 3, 2));
+  CHECK(out.kind == AppendOutcome::Kind::gap);
+  CHECK(out.committed_seq == 0);
+  CHECK(all(s).empty());
+  CHECK(s.last_epoch("a1") == 0);
+  CHECK(s.append("a1", batch(1, 1, 4)).committed_seq == 4);
+  CHECK(s.append("a1", batch(1, 6, 1)).kind == AppendOutcome::Kind::gap);
+  CHECK(s.committed_seq("a1", 1) == 4);
+}
+
+TEST_CASE("marks are kept per agent and per epoch; last_epoch is the newest epoch with data") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  s.append("a1", batch(1, 1, 3));
+  s.append("a1", batch(2, 1, 2, 5'000'000));  // other runs (other ts) under a new epoch
+  s.append("a2", batch(1, 1, 1));
+  CHECK(s.committed_seq("a1", 1) == 3);
+  CHECK(s.committed_seq("a1", 2) == 2);
+  CHECK(s.committed_seq("a2", 1) == 1);
+  CHECK(s.committed_seq("a2", 2) == 0);
+  CHECK(s.committed_seq("nobody", 1) == 0);
+  CHECK(s.last_epoch("a1") == 2);
+  CHECK(s.last_epoch("a2") == 1);
+  CHECK(all(s).size() == 6);
+}
+
+TEST_CASE("results read back exactly as they were sent, ordered by time, probe and agent, and filtered") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  wire::Batch b;
+  b.epoch = 1;
+  b.first_seq = 1;
+  ProbeResult r1 = result("web.http", 2000, Status::degraded);
+  r1.latency_ms = 812.125;
+  r1.message = "slow: 812 ms ≥ 800 ms";
+  r1.metrics = {{"dns_ms", 0.25}, {"http_status", 200}, {"cert_days_left", -2}, {"ttfb_ms", 1e-300}};
+  ProbeResult r2 = result("db.tcp", 2000, Status::down);
+  r2.message = "connection refused";
+  ProbeResult r3 = result("db.tcp", 1000, Status::unknown);
+  r3.latency_ms = 0.0;
+  b.entries = {r1, r2, r3};
+  s.append("a1", b);
+  wire::Batch b2;
+  b2.epoch = 1;
+  b2.first_seq = 1;
+  b2.entries = {result("db.tcp", 2000, Status::up)};
+  s.append("a0", b2);
+
+  const auto got = all(s);
+  REQUIRE(got.size() == 4);
+  for (auto* r : {&r1, &r2, &r3}) r->agent = "a1";
+  CHECK(got[0] == r3);
+  CHECK(got[1].agent == "a0");  // same ts and probe: by agent
+  CHECK(got[2] == r2);
+  CHECK(got[3] == r1);
+
+  CHECK(all(s, ResultQuery{2000, std::nullopt, std::nullopt, std::nullopt}).size() == 3);
+  CHECK(all(s, ResultQuery{std::nullopt, 2000, std::nullopt, std::nullopt}).size() == 1);
+  CHECK(all(s, ResultQuery{std::nullopt, std::nullopt, "a0", std::nullopt}).size() == 1);
+  CHECK(all(s, ResultQuery{std::nullopt, std::nullopt, std::nullopt, "db.tcp"}).size() == 3);
+  CHECK(all(s, ResultQuery{std::nullopt, std::nullopt, "a1", "web.http"}) == std::vector<ProbeResult>{r1});
+  CHECK(all(s, ResultQuery{std::nullopt, std::nullopt, "x' OR 1=1 --", std::nullopt}).empty());
+}
+
+TEST_CASE("gap records take their sequence number and are read back per probe over the time they overlap") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  wire::Batch b;
+  b.epoch = 1;
+  b.first_seq = 1;
+  b.entries.emplace_back(result("p1", 1000));
+  b.entries.emplace_back(wire::GapRecord{{"p1", "p2"}, 2000, 9000, 14});
+  b.entries.emplace_back(result("p1", 9000));
+  CHECK(s.append("a1", b).stored == 3);
+  CHECK(s.committed_seq("a1", 1) == 16);  // 1 result, a gap standing for 14, 1 result
+  const auto g = s.gaps({});
+  REQUIRE(g.size() == 2);
+  CHECK(g[0] == StoredGap{"a1", "p1", 2000, 9000, 14});
+  CHECK(g[1] == StoredGap{"a1", "p2", 2000, 9000, 14});
+  CHECK(s.gaps(ResultQuery{9000, std::nullopt, std::nullopt, std::nullopt}).empty());
+  CHECK(s.gaps(ResultQuery{8999, 9001, std::nullopt, "p2"}).size() == 1);
+  CHECK(all(s).size() == 2);
+  // A resend whose gap covers the mark disagrees with what is stored: refused, nothing changes.
+  wire::Batch odd;
+  odd.epoch = 1;
+  odd.first_seq = 10;
+  odd.entries.emplace_back(wire::GapRecord{{"p1"}, 2000, 9000, 10});
+  CHECK(s.append("a1", odd).kind == AppendOutcome::Kind::conflict);
+  CHECK(s.committed_seq("a1", 1) == 16);
+}
+
+TEST_CASE("prune_results deletes results before the bound and keeps the marks") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  s.append("a1", batch(1, 1, 10, 0));  // ts 1000 .. 10000
+  CHECK(s.prune_results(5000) == 4);
+  CHECK(all(s).size() == 6);
+  CHECK(s.committed_seq("a1", 1) == 10);
+  CHECK(s.append("a1", batch(1, 1, 10, 0)).stored == 0);  // pruned results are not stored again
+}
+
+TEST_CASE("the store survives reopening, and refuses a newer schema or a database that is not a store") {
+  TempDir d;
+  {
+    SqliteStore s(d.file("s.db"));
+    s.append("a1", batch(1, 1, 3));
+  }
+  {
+    SqliteStore s(d.file("s.db"));
+    CHECK(s.committed_seq("a1", 1) == 3);
+    CHECK(all(s).size() == 3);
+  }
+  sql(d.file("s.db"), "PRAGMA user_version = 99");
+  CHECK_THROWS_WITH_AS(SqliteStore(d.file("s.db")), doctest::Contains("newer slamon"), StoreFailure);
+  sql(d.file("other.db"), "CREATE TABLE t (x)");
+  CHECK_THROWS_WITH_AS(SqliteStore(d.file("other.db")), doctest::Contains("not a slamon store"), StoreFailure);
+  CHECK_THROWS_WITH_AS(SqliteStore((d.path / "no-such-dir" / "s.db").string()), doctest::Contains("cannot open"),
+                       StoreFailure);
+}
+
+TEST_CASE("a batch that fails half-way leaves no row, no mark and no cached id behind") {
+  TempDir d;
+  const std::string path = d.file("s.db");
+  SqliteStore s(path);
+  s.append("a1", batch(1, 1, 2));
+  sql(path, "CREATE TRIGGER boom BEFORE INSERT ON probes WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END");
+  wire::Batch b;
+  b.epoch = 1;
+  b.first_seq = 1;
+  b.entries = {result("fresh", 5000), result("boom", 5000)};
+  CHECK_THROWS_WITH_AS(s.append("a2-new", b), doctest::Contains("boom refused"), StoreFailure);
+  CHECK(s.last_epoch("a2-new") == 0);
+  CHECK(all(s).size() == 2);
+  sql(path, "DROP TRIGGER boom");
+  // The ids made in the failed transaction were forgotten: these inserts refer to real rows.
+  CHECK(s.append("a2-new", b).stored == 2);
+  const auto got = all(s, ResultQuery{std::nullopt, std::nullopt, "a2-new", std::nullopt});
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].probe == "boom");
+  CHECK(got[1].probe == "fresh");
+}
+
+TEST_CASE("every batch acknowledged before kill -9 of the writing process is in the store, once") {
+  TempDir d;
+  const std::string path = d.file("s.db");
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    close(fds[0]);
+    try {
+      SqliteStore s(path);
+      for (std::uint64_t first = 1; first < 1'000'000; first += 50) {
+        const auto out = s.append("a1", batch(1, first, 50));
+        // The acknowledgement: written only after append returned (the commit is durable).
+        if (write(fds[1], &out.committed_seq, sizeof out.committed_seq) != sizeof out.committed_seq) _exit(3);
+      }
+    } catch (...) {
+      _exit(2);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::uint64_t acked = 0, v = 0;
+  while (acked < 2'000 && read(fds[0], &v, sizeof v) == sizeof v) acked = v;
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  while (read(fds[0], &v, sizeof v) == sizeof v) acked = v;  // acks written before the kill
+  close(fds[0]);
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(acked >= 2'000);
+
+  SqliteStore s(path);
+  const std::uint64_t mark = s.committed_seq("a1", 1);
+  CHECK(mark >= acked);
+  std::set<TimeMs> seen;
+  std::size_t n = 0;
+  s.for_each_result({}, [&](const ProbeResult& r) {
+    ++n;
+    seen.insert(r.ts);
+  });
+  CHECK(n == mark);            // every committed entry, and nothing more
+  CHECK(seen.size() == n);     // each once
+  // Resending everything after the restart stores nothing twice.
+  CHECK(s.append("a1", batch(1, 1, static_cast<std::size_t>(mark))).stored == 0);
+}
