@@ -4,10 +4,11 @@
 // output beyond 1,000 targets is a summary.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <fstream>
+#include <sstream>
 
 #include "cli/probe_commands.h"
 #include "cli/probe_once.h"
+#include "common/small_file.h"
 
 namespace slamon::cli {
 namespace {
@@ -42,11 +43,13 @@ int run_icmp(const IcmpCommand& c) {
   }
   std::vector<std::string> targets = c.hosts;
   if (!c.targets_file.empty()) {
-    std::ifstream in(c.targets_file);
-    if (!in) {
-      std::fprintf(stderr, "slamon probe icmp: cannot read %s\n", c.targets_file.c_str());
+    // A regular file of at most 16 MiB (common/small_file.h): a FIFO or device is refused, never read.
+    const auto file = read_small_file(c.targets_file, kMaxTargetsFileBytes);
+    if (!file.bytes) {
+      std::fprintf(stderr, "slamon probe icmp: cannot read %s: %s\n", c.targets_file.c_str(), file.error.c_str());
       return kProbeUsageError;
     }
+    std::istringstream in(*file.bytes);
     std::string line;
     while (std::getline(in, line)) {
       const auto b = line.find_first_not_of(" \t\r");

@@ -8,9 +8,9 @@ find_package(fmt CONFIG REQUIRED)
 find_package(doctest CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+find_package(CURL REQUIRED)                # common checks HTTP URLs with libcurl's URL parser
 if(NOT SLAMON_PURE_ONLY)
   find_package(Boost 1.81 CONFIG REQUIRED)  # header-only parts: Asio, Beast, System
-  find_package(CURL REQUIRED)
   find_package(OpenSSL REQUIRED)
   find_package(SQLite3 REQUIRED)
   find_package(CLI11 CONFIG REQUIRED)
