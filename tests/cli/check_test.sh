@@ -116,6 +116,12 @@ timeout 10 "$bin" check "$tmp/fifo.yaml" 2>"$tmp/err"; rc=$?
 set -e
 [ "$rc" -eq 1 ] || fail "FIFO: exit $rc (124 = it hung)"
 grep -q "cannot read the catalogue file: is a FIFO" "$tmp/err" || fail "FIFO message: $(cat "$tmp/err")"
+truncate -s 3G "$tmp/huge.yaml"  # sparse: past 2^31 bytes (and so possibly lines), refused by size unread
+set +e
+timeout 10 "$bin" check "$tmp/huge.yaml" 2>"$tmp/err"; rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "huge: exit $rc"
+grep -q "cannot read the catalogue file: is larger than 64 MiB" "$tmp/err" || fail "huge message: $(cat "$tmp/err")"
 
 # 9. A service chain 50,000 deep (generated here) is checked without a stack overflow.
 python3 - "$tmp/deep.yaml" <<'PY'
