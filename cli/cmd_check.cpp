@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <openssl/evp.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -67,17 +68,10 @@ std::string breakdown(const std::map<std::string, std::size_t>& m, const std::ve
   return out;
 }
 
-// A JSON string literal (common/json_writer.h escapes it as every JSON output of slamon does).
-std::string json_string(std::string_view s) {
-  std::string out;
-  append_json_string(out, s);
-  return out;
-}
-
-std::string json_counts(const std::map<std::string, std::size_t>& m, const std::vector<std::string>& order) {
-  std::string out = "{\"total\": " + std::to_string(total(m));
-  for (const auto& k : order) out += ", " + json_string(k) + ": " + std::to_string(m.at(k));
-  return out + "}";
+void json_counts(JsonWriter& w, const std::map<std::string, std::size_t>& m, const std::vector<std::string>& order) {
+  w.begin_object().key("total").value(static_cast<std::int64_t>(total(m)));
+  for (const auto& k : order) w.key(k).value(static_cast<std::int64_t>(m.at(k)));
+  w.end_object();
 }
 
 std::string sha256_hex(const std::string& data) {
@@ -122,14 +116,18 @@ int run_check(const CheckOptions& o) {
   const bool json = o.format == "json";
   if (!errors.empty()) {
     if (json) {
-      std::string out = "{\"ok\": false, \"catalogue\": " + json_string(o.catalogue) + ", \"errors\": [";
-      for (std::size_t i = 0; i < errors.size(); ++i) {
-        const auto& e = errors[i];
-        out += std::string(i ? ", " : "") + "{\"file\": " + json_string(e.file) + ", \"line\": " +
-               std::to_string(e.line) + ", \"col\": " + std::to_string(e.col) + ", \"object\": " +
-               json_string(e.object) + ", \"message\": " + json_string(e.message) + "}";
-      }
-      std::printf("%s]}\n", out.c_str());
+      JsonWriter w;
+      w.begin_object().key("ok").value(false).key("catalogue").value(o.catalogue).key("errors").begin_array();
+      for (const auto& e : errors)
+        w.begin_object()
+            .key("file").value(e.file)
+            .key("line").value(e.line)
+            .key("col").value(e.col)
+            .key("object").value(e.object)
+            .key("message").value(e.message)
+            .end_object();
+      w.end_array().end_object();
+      std::printf("%s\n", w.str().c_str());
     } else {
       for (const auto& e : errors) std::fprintf(stderr, "%s\n", format_diagnostic(e).c_str());
       std::fprintf(stderr, "%zu error%s\n", errors.size(), errors.size() == 1 ? "" : "s");
@@ -138,17 +136,27 @@ int run_check(const CheckOptions& o) {
   }
   const Summary s = summarize(*r.catalogue);
   if (json) {
-    std::string out = "{\"ok\": true, \"catalogue\": " + json_string(o.catalogue) + ", \"summary\": {";
-    out += "\"agents\": " + std::to_string(s.agents) + ", \"cis\": " + std::to_string(s.cis) +
-           ", \"probes\": " + json_counts(s.probes, kProbeOrder) +
-           ", \"services\": " + json_counts(s.services, kServiceOrder) + ", \"slas\": " + std::to_string(s.slas) +
-           ", \"agreements\": " + json_counts(s.agreements, kAgreementOrder) +
-           ", \"maintenance\": " + json_counts(s.maintenance, kMaintenanceOrder) + "}";
+    JsonWriter w;
+    w.begin_object().key("ok").value(true).key("catalogue").value(o.catalogue).key("summary").begin_object();
+    w.key("agents").value(static_cast<std::int64_t>(s.agents)).key("cis").value(static_cast<std::int64_t>(s.cis));
+    w.key("probes");
+    json_counts(w, s.probes, kProbeOrder);
+    w.key("services");
+    json_counts(w, s.services, kServiceOrder);
+    w.key("slas").value(static_cast<std::int64_t>(s.slas));
+    w.key("agreements");
+    json_counts(w, s.agreements, kAgreementOrder);
+    w.key("maintenance");
+    json_counts(w, s.maintenance, kMaintenanceOrder);
+    w.end_object();
     if (agent)
-      out += ", \"agent_config\": {\"file\": " + json_string(o.agent_config) + ", \"name\": " +
-             json_string(agent->name) + ", \"collector\": " +
-             json_string(agent->collector_host + ":" + std::to_string(agent->collector_port)) + "}";
-    std::printf("%s}\n", out.c_str());
+      w.key("agent_config").begin_object()
+          .key("file").value(o.agent_config)
+          .key("name").value(agent->name)
+          .key("collector").value(agent->collector_host + ":" + std::to_string(agent->collector_port))
+          .end_object();
+    w.end_object();
+    std::printf("%s\n", w.str().c_str());
     return 0;
   }
   std::printf("%s: OK\n", o.catalogue.c_str());

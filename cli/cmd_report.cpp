@@ -1,13 +1,11 @@
 // slamon report: the offline service level report from a catalogue and a results JSONL file
 // (spec/interchange.md "The offline report"). Reads and prints; every decision is the engine's.
 #include <CLI/CLI.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <regex>
 
 #include "cli/commands.h"
 #include "collector/engine/graph.h"
@@ -34,92 +32,18 @@ struct ReportOptions {
   int trend = 0;
 };
 
-// The disk, except that the root catalogue file also includes the --maintenance file, so that its
-// windows are read and validated (targets must exist) exactly like the catalogue's own.
-class MaintenanceOverlay final : public catalogue::FileSource {
- public:
-  MaintenanceOverlay(fs::path root, std::string root_text) : root_(std::move(root)), root_text_(std::move(root_text)) {}
-  std::optional<std::string> read(const fs::path& path) const override {
-    std::error_code ec;
-    fs::path abs = fs::absolute(path, ec).lexically_normal();
-    if (abs == root_) return root_text_;
-    return disk_.read(path);
-  }
-  std::vector<fs::path> glob(const fs::path& pattern) const override { return disk_.glob(pattern); }
-
- private:
-  catalogue::DiskFileSource disk_;
-  fs::path root_;
-  std::string root_text_;
-};
-
-std::string quoted_yaml(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\';
-    o += c;
-  }
-  return o + "\"";
-}
-
-// The root file's text with the maintenance file added to its include list.
-std::optional<std::string> root_with_maintenance(const std::string& text, const std::string& maintenance_abs,
-                                                 std::string& error) {
-  static const std::regex top_include("(^|\n)include[ \t]*:");
-  if (!std::regex_search(text, top_include)) {
-    return text + (text.empty() || text.back() == '\n' ? "" : "\n") + "include: [" + quoted_yaml(maintenance_abs) + "]\n";
-  }
-  try {
-    YAML::Node root = YAML::Load(text);
-    YAML::Node inc = root["include"];
-    if (inc.IsScalar()) {
-      const std::string one = inc.as<std::string>();
-      root["include"] = YAML::Node(YAML::NodeType::Sequence);
-      root["include"].push_back(one);
-    }
-    root["include"].push_back(maintenance_abs);
-    YAML::Emitter out;
-    out << root;
-    return std::string(out.c_str()) + "\n";
-  } catch (const std::exception& e) {
-    error = e.what();
-    return std::nullopt;
-  }
-}
-
+// The catalogue, plus the --maintenance file's windows read as a file of their own (validated like
+// the catalogue's, errors naming that file and its lines).
 std::optional<catalogue::Catalogue> load(const ReportOptions& o) {
   catalogue::DiskFileSource disk;
-  auto print_errors = [](const catalogue::LoadResult& r) {
+  std::vector<fs::path> extra;
+  if (!o.maintenance.empty()) extra.emplace_back(o.maintenance);
+  auto r = catalogue::load_catalogue(o.catalogue, disk, extra);
+  if (!r.catalogue) {
     for (const auto& d : r.errors) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
-  };
-  auto plain = catalogue::load_catalogue(o.catalogue, disk);
-  if (!plain.catalogue) {
-    print_errors(plain);
     return std::nullopt;
   }
-  if (o.maintenance.empty()) return std::move(plain.catalogue);
-  std::error_code ec;
-  const fs::path root_abs = fs::absolute(o.catalogue, ec).lexically_normal();
-  const fs::path m_abs = fs::absolute(o.maintenance, ec).lexically_normal();
-  if (!fs::exists(m_abs)) {
-    std::fprintf(stderr, "slamon report: cannot read maintenance file '%s'\n", o.maintenance.c_str());
-    return std::nullopt;
-  }
-  const auto text = disk.read(root_abs);
-  std::string error;
-  const auto overlaid = text ? root_with_maintenance(*text, m_abs.string(), error) : std::nullopt;
-  if (!overlaid) {
-    std::fprintf(stderr, "slamon report: cannot add the maintenance file: %s\n", error.c_str());
-    return std::nullopt;
-  }
-  MaintenanceOverlay overlay(root_abs, *overlaid);
-  auto with = catalogue::load_catalogue(root_abs, overlay);
-  if (!with.catalogue) {
-    print_errors(with);
-    return std::nullopt;
-  }
-  with.catalogue->root_file = o.catalogue;
-  return std::move(with.catalogue);
+  return std::move(r.catalogue);
 }
 
 int run(const ReportOptions& o) {

@@ -6,13 +6,13 @@
 // outside its range: exit 2 before anything is sent.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include "cli/option_checks.h"
 #include "cli/probe_commands.h"
 #include "cli/probe_once.h"
 #include "cli/targets.h"
+#include "common/small_file.h"
 #include "probes/codec/icmp_packet.h"
 
 namespace slamon::cli {
@@ -53,14 +53,13 @@ int run_icmp(const IcmpCommand& c) {
       return kProbeUsageError;
     }
   if (!c.targets_file.empty()) {
-    std::ifstream in(c.targets_file, std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "slamon probe icmp: cannot read %s\n", c.targets_file.c_str());
+    // A regular file of at most 16 MiB (common/small_file.h): a FIFO or device is refused, never read.
+    const auto file = read_small_file(c.targets_file, kMaxTargetsFileBytes);
+    if (!file.bytes) {
+      std::fprintf(stderr, "slamon probe icmp: cannot read %s: %s\n", c.targets_file.c_str(), file.error.c_str());
       return kProbeUsageError;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto list = parse_targets_file(text.str(), c.targets_file);
+    auto list = parse_targets_file(*file.bytes, c.targets_file);
     if (!list.errors.empty()) {
       for (std::size_t i = 0; i < list.errors.size() && i < kMaxErrorsShown; ++i)
         std::fprintf(stderr, "%s\n", list.errors[i].c_str());

@@ -11,15 +11,14 @@
 #include <boost/asio/io_context.hpp>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "cli/option_checks.h"
 #include "cli/probe_commands.h"
 #include "cli/probe_once.h"
 #include "cli/targets.h"
 #include "common/results_jsonl.h"
+#include "common/small_file.h"
 #include "probes/snmp.h"
 
 namespace slamon::cli {
@@ -60,15 +59,12 @@ catalogue::SnmpValue value_of(const std::string& text) {
   return v;
 }
 
-std::optional<std::string> read_secret(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  if (!s.empty() && s.back() == '\n') s.pop_back();
-  if (!s.empty() && s.back() == '\r') s.pop_back();
-  return s;
+// A secret file through the same checks as the catalogue's (common/small_file.h): a regular file of
+// at most 64 KiB, one line, no NUL byte. The error says which file and why.
+std::optional<std::string> read_secret(const std::string& path, std::string& error) {
+  auto f = read_secret_file(path);
+  if (!f.bytes) error = "cannot read " + path + ": " + f.error;
+  return std::move(f.bytes);
 }
 
 template <typename E>
@@ -96,8 +92,9 @@ int run_snmp(const SnmpCommand& c) {
   s.version = *lookup<V>(c.version, {{"1", V::v1}, {"2c", V::v2c}, {"3", V::v3}});
   if (s.version != V::v3) {
     if (c.community_file) {
-      auto secret = read_secret(*c.community_file);
-      if (!secret) return usage("cannot read " + *c.community_file);
+      std::string why;
+      auto secret = read_secret(*c.community_file, why);
+      if (!secret) return usage(why);
       s.community = catalogue::Secret(*secret, *c.community_file);
     } else if (c.community) {
       s.community = catalogue::Secret(*c.community, "");
@@ -121,8 +118,9 @@ int run_snmp(const SnmpCommand& c) {
                                                                     {"SHA-512", A::SHA512}});
       if (!s.auth_protocol) return usage("--auth-protocol is MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512");
       if (!c.auth_password_file) return usage(c.security_level + " needs --auth-password-file");
-      auto secret = read_secret(*c.auth_password_file);
-      if (!secret) return usage("cannot read " + *c.auth_password_file);
+      std::string why;
+      auto secret = read_secret(*c.auth_password_file, why);
+      if (!secret) return usage(why);
       s.auth_password = catalogue::Secret(*secret, *c.auth_password_file);
     }
     if (*level == L::authPriv) {
@@ -131,8 +129,9 @@ int run_snmp(const SnmpCommand& c) {
                                                                     {"AES-256C", P::AES256C}});
       if (!s.priv_protocol) return usage("--priv-protocol is DES, AES, AES-192, AES-256, AES-192C or AES-256C");
       if (!c.priv_password_file) return usage("authPriv needs --priv-password-file");
-      auto secret = read_secret(*c.priv_password_file);
-      if (!secret) return usage("cannot read " + *c.priv_password_file);
+      std::string why;
+      auto secret = read_secret(*c.priv_password_file, why);
+      if (!secret) return usage(why);
       s.priv_password = catalogue::Secret(*secret, *c.priv_password_file);
     }
   }

@@ -9,9 +9,9 @@ find_package(doctest CONFIG REQUIRED)
 find_package(SQLite3 REQUIRED)               # the collector's store (also in the pure build)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+find_package(CURL REQUIRED)                # common checks HTTP URLs with libcurl's URL parser
 if(NOT SLAMON_PURE_ONLY)
   find_package(Boost 1.81 CONFIG REQUIRED)  # header-only parts: Asio, Beast, System
-  find_package(CURL REQUIRED)
   find_package(OpenSSL REQUIRED)
   find_package(CLI11 CONFIG REQUIRED)
   # net-snmp ships no CMake config; net-snmp-config gives its flags.

@@ -40,12 +40,12 @@ AgentConfigResult load_agent_config(const fs::path& path, const FileSource& file
     return (q.is_relative() ? dir / q : q).lexically_normal().string();
   };
 
-  const auto text = files.read(abs);
-  if (!text) {
-    result.errors.push_back(Diagnostic{display, 0, 0, "", "cannot read the agent configuration file"});
+  const auto text = files.read(abs, kMaxCatalogueFileBytes);
+  if (!text.bytes) {
+    result.errors.push_back(Diagnostic{display, 0, 0, "", "cannot read the agent configuration file: " + text.error});
     return result;
   }
-  auto parsed = parse_yaml(*text);
+  auto parsed = parse_yaml(*text.bytes);
   if (!parsed.doc) {
     result.errors.push_back(Diagnostic{display, parsed.error->line, parsed.error->col, "", parsed.error->message});
     return result;
@@ -78,14 +78,13 @@ AgentConfigResult load_agent_config(const fs::path& path, const FileSource& file
   if (auto* v = m.require("token_file")) {
     if (auto s = read_string(ctx, *v, "token_file")) {
       c.token_file = resolve(*s);
-      auto bytes = files.read(c.token_file);
-      if (!bytes) {
-        ctx.error(*v, "cannot read token_file '" + *s + "' (" + c.token_file + ")");
+      auto text = files.read(c.token_file, kMaxSecretFileBytes);
+      if (!text.bytes) {
+        ctx.error(*v, "cannot read token_file '" + *s + "' (" + c.token_file + "): " + text.error);
+      } else if (auto why = check_secret_text(*text.bytes)) {
+        ctx.error(*v, "token_file '" + *s + "' " + *why + " (a secret file holds one line)");
       } else {
-        if (!bytes->empty() && bytes->back() == '\n') bytes->pop_back();
-        if (!bytes->empty() && bytes->back() == '\r') bytes->pop_back();
-        if (bytes->empty()) ctx.error(*v, "token_file '" + *s + "' is empty");
-        c.token = Secret(std::move(*bytes), c.token_file);
+        c.token = Secret(std::move(*text.bytes), c.token_file);
       }
     }
   }
@@ -101,8 +100,8 @@ AgentConfigResult load_agent_config(const fs::path& path, const FileSource& file
         auto s = read_string(ctx, *v, std::string("tls.") + key);
         if (!s) return std::nullopt;
         const std::string p = resolve(*s);
-        if (!files.read(p)) {
-          ctx.error(*v, std::string("cannot read tls.") + key + " '" + *s + "' (" + p + ")");
+        if (const auto text = files.read(p, kMaxCatalogueFileBytes); !text.bytes) {
+          ctx.error(*v, std::string("cannot read tls.") + key + " '" + *s + "' (" + p + "): " + text.error);
           return std::nullopt;
         }
         return p;

@@ -5,6 +5,7 @@
 
 #include "common/catalogue/reader.h"
 #include "common/catalogue/yaml_tree.h"
+#include "common/small_file.h"
 
 namespace slamon {
 namespace {
@@ -57,12 +58,12 @@ CollectorConfigResult load_collector_config(const fs::path& path, const FileSour
     return (q.is_relative() ? dir / q : q).lexically_normal().string();
   };
 
-  const auto text = files.read(abs);
-  if (!text) {
-    result.errors.push_back(Diagnostic{display, 0, 0, "", "cannot read the collector configuration file"});
+  const auto text = files.read(abs, kMaxCatalogueFileBytes);
+  if (!text.bytes) {
+    result.errors.push_back(Diagnostic{display, 0, 0, "", "cannot read the collector configuration file: " + text.error});
     return result;
   }
-  auto parsed = parse_yaml(*text);
+  auto parsed = parse_yaml(*text.bytes);
   if (!parsed.doc) {
     result.errors.push_back(Diagnostic{display, parsed.error->line, parsed.error->col, "", parsed.error->message});
     return result;
@@ -79,7 +80,8 @@ CollectorConfigResult load_collector_config(const fs::path& path, const FileSour
   if (auto* v = m.require("catalogue")) {
     if (auto s = read_string(ctx, *v, "catalogue")) {
       c.catalogue = resolve(*s);
-      if (!files.read(c.catalogue)) ctx.error(*v, "cannot read catalogue '" + *s + "' (" + c.catalogue + ")");
+      if (const auto f = files.read(c.catalogue, kMaxCatalogueFileBytes); !f.bytes)
+        ctx.error(*v, "cannot read catalogue '" + *s + "' (" + c.catalogue + "): " + f.error);
     }
   }
   if (auto* v = m.find("listen")) {
@@ -104,8 +106,8 @@ CollectorConfigResult load_collector_config(const fs::path& path, const FileSour
         auto s = read_string(ctx, *v, std::string("tls.") + key);
         if (!s) return std::nullopt;
         const std::string p = resolve(*s);
-        if (!files.read(p)) {
-          ctx.error(*v, std::string("cannot read tls.") + key + " '" + *s + "' (" + p + ")");
+        if (const auto f = files.read(p, kMaxCatalogueFileBytes); !f.bytes) {
+          ctx.error(*v, std::string("cannot read tls.") + key + " '" + *s + "' (" + p + "): " + f.error);
           return std::nullopt;
         }
         return p;

@@ -15,7 +15,7 @@ struct Diagnostic {
   bool operator==(const Diagnostic&) const = default;
 };
 
-// "file:line:col: error: probe web-01.http: message"
+// "file:line:col: error: probe web-01.http: message", always one line (control characters escaped).
 std::string format_diagnostic(const Diagnostic& d);
 
 }  // namespace slamon

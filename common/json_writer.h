@@ -36,10 +36,14 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-// Appends `s` as a JSON string literal (quotes included) to `out`.
+// Appends `s` as a JSON string literal (quotes included) to `out`. The output is always valid UTF-8:
+// each byte of `s` that does not start a valid UTF-8 sequence is written as U+FFFD.
 void append_json_string(std::string& out, std::string_view s);
 // Appends a JSON number as described above; with `dot_zero` false, integral values are written as
 // integers ("200"), as result lines do.
 void append_json_number(std::string& out, double d, bool dot_zero = true);
+// Length of the UTF-8 sequence starting at s[i] (1-4), or 0 when the bytes there are not valid
+// UTF-8 (overlong forms, surrogates and code points past U+10FFFF are not).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
 }  // namespace slamon

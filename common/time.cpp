@@ -80,9 +80,18 @@ std::optional<TimeMs> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  if (se == 60) se = 59;  // a leap second is read as the last second of its minute
+  const bool leap = se == 60;
+  if (leap) se = 59;  // a leap second is read as the last second of its minute
   const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - static_cast<std::int64_t>(offset_min) * 60;
+  // A leap second is only ever inserted as 23:59:60 UTC on the last day of a month: a :60 elsewhere
+  // (after the offset is applied) is no instant at all.
+  if (leap) {
+    const std::int64_t next = secs + 1;
+    if (next % 86400 != 0) return std::nullopt;
+    const std::chrono::year_month_day next_day{std::chrono::sys_days{std::chrono::days{next / 86400}}};
+    if (next_day.day() != std::chrono::day{1}) return std::nullopt;
+  }
   // An offset can carry the instant out of the four-digit years (0000-01-01T06:00:00+08:00 is in
   // year -1 UTC); such an instant could not be written back as RFC 3339, so it is refused.
   if (secs < kFirstRfc3339Second || secs > kLastRfc3339Second) return std::nullopt;

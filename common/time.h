@@ -13,7 +13,8 @@ using TimeMs = std::int64_t;      // milliseconds since 1970-01-01T00:00:00Z
 using DurationMs = std::int64_t;  // milliseconds
 
 // RFC 3339 with a mandatory offset ("Z" or "+08:00"); fractions finer than 1 ms are cut toward the
-// past. Returns nullopt on any syntax or range error.
+// past. A leap second (:60) is accepted only at 23:59:60 UTC on the last day of a month, and read as
+// :59. Returns nullopt on any syntax or range error.
 std::optional<TimeMs> parse_rfc3339(std::string_view text);
 
 // "2026-10-01T08:00:00.125Z"; the fraction is written only when non-zero.

@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 constexpr std::array<std::string_view, 6> kLists = {"agents", "cis", "services", "maintenance", "slas", "agreements"};
 constexpr std::array<std::string_view, 9> kRootKeys = {"version", "include", "defaults", "agents", "cis",
                                                        "services", "maintenance", "slas", "agreements"};
+constexpr std::array<std::string_view, 1> kMaintenanceFileKeys = {"maintenance"};
 constexpr std::array<std::string_view, 7> kIncludedKeys = {"include", "agents", "cis", "services",
                                                            "maintenance", "slas", "agreements"};
 
@@ -32,9 +33,12 @@ class Gatherer {
     const YamlNode* list;
   };
 
-  // Loads one file; `at` is the include entry naming it (nullptr for the root).
-  void load(const fs::path& abs, const std::string& display, bool root, const FileInfo* parent, const YamlNode* at) {
-    const std::string key = abs.string();
+  enum class Role : unsigned char { root, included, maintenance };
+
+  // Loads one file; `at` is the include entry naming it (nullptr for the root and extra files).
+  void load(const fs::path& abs, const std::string& display, Role role, const FileInfo* parent, const YamlNode* at) {
+    const bool root = role == Role::root;
+    const std::string key = lc_.files().identity(abs);
     if (std::find(stack_.begin(), stack_.end(), key) != stack_.end()) {
       std::string cycle;
       bool on = false;
@@ -47,29 +51,51 @@ class Gatherer {
       return;
     }
     if (loaded_.count(key) != 0) {
-      lc_.ctx(*parent, "include").error(*at, "file '" + display + "' is included more than once");
+      if (at != nullptr) lc_.ctx(*parent, "include").error(*at, "file '" + display + "' is included more than once");
+      else lc_.errors().push_back(Diagnostic{display, 0, 0, "", "this file is already part of the catalogue"});
+      return;
+    }
+    if (stack_.size() >= static_cast<std::size_t>(kMaxIncludeDepth)) {
+      lc_.ctx(*parent, "include").error(*at, "includes nest more than " + std::to_string(kMaxIncludeDepth) + " deep");
       return;
     }
     loaded_.insert(key);
-    auto text = lc_.files().read(abs);
-    if (!text) {
-      if (root)
-        lc_.errors().push_back(Diagnostic{display, 0, 0, "", "cannot read the catalogue file"});
+    auto text = lc_.files().read(abs, kMaxCatalogueFileBytes);
+    if (!text.bytes) {
+      if (at == nullptr)
+        lc_.errors().push_back(Diagnostic{display, 0, 0, "",
+                                          std::string(role == Role::root ? "cannot read the catalogue file: "
+                                                                         : "cannot read the maintenance file: ") +
+                                              text.error});
       else
-        lc_.ctx(*parent, "include").error(*at, "cannot read included file '" + at->text + "' (" + key + ")");
+        lc_.ctx(*parent, "include").error(*at, "cannot read included file '" + at->text + "' (" + abs.string() +
+                                                   "): " + text.error);
       return;
     }
     files_.push_back(FileInfo{display, abs.parent_path()});
     const FileInfo& file = files_.back();
     order_.emplace(display, order_.size());
-    auto parsed = parse_yaml(*text);
+    auto parsed = parse_yaml(*text.bytes);
     if (!parsed.doc) {
       lc_.errors().push_back(Diagnostic{display, parsed.error->line, parsed.error->col, "", parsed.error->message});
       return;
     }
     docs_.push_back(std::move(*parsed.doc));
     const YamlNode& top = *docs_.back().root;
-    const Ctx ctx = lc_.ctx(file, root ? "catalogue" : "included file");
+    const Ctx ctx = lc_.ctx(file, root ? "catalogue" : role == Role::maintenance ? "maintenance file" : "included file");
+    if (role == Role::maintenance) {
+      if (!top.is_map() && !top.is_null()) {
+        ctx.error(top, "a maintenance file must be a map with a 'maintenance' list, not " + std::string(kind_name(top)));
+        return;
+      }
+      MapView m(ctx, top);
+      m.check_keys(kMaintenanceFileKeys);
+      if (auto* v = m.find("maintenance"); v != nullptr && !v->is_null()) {
+        if (!v->is_sequence()) ctx.error(*v, "maintenance must be a list, not " + std::string(kind_name(*v)));
+        else sections_[3].push_back(Item{&file, v});
+      }
+      return;
+    }
     if (!top.is_map()) {
       ctx.error(top, std::string(root ? "the catalogue" : "an included file") +
                          " must be a map of sections (version, agents, cis, ...), not " + std::string(kind_name(top)));
@@ -120,14 +146,19 @@ class Gatherer {
         if (!has_glob(*pattern)) {
           const std::string d = rel.is_absolute() ? rel.lexically_normal().string()
                                                   : (display_dir / rel).lexically_normal().string();
-          load(abs_pattern, d, false, &file, e);
+          load(abs_pattern, d, Role::included, &file, e);
           continue;
         }
-        for (const auto& match : lc_.files().glob(abs_pattern)) {
+        const GlobResult matches = lc_.files().glob(abs_pattern);
+        if (!matches.error.empty()) {
+          ctx.error(*e, "include pattern '" + pattern->substr(0, 200) + "' " + matches.error);
+          continue;
+        }
+        for (const auto& match : matches.paths) {
           const fs::path norm = match.lexically_normal();
           const std::string d = rel.is_absolute() ? norm.string()
                                                   : (display_dir / norm.lexically_relative(file.dir)).lexically_normal().string();
-          load(norm, d, false, &file, e);
+          load(norm, d, Role::included, &file, e);
         }
       }
       stack_.pop_back();
@@ -154,7 +185,8 @@ class Gatherer {
 
 }  // namespace
 
-LoadResult load_catalogue(const std::filesystem::path& root, const FileSource& files) {
+LoadResult load_catalogue(const std::filesystem::path& root, const FileSource& files,
+                          std::span<const std::filesystem::path> maintenance_files) {
   LoadResult result;
   std::vector<Diagnostic>& errors = result.errors;
   LoadContext lc(files, errors);
@@ -162,7 +194,12 @@ LoadResult load_catalogue(const std::filesystem::path& root, const FileSource& f
   std::error_code ec;
   fs::path abs = fs::absolute(root, ec);
   if (ec) abs = root;
-  g.load(abs.lexically_normal(), root.string(), true, nullptr, nullptr);
+  g.load(abs.lexically_normal(), root.string(), Gatherer::Role::root, nullptr, nullptr);
+  for (const auto& extra : maintenance_files) {
+    fs::path a = fs::absolute(extra, ec);
+    if (ec) a = extra;
+    g.load(a.lexically_normal(), extra.string(), Gatherer::Role::maintenance, nullptr, nullptr);
+  }
 
   Catalogue cat;
   cat.root_file = root.string();

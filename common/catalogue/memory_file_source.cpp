@@ -18,17 +18,27 @@ void MemoryFileSource::add(const std::filesystem::path& path, std::string conten
   files_[normal(path)] = std::move(content);
 }
 
-std::optional<std::string> MemoryFileSource::read(const std::filesystem::path& path) const {
+FileText MemoryFileSource::read(const std::filesystem::path& path, std::size_t max_bytes) const {
+  FileText out;
   const auto it = files_.find(normal(path));
-  if (it == files_.end()) return std::nullopt;
-  return it->second;
+  if (it == files_.end()) out.error = "No such file or directory";
+  else if (it->second.size() > max_bytes) out.error = "is larger than " + std::to_string(max_bytes) + " bytes";
+  else out.bytes = it->second;
+  return out;
 }
 
-std::vector<std::filesystem::path> MemoryFileSource::glob(const std::filesystem::path& pattern) const {
+GlobResult MemoryFileSource::glob(const std::filesystem::path& pattern) const {
   const std::string p = normal(pattern);
-  std::vector<std::filesystem::path> out;
-  for (const auto& [name, content] : files_)
-    if (fnmatch(p.c_str(), name.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0) out.emplace_back(name);
+  GlobResult out;
+  for (const auto& [name, content] : files_) {
+    if (fnmatch(p.c_str(), name.c_str(), FNM_PATHNAME | FNM_PERIOD) != 0) continue;
+    if (out.paths.size() == kMaxGlobMatches) {
+      out.error = "matches more than " + std::to_string(kMaxGlobMatches) + " files";
+      out.paths.clear();
+      break;
+    }
+    out.paths.emplace_back(name);
+  }
   return out;
 }
 

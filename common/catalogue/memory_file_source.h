@@ -11,8 +11,8 @@ namespace slamon::catalogue {
 class MemoryFileSource final : public FileSource {
  public:
   void add(const std::filesystem::path& path, std::string content);
-  std::optional<std::string> read(const std::filesystem::path& path) const override;
-  std::vector<std::filesystem::path> glob(const std::filesystem::path& pattern) const override;
+  FileText read(const std::filesystem::path& path, std::size_t max_bytes) const override;
+  GlobResult glob(const std::filesystem::path& pattern) const override;
 
  private:
   std::map<std::string, std::string> files_;  // absolute normal path -> bytes

@@ -4,28 +4,45 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "common/catalogue/model.h"
 #include "common/diagnostic.h"
+#include "common/small_file.h"
 
 namespace slamon::catalogue {
+
+// Limits on includes: nesting depth, path components of a pattern, files one pattern may match.
+constexpr int kMaxIncludeDepth = 32;
+constexpr std::size_t kMaxGlobComponents = 64;
+constexpr std::size_t kMaxGlobMatches = 10'000;
+
+// Paths matching a pattern, or why the pattern was given up (too many matches, too deep).
+struct GlobResult {
+  std::vector<std::filesystem::path> paths;
+  std::string error;
+};
 
 // Where the loader reads files from: the real file system, or a map in tests.
 class FileSource {
  public:
   virtual ~FileSource() = default;
-  // The file's bytes, or nullopt when it is missing or unreadable.
-  virtual std::optional<std::string> read(const std::filesystem::path& path) const = 0;
-  // Paths matching a glob pattern (in one directory level per component), sorted.
-  virtual std::vector<std::filesystem::path> glob(const std::filesystem::path& pattern) const = 0;
+  // The file's bytes (at most max_bytes), or why not (see common/small_file.h).
+  virtual FileText read(const std::filesystem::path& path, std::size_t max_bytes) const = 0;
+  // Paths matching a glob pattern (in one directory level per component), sorted; at most
+  // kMaxGlobMatches, each real file once.
+  virtual GlobResult glob(const std::filesystem::path& pattern) const = 0;
+  // The name a file is known by once links are resolved: a file is loaded once whatever path names it.
+  virtual std::string identity(const std::filesystem::path& path) const { return path.lexically_normal().string(); }
 };
 
 class DiskFileSource final : public FileSource {
  public:
-  std::optional<std::string> read(const std::filesystem::path& path) const override;
-  std::vector<std::filesystem::path> glob(const std::filesystem::path& pattern) const override;
+  FileText read(const std::filesystem::path& path, std::size_t max_bytes) const override;
+  GlobResult glob(const std::filesystem::path& pattern) const override;
+  std::string identity(const std::filesystem::path& path) const override;
 };
 
 struct LoadResult {
@@ -34,6 +51,9 @@ struct LoadResult {
 };
 
 // Parses and validates the catalogue rooted at `root` (includes resolved relative to each file).
-LoadResult load_catalogue(const std::filesystem::path& root, const FileSource& files);
+// `maintenance_files` are extra files that hold only a `maintenance:` list (slamon report
+// --maintenance): read as files of their own, with their own names and line numbers in errors.
+LoadResult load_catalogue(const std::filesystem::path& root, const FileSource& files,
+                          std::span<const std::filesystem::path> maintenance_files = {});
 
 }  // namespace slamon::catalogue

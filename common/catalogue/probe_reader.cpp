@@ -9,6 +9,7 @@
 
 #include "common/catalogue/load_context.h"
 #include "common/catalogue/suggest.h"
+#include "common/url.h"
 
 namespace slamon::catalogue {
 namespace {
@@ -212,11 +213,14 @@ void read_http(LoadContext& lc, const FileInfo& file, const Ctx& ctx, const MapV
       for (const char c : s->substr(0, 8)) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       const bool http = lower.rfind("http://", 0) == 0;
       const bool https = lower.rfind("https://", 0) == 0;
+      const std::string shown = mask_url_credentials(s->substr(0, 200));
       const std::size_t host_at = http ? 7 : 8;
       if (!http && !https)
-        ctx.error(*v, "url must start with http:// or https://, not '" + s->substr(0, 80) + "'");
+        ctx.error(*v, "url must start with http:// or https://, not '" + shown + "'");
       else if (s->size() <= host_at || (*s)[host_at] == '/')
-        ctx.error(*v, "url '" + s->substr(0, 80) + "' has no host");
+        ctx.error(*v, "url '" + shown + "' has no host");
+      else if (auto why = check_http_url(*s))
+        ctx.error(*v, "url '" + shown + "' cannot be fetched: " + *why);
       else
         h.url = *s;
     }
@@ -229,8 +233,23 @@ void read_http(LoadContext& lc, const FileInfo& file, const Ctx& ctx, const MapV
       else ctx.error(*v, "method must be an upper-case HTTP method such as GET or HEAD");
     }
   }
-  if (auto* v = m.find("headers"))
-    if (auto p = read_string_pairs(ctx, *v, "headers")) h.headers = std::move(*p);
+  if (auto* v = m.find("headers")) {
+    if (auto p = read_string_pairs(ctx, *v, "headers")) {
+      bool ok = true;
+      for (std::size_t i = 0; i < p->size(); ++i) {
+        if (!valid_header_name((*p)[i].first)) {
+          ctx.error(v->key(i), "headers: '" + mask_url_credentials((*p)[i].first.substr(0, 80)) +
+                                   "' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)");
+          ok = false;
+        } else if (!valid_header_value((*p)[i].second)) {
+          ctx.error(v->value(i), "headers: the value of '" + (*p)[i].first +
+                                     "' holds a control character (a line break, NUL, ...)");
+          ok = false;
+        }
+      }
+      if (ok) h.headers = std::move(*p);
+    }
+  }
   if (auto* v = m.find("body")) h.body = read_string(ctx, *v, "body");
   if (auto* v = m.find("follow_redirects"))
     if (auto b = read_bool(ctx, *v, "follow_redirects")) h.follow_redirects = *b;
@@ -294,7 +313,9 @@ void read_http(LoadContext& lc, const FileInfo& file, const Ctx& ctx, const MapV
       if (auto* v = tm.find("ca_file")) {
         if (auto s = read_string(ctx, *v, "tls.ca_file")) {
           const auto path = lc.resolve(file, *s);
-          if (!lc.files().read(path)) ctx.error(*v, "cannot read tls.ca_file '" + *s + "' (" + path.string() + ")");
+          const auto text = lc.files().read(path, kMaxCatalogueFileBytes);
+          if (!text.bytes)
+            ctx.error(*v, "cannot read tls.ca_file '" + *s + "' (" + path.string() + "): " + text.error);
           else h.tls_ca_file = path.string();
         }
       }
@@ -403,6 +424,13 @@ void read_snmp(LoadContext& lc, const FileInfo& file, const Ctx& ctx, const MapV
   const bool need_auth = s.security_level != SnmpSecurityLevel::noAuthNoPriv;
   const bool need_priv = s.security_level == SnmpSecurityLevel::authPriv;
   const std::string level(kSecurityLevels[static_cast<std::size_t>(s.security_level)]);
+  // A password the level does not use would be silently ignored: the user meant another level.
+  for (const char* k : {"auth_protocol", "auth_password", "auth_password_file"})
+    if (auto* v = m.find(k); v != nullptr && !need_auth)
+      ctx.error(*v, std::string(k) + " is not used at security_level " + level + " (authNoPriv or authPriv use it)");
+  for (const char* k : {"priv_protocol", "priv_password", "priv_password_file"})
+    if (auto* v = m.find(k); v != nullptr && !need_priv)
+      ctx.error(*v, std::string(k) + " is not used at security_level " + level + " (only authPriv uses it)");
   if (need_auth) {
     if (!m.find("auth_protocol")) ctx.error(m.node(), "security_level " + level + " needs 'auth_protocol'");
     if (auth && s.auth_password.empty())
@@ -494,12 +522,12 @@ std::optional<Probe> read_probe(LoadContext& lc, const FileInfo& file, const Yam
   // With neither field on the probe, the defaults section reports the problem once.
   if ((interval || timeout) && interval_ok && timeout_ok && p.timeout_ms >= p.interval_ms)
     ctx.error(timeout ? *timeout : interval ? *interval : n,
-              "timeout (" + format_duration(p.timeout_ms) + ") must be less than interval (" +
-                  format_duration(p.interval_ms) + ")");
+              "timeout (" + format_duration(p.timeout_ms) + (timeout ? "" : ", from defaults") +
+                  ") must be less than interval (" + format_duration(p.interval_ms) + ")");
   if ((interval || stale) && interval_ok && stale_ok && p.stale_after_ms <= p.interval_ms)
     ctx.error(stale ? *stale : interval ? *interval : n,
-              "stale_after (" + format_duration(p.stale_after_ms) + ") must be more than interval (" +
-                  format_duration(p.interval_ms) + ")");
+              "stale_after (" + format_duration(p.stale_after_ms) + (stale ? "" : ", from defaults") +
+                  ") must be more than interval (" + format_duration(p.interval_ms) + ")");
   if (auto* v = m.find("confirm"))
     if (auto c = read_int(ctx, *v, "confirm", 1, 1000)) p.confirm = static_cast<int>(*c);
   if (auto* v = m.find("weight"))

@@ -146,6 +146,11 @@ std::optional<DurationMs> read_duration(const Ctx& ctx, const YamlNode& n, std::
     ctx.error(n, std::string(what) + " must be more than zero");
     return std::nullopt;
   }
+  if (*d > kMaxDurationMs) {
+    ctx.error(n, std::string(what) + ": " + quoted(n.text) + " is too long (at most " + format_duration(kMaxDurationMs) +
+                     ", 100 years)");
+    return std::nullopt;
+  }
   return d;
 }
 

@@ -60,7 +60,9 @@ std::optional<std::int64_t> read_int(const Ctx& ctx, const YamlNode& n, std::str
                                      std::int64_t min, std::int64_t max);
 std::optional<double> read_number(const Ctx& ctx, const YamlNode& n, std::string_view what);
 std::optional<bool> read_bool(const Ctx& ctx, const YamlNode& n, std::string_view what);
-// A duration with unit, more than zero unless allow_zero.
+// A duration with unit, more than zero unless allow_zero, at most kMaxDurationMs (so that sums and
+// "3 x interval" never overflow).
+constexpr DurationMs kMaxDurationMs = 36'500LL * 86'400'000;
 std::optional<DurationMs> read_duration(const Ctx& ctx, const YamlNode& n, std::string_view what,
                                         bool allow_zero = false);
 // Up to 4 decimals.

@@ -2,6 +2,7 @@
 // services and maintenance; plus rules, service hours, ids and the LoadContext helpers.
 #include <array>
 #include <date/tz.h>
+#include <unordered_map>
 
 #include "common/catalogue/hours.h"
 #include "common/catalogue/load_context.h"
@@ -70,7 +71,12 @@ bool LoadContext::check_zone(const Ctx& ctx, const YamlNode& n, const std::strin
   auto it = zones_.find(zone);
   if (it == zones_.end()) {
     bool ok = false;
-    if (!zone.empty() && zone.size() < 200) {
+    // Only IANA names: the files in the zoneinfo folder that are not zones ("localtime" is this
+    // machine's setting, not a name another machine would read the same way) are refused.
+    const bool not_a_name = zone == "localtime" || zone == "posixrules" || zone == "Factory" ||
+                            zone.rfind("posix/", 0) == 0 || zone.rfind("right/", 0) == 0 ||
+                            zone.find("..") != std::string::npos || (!zone.empty() && zone.front() == '/');
+    if (!zone.empty() && zone.size() < 200 && !not_a_name) {
       try {
         ok = date::locate_zone(zone) != nullptr;
       } catch (const std::exception&) {
@@ -116,17 +122,16 @@ std::optional<Secret> LoadContext::read_secret(const Ctx& ctx, const FileInfo& f
       return std::nullopt;
     }
     const auto path = resolve(file, *name);
-    auto bytes = files_.read(path);
-    if (!bytes) {
-      ctx.error(*file_node, "cannot read secret file '" + *name + "' (" + path.string() + ")");
+    auto text = files_.read(path, kMaxSecretFileBytes);
+    if (!text.bytes) {
+      ctx.error(*file_node, "cannot read secret file '" + *name + "' (" + path.string() + "): " + text.error);
       return std::nullopt;
     }
-    if (!bytes->empty() && bytes->back() == '\n') bytes->pop_back();
-    if (!bytes->empty() && bytes->back() == '\r') bytes->pop_back();
-    if (bytes->empty()) {
-      ctx.error(*file_node, "secret file '" + *name + "' is empty");
+    if (auto why = check_secret_text(*text.bytes)) {
+      ctx.error(*file_node, "secret file '" + *name + "' " + *why + " (a secret file holds one line)");
       return std::nullopt;
     }
+    std::string* bytes = &*text.bytes;
     return Secret(std::move(*bytes), path.string());
   }
   return Secret();
@@ -336,6 +341,7 @@ void read_service(LoadContext& lc, const FileInfo& file, const YamlNode& n, std:
   if (auto* v = m.find("labels"))
     if (auto l = read_labels(ctx, *v)) s.labels = std::move(*l);
   bool children_ok = true;
+  std::unordered_map<std::string, SourceLoc> seen_children;
   if (auto* v = m.find("children")) {
     if (auto items = read_list(ctx, *v, "children", false)) {
       for (const YamlNode* item : *items) {
@@ -362,6 +368,12 @@ void read_service(LoadContext& lc, const FileInfo& file, const YamlNode& n, std:
         }
         c.id = *id;
         c.loc = lc.loc(file, *id_node);
+        if (const auto [first, fresh] = seen_children.emplace(c.id, c.loc); !fresh) {
+          ctx.error(*id_node, "child '" + c.id + "' is listed more than once (first at line " +
+                                  std::to_string(first->second.line) + ")");
+          children_ok = false;
+          continue;
+        }
         lc.add_ref(Reference::To::node, c.id, "child", ctx, file, *id_node);
         s.children.push_back(std::move(c));
       }

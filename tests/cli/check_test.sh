@@ -103,4 +103,65 @@ grep -q "none.yaml: error: cannot read the catalogue file" "$tmp/err" || fail "m
 "$bin" check --help >"$tmp/help" || fail "--help exit"
 grep -q -- '--agent-config' "$tmp/help" && grep -q -- '--format' "$tmp/help" && grep -q 'Exit status' "$tmp/help" \
   || fail "--help content"
+
+# 8. The real reason a catalogue cannot be read: a directory, a FIFO (at once, never blocking).
+set +e
+"$bin" check "$tmp" 2>"$tmp/err"; rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "directory: exit $rc"
+grep -q "error: cannot read the catalogue file: is a directory" "$tmp/err" || fail "directory message: $(cat "$tmp/err")"
+mkfifo "$tmp/fifo.yaml"
+set +e
+timeout 10 "$bin" check "$tmp/fifo.yaml" 2>"$tmp/err"; rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "FIFO: exit $rc (124 = it hung)"
+grep -q "cannot read the catalogue file: is a FIFO" "$tmp/err" || fail "FIFO message: $(cat "$tmp/err")"
+truncate -s 3G "$tmp/huge.yaml"  # sparse: past 2^31 bytes (and so possibly lines), refused by size unread
+set +e
+timeout 10 "$bin" check "$tmp/huge.yaml" 2>"$tmp/err"; rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "huge: exit $rc"
+grep -q "cannot read the catalogue file: is larger than 64 MiB" "$tmp/err" || fail "huge message: $(cat "$tmp/err")"
+
+# 9. A service chain 50,000 deep (generated here) is checked without a stack overflow.
+python3 - "$tmp/deep.yaml" <<'PY'
+import sys
+n = 50000
+with open(sys.argv[1], "w") as f:
+    f.write("version: 1\ncis: [{id: c}]\nservices:\n")
+    for i in range(n):
+        f.write("  - {id: s%d, children: [%s]}\n" % (i, "s%d" % (i + 1) if i + 1 < n else "c"))
+PY
+"$bin" check "$tmp/deep.yaml" >"$tmp/out" 2>"$tmp/err" || fail "deep chain: exit $?: $(head -3 "$tmp/err")"
+grep -Eq '^  services: +50000 ' "$tmp/out" || fail "deep chain summary: $(cat "$tmp/out")"
+
+# 10. JSON output is valid UTF-8 whatever the input (an invalid byte in a file name becomes U+FFFD),
+# and one error per line in text even when a message holds a line break.
+bad=$'\xff-catalogue.yaml'
+printf 'version: 1\ncis: [{id: "x", bad: 1}]\n' >"$tmp/$bad"
+set +e
+"$bin" check "$tmp/$bad" --format json >"$tmp/json" 2>/dev/null; rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "invalid UTF-8 name: exit $rc"
+python3 - "$tmp/json" <<'PY' || fail "JSON is not valid UTF-8: $(od -c "$tmp/json" | head -3)"
+import json, sys
+d = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))  # strict: raises on invalid UTF-8
+assert d["ok"] is False and "\ufffd-catalogue.yaml" in d["catalogue"], d
+assert d["errors"][0]["file"].endswith("\ufffd-catalogue.yaml"), d
+PY
+printf 'version: 1\nagents: [{name: a1}]\ncis:\n  - id: c\n    probes:\n      - {type: tcp, agent: a1, target: "h:1", expect: {banner_regex: "(a\\nb"}}\n' >"$tmp/nl.yaml"
+set +e
+"$bin" check "$tmp/nl.yaml" 2>"$tmp/err"; rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "newline message: exit $rc"
+[ "$(wc -l <"$tmp/err")" -eq 2 ] || fail "an error broke over lines: $(cat "$tmp/err")"
+grep -q 'nl.yaml:6:.*(a\\nb' "$tmp/err" || fail "escaped newline: $(cat "$tmp/err")"
+
+# 11. A password in a URL is masked in text and JSON.
+printf 'version: 1\nagents: [{name: a1}]\ncis:\n  - id: c\n    probes:\n      - {type: http, agent: a1, url: "ftp://admin:Pa55wordXY@files/"}\n' >"$tmp/url.yaml"
+set +e
+"$bin" check "$tmp/url.yaml" 2>"$tmp/err"; "$bin" check "$tmp/url.yaml" --format json >"$tmp/json"
+set -e
+! grep -q Pa55wordXY "$tmp/err" "$tmp/json" || fail "a URL password was printed"
+grep -q "ftp://admin:\*\*\*@files/" "$tmp/err" || fail "masked URL: $(cat "$tmp/err")"
 echo "check_test: all passed"

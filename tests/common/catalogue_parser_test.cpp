@@ -343,15 +343,16 @@ TEST_CASE("DiskFileSource: globs match one level per component, sorted, without 
     std::ofstream(dir / f) << "cis: []\n";
   fs::create_directories(dir / "sites" / "dir.yaml");
   DiskFileSource disk;
-  const auto m = disk.glob(dir / "sites" / "*.yaml");
+  const auto m = disk.glob(dir / "sites" / "*.yaml").paths;
   REQUIRE(m.size() == 2);
   CHECK(m[0] == dir / "sites" / "a.yaml");
   CHECK(m[1] == dir / "sites" / "b.yaml");
-  CHECK(disk.glob(dir / "*" / "deep" / "*.yaml") == std::vector<fs::path>{dir / "sites" / "deep" / "d.yaml"});
-  CHECK(disk.glob(dir / "none" / "*.yaml").empty());
-  CHECK(disk.read(dir / "sites" / "a.yaml") == std::optional<std::string>("cis: []\n"));
-  CHECK_FALSE(disk.read(dir / "sites" / "missing.yaml"));
-  CHECK_FALSE(disk.read(dir / "sites" / "dir.yaml"));  // a directory is not a file
+  CHECK(disk.glob(dir / "*" / "deep" / "*.yaml").paths == std::vector<fs::path>{dir / "sites" / "deep" / "d.yaml"});
+  CHECK(disk.glob(dir / "none" / "*.yaml").paths.empty());
+  CHECK(disk.read(dir / "sites" / "a.yaml", 100).bytes == std::optional<std::string>("cis: []\n"));
+  CHECK(disk.read(dir / "sites" / "missing.yaml", 100).error == "No such file or directory");
+  CHECK(disk.read(dir / "sites" / "dir.yaml", 100).error == "is a directory");  // a directory is not a file
+  CHECK(disk.read(dir / "sites" / "a.yaml", 4).error == "is larger than 4 bytes");
   fs::remove_all(dir);
 }
 
@@ -368,4 +369,47 @@ TEST_CASE("the writer quotes what YAML would otherwise change") {
   const auto r = load_text(write_catalogue_yaml(c));
   REQUIRE_MESSAGE(r.catalogue, all_errors(r));
   CHECK(r.catalogue->cis.at(0).labels == ci.labels);
+}
+
+TEST_CASE("include globs through symlinked directories that loop and fan out end, each real file once") {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / ("slamon-globloop-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "d");
+  std::ofstream(dir / "d" / "x.yaml") << "cis: [{id: x}]\n";
+  // Each of ten links points back at d: "*/*/.../*.yaml" used to expand as 10^depth paths.
+  for (int i = 0; i < 10; ++i) fs::create_directory_symlink(dir / "d", dir / "d" / ("l" + std::to_string(i)));
+  std::string pattern = "d";
+  for (int i = 0; i < 12; ++i) pattern += "/*";
+  pattern += "/*.yaml";
+  DiskFileSource disk;
+  const auto g = disk.glob(dir / pattern);
+  CHECK(g.error.empty());
+  CHECK(g.paths.size() == 1);  // d/x.yaml is the one real file; 12 levels below d it is reached through links
+  std::ofstream(dir / "root.yaml") << "version: 1\ninclude: [d/*.yaml, d/*/*.yaml, d/*/*/*.yaml]\n";
+  const auto r = load_catalogue(dir / "root.yaml", disk);
+  INFO(all_errors(r));
+  // The same real file through three patterns: loaded once, the other two are "included more than once".
+  CHECK(r.errors.size() == 2);
+  for (const auto& e : r.errors) CHECK(e.message.find("included more than once") != std::string::npos);
+  // A pattern that would match more than kMaxGlobMatches directories is refused with a reason.
+  std::string many;
+  for (std::size_t i = 0; i <= kMaxGlobComponents; ++i) many += "/*";
+  CHECK(disk.glob(dir / ("d" + many)).error.find("path components") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("an include chain through a symlink to its own folder stops at the cycle") {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / ("slamon-inclink-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::create_directory_symlink(dir, dir / "sub");
+  std::ofstream(dir / "root.yaml") << "version: 1\ninclude: a.yaml\n";
+  std::ofstream(dir / "a.yaml") << "include: sub/a.yaml\n";  // sub/a.yaml is a.yaml again
+  DiskFileSource disk;
+  const auto r = load_catalogue(dir / "root.yaml", disk);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message.find("include cycle") != std::string::npos);
+  fs::remove_all(dir);
 }

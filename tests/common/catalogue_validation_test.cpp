@@ -3,6 +3,8 @@
 // no fewer); FILE, when given, is relative to the case's folder (errors in included files).
 // Then targeted cases: secrets never in messages, file order, include cycles, hours syntax.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -164,7 +166,7 @@ TEST_CASE("a missing root file is one error naming it") {
   const auto r = load_catalogue("/nowhere/catalogue.yaml", files);
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].file == "/nowhere/catalogue.yaml");
-  CHECK(r.errors[0].message.find("cannot read") != std::string::npos);
+  CHECK(r.errors[0].message == "cannot read the catalogue file: No such file or directory");
 }
 
 TEST_CASE("an alias to an enclosing anchor is a syntax error, not a loop") {
@@ -219,7 +221,7 @@ TEST_CASE("aliases that expand to too many nodes are refused (billion laughs)") 
   }
   const auto r = load_text(text);
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].message == "YAML aliases expand to too many nodes");
+  CHECK(r.errors[0].message == "YAML aliases expand to too many nodes (more than 5,000,000)");
 }
 
 TEST_CASE("a second YAML document in a file is an error") {
@@ -228,4 +230,112 @@ TEST_CASE("a second YAML document in a file is an error") {
   CHECK(r.errors[0].line == 2);
   CHECK(r.errors[0].message.find("one YAML document") != std::string::npos);
   CHECK(load_text("---\nversion: 1\n...\n").catalogue);
+}
+
+TEST_CASE("secret files: a 1 GB sparse file, /dev/zero, a FIFO and a directory are refused at once, with why") {
+  const auto dir = fs::temp_directory_path() / ("slamon-secrets-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "a-dir");
+  { std::ofstream(dir / "huge") << ""; }
+  fs::resize_file(dir / "huge", std::uintmax_t{1} << 30);
+  REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
+  std::string probes;
+  int i = 0;
+  for (const char* f : {"huge", "/dev/zero", "fifo", "a-dir"})
+    probes += "      - {id: p" + std::to_string(i++) +
+              ", type: snmp, agent: a1, target: t, get: [{oid: 1.3.6}], community_file: " + f + "}\n";
+  std::ofstream(dir / "root.yaml") << "version: 1\nagents: [{name: a1}]\ncis:\n  - id: c\n    probes:\n" << probes;
+  DiskFileSource disk;
+  const auto r = load_catalogue(dir / "root.yaml", disk);
+  INFO(all_errors(r));
+  REQUIRE(r.errors.size() == 4);
+  CHECK(r.errors[0].message.find("is larger than 64 KiB") != std::string::npos);
+  CHECK(r.errors[1].message.find("is a device, not a regular file") != std::string::npos);
+  CHECK(r.errors[2].message.find("is a FIFO (named pipe), not a regular file") != std::string::npos);
+  CHECK(r.errors[3].message.find("is a directory") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the root file's read error says why: missing, a directory") {
+  DiskFileSource disk;
+  const auto missing = load_catalogue("/nowhere/catalogue.yaml", disk);
+  REQUIRE(missing.errors.size() == 1);
+  CHECK(missing.errors[0].message == "cannot read the catalogue file: No such file or directory");
+  const auto directory = load_catalogue(fs::temp_directory_path(), disk);
+  REQUIRE(directory.errors.size() == 1);
+  CHECK(directory.errors[0].message == "cannot read the catalogue file: is a directory");
+}
+
+TEST_CASE("a service chain 50,000 deep is checked without recursion") {
+  std::string text = "version: 1\ncis: [{id: c}]\nservices:\n";
+  constexpr int kDepth = 50'000;
+  for (int i = 0; i < kDepth; ++i)
+    text += "  - {id: s" + std::to_string(i) + ", children: [" + (i + 1 < kDepth ? "s" + std::to_string(i + 1) : "c") + "]}\n";
+  const auto ok = load_text(text);
+  INFO(all_errors(ok));
+  REQUIRE(ok.catalogue);
+  CHECK(ok.catalogue->services.size() == kDepth);
+  // Closing the chain into a cycle is found and named, still without recursion.
+  text += "  - {id: top, children: [s0]}\n";
+  text.replace(text.find("children: [c]"), 13, "children: [s0]");
+  const auto cyc = load_text(text);
+  REQUIRE(cyc.errors.size() == 1);
+  CHECK(cyc.errors[0].message.find("cycle in the service graph: s0 -> s1 -> ") == 0);
+}
+
+TEST_CASE("an IPv6 zone id in a target is kept as written (probes pass it to getaddrinfo)") {
+  const auto r = load_text(
+      "version: 1\nagents: [{name: a1}]\ncis:\n  - id: c\n    probes:\n"
+      "      - {type: icmp, agent: a1, target: 'fe80::1%eth0'}\n"
+      "      - {type: tcp, agent: a1, target: '[fe80::1%eth0]:22'}\n");
+  INFO(all_errors(r));
+  REQUIRE(r.catalogue);
+  CHECK(std::get<IcmpSpec>(r.catalogue->cis[0].probes[0].spec).target == "fe80::1%eth0");
+  CHECK(std::get<TcpSpec>(r.catalogue->cis[0].probes[1].spec).host == "fe80::1%eth0");
+}
+
+TEST_CASE("a password in a URL never reaches a message") {
+  const auto r = load_text("version: 1\nagents: [{name: a1}]\ncis:\n  - id: c\n    probes:\n"
+                           "      - {type: http, agent: a1, url: 'http://admin:Hunter2Pw@web:99999/'}\n");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(format_diagnostic(r.errors[0]).find("Hunter2Pw") == std::string::npos);
+  CHECK(r.errors[0].message.find("http://admin:***@web:99999/") != std::string::npos);
+}
+
+TEST_CASE("one diagnostic is one line: line breaks in a message are escaped") {
+  const auto r = load_text("version: 1\nagents: [{name: a1}]\ncis:\n  - id: c\n    probes:\n"
+                           "      - {type: tcp, agent: a1, target: 'h:1', expect: {banner_regex: \"(a\\nb\"}}\n");
+  REQUIRE(r.errors.size() == 1);
+  const std::string line = format_diagnostic(r.errors[0]);
+  CHECK(line.find('\n') == std::string::npos);
+  CHECK(line.find("(a\\nb") != std::string::npos);
+  CHECK(format_diagnostic(Diagnostic{"f\nx.yaml", 1, 2, "ci c", "a\r\x01z"}) == "f\\nx.yaml:1:2: error: ci c: a\\r\\x01z");
+}
+
+TEST_CASE("maintenance files load as files of their own: their errors name them and their true lines") {
+  MemoryFileSource files;
+  files.add("/m/root.yaml", "version: 1\n\"include\": []\ncis: [{id: web-01}]\n");
+  files.add("/m/extra.yaml", "# windows from the API\nmaintenance:\n  - id: w1\n    targets: [web-02]\n"
+                             "    every: \"sun 02:00-04:00\"\n");
+  const std::vector<fs::path> extra{"/m/extra.yaml"};
+  const auto r = load_catalogue("/m/root.yaml", files, extra);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].file == "/m/extra.yaml");
+  CHECK(r.errors[0].line == 4);
+  CHECK(r.errors[0].col == 15);
+  CHECK(r.errors[0].message.find("unknown CI or service 'web-02'") != std::string::npos);
+
+  files.add("/m/good.yaml", "maintenance:\n  - {id: w1, targets: [web-01], every: \"sun 02:00-04:00\"}\n");
+  const std::vector<fs::path> good{"/m/good.yaml"};
+  const auto ok = load_catalogue("/m/root.yaml", files, good);
+  INFO(all_errors(ok));
+  REQUIRE(ok.catalogue);
+  CHECK(ok.catalogue->maintenance.size() == 1);
+
+  files.add("/m/other.yaml", "cis: [{id: x}]\n");
+  const std::vector<fs::path> other{"/m/other.yaml", "/m/none.yaml"};
+  const auto bad = load_catalogue("/m/root.yaml", files, other);
+  REQUIRE(bad.errors.size() == 2);
+  CHECK(bad.errors[0].message.find("unknown key 'cis'") != std::string::npos);
+  CHECK(bad.errors[1].message == "cannot read the maintenance file: No such file or directory");
 }

@@ -34,3 +34,19 @@ TEST_CASE("result lines follow the interchange format") {
   CHECK(format_result_line(r) ==
         R"({"probe":"web-01.http","ts":"2026-10-01T08:00:00.125Z","status":"down","message":"timeout after 5000 ms","agent":"dc1-agent-01","metrics":{"loss_percent":33.3,"http_status":200}})" "\n");
 }
+
+TEST_CASE("json strings are always valid UTF-8: invalid bytes become U+FFFD, valid sequences stay") {
+  std::string out;
+  append_json_string(out, "a\xff" "b");
+  CHECK(out == "\"a\xEF\xBF\xBD" "b\"");
+  out.clear();
+  append_json_string(out, "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");  // é € 😀
+  CHECK(out == "\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"");
+  out.clear();
+  append_json_string(out, "\xC0\xAF|\xED\xA0\x80|\xF4\x90\x80\x80|\xE2\x82");  // overlong, surrogate, > U+10FFFF, cut
+  CHECK(out.find('\xC0') == std::string::npos);
+  CHECK(out.find('\xED') == std::string::npos);
+  CHECK(out.find('\xF4') == std::string::npos);
+  CHECK(out == "\"\xEF\xBF\xBD\xEF\xBF\xBD|\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|"
+              "\xEF\xBF\xBD\xEF\xBF\xBD\"");
+}

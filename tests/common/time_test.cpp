@@ -62,3 +62,15 @@ TEST_CASE("durations need a unit") {
   CHECK(format_duration(5'400'000) == "1h30m");
   CHECK(format_duration(250) == "250ms");
 }
+
+TEST_CASE("rfc3339 accepts a leap second only at 23:59:60 UTC on the last day of a month") {
+  const auto end_2016 = parse_rfc3339("2016-12-31T23:59:59Z");
+  REQUIRE(end_2016);
+  CHECK(parse_rfc3339("2016-12-31T23:59:60Z") == end_2016);
+  CHECK(parse_rfc3339("2017-01-01T07:59:60+08:00") == end_2016);  // the same instant in Shanghai
+  CHECK(parse_rfc3339("2015-06-30T23:59:60Z"));
+  CHECK_FALSE(parse_rfc3339("2016-12-31T12:34:60Z"));
+  CHECK_FALSE(parse_rfc3339("2016-12-30T23:59:60Z"));
+  CHECK_FALSE(parse_rfc3339("2016-12-31T23:59:60+08:00"));  // 15:59:60 UTC
+  CHECK_FALSE(parse_rfc3339("2026-10-10T08:00:60Z"));
+}
