@@ -137,7 +137,7 @@ check "snmp v3 jsonl fields" json 'r["status"]=="up" and r["metrics"]["values"]=
 check "snmp v3 passwords never printed" lacks "authpass-256"
 check "snmp v3 wrong password" run 1 "$BIN" probe snmp --version 3 --user authuser --security-level authNoPriv \
   --auth-protocol SHA --auth-password-file "$work/priv" --port "$sport" 127.0.0.1 1.3.6.1.2.1.1.5.0
-check "snmp v3 wrong password message" has "Authentication failure"
+check "snmp v3 wrong password message" has "authentication failure: wrong digest"
 check "snmp v3 needs a password file" run 2 "$BIN" probe snmp --version 3 --user privuser --security-level authNoPriv --port "$sport" 127.0.0.1 1.3.6.1.2.1.1.5.0
 check "snmp v2c needs a community" run 2 "$BIN" probe snmp --port "$sport" 127.0.0.1 1.3.6.1.2.1.1.5.0
 check "snmp needs an OID" run 2 "$BIN" probe snmp --community-file "$work/community" 127.0.0.1

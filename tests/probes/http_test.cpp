@@ -22,6 +22,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/catalogue/measurements.h"
 #include "tests/probes/peers/peer_support.h"
 
 namespace asio = boost::asio;
@@ -407,4 +408,14 @@ TEST_CASE("http: a target that answers garbage or redirects to file:// is down, 
     CHECK(r.status == Status::down);
     CHECK(r.message.find("redirect the probe cannot follow (status 302): ") == 0);
   }
+}
+
+TEST_CASE("http: every measurement the runner emits is in the measurement table for http") {
+  CannedPeer peer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+  Loop loop;
+  const auto r = loop.run(http_probe(peer.url()));
+  INFO(r.message);
+  CHECK(r.status == Status::up);
+  REQUIRE(r.metrics.size() >= 4);  // connect_ms, ttfb_ms, transfer_ms, http_status at least
+  for (const auto& m : r.metrics) CHECK_MESSAGE(catalogue::has_measurement(catalogue::ProbeType::http, m.name), m.name);
 }

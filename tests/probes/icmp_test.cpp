@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "common/catalogue/measurements.h"
 #include "tests/probes/icmp_test_support.h"
 
 using namespace slamon;
@@ -415,4 +416,18 @@ TEST_CASE("icmp: a target behind a local blackhole, prohibit or unreachable rout
     }
     runner.shutdown();
   }
+}
+
+TEST_CASE("icmp: every measurement the runner emits is in the measurement table for icmp") {
+  boost::asio::io_context io;
+  IcmpRunner runner(io.get_executor(), nullptr, unlimited(), "a1");
+  const auto r = run_sync(io, runner.run(icmp_probe("127.0.0.1", 2, 10, 2000), 0));
+  INFO(r.message);
+  if (r.status == Status::unknown) {
+    MESSAGE("skipped: no ICMP socket here (" << r.message << ")");
+    return;
+  }
+  CHECK(r.metrics.size() == catalogue::measurement_names(catalogue::ProbeType::icmp).size() - 1);  // all but latency_ms
+  for (const auto& m : r.metrics) CHECK_MESSAGE(catalogue::has_measurement(catalogue::ProbeType::icmp, m.name), m.name);
+  runner.shutdown();
 }

@@ -25,6 +25,7 @@
 #include <optional>
 #include <sstream>
 
+#include "common/catalogue/measurements.h"
 #include "probes/codec/snmp_discovery.h"
 #include "probes/codec/snmp_expect.h"
 #include "tests/probes/icmp_test_support.h"
@@ -151,6 +152,9 @@ TEST_CASE("snmp runner against snmpd") {
     CHECK(run.values[2].numeric);
     CHECK(run.values[2].number == 30);
     CHECK(metric(run.result, "values") == 3);
+    // every measurement the runner emits is in the measurement table for snmp
+    for (const auto& m : run.result.metrics)
+      CHECK_MESSAGE(catalogue::has_measurement(catalogue::ProbeType::snmp, m.name), m.name);
     REQUIRE(run.result.latency_ms.has_value());
     CHECK(*run.result.latency_ms > 0);
     CHECK(loop.runner->in_flight() == 0);
@@ -674,4 +678,15 @@ TEST_CASE("snmp: a walk that loses its target midway says which request went una
   CHECK(run.result.message.find("walk 1.3.6.1.4.1.99999.1: no answer to request ") == 0);
   CHECK(run.result.message.find(" (2 tries) after 80 rows") != std::string::npos);
   CHECK(run.result.message.find("community") == std::string::npos);
+}
+
+TEST_CASE("snmp: a name that does not resolve is down with the resolver's reason, not a bare 'cannot resolve'") {
+  Loop loop;
+  auto p = snmp_probe(161, 1500);
+  spec(p).target = "no-such-host.invalid";
+  spec(p).get = {{sys_name, std::nullopt, {}}};
+  const auto r = loop.run(p).result;
+  INFO(r.message);
+  CHECK(r.status == Status::down);
+  CHECK(r.message.find("cannot resolve no-such-host.invalid: ") == 0);
 }
