@@ -585,7 +585,8 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
       // A local route (unreachable, blackhole, prohibit) or firewall refusing the send is the path's
       // failure (down); only the agent's own shortage (buffers, memory) is unknown.
       out.error = send_errno ? classify_errno(send_errno) : ProbeError::internal;
-      out.message = send_errno ? "cannot send to " + address_text(target) + ": " + errno_text(send_errno)
+      out.message = send_errno ? "cannot send to " + address_text(target) + ": " + errno_text(send_errno) + " (" +
+                                     make_error_code(out.error).message() + ")"
                                : "no request sent before the timeout";
       co_return out;
     }

@@ -398,14 +398,17 @@ class SnmpRunnerImpl final : public SnmpRunner {
     if (spec->version == catalogue::SnmpVersion::v3) {
       if (auto it = engines_.find(peer); it != engines_.end()) engine = it->second;
       else {
-        auto found = co_await discover(*endpoint, *spec, deadline);
+        auto found = co_await discover(*endpoint, *spec, deadline, static_cast<double>(probe.timeout_ms),
+                                       round_trips_[peer]);
         if (!found) {
           // A local send error (a route, a firewall) is not "no answer" from the target.
           if (found.error() == ProbeError::no_answer)
             co_return fail({"no answer to SNMPv3 engine discovery from " + spec->target, ProbeError::no_answer});
           const auto cause = classify_errno(found.error().value());
-          co_return fail({"cannot send to " + spec->target + ": " + found.error().message(),
-                          cause == ProbeError::internal ? ProbeError::network_unreachable : cause});
+          const auto why = cause == ProbeError::internal ? ProbeError::network_unreachable : cause;
+          co_return fail({"cannot send to " + spec->target + ": " + found.error().message() + " (" +
+                              make_error_code(why).message() + ")",
+                          why});
         }
         engine = *found;
         engines_[peer] = *engine;
@@ -545,7 +548,8 @@ class SnmpRunnerImpl final : public SnmpRunner {
   // RFC 3414 discovery over a UDP socket of our own, retried like a request.
   // Errors: ProbeError::no_answer, or the local send error (errno).
   asio::awaitable<boost::system::result<EngineInfo>> discover(const asio::ip::udp::endpoint& to,
-                                                              const catalogue::SnmpSpec& spec, Deadline deadline) {
+                                                              const catalogue::SnmpSpec& spec, Deadline deadline,
+                                                              double timeout_ms, RoundTrip& round_trip) {
     boost::system::error_code open_ec;
     asio::ip::udp::socket sock(executor_);
     sock.open(to.protocol(), open_ec);
@@ -553,21 +557,27 @@ class SnmpRunnerImpl final : public SnmpRunner {
     const auto msg_id = static_cast<std::uint32_t>(rng_());
     const auto request = build_discovery_request(msg_id, static_cast<std::uint32_t>(rng_()));
     const int tries = std::max(1, spec.retries + 1);
-    const auto remaining = deadline - Clock::now();
-    const auto per_try = remaining / tries;
     std::array<std::uint8_t, 2048> buf;
     for (int attempt = 0; attempt < tries && Clock::now() < deadline; ++attempt) {
       boost::system::error_code ec;
+      const auto sent_at = Clock::now();
       sock.send_to(asio::buffer(request), to, 0, ec);  // UDP send does not block
       if (ec) co_return ec;
-      asio::steady_timer timer(executor_, std::min(deadline, Clock::now() + per_try));
+      // Per-try waits from the target's round trip, like requests; the last try waits to the deadline.
+      const auto try_us = static_cast<std::int64_t>(round_trip.try_ms(timeout_ms, tries, attempt) * 1000);
+      asio::steady_timer timer(executor_, attempt + 1 == tries ? deadline
+                                                               : std::min(deadline, sent_at + std::chrono::microseconds(try_us)));
       for (;;) {
         asio::ip::udp::endpoint from;
         auto r = co_await (sock.async_receive_from(asio::buffer(buf), from, asio::redirect_error(asio::use_awaitable, ec)) ||
                            timer.async_wait(asio::as_tuple(asio::use_awaitable)));
         if (r.index() != 0) break;  // this try timed out
         if (ec) break;
-        if (auto info = parse_discovery_response(std::span(buf.data(), std::get<0>(r)), msg_id)) co_return *info;
+        if (auto info = parse_discovery_response(std::span(buf.data(), std::get<0>(r)), msg_id)) {
+          // Only the first try's answer can be timed (later tries carry the same message id).
+          if (attempt == 0) round_trip.sample(std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count());
+          co_return *info;
+        }
       }
     }
     co_return boost::system::error_code(ProbeError::no_answer);
@@ -740,7 +750,9 @@ class SnmpRunnerImpl final : public SnmpRunner {
         // sendto's errno: a local route (unreachable, blackhole, prohibit) or firewall is the path's
         // failure (down), never "no answer"; only the agent's own shortage stays unknown.
         reply.cause = err ? classify_errno(err) : ProbeError::internal;
-        if (err) reply.error = "cannot send to the target: " + std::string(std::strerror(err));
+        if (err)
+          reply.error = "cannot send to the target: " + std::string(std::strerror(err)) + " (" +
+                        make_error_code(reply.cause).message() + ")";
         co_return reply;
       }
       session.pending[reqid] = pending;
