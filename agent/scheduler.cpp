@@ -20,13 +20,6 @@ namespace {
 constexpr DurationMs kLagReportEveryMs = 60'000;
 constexpr DurationMs kClockStepBackMs = 1'000;  // a smaller step back is absorbed by the grid
 
-
-ProbeResult agent_side(const catalogue::Probe& probe, TimeMs started, std::string message, const std::string& agent) {
-  probes::RunOutcome o;
-  o.failure = probes::RunOutcome::Failure::agent;
-  o.message = std::move(message);
-  return probes::evaluate(probe, started, std::move(o), agent);
-}
 }  // namespace
 
 Scheduler::Scheduler(asio::any_io_executor executor, const Clock& clock, const Runners& runners, ResultSink& sink,
@@ -161,7 +154,7 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms, Ru
   try {
     probes::Runner* runner = runners_.find(probe.type);
     if (!runner) {
-      result = agent_side(probe, started,
+      result = probes::agent_side(probe, started, probes::ProbeError::no_runner,
                           "no runner for " + std::string(catalogue::to_string(probe.type)) + " probes in this build",
                           agent_);
     } else {
@@ -175,9 +168,9 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms, Ru
   if (!*alive) co_return;
   if (run->cut && !stopping_) {
     ++counters_.cut_off;
-    result = agent_side(probe, started, "run overran its timeout of " + format_duration(probe.timeout_ms), agent_);
+    result = probes::agent_side(probe, started, probes::ProbeError::overran, "run overran its timeout of " + format_duration(probe.timeout_ms), agent_);
   } else if (!result && !stopping_) {
-    result = agent_side(probe, started, failure, agent_);
+    result = probes::agent_side(probe, started, probes::ProbeError::internal, failure, agent_);
   }
   if (result && !stopping_) {
     ++counters_.completed;

@@ -19,13 +19,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-ProbeResult agent_side(const catalogue::Probe& probe, TimeMs started, std::string message, const std::string& agent) {
-  probes::RunOutcome o;
-  o.failure = probes::RunOutcome::Failure::agent;
-  o.message = std::move(message);
-  return probes::evaluate(probe, started, std::move(o), agent);
-}
-
 
 // The runners bound every run by its timeout themselves; the scheduler adds a hard cut-off for the
 // long-running agent, which a one-shot command can do without (it would cost two coroutines a run).
@@ -33,7 +26,7 @@ asio::awaitable<ProbeResult> run_one(probes::Runner* runner, const catalogue::Pr
   const SystemClock clock;
   const TimeMs started = clock.now_ms();
   if (!runner)
-    co_return agent_side(probe, started, "no runner for " + std::string(catalogue::to_string(probe.type)) + " probes in this build",
+    co_return probes::agent_side(probe, started, probes::ProbeError::no_runner, "no runner for " + std::string(catalogue::to_string(probe.type)) + " probes in this build",
                          agent);
   co_return co_await runner->run(probe, started);
 }
@@ -70,7 +63,8 @@ void run_probes_once(std::size_t count, const ProbeMaker& make, const RunOnceOpt
                          try {
                            std::rethrow_exception(e);
                          } catch (const std::exception& ex) {
-                           r = agent_side(in_flight.at(i), SystemClock().now_ms(), std::string("internal error: ") + ex.what(),
+                           r = probes::agent_side(in_flight.at(i), SystemClock().now_ms(), probes::ProbeError::internal,
+                                                  std::string("internal error: ") + ex.what(),
                                           options.agent);
                          }
                        }

@@ -18,6 +18,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "common/catalogue/measurements.h"
 #include "probes/codec/evaluate.h"
 #include "probes/curl_multi.h"
 
@@ -83,24 +84,6 @@ std::string range_list(const std::vector<catalogue::StatusRange>& ranges) {
 
 double ms(curl_off_t us) { return static_cast<double>(us) / 1000.0; }
 
-// Agent-side failures (our configuration or resources); everything else is the target's.
-bool agent_side(CURLcode rc) {
-  switch (rc) {
-    case CURLE_FAILED_INIT:
-    case CURLE_OUT_OF_MEMORY:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-    case CURLE_NOT_BUILT_IN:
-    case CURLE_ABORTED_BY_CALLBACK:
-      return true;
-    default:
-      return false;
-  }
-}
-
 struct EasyDeleter {
   void operator()(CURL* e) const { curl_easy_cleanup(e); }
 };
@@ -121,7 +104,7 @@ class HttpRunnerImpl final : public HttpRunner {
 
   asio::awaitable<ProbeResult> run(const catalogue::Probe& probe, TimeMs started) override {
     RunOutcome outcome = co_await measure(probe);
-    if (logger_ && outcome.failure != RunOutcome::Failure::none)
+    if (logger_ && outcome.error != ProbeError::ok)
       logger_->debug("{}: {}", probe.id, outcome.message);
     co_return evaluate(probe, started, std::move(outcome), options_.agent.empty() ? probe.agent : options_.agent);
   }
@@ -131,13 +114,13 @@ class HttpRunnerImpl final : public HttpRunner {
     RunOutcome out;
     const auto* spec = std::get_if<catalogue::HttpSpec>(&probe.spec);
     if (!spec) {
-      out.failure = RunOutcome::Failure::agent;
+      out.error = ProbeError::internal;
       out.message = "not an http probe";
       co_return out;
     }
     std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
     if (!easy) {
-      out.failure = RunOutcome::Failure::agent;
+      out.error = ProbeError::no_memory;
       out.message = "cannot create a curl handle";
       co_return out;
     }
@@ -233,18 +216,21 @@ class HttpRunnerImpl final : public HttpRunner {
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
 
     out.latency_ms = ms(total);
-    if (dns > 0) out.metrics.push_back({"dns_ms", ms(dns)});
-    if (connect > 0) out.metrics.push_back({"connect_ms", ms(connect - dns)});
-    if (app > 0) out.metrics.push_back({"tls_ms", ms(app - connect)});
+    if (dns > 0) out.metrics.push_back({std::string(catalogue::measure::dns_ms), ms(dns)});
+    if (connect > 0) out.metrics.push_back({std::string(catalogue::measure::connect_ms), ms(connect - dns)});
+    if (app > 0) out.metrics.push_back({std::string(catalogue::measure::tls_ms), ms(app - connect)});
     if (first > 0) {
-      out.metrics.push_back({"ttfb_ms", ms(first)});
-      if (rc == CURLE_OK) out.metrics.push_back({"transfer_ms", ms(total - first)});
+      out.metrics.push_back({std::string(catalogue::measure::ttfb_ms), ms(first)});
+      if (rc == CURLE_OK) out.metrics.push_back({std::string(catalogue::measure::transfer_ms), ms(total - first)});
     }
-    if (status > 0) out.metrics.push_back({"http_status", static_cast<double>(status)});
-    if (got.cert_days_left) out.metrics.push_back({"cert_days_left", *got.cert_days_left});
+    if (status > 0) out.metrics.push_back({std::string(catalogue::measure::http_status), static_cast<double>(status)});
+    if (got.cert_days_left) out.metrics.push_back({std::string(catalogue::measure::cert_days_left), *got.cert_days_left});
 
     if (rc != CURLE_OK) {
-      out.failure = agent_side(rc) ? RunOutcome::Failure::agent : RunOutcome::Failure::target;
+      out.error = classify_curl(rc);
+      // curl says "unsupported protocol" both for HTTP/0.9 bytes and for a redirect to another
+      // scheme (file://...): a 3xx status tells the redirect apart.
+      if (rc == CURLE_UNSUPPORTED_PROTOCOL && status >= 300 && status < 400) out.error = ProbeError::bad_redirect;
       if (rc == CURLE_OPERATION_TIMEDOUT) {
         const char* phase = dns == 0 && connect == 0 ? "resolving the name"
                             : connect == 0           ? "connecting"
@@ -256,6 +242,10 @@ class HttpRunnerImpl final : public HttpRunner {
         out.message = errbuf[0] ? errbuf : curl_easy_strerror(rc);
         if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT)
           out.message = "TLS verification failed: " + out.message;
+        else if (out.error == ProbeError::bad_redirect && rc == CURLE_UNSUPPORTED_PROTOCOL)
+          out.message = "redirect the probe cannot follow (status " + std::to_string(status) + "): " + out.message;
+        else if (out.error == ProbeError::bad_reply)
+          out.message = "not an HTTP answer: " + out.message;
       }
       co_return out;
     }
@@ -264,25 +254,25 @@ class HttpRunnerImpl final : public HttpRunner {
     const bool status_ok = std::any_of(spec->expect_status.begin(), spec->expect_status.end(),
                                        [status](const auto& r) { return status >= r.lo && status <= r.hi; });
     if (!status_ok) {
-      out.failure = RunOutcome::Failure::target;
+      out.error = ProbeError::expectation_failed;
       out.message = "status " + std::to_string(status) + " not in " + range_list(spec->expect_status);
       co_return out;
     }
     const std::string truncated =
         got.body_bytes > got.body.size() ? " (first " + std::to_string(got.body.size()) + " bytes)" : "";
     if (spec->body_contains && got.body.find(*spec->body_contains) == std::string::npos) {
-      out.failure = RunOutcome::Failure::target;
+      out.error = ProbeError::expectation_failed;
       out.message = "body does not contain \"" + *spec->body_contains + "\"" + truncated;
     } else if (spec->body_not_contains && got.body.find(*spec->body_not_contains) != std::string::npos) {
-      out.failure = RunOutcome::Failure::target;
+      out.error = ProbeError::expectation_failed;
       out.message = "body contains \"" + *spec->body_not_contains + "\"";
     } else if (spec->body_regex) {
       const RE2& re = regex(*spec->body_regex);
       if (!re.ok()) {
-        out.failure = RunOutcome::Failure::agent;
+        out.error = ProbeError::agent_config;
         out.message = "invalid body_regex: " + re.error();
       } else if (!RE2::PartialMatch(got.body, re)) {
-        out.failure = RunOutcome::Failure::target;
+        out.error = ProbeError::expectation_failed;
         out.message = "body does not match /" + *spec->body_regex + "/" + truncated;
       }
     }

@@ -29,6 +29,9 @@
 #include <spdlog/spdlog.h>
 #include <unordered_map>
 
+#include "common/catalogue/measurements.h"
+#include "probes/resolve.h"
+
 namespace slamon::probes {
 
 namespace asio = boost::asio;
@@ -109,7 +112,7 @@ double round_to(double v, int decimals) {
 class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
  public:
   Impl(asio::any_io_executor ex, std::shared_ptr<spdlog::logger> log, IcmpOptions options)
-      : ex_(std::move(ex)), log_(std::move(log)), options_(options), resolver_(ex_) {
+      : ex_(std::move(ex)), log_(std::move(log)), options_(options) {
     std::random_device rd;
     rng_.seed((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
   }
@@ -166,9 +169,10 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
     if (s) return s.get();
     if (closed_) {
       why = "ICMP runner shut down";
+      socket_errors_[static_cast<int>(family)] = ProbeError::internal;
       return nullptr;
     }
-    s = open_socket(family, why);
+    s = open_socket(family, why, socket_errors_[static_cast<int>(family)]);
     if (!s) {
       errors_[static_cast<int>(family)] = why;
       return nullptr;
@@ -180,27 +184,32 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
     return s.get();
   }
 
-  std::unique_ptr<Socket> open_socket(Family family, std::string& why) {
+  // On failure, `why` says what was tried and `cause` is no_privilege or no_socket (the agent's).
+  std::unique_ptr<Socket> open_socket(Family family, std::string& why, ProbeError& cause) {
     const int domain = family == Family::v4 ? AF_INET : AF_INET6;
     const int proto = family == Family::v4 ? static_cast<int>(IPPROTO_ICMP) : static_cast<int>(IPPROTO_ICMPV6);
     const char* fam = family == Family::v4 ? "IPv4" : "IPv6";
     int fd = -1;
     bool raw = false;
     std::string dgram_error, raw_error;
+    bool denied = false;  // some attempt failed for want of a privilege
     if (options_.socket_mode != IcmpOptions::SocketMode::raw) {
       fd = ::socket(domain, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+      if (fd < 0) denied = denied || errno == EACCES || errno == EPERM;
       if (fd < 0)
         dgram_error = "ping socket: " + errno_text(errno) +
                       (errno == EACCES ? " (group not in net.ipv4.ping_group_range)" : "");
     }
     if (fd < 0 && options_.socket_mode != IcmpOptions::SocketMode::datagram) {
       fd = ::socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+      if (fd < 0) denied = denied || errno == EACCES || errno == EPERM;
       if (fd < 0) raw_error = "raw socket: " + errno_text(errno) + (errno == EPERM ? " (needs CAP_NET_RAW)" : "");
       else raw = true;
     }
     if (fd < 0) {
       why = std::string("no ICMP socket for ") + fam + ": " + dgram_error +
             (dgram_error.empty() || raw_error.empty() ? "" : "; ") + raw_error;
+      cause = denied ? ProbeError::no_privilege : ProbeError::no_socket;
       return nullptr;
     }
     const int on = 1;
@@ -523,72 +532,24 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
     }
   }
 
-  // ---- resolving -------------------------------------------------------------------------------
-
-  struct ResolveWait {
-    explicit ResolveWait(const asio::any_io_executor& ex) : timer(ex) {}
-    asio::steady_timer timer;
-    bool done = false;
-    boost::system::error_code ec;
-    asio::ip::udp::resolver::results_type results;
-  };
-
-  // The target's address: literals at once, names through the resolver (never blocking the loop).
-  asio::awaitable<std::optional<asio::ip::address>> resolve(const std::string& host, catalogue::IpVersion version,
-                                                           std::int64_t deadline_ns, std::string& why) {
-    boost::system::error_code ec;
-    const auto literal = asio::ip::make_address(host, ec);
-    auto fits = [version](const asio::ip::address& a) {
-      return version == catalogue::IpVersion::any || (version == catalogue::IpVersion::v4) == a.is_v4();
-    };
-    if (!ec) {
-      if (fits(literal)) co_return literal;
-      why = host + " is not an IPv" + (version == catalogue::IpVersion::v4 ? "4" : "6") + " address";
-      co_return std::nullopt;
-    }
-    auto wait = std::make_shared<ResolveWait>(ex_);
-    wait->timer.expires_after(std::chrono::nanoseconds(std::max<std::int64_t>(0, deadline_ns - steady_ns())));
-    auto handler = [wait](const boost::system::error_code& e, asio::ip::udp::resolver::results_type r) {
-      wait->done = true;
-      wait->ec = e;
-      wait->results = std::move(r);
-      wait->timer.cancel();
-    };
-    if (version == catalogue::IpVersion::v4) resolver_.async_resolve(asio::ip::udp::v4(), host, "", handler);
-    else if (version == catalogue::IpVersion::v6) resolver_.async_resolve(asio::ip::udp::v6(), host, "", handler);
-    else resolver_.async_resolve(host, "", handler);
-    co_await wait->timer.async_wait(use_tuple);
-    if (!wait->done) {
-      why = "cannot resolve " + host + ": timed out";
-      co_return std::nullopt;
-    }
-    if (wait->ec) {
-      why = "cannot resolve " + host + ": " + wait->ec.message();
-      co_return std::nullopt;
-    }
-    for (const auto& entry : wait->results)
-      if (fits(entry.endpoint().address())) co_return entry.endpoint().address();
-    why = "cannot resolve " + host + ": no address";
-    co_return std::nullopt;
-  }
-
   // ---- one run ---------------------------------------------------------------------------------
 
   asio::awaitable<RunOutcome> measure(catalogue::IcmpSpec spec, DurationMs timeout_ms) {
     RunOutcome out;
     const std::int64_t start_ns = steady_ns();
     const std::int64_t deadline_ns = start_ns + timeout_ms * 1'000'000;
-    std::string why;
-    const auto address = co_await resolve(spec.target, spec.ip_version, deadline_ns, why);
-    if (!address) {
-      out.failure = RunOutcome::Failure::target;
-      out.message = why;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    const auto addresses = co_await resolve_host(ex_, spec.target, spec.ip_version, deadline);
+    if (!addresses) {
+      out.error = ProbeError::name_unresolved;
+      out.message = resolve_message(spec.target, spec.ip_version, addresses.error());
       co_return out;
     }
-    const RawAddress target = to_raw(*address);
+    const RawAddress target = to_raw(addresses->front());
+    std::string why;
     Socket* s = socket_for(target.family, why);
     if (!s) {
-      out.failure = RunOutcome::Failure::agent;
+      out.error = socket_errors_[static_cast<int>(target.family)];
       out.message = why;
       co_return out;
     }
@@ -621,15 +582,17 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
     }
 
     if (run.sent == 0) {
-      const bool network = send_errno == ENETUNREACH || send_errno == EHOSTUNREACH || send_errno == EADDRNOTAVAIL;
-      out.failure = network ? RunOutcome::Failure::target : RunOutcome::Failure::agent;
-      out.message = send_errno ? "cannot send to " + address_text(target) + ": " + errno_text(send_errno)
+      // A local route (unreachable, blackhole, prohibit) or firewall refusing the send is the path's
+      // failure (down); only the agent's own shortage (buffers, memory) is unknown.
+      out.error = send_errno ? classify_errno(send_errno) : ProbeError::internal;
+      out.message = send_errno ? "cannot send to " + address_text(target) + ": " + errno_text(send_errno) + " (" +
+                                     make_error_code(out.error).message() + ")"
                                : "no request sent before the timeout";
       co_return out;
     }
     out.metrics.reserve(9);
     const double loss = 100.0 * (run.sent - run.replies) / run.sent;
-    out.metrics.push_back({"loss_percent", round_to(loss, 4)});
+    out.metrics.push_back({std::string(catalogue::measure::loss_percent), round_to(loss, 4)});
     if (!run.rtts_ms.empty()) {
       double sum = 0, sum_sq = 0, lo = run.rtts_ms.front(), hi = lo;
       for (const double r : run.rtts_ms) {
@@ -642,15 +605,15 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
       const double avg = sum / n;
       const double stddev = std::sqrt(std::max(0.0, sum_sq / n - avg * avg));
       out.latency_ms = round_to(avg, 3);
-      out.metrics.push_back({"rtt_ms", round_to(avg, 3)});
-      out.metrics.push_back({"rtt_min_ms", round_to(lo, 3)});
-      out.metrics.push_back({"rtt_max_ms", round_to(hi, 3)});
-      out.metrics.push_back({"rtt_stddev_ms", round_to(stddev, 3)});
+      out.metrics.push_back({std::string(catalogue::measure::rtt_ms), round_to(avg, 3)});
+      out.metrics.push_back({std::string(catalogue::measure::rtt_min_ms), round_to(lo, 3)});
+      out.metrics.push_back({std::string(catalogue::measure::rtt_max_ms), round_to(hi, 3)});
+      out.metrics.push_back({std::string(catalogue::measure::rtt_stddev_ms), round_to(stddev, 3)});
     }
-    out.metrics.push_back({"sent", static_cast<double>(run.sent)});
-    out.metrics.push_back({"received", static_cast<double>(run.replies)});
-    out.metrics.push_back({"duplicates", static_cast<double>(run.duplicates)});
-    out.metrics.push_back({"errors", static_cast<double>(run.errors)});
+    out.metrics.push_back({std::string(catalogue::measure::sent), static_cast<double>(run.sent)});
+    out.metrics.push_back({std::string(catalogue::measure::received), static_cast<double>(run.replies)});
+    out.metrics.push_back({std::string(catalogue::measure::duplicates), static_cast<double>(run.duplicates)});
+    out.metrics.push_back({std::string(catalogue::measure::errors), static_cast<double>(run.errors)});
 
     std::vector<std::string> notes;
     if (!run.error_message.empty()) notes.push_back(run.error_message);
@@ -659,7 +622,8 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
       notes.push_back("only " + std::to_string(run.sent) + " of " + std::to_string(count) + " requests sent" +
                       (send_errno ? ": " + errno_text(send_errno) : " before the timeout"));
     if (run.replies == 0) {
-      out.failure = RunOutcome::Failure::target;
+      out.error = send_errno ? classify_errno(send_errno) : run.errors > 0 ? ProbeError::icmp_error : ProbeError::no_answer;
+      if (out.error == ProbeError::internal) out.error = ProbeError::no_answer;
       notes.insert(notes.begin(), "no reply to " + std::to_string(run.sent) + " requests");
     }
     for (std::size_t i = 0; i < notes.size(); ++i) out.message += (i ? "; " : "") + notes[i];
@@ -690,11 +654,11 @@ class IcmpRunner::Impl : public std::enable_shared_from_this<Impl> {
   asio::any_io_executor ex_;
   std::shared_ptr<spdlog::logger> log_;
   IcmpOptions options_;
-  asio::ip::udp::resolver resolver_;
   std::mt19937_64 rng_;
   std::unique_ptr<Socket> sockets_[2];
   std::vector<std::unique_ptr<Socket>> retired_;
   std::string errors_[2];
+  ProbeError socket_errors_[2] = {ProbeError::no_socket, ProbeError::no_socket};
   std::int64_t next_slot_ns_ = 0;
   bool closed_ = false;
 };
@@ -708,10 +672,7 @@ IcmpRunner::~IcmpRunner() { impl_->shutdown(); }
 asio::awaitable<ProbeResult> IcmpRunner::run(const catalogue::Probe& probe, TimeMs started) {
   const auto* spec = std::get_if<catalogue::IcmpSpec>(&probe.spec);
   if (!spec) {
-    RunOutcome wrong;
-    wrong.failure = RunOutcome::Failure::agent;
-    wrong.message = "not an ICMP probe";
-    co_return evaluate(probe, started, std::move(wrong), agent_);
+    co_return agent_side(probe, started, ProbeError::internal, "not an ICMP probe", agent_);
   }
   auto impl = impl_;  // the runner may be destroyed while this run is suspended
   const std::string agent = agent_;

@@ -33,6 +33,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -40,8 +41,11 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/catalogue/measurements.h"
 #include "probes/codec/evaluate.h"
+#include "probes/codec/round_trip.h"
 #include "probes/codec/snmp_discovery.h"
+#include "probes/resolve.h"
 
 namespace slamon::probes {
 namespace asio = boost::asio;
@@ -231,6 +235,7 @@ const char* priv_name(catalogue::SnmpPrivProtocol p) {
 struct Pending {
   bool done = false;
   bool timed_out = false;
+  int reqid = 0;                    // the try that was answered
   netsnmp_pdu* response = nullptr;  // owned (a clone)
   ~Pending() {
     if (response) snmp_free_pdu(response);
@@ -255,9 +260,25 @@ struct Session {
     auto* self = static_cast<Session*>(magic);
     if (op == NETSNMP_CALLBACK_OP_RESEND) return 1;  // a retransmission: still waiting
     auto it = self->pending.find(reqid);
+    // A Report to a request it could not decrypt or authenticate (authPriv with a wrong key, an
+    // unknown user) carries request id 0: net-snmp matched it by msgID to our one request in flight.
+    if (it == self->pending.end() && pdu && pdu->command == SNMP_MSG_REPORT && !self->pending.empty() &&
+        (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || op == NETSNMP_CALLBACK_OP_SEC_ERROR) &&
+        std::all_of(self->pending.begin(), self->pending.end(),
+                    [&](const auto& e) { return e.second == self->pending.begin()->second; }))
+      it = self->pending.begin();
     if (it == self->pending.end()) return 1;  // abandoned, or already answered (SEC_ERROR then RECEIVED)
     auto& p = *it->second;
+    if (p.done) {  // a second callback for an answered request (SEC_ERROR, then RECEIVED)
+      self->pending.erase(it);
+      return 1;
+    }
+    if (op == NETSNMP_CALLBACK_OP_TIMED_OUT) {  // one try expired; the others may still be answered
+      self->pending.erase(it);
+      return 1;
+    }
     p.done = true;
+    p.reqid = it->first;
     // SEC_ERROR carries a v3 Report (wrong digest, unknown user...): kept as the response.
     if ((op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || op == NETSNMP_CALLBACK_OP_SEC_ERROR) && pdu)
       p.response = snmp_clone_pdu(pdu);
@@ -274,14 +295,26 @@ struct Reply {
   Kind kind = Kind::error;
   std::shared_ptr<Pending> pending;  // response in pending->response
   std::string error;
+  ProbeError cause = ProbeError::internal;  // of an error: a local send failure is the path's
+  int tries = 0;                            // tries sent
   netsnmp_pdu* pdu() const { return pending ? pending->response : nullptr; }
 };
 
-// A walk or GET that failed: target side (down) unless `agent`.
+// A walk or GET that failed, with its cause in the failure table (probes/codec/failure.h).
 struct Failure {
   std::string message;
-  bool agent = false;
+  ProbeError error = ProbeError::expectation_failed;
   bool engine_suspect = false;  // no answer, or a Report saying the engine id or time is wrong
+};
+
+// How one run sends its requests: tries per request, with per-try timeouts from the target's
+// measured round trip (probes/codec/round_trip.h), and what happened so far (for messages).
+struct RunPlan {
+  int tries = 1;                   // retries + 1
+  double timeout_ms = 0;           // the run's
+  RoundTrip* round_trip = nullptr; // the target's, updated by every answer to a try we can time
+  int requests = 0;                // requests sent in this run (tries of one request count once)
+  int answered = 0;                // of which answered
 };
 
 struct EngineKey {
@@ -316,8 +349,8 @@ class SnmpRunnerImpl final : public SnmpRunner {
     RunOutcome outcome = co_await measure(probe, t0, run.values);
     const auto elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
     outcome.latency_ms = static_cast<double>(elapsed_us) / 1000.0;
-    outcome.metrics.insert(outcome.metrics.begin(), Metric{"values", static_cast<double>(run.values.size())});
-    if (logger_ && outcome.failure != RunOutcome::Failure::none) logger_->debug("{}: {}", probe.id, outcome.message);
+    outcome.metrics.insert(outcome.metrics.begin(), Metric{std::string(catalogue::measure::values), static_cast<double>(run.values.size())});
+    if (logger_ && outcome.error != ProbeError::ok) logger_->debug("{}: {}", probe.id, outcome.message);
     run.result = evaluate(probe, started, std::move(outcome), options_.agent.empty() ? probe.agent : options_.agent);
     co_return run;
   }
@@ -329,30 +362,33 @@ class SnmpRunnerImpl final : public SnmpRunner {
                                       std::vector<SnmpVarbind>& values) {
     RunOutcome out;
     const auto fail = [&out](Failure f) {
-      out.failure = f.agent ? RunOutcome::Failure::agent : RunOutcome::Failure::target;
+      out.error = f.error;
       out.message = std::move(f.message);
       return out;
     };
     const auto* spec = std::get_if<catalogue::SnmpSpec>(&probe.spec);
-    if (!spec) co_return fail({"not an snmp probe", true});
+    if (!spec) co_return fail({"not an snmp probe", ProbeError::internal});
     const Deadline deadline = t0 + std::chrono::milliseconds(probe.timeout_ms);
 
     // OIDs first: a name no loaded MIB knows is the agent's configuration problem.
     std::vector<std::vector<oid>> get_oids, walk_oids;
     for (const auto& e : spec->get) {
       auto o = parse_oid(e.oid);
-      if (o.empty()) co_return fail({"unknown OID '" + e.oid + "' (no loaded MIB defines it)", true});
+      if (o.empty()) co_return fail({"unknown OID '" + e.oid + "' (no loaded MIB defines it)", ProbeError::agent_config});
       get_oids.push_back(std::move(o));
     }
     for (const auto& e : spec->walk) {
       auto o = parse_oid(e.oid);
-      if (o.empty()) co_return fail({"unknown OID '" + e.oid + "' (no loaded MIB defines it)", true});
+      if (o.empty()) co_return fail({"unknown OID '" + e.oid + "' (no loaded MIB defines it)", ProbeError::agent_config});
       walk_oids.push_back(std::move(o));
     }
 
     // Where to.
-    auto endpoint = co_await resolve(*spec, deadline);
-    if (!endpoint) co_return fail({"cannot resolve " + spec->target, false});
+    const auto addresses = co_await resolve_host(executor_, spec->target, catalogue::IpVersion::any, deadline);
+    if (!addresses)
+      co_return fail({resolve_message(spec->target, catalogue::IpVersion::any, addresses.error()), ProbeError::name_unresolved});
+    const std::optional<asio::ip::udp::endpoint> endpoint{
+        std::in_place, addresses->front(), static_cast<unsigned short>(spec->port)};
     const std::string peer = (endpoint->address().is_v6() ? "udp6:[" + endpoint->address().to_string() + "]"
                                                           : "udp:" + endpoint->address().to_string()) +
                              ":" + std::to_string(endpoint->port());
@@ -362,8 +398,19 @@ class SnmpRunnerImpl final : public SnmpRunner {
     if (spec->version == catalogue::SnmpVersion::v3) {
       if (auto it = engines_.find(peer); it != engines_.end()) engine = it->second;
       else {
-        engine = co_await discover(*endpoint, *spec, deadline);
-        if (!engine) co_return fail({"no answer to SNMPv3 engine discovery from " + spec->target, false});
+        auto found = co_await discover(*endpoint, *spec, deadline, static_cast<double>(probe.timeout_ms),
+                                       round_trips_[peer]);
+        if (!found) {
+          // A local send error (a route, a firewall) is not "no answer" from the target.
+          if (found.error() == ProbeError::no_answer)
+            co_return fail({"no answer to SNMPv3 engine discovery from " + spec->target, ProbeError::no_answer});
+          const auto cause = classify_errno(found.error().value());
+          const auto why = cause == ProbeError::internal ? ProbeError::network_unreachable : cause;
+          co_return fail({"cannot send to " + spec->target + ": " + found.error().message() + " (" +
+                              make_error_code(why).message() + ")",
+                          why});
+        }
+        engine = *found;
         engines_[peer] = *engine;
         set_enginetime(reinterpret_cast<const u_char*>(engine->id.data()), static_cast<u_int>(engine->id.size()),
                        engine->boots, engine->time_s, TRUE);
@@ -385,10 +432,16 @@ class SnmpRunnerImpl final : public SnmpRunner {
     } give_back{*this, key, owned};
     Session& session = *owned;
 
+    if (round_trips_.size() > 100'000) round_trips_.clear();
+    RunPlan plan;
+    plan.tries = std::max(1, spec->retries + 1);
+    plan.timeout_ms = static_cast<double>(probe.timeout_ms);
+    plan.round_trip = &round_trips_[peer];
+
     // GETs, as few PDUs as the agent takes (halved on tooBig).
     if (!get_oids.empty()) {
       std::vector<SnmpVarbind> got;
-      if (auto why = co_await get(session, *spec, get_oids, deadline, got)) {
+      if (auto why = co_await get(session, *spec, get_oids, deadline, plan, got)) {
         if (why->engine_suspect) engines_.erase(peer);  // rediscover next time
         co_return fail(std::move(*why));
       }
@@ -396,21 +449,21 @@ class SnmpRunnerImpl final : public SnmpRunner {
         values.push_back(got[i]);
         const auto& entry = spec->get[i];
         if (auto why = check_value(entry.expect ? &*entry.expect : nullptr, got[i]))
-          co_return fail({entry.oid + ": " + *why, false});
+          co_return fail({entry.oid + ": " + *why, ProbeError::expectation_failed});
       }
     }
     // Walks.
     for (std::size_t i = 0; i < walk_oids.size(); ++i) {
       std::vector<SnmpVarbind> rows;
-      if (auto why = co_await walk(session, *spec, walk_oids[i], deadline, rows)) {
+      if (auto why = co_await walk(session, *spec, walk_oids[i], deadline, plan, rows)) {
         if (why->engine_suspect) engines_.erase(peer);
         values.insert(values.end(), rows.begin(), rows.end());
-        co_return fail({"walk " + spec->walk[i].oid + ": " + why->message, why->agent});
+        co_return fail({"walk " + spec->walk[i].oid + ": " + why->message, why->error});
       }
       values.insert(values.end(), rows.begin(), rows.end());
       const auto& entry = spec->walk[i];
       if (auto why = check_walk(entry.expect ? &*entry.expect : nullptr, rows))
-        co_return fail({"walk " + entry.oid + ": " + *why, false});
+        co_return fail({"walk " + entry.oid + ": " + *why, ProbeError::expectation_failed});
     }
     co_return out;
   }
@@ -492,46 +545,42 @@ class SnmpRunnerImpl final : public SnmpRunner {
     return out;
   }
 
-  asio::awaitable<std::optional<asio::ip::udp::endpoint>> resolve(const catalogue::SnmpSpec& spec, Deadline deadline) {
-    boost::system::error_code ec;
-    auto addr = asio::ip::make_address(spec.target, ec);
-    if (!ec) co_return asio::ip::udp::endpoint(addr, static_cast<unsigned short>(spec.port));
-    asio::ip::udp::resolver resolver(executor_);
-    asio::steady_timer timer(executor_, deadline);
-    auto r = co_await (resolver.async_resolve(spec.target, std::to_string(spec.port),
-                                              asio::redirect_error(asio::use_awaitable, ec)) ||
-                       timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-    if (r.index() != 0 || ec) co_return std::nullopt;
-    const auto& results = std::get<0>(r);
-    if (results.empty()) co_return std::nullopt;
-    co_return results.begin()->endpoint();
-  }
-
   // RFC 3414 discovery over a UDP socket of our own, retried like a request.
-  asio::awaitable<std::optional<EngineInfo>> discover(const asio::ip::udp::endpoint& to, const catalogue::SnmpSpec& spec,
-                                                      Deadline deadline) {
-    asio::ip::udp::socket sock(executor_, to.protocol());
+  // Errors: ProbeError::no_answer, or the local send error (errno).
+  asio::awaitable<boost::system::result<EngineInfo>> discover(const asio::ip::udp::endpoint& to,
+                                                              const catalogue::SnmpSpec& spec, Deadline deadline,
+                                                              double timeout_ms, RoundTrip& round_trip) {
+    boost::system::error_code open_ec;
+    asio::ip::udp::socket sock(executor_);
+    sock.open(to.protocol(), open_ec);
+    if (open_ec) co_return open_ec;
     const auto msg_id = static_cast<std::uint32_t>(rng_());
     const auto request = build_discovery_request(msg_id, static_cast<std::uint32_t>(rng_()));
     const int tries = std::max(1, spec.retries + 1);
-    const auto remaining = deadline - Clock::now();
-    const auto per_try = remaining / tries;
     std::array<std::uint8_t, 2048> buf;
     for (int attempt = 0; attempt < tries && Clock::now() < deadline; ++attempt) {
       boost::system::error_code ec;
+      const auto sent_at = Clock::now();
       sock.send_to(asio::buffer(request), to, 0, ec);  // UDP send does not block
-      if (ec) co_return std::nullopt;
-      asio::steady_timer timer(executor_, std::min(deadline, Clock::now() + per_try));
+      if (ec) co_return ec;
+      // Per-try waits from the target's round trip, like requests; the last try waits to the deadline.
+      const auto try_us = static_cast<std::int64_t>(round_trip.try_ms(timeout_ms, tries, attempt) * 1000);
+      asio::steady_timer timer(executor_, attempt + 1 == tries ? deadline
+                                                               : std::min(deadline, sent_at + std::chrono::microseconds(try_us)));
       for (;;) {
         asio::ip::udp::endpoint from;
         auto r = co_await (sock.async_receive_from(asio::buffer(buf), from, asio::redirect_error(asio::use_awaitable, ec)) ||
                            timer.async_wait(asio::as_tuple(asio::use_awaitable)));
         if (r.index() != 0) break;  // this try timed out
         if (ec) break;
-        if (auto info = parse_discovery_response(std::span(buf.data(), std::get<0>(r)), msg_id)) co_return info;
+        if (auto info = parse_discovery_response(std::span(buf.data(), std::get<0>(r)), msg_id)) {
+          // Only the first try's answer can be timed (later tries carry the same message id).
+          if (attempt == 0) round_trip.sample(std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count());
+          co_return *info;
+        }
       }
     }
-    co_return std::nullopt;
+    co_return boost::system::error_code(ProbeError::no_answer);
   }
 
   // Opens the session (no blocking probe) and, for v3, installs its USM user.
@@ -541,8 +590,9 @@ class SnmpRunnerImpl final : public SnmpRunner {
     snmp_sess_init(&s);
     std::string peername = peer;
     s.peername = peername.data();
-    s.retries = std::max(0, spec.retries);
-    s.timeout = static_cast<long>(timeout_ms * 1000 / (s.retries + 1));
+    // We send each try ourselves (request()), so net-snmp never resends; its timeout is set per try.
+    s.retries = 0;
+    s.timeout = static_cast<long>(timeout_ms * 1000);
     s.flags |= SNMP_FLAGS_DONT_PROBE;
     if (options_.max_message_bytes > 0) s.rcvMsgMaxSize = options_.max_message_bytes;
     s.callback = &Session::on_response;
@@ -581,9 +631,9 @@ class SnmpRunnerImpl final : public SnmpRunner {
         std::size_t len = 0;
         s.securityAuthProto = sc_get_auth_oid(auth_type, &len);
         s.securityAuthProtoLen = len;
-        if (!s.securityAuthProto) return Failure{"authentication protocol not supported by net-snmp", true};
+        if (!s.securityAuthProto) return Failure{"authentication protocol not supported by net-snmp", ProbeError::agent_config};
         const auto& ku = master_key(s.securityAuthProto, len, spec.auth_password.value());
-        if (ku.empty()) return Failure{"cannot derive the authentication key", true};
+        if (ku.empty()) return Failure{"cannot derive the authentication key", ProbeError::agent_config};
         std::copy(ku.begin(), ku.end(), s.securityAuthKey);
         s.securityAuthKeyLen = ku.size();
         fingerprint += "|" + std::to_string(auth_type) + "|" + ku;
@@ -592,10 +642,10 @@ class SnmpRunnerImpl final : public SnmpRunner {
           std::size_t plen = 0;
           s.securityPrivProto = sc_get_priv_oid(priv_type, &plen);
           s.securityPrivProtoLen = plen;
-          if (!s.securityPrivProto || priv_type < 0) return Failure{"privacy protocol not supported by net-snmp", true};
+          if (!s.securityPrivProto || priv_type < 0) return Failure{"privacy protocol not supported by net-snmp", ProbeError::agent_config};
           // The privacy master key is derived with the authentication hash (RFC 3414).
           const auto& kp = master_key(s.securityAuthProto, len, spec.priv_password.value());
-          if (kp.empty()) return Failure{"cannot derive the privacy key", true};
+          if (kp.empty()) return Failure{"cannot derive the privacy key", ProbeError::agent_config};
           std::copy(kp.begin(), kp.end(), s.securityPrivKey);
           s.securityPrivKeyLen = kp.size();
           fingerprint += "|" + std::to_string(priv_type) + "|" + kp;
@@ -617,16 +667,17 @@ class SnmpRunnerImpl final : public SnmpRunner {
       }
       if (!existing) {
         if (usm_create_user_from_session(&s) != SNMPERR_SUCCESS)
-          return Failure{"cannot set up the SNMPv3 user", true};
+          return Failure{"cannot set up the SNMPv3 user", ProbeError::agent_config};
         users_[key] = fingerprint;
       }
     }
     session.handle = snmp_sess_open(&s);
     if (!session.handle) {
-      return Failure{std::string("cannot open an SNMP session: ") + snmp_api_errstring(s.s_snmp_errno), true};
+      return Failure{std::string("cannot open an SNMP session: ") + snmp_api_errstring(s.s_snmp_errno),
+                     s.s_errno == ENOMEM ? ProbeError::no_memory : ProbeError::no_socket};
     }
     netsnmp_transport* t = snmp_sess_transport(session.handle);
-    if (!t || t->sock < 0) return Failure{"SNMP session has no socket", true};
+    if (!t || t->sock < 0) return Failure{"SNMP session has no socket", ProbeError::no_socket};
     session.sd.assign(t->sock);
     return std::nullopt;
   }
@@ -645,61 +696,111 @@ class SnmpRunnerImpl final : public SnmpRunner {
     return slot;
   }
 
-  // Sends `pdu` (consumed) and pumps the session until its answer, its timeout or the deadline.
-  asio::awaitable<Reply> request(Session& session, netsnmp_pdu* pdu, Deadline deadline) {
+  // Sends `pdu` (consumed) up to plan.tries times and pumps the session until an answer to any try,
+  // or the end of the last try: each try waits its own timeout from the target's round trip (doubling
+  // from try to try), the last one until `deadline` when `last_to_deadline`. Every try is a request
+  // of its own (own request id), so the round trip of the try that was answered is known exactly.
+  asio::awaitable<Reply> request(Session& session, netsnmp_pdu* pdu, Deadline deadline, RunPlan& plan,
+                                 bool last_to_deadline) {
     Reply reply;
     auto pending = std::make_shared<Pending>();
-    const int reqid = snmp_sess_async_send(session.handle, pdu, &Session::on_response, &session);
-    if (reqid == 0) {
-      snmp_free_pdu(pdu);
-      session.clean = false;
-      int err = 0, snmp_err = 0;
-      char* text = nullptr;
-      snmp_sess_error(session.handle, &err, &snmp_err, &text);
-      reply.error = text ? text : "send failed";
-      SNMP_FREE(text);
+    std::vector<std::pair<int, Clock::time_point>> sent;  // (request id, when) of each try
+    struct Forget {  // tries still open when we stop waiting: their late answers find nothing
+      Session& session;
+      std::vector<std::pair<int, Clock::time_point>>& sent;
+      netsnmp_pdu* original;
+      ~Forget() {
+        for (const auto& [id, at] : sent) session.pending.erase(id);
+        snmp_free_pdu(original);
+      }
+    } forget{session, sent, pdu};
+    ++plan.requests;
+    const int fd = snmp_sess_transport(session.handle)->sock;
+    netsnmp_session* ns = snmp_sess_session(session.handle);
+    for (int k = 0; k < plan.tries && !pending->done; ++k) {
+      const auto now = Clock::now();
+      if (now >= deadline) break;
+      const bool last = k + 1 == plan.tries;
+      const auto try_ms = plan.round_trip->try_ms(plan.timeout_ms, plan.tries, k);
+      const Deadline try_until =
+          last && last_to_deadline
+              ? deadline
+              : std::min(deadline, now + std::chrono::microseconds(static_cast<std::int64_t>(try_ms * 1000)));
+      // net-snmp keeps each try until the run's deadline, so that a late answer to an earlier try counts.
+      ns->timeout = std::max<long>(1000, static_cast<long>(
+                                             std::chrono::duration_cast<std::chrono::microseconds>(deadline - now).count()));
+      netsnmp_pdu* copy = snmp_clone_pdu(pdu);
+      if (!copy) {
+        reply.error = "out of memory";
+        reply.cause = ProbeError::no_memory;
+        co_return reply;
+      }
+      // A request id (and v3 message id) of its own: which try was answered, and when it was sent.
+      copy->reqid = snmp_get_next_reqid();
+      copy->msgid = snmp_get_next_msgid();
+      const int reqid = snmp_sess_async_send(session.handle, copy, &Session::on_response, &session);
+      if (reqid == 0) {
+        snmp_free_pdu(copy);
+        session.clean = false;
+        int err = 0, snmp_err = 0;
+        char* text = nullptr;
+        snmp_sess_error(session.handle, &err, &snmp_err, &text);
+        reply.error = text ? text : "send failed";
+        SNMP_FREE(text);
+        // sendto's errno: a local route (unreachable, blackhole, prohibit) or firewall is the path's
+        // failure (down), never "no answer"; only the agent's own shortage stays unknown.
+        reply.cause = err ? classify_errno(err) : ProbeError::internal;
+        if (err)
+          reply.error = "cannot send to the target: " + std::string(std::strerror(err)) + " (" +
+                        make_error_code(reply.cause).message() + ")";
+        co_return reply;
+      }
+      session.pending[reqid] = pending;
+      sent.emplace_back(reqid, now);
+      reply.tries = k + 1;
+      while (!pending->done) {
+        // Read what is already there (the descriptor is edge-triggered for Asio).
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+          read(session, fd);
+          continue;
+        }
+        const auto t = Clock::now();
+        if (t >= try_until) break;  // this try is over: the next one, or no answer
+        int numfds = 0, block = 0;
+        timeval tv{3600, 0};
+        netsnmp_large_fd_set fdset;
+        netsnmp_large_fd_set_init(&fdset, fd + 1);
+        snmp_sess_select_info2(session.handle, &numfds, &fdset, &tv, &block);
+        netsnmp_large_fd_set_cleanup(&fdset);
+        auto wake = try_until;
+        if (!block) wake = std::min(wake, t + std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec));
+        session.timer.expires_at(wake);
+        boost::system::error_code ec;
+        auto r = co_await (session.sd.async_wait(asio::posix::stream_descriptor::wait_read,
+                                                 asio::redirect_error(asio::use_awaitable, ec)) ||
+                           session.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec)));
+        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+          session.clean = false;
+          reply.kind = Reply::Kind::cancelled;
+          co_return reply;
+        }
+        if (r.index() == 0) read(session, fd);
+        else snmp_sess_timeout(session.handle);  // expires tries of earlier runs (never resends: retries 0)
+      }
+    }
+    if (!pending->done || !pending->response) {
+      if (Clock::now() >= deadline) session.clean = false;  // abandoned at the run's deadline
+      reply.kind = Reply::Kind::timeout;
       co_return reply;
     }
-    session.pending[reqid] = pending;
-    const int fd = snmp_sess_transport(session.handle)->sock;
-    while (!pending->done) {
-      // Read what is already there (the descriptor is edge-triggered for Asio).
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
-        read(session, fd);
-        continue;
-      }
-      const auto now = Clock::now();
-      if (now >= deadline) {
-        session.pending.erase(reqid);
-        session.clean = false;
-        reply.kind = Reply::Kind::timeout;
-        co_return reply;
-      }
-      int numfds = 0, block = 0;
-      timeval tv{3600, 0};
-      netsnmp_large_fd_set fdset;
-      netsnmp_large_fd_set_init(&fdset, fd + 1);
-      snmp_sess_select_info2(session.handle, &numfds, &fdset, &tv, &block);
-      netsnmp_large_fd_set_cleanup(&fdset);
-      auto wake = deadline;
-      if (!block) wake = std::min(wake, now + std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec));
-      session.timer.expires_at(wake);
-      boost::system::error_code ec;
-      auto r = co_await (session.sd.async_wait(asio::posix::stream_descriptor::wait_read,
-                                               asio::redirect_error(asio::use_awaitable, ec)) ||
-                         session.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec)));
-      if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
-        session.pending.erase(reqid);
-        session.clean = false;
-        reply.kind = Reply::Kind::cancelled;
-        co_return reply;
-      }
-      if (r.index() == 0) read(session, fd);
-      else if (Clock::now() < deadline) snmp_sess_timeout(session.handle);  // resend, or report the timeout
-    }
+    // The round trip of the try that was answered (reports carry no request id: not timed).
+    for (const auto& [id, at] : sent)
+      if (id == pending->reqid)
+        plan.round_trip->sample(std::chrono::duration<double, std::milli>(Clock::now() - at).count());
+    ++plan.answered;
     reply.pending = pending;
-    reply.kind = pending->response ? Reply::Kind::response : Reply::Kind::timeout;
+    reply.kind = Reply::Kind::response;
     co_return reply;
   }
 
@@ -712,19 +813,41 @@ class SnmpRunnerImpl final : public SnmpRunner {
   }
 
   // A response's failure, if any: a v3 Report, or a non-zero error status.
+  // A v3 Report's cause (RFC 3414 usmStats counters) in the failure table.
+  static ProbeError report_cause(int code) {
+    switch (code) {
+      case SNMPERR_AUTHENTICATION_FAILURE: return ProbeError::snmp_wrong_digest;
+      case SNMPERR_UNKNOWN_USER_NAME: return ProbeError::snmp_unknown_user;
+      case SNMPERR_DECRYPTION_ERR: return ProbeError::snmp_decryption_error;
+      case SNMPERR_UNSUPPORTED_SEC_LEVEL: return ProbeError::snmp_unsupported_level;
+      case SNMPERR_UNKNOWN_ENG_ID:
+      case SNMPERR_NOT_IN_TIME_WINDOW: return ProbeError::snmp_engine_mismatch;
+      default: return ProbeError::bad_reply;
+    }
+  }
+
+  // A response's failure, if any: a v3 Report, or a non-zero error status.
   static std::optional<Failure> response_error(netsnmp_pdu* pdu, const std::string& what) {
     if (pdu->command == SNMP_MSG_REPORT) {
       const int code = snmpv3_get_report_type(pdu);
-      return Failure{what + ": " + snmp_api_errstring(code), false,
-                     code == SNMPERR_UNKNOWN_ENG_ID || code == SNMPERR_NOT_IN_TIME_WINDOW};
+      const ProbeError cause = report_cause(code);
+      const std::string text = cause == ProbeError::bad_reply ? std::string("Report: ") + snmp_api_errstring(code)
+                                                              : make_error_code(cause).message();
+      return Failure{what + ": " + text, cause, cause == ProbeError::snmp_engine_mismatch};
     }
     if (pdu->errstat != SNMP_ERR_NOERROR)
       return Failure{what + ": error " + snmp_errstring(static_cast<int>(pdu->errstat)) +
-                     (pdu->errindex > 0 ? " at varbind " + std::to_string(pdu->errindex) : "")};
+                         (pdu->errindex > 0 ? " at varbind " + std::to_string(pdu->errindex) : ""),
+                     ProbeError::snmp_error_status};
     return std::nullopt;
   }
 
-  static std::string no_answer(const catalogue::SnmpSpec& spec) {
+  // "no response from HOST:PORT (wrong community, or no agent)" while nothing of the run was answered;
+  // once the target has answered, what happened: "no answer to request 49 (5 tries) after 1180 rows".
+  static std::string no_answer(const catalogue::SnmpSpec& spec, const RunPlan& plan, std::size_t rows, int tries) {
+    if (plan.answered > 0)
+      return "no answer to request " + std::to_string(plan.requests) + " (" + std::to_string(tries) +
+             (tries == 1 ? " try" : " tries") + ") after " + std::to_string(rows) + " rows";
     using L = catalogue::SnmpSecurityLevel;
     return "no response from " + spec.target + ":" + std::to_string(spec.port) +
            (spec.version != catalogue::SnmpVersion::v3       ? " (wrong community, or no agent)"
@@ -733,7 +856,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
   }
 
   asio::awaitable<std::optional<Failure>> get(Session& session, const catalogue::SnmpSpec& spec,
-                                              const std::vector<std::vector<oid>>& oids, Deadline deadline,
+                                              const std::vector<std::vector<oid>>& oids, Deadline deadline, RunPlan& plan,
                                               std::vector<SnmpVarbind>& out) {
     std::size_t chunk = oids.size();
     std::size_t i = 0;
@@ -741,10 +864,10 @@ class SnmpRunnerImpl final : public SnmpRunner {
       const std::size_t n = std::min(chunk, oids.size() - i);
       netsnmp_pdu* pdu = snmp_pdu_create(SNMP_MSG_GET);
       for (std::size_t k = 0; k < n; ++k) snmp_add_null_var(pdu, oids[i + k].data(), oids[i + k].size());
-      auto reply = co_await request(session, pdu, deadline);
-      if (reply.kind == Reply::Kind::error) co_return Failure{reply.error, true};
-      if (reply.kind == Reply::Kind::cancelled) co_return Failure{"cancelled", true};
-      if (reply.kind == Reply::Kind::timeout) co_return Failure{no_answer(spec), false, true};
+      auto reply = co_await request(session, pdu, deadline, plan, true);
+      if (reply.kind == Reply::Kind::error) co_return Failure{reply.error, reply.cause};
+      if (reply.kind == Reply::Kind::cancelled) co_return Failure{"cancelled", ProbeError::internal};
+      if (reply.kind == Reply::Kind::timeout) co_return Failure{no_answer(spec, plan, 0, reply.tries), ProbeError::no_answer, true};
       netsnmp_pdu* resp = reply.pdu();
       if (resp->command != SNMP_MSG_REPORT && resp->errstat == SNMP_ERR_TOOBIG && n > 1) {
         chunk = std::max<std::size_t>(1, n / 2);
@@ -754,19 +877,20 @@ class SnmpRunnerImpl final : public SnmpRunner {
           static_cast<std::size_t>(resp->errindex) <= n) {
         // v1 noSuchName and friends: name the OID as written in the catalogue.
         co_return Failure{spec.get[i + resp->errindex - 1].oid + ": error " +
-                          snmp_errstring(static_cast<int>(resp->errstat))};
+                              snmp_errstring(static_cast<int>(resp->errstat)),
+                          ProbeError::snmp_error_status};
       }
       if (auto why = response_error(resp, "GET")) co_return why;
       std::size_t got = 0;
       for (auto* v = resp->variables; v && got < n; v = v->next_variable, ++got) out.push_back(to_varbind(v));
-      if (got < n) co_return Failure{"GET: the response has " + std::to_string(got) + " of " + std::to_string(n) + " values"};
+      if (got < n) co_return Failure{"GET: the response has " + std::to_string(got) + " of " + std::to_string(n) + " values", ProbeError::bad_reply};
       i += n;
     }
     co_return std::nullopt;
   }
 
   asio::awaitable<std::optional<Failure>> walk(Session& session, const catalogue::SnmpSpec& spec,
-                                               const std::vector<oid>& root, Deadline deadline,
+                                               const std::vector<oid>& root, Deadline deadline, RunPlan& plan,
                                                std::vector<SnmpVarbind>& rows) {
     constexpr std::size_t max_rows = 1'000'000;
     const bool bulk = spec.version != catalogue::SnmpVersion::v1;
@@ -779,21 +903,23 @@ class SnmpRunnerImpl final : public SnmpRunner {
         pdu->errindex = reps;  // max-repetitions
       }
       snmp_add_null_var(pdu, cur.data(), cur.size());
-      // A bulk that may be halved gets a quarter of the time left: a path that loses large answers
-      // then costs one halving per lost answer, not the whole run. At size 1 it gets all that is left.
+      // Each request is tried plan.tries times with short per-try timeouts (from the measured round
+      // trip): a plain loss costs one short wait and never shrinks the bulk. Only when every try of
+      // a bulk request went unanswered (a size-related loss is then evident: the same request lost
+      // each time, while a single datagram is lost rarely) is the bulk halved and the walk goes on;
+      // at size 1 (or GETNEXT) the last try waits for all that is left of the run.
       const bool may_halve = bulk && reps > 1;
-      const Deadline answer_by = may_halve ? Clock::now() + (deadline - Clock::now()) / 4 : deadline;
-      auto reply = co_await request(session, pdu, answer_by);
-      if (reply.kind == Reply::Kind::error) co_return Failure{reply.error, true};
-      if (reply.kind == Reply::Kind::cancelled) co_return Failure{"cancelled", true};
+      auto reply = co_await request(session, pdu, deadline, plan, !may_halve);
+      if (reply.kind == Reply::Kind::error) co_return Failure{reply.error, reply.cause};
+      if (reply.kind == Reply::Kind::cancelled) co_return Failure{"cancelled", ProbeError::internal};
       if (reply.kind == Reply::Kind::timeout) {
         if (may_halve && Clock::now() < deadline) {
           reps = halve_repetitions(reps);
-          if (logger_) logger_->debug("{}: no answer to a bulk request, bulk size now {}", spec.target, reps);
+          if (logger_)
+            logger_->debug("{}: no answer to a bulk request in {} tries, bulk size now {}", spec.target, reply.tries, reps);
           continue;
         }
-        co_return Failure{no_answer(spec) + (rows.empty() ? "" : " after " + std::to_string(rows.size()) + " rows"),
-                          false, true};
+        co_return Failure{no_answer(spec, plan, rows.size(), reply.tries), ProbeError::no_answer, true};
       }
       netsnmp_pdu* resp = reply.pdu();
       if (resp->command != SNMP_MSG_REPORT && resp->errstat == SNMP_ERR_TOOBIG && bulk && reps > 1) {
@@ -812,11 +938,12 @@ class SnmpRunnerImpl final : public SnmpRunner {
         // the rows past that point are unknown.
         if (snmp_oid_compare(v->name, v->name_length, cur.data(), cur.size()) <= 0)
           co_return Failure{"OID not increasing: " + oid_text(v->name, v->name_length) + " after " +
-                            oid_text(cur.data(), cur.size()) + " (" + std::to_string(rows.size()) + " rows)"};
+                            oid_text(cur.data(), cur.size()) + " (" + std::to_string(rows.size()) + " rows)",
+                            ProbeError::not_increasing};
         rows.push_back(to_varbind(v));
         cur.assign(v->name, v->name + v->name_length);
         progressed = true;
-        if (rows.size() >= max_rows) co_return Failure{"more than " + std::to_string(max_rows) + " rows", true};
+        if (rows.size() >= max_rows) co_return Failure{"more than " + std::to_string(max_rows) + " rows", ProbeError::agent_config};
       }
       if (!progressed) co_return std::nullopt;
     }
@@ -829,6 +956,7 @@ class SnmpRunnerImpl final : public SnmpRunner {
   std::size_t in_flight_ = 0;
   std::unordered_map<std::string, std::vector<oid>> oids_;          // parsed OIDs by text
   std::map<std::string, EngineInfo> engines_;                       // by "udp:addr:port"
+  std::unordered_map<std::string, RoundTrip> round_trips_;          // measured round trip by "udp:addr:port"
   std::unordered_map<std::string, std::string> master_keys_;        // Ku by (hash OID, password)
   std::unordered_map<std::string, std::string> users_;              // installed USM keys by (engine, user)
   std::unordered_map<std::string, std::vector<std::unique_ptr<Session>>> idle_;  // kept sessions by key

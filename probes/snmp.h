@@ -7,9 +7,11 @@
 // for less than `idle_session_ttl_ms`, at most `max_idle_sessions` of them: a run to a target that was
 // polled recently sends its requests at once, without opening a socket. A session on which a request
 // was abandoned (run deadline, cancellation) is closed, never reused.
-// Walks use GETBULK (GETNEXT on v1); the bulk size is halved on tooBig and on no answer (a bulk that
-// can still be halved waits a quarter of the time left), and a walk whose OIDs stop increasing ends
-// the run down ("OID not increasing: A after B") instead of looping.
+// Each request is tried `retries + 1` times with per-try timeouts from the target's measured round
+// trip (probes/codec/round_trip.h), so a lossy link costs short waits, not the run's timeout. Walks
+// use GETBULK (GETNEXT on v1); the bulk size is halved on tooBig, or when every try of a bulk request
+// went unanswered (a size-related loss), never for a plain loss; a walk whose OIDs stop increasing
+// ends the run down ("OID not increasing: A after B") instead of looping.
 //
 // net-snmp keeps process-wide state (MIB tree, USM user table, engine times): the first runner
 // created initialises it (init_snmp("slamon"), persistent directory under the state folder, no

@@ -12,6 +12,8 @@
 #include <cmath>
 #include <spdlog/spdlog.h>
 
+#include "probes/resolve.h"
+
 namespace slamon::probes {
 
 namespace asio = boost::asio;
@@ -40,42 +42,6 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
   return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
 }
 
-struct ResolveWait {
-  explicit ResolveWait(const asio::any_io_executor& ex) : timer(ex) {}
-  asio::steady_timer timer;
-  bool done = false;
-  boost::system::error_code ec;
-  asio::ip::tcp::resolver::results_type results;
-};
-
-// Endpoints for host:port: literals at once, names through a resolver whose thread may block, never
-// the loop (the run stops waiting at its deadline).
-asio::awaitable<std::vector<asio::ip::tcp::endpoint>> resolve(asio::any_io_executor ex, const std::string& host,
-                                                              int port, Steady::time_point deadline,
-                                                              std::string& why) {
-  boost::system::error_code ec;
-  const auto literal = asio::ip::make_address(host, ec);
-  if (!ec) co_return std::vector{asio::ip::tcp::endpoint(literal, static_cast<unsigned short>(port))};
-  auto resolver = std::make_shared<asio::ip::tcp::resolver>(ex);
-  auto wait = std::make_shared<ResolveWait>(ex);
-  wait->timer.expires_at(deadline);
-  resolver->async_resolve(host, std::to_string(port),
-                          [wait, resolver](const boost::system::error_code& e, asio::ip::tcp::resolver::results_type r) {
-                            wait->done = true;
-                            wait->ec = e;
-                            wait->results = std::move(r);
-                            wait->timer.cancel();
-                          });
-  co_await wait->timer.async_wait(use_tuple);
-  std::vector<asio::ip::tcp::endpoint> out;
-  if (!wait->done) why = "cannot resolve " + host + ": timed out";
-  else if (wait->ec) why = "cannot resolve " + host + ": " + wait->ec.message();
-  else
-    for (const auto& e : wait->results) out.push_back(e.endpoint());
-  if (wait->done && !wait->ec && out.empty()) why = "cannot resolve " + host + ": no address";
-  co_return out;
-}
-
 double elapsed_ms(Steady::time_point since) {
   const double ms = std::chrono::duration<double, std::milli>(Steady::now() - since).count();
   return std::round(ms * 1000) / 1000;
@@ -90,10 +56,7 @@ asio::awaitable<ProbeResult> TcpRunner::run(const catalogue::Probe& probe, TimeM
   const std::string agent = agent_;
   const auto* spec = std::get_if<catalogue::TcpSpec>(&probe.spec);
   if (!spec) {
-    RunOutcome wrong;
-    wrong.failure = RunOutcome::Failure::agent;
-    wrong.message = "not a TCP probe";
-    co_return evaluate(probe, started, std::move(wrong), agent);
+    co_return agent_side(probe, started, ProbeError::internal, "not a TCP probe", agent);
   }
   co_return evaluate(probe, started, co_await measure(*spec, probe.timeout_ms), agent);
 }
@@ -103,16 +66,18 @@ asio::awaitable<RunOutcome> TcpRunner::measure(const catalogue::TcpSpec& spec_in
   const auto ex = executor_;
   RunOutcome out;
   const auto deadline = Steady::now() + std::chrono::milliseconds(timeout_ms);
-  std::string why;
-  const auto endpoints = co_await resolve(ex, spec.host, spec.port, deadline, why);
-  if (endpoints.empty()) {
-    out.failure = RunOutcome::Failure::target;
-    out.message = why;
+  const auto addresses = co_await resolve_host(ex, spec.host, catalogue::IpVersion::any, deadline);
+  if (!addresses) {
+    out.error = ProbeError::name_unresolved;
+    out.message = resolve_message(spec.host, catalogue::IpVersion::any, addresses.error());
     co_return out;
   }
+  std::vector<asio::ip::tcp::endpoint> endpoints;
+  for (const auto& a : *addresses) endpoints.emplace_back(a, static_cast<unsigned short>(spec.port));
 
   asio::ip::tcp::socket socket(ex);
   std::string last_error;
+  ProbeError last_cause = ProbeError::no_answer;
   bool connected = false;
   for (const auto& ep : endpoints) {
     if (Steady::now() >= deadline) break;
@@ -120,7 +85,8 @@ asio::awaitable<RunOutcome> TcpRunner::measure(const catalogue::TcpSpec& spec_in
     socket.close(ec);
     socket.open(ep.protocol(), ec);
     if (ec) {
-      out.failure = RunOutcome::Failure::agent;
+      out.error = classify_errno(ec.value());
+      if (status_of(out.error) != Status::down) out.error = ProbeError::no_socket;
       out.message = "cannot open a socket: " + ec.message();
       co_return out;
     }
@@ -129,11 +95,15 @@ asio::awaitable<RunOutcome> TcpRunner::measure(const catalogue::TcpSpec& spec_in
     auto winner = co_await (socket.async_connect(ep, use_tuple) || timer.async_wait(use_tuple));
     if (winner.index() == 1) {
       last_error = endpoint_text(ep) + ": no answer within " + format_duration(timeout_ms);
+      last_cause = ProbeError::no_answer;
       break;
     }
     const auto [connect_ec] = std::get<0>(winner);
     if (connect_ec) {
       last_error = endpoint_text(ep) + ": " + connect_ec.message();
+      // Refused, unreachable, a local route or firewall: the path's. Only our own shortage is unknown.
+      last_cause = classify_errno(connect_ec.value());
+      if (last_cause == ProbeError::internal) last_cause = ProbeError::refused;
       continue;
     }
     out.latency_ms = elapsed_ms(t0);
@@ -141,7 +111,7 @@ asio::awaitable<RunOutcome> TcpRunner::measure(const catalogue::TcpSpec& spec_in
     break;
   }
   if (!connected) {
-    out.failure = RunOutcome::Failure::target;
+    out.error = last_error.empty() ? ProbeError::no_answer : last_cause;
     out.message = last_error.empty() ? "no answer within " + format_duration(timeout_ms) : last_error;
     co_return out;
   }
@@ -151,7 +121,7 @@ asio::awaitable<RunOutcome> TcpRunner::measure(const catalogue::TcpSpec& spec_in
   if (spec.banner_regex) {
     regex = std::make_unique<re2::RE2>(*spec.banner_regex, re2::RE2::Quiet);
     if (!regex->ok()) {
-      out.failure = RunOutcome::Failure::agent;
+      out.error = ProbeError::agent_config;
       out.message = "invalid banner_regex: " + regex->error();
       co_return out;
     }
@@ -178,7 +148,7 @@ asio::awaitable<RunOutcome> TcpRunner::measure(const catalogue::TcpSpec& spec_in
     }
   }
   if (met(banner)) co_return out;
-  out.failure = RunOutcome::Failure::target;
+  out.error = ProbeError::expectation_failed;
   std::string expected;
   if (spec.banner_contains) expected = "'" + *spec.banner_contains + "'";
   if (spec.banner_regex) expected += (expected.empty() ? "/" : " and /") + *spec.banner_regex + "/";

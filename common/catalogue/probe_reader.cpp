@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/catalogue/load_context.h"
+#include "common/catalogue/measurements.h"
 #include "common/catalogue/suggest.h"
 #include "common/url.h"
 
@@ -25,11 +26,6 @@ const Keys kSnmp = {"target", "port", "version", "community", "community_file", 
                     "priv_password_file", "context", "retries", "max_repetitions", "get", "walk"};
 const Keys kTcp = {"target", "expect"};
 
-const Keys kHttpMeasures = {"latency_ms", "dns_ms", "connect_ms", "tls_ms", "ttfb_ms", "http_status",
-                            "cert_days_left"};
-const Keys kIcmpMeasures = {"latency_ms", "rtt_ms", "loss_percent", "rtt_min_ms", "rtt_max_ms", "rtt_stddev_ms"};
-const Keys kSnmpMeasures = {"latency_ms", "values"};
-const Keys kTcpMeasures = {"latency_ms"};
 
 constexpr std::array<std::string_view, 4> kTypes = {"http", "icmp", "snmp", "tcp"};
 constexpr std::array<std::string_view, 3> kIpVersions = {"any", "4", "6"};
@@ -53,16 +49,6 @@ const Keys& type_keys(ProbeType t) {
     case ProbeType::tcp: return kTcp;
   }
   return kTcp;
-}
-
-const Keys& measures(ProbeType t) {
-  switch (t) {
-    case ProbeType::http: return kHttpMeasures;
-    case ProbeType::icmp: return kIcmpMeasures;
-    case ProbeType::snmp: return kSnmpMeasures;
-    case ProbeType::tcp: return kTcpMeasures;
-  }
-  return kTcpMeasures;
 }
 
 std::string a_probe(ProbeType t) {
@@ -95,11 +81,10 @@ bool read_thresholds(const Ctx& ctx, const YamlNode& n, std::string_view what, P
     return false;
   }
   MapView(ctx, n).check_duplicates();
-  const Keys& known = measures(type);
+  const Keys known = measurement_names(type);  // common/catalogue/measurements.h
   bool ok = true;
   std::vector<std::string_view> every;
-  for (const auto& k : {kHttpMeasures, kIcmpMeasures, kSnmpMeasures})
-    for (const auto m : k) every.push_back(m);
+  for (const auto& m : measurements()) every.push_back(m.name);
   for (std::size_t i = 0; i < n.map_size(); ++i) {
     const YamlNode& k = n.key(i);
     if (!k.is_scalar()) {
@@ -538,7 +523,7 @@ std::optional<Probe> read_probe(LoadContext& lc, const FileInfo& file, const Yam
   if (type_ok) {
     if (auto* v = m.find("degraded_if")) read_thresholds(ctx, *v, "degraded_if", p.type, p.degraded_if);
     if (auto* v = m.find("down_if")) read_thresholds(ctx, *v, "down_if", p.type, p.down_if);
-    else if (p.type == ProbeType::icmp) p.down_if.push_back(Threshold{"loss_percent", 100});
+    else if (p.type == ProbeType::icmp) p.down_if.push_back(Threshold{std::string(measure::loss_percent), 100});
     switch (p.type) {
       case ProbeType::http: {
         HttpSpec s;

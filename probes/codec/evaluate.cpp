@@ -2,6 +2,8 @@
 #include "probes/codec/evaluate.h"
 
 #include <cmath>
+
+#include "common/catalogue/measurements.h"
 #include <cstdio>
 
 namespace slamon::probes {
@@ -27,7 +29,7 @@ std::optional<std::string> reached(const RunOutcome& outcome, const std::vector<
 }  // namespace
 
 std::optional<double> measurement(const RunOutcome& outcome, std::string_view name) {
-  if (name == "latency_ms") return outcome.latency_ms;
+  if (name == catalogue::measure::latency_ms) return outcome.latency_ms;
   for (const auto& m : outcome.metrics)
     if (m.name == name) return m.value;
   return std::nullopt;
@@ -39,19 +41,12 @@ ProbeResult evaluate(const catalogue::Probe& probe, TimeMs ts, RunOutcome outcom
   r.ts = ts;
   r.agent = agent;
   r.latency_ms = outcome.latency_ms;
-  switch (outcome.failure) {
-    case RunOutcome::Failure::agent:
-      r.status = Status::unknown;
-      r.message = std::move(outcome.message);
-      r.metrics = std::move(outcome.metrics);
-      return r;
-    case RunOutcome::Failure::target:
-      r.status = Status::down;
-      r.message = std::move(outcome.message);
-      r.metrics = std::move(outcome.metrics);
-      return r;
-    case RunOutcome::Failure::none:
-      break;
+  if (outcome.error != ProbeError::ok) {
+    r.status = status_of(outcome.error);
+    r.message = std::move(outcome.message);
+    if (r.message.empty()) r.message = make_error_code(outcome.error).message();
+    r.metrics = std::move(outcome.metrics);
+    return r;
   }
   std::string message = std::move(outcome.message);
   auto append = [&message](const std::string& m) { message = message.empty() ? m : m + "; " + message; };
@@ -66,7 +61,7 @@ ProbeResult evaluate(const catalogue::Probe& probe, TimeMs ts, RunOutcome outcom
   }
   // The HTTP certificate rule: down when expired, degraded when expiring sooner than cert_min_days.
   if (const auto* http = std::get_if<catalogue::HttpSpec>(&probe.spec); http && r.status != Status::down) {
-    if (const auto days = measurement(outcome, "cert_days_left")) {
+    if (const auto days = measurement(outcome, catalogue::measure::cert_days_left)) {
       if (*days < 0) {
         r.status = Status::down;
         append("certificate expired");
@@ -80,6 +75,14 @@ ProbeResult evaluate(const catalogue::Probe& probe, TimeMs ts, RunOutcome outcom
   r.message = std::move(message);
   r.metrics = std::move(outcome.metrics);
   return r;
+}
+
+ProbeResult agent_side(const catalogue::Probe& probe, TimeMs ts, ProbeError error, std::string message,
+                       const std::string& agent) {
+  RunOutcome o;
+  o.error = error;
+  o.message = std::move(message);
+  return evaluate(probe, ts, std::move(o), agent);
 }
 
 }  // namespace slamon::probes

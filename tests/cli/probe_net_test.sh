@@ -142,7 +142,7 @@ check "snmp v3 jsonl line: up, values=1, adhoc.snmp" json 'r["status"]=="up" and
 check "snmp v3: the passwords are never printed" lacks "authpass-256"
 check "snmp v3 authNoPriv wrong password: exit 1" run 1 "$BIN" probe snmp --version 3 --user authuser --security-level authNoPriv \
   --auth-protocol SHA --auth-password-file "$work/priv" --port "$sport" 127.0.0.1 1.3.6.1.2.1.1.5.0
-check "snmp v3 wrong password: Authentication failure" has "Authentication failure"
+check "snmp v3 wrong password: authentication failure, wrong digest" has "authentication failure: wrong digest"
 check "snmp v3 authNoPriv without --auth-password-file: exit 2" run 2 "$BIN" probe snmp --version 3 --user privuser --security-level authNoPriv --port "$sport" 127.0.0.1 1.3.6.1.2.1.1.5.0
 check "snmp v2c without a community: exit 2" run 2 "$BIN" probe snmp --port "$sport" 127.0.0.1 1.3.6.1.2.1.1.5.0
 check "snmp without an OID: exit 2" run 2 "$BIN" probe snmp --community-file "$work/community" 127.0.0.1

@@ -12,8 +12,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <optional>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <optional>
+#include <thread>
+
+#include "common/catalogue/measurements.h"
 #include "tests/probes/peers/peer_support.h"
 
 namespace asio = boost::asio;
@@ -323,4 +332,90 @@ TEST_CASE("a cancelled http run gives its transfer back to curl and the runner c
   const auto r = loop.run(http_probe("http://127.0.0.1:" + std::to_string(base) + "/"));
   CHECK(r.status == Status::up);
   CHECK(loop.runner->in_flight() == 0);
+}
+
+namespace {
+
+// A TCP peer on 127.0.0.1 that answers every connection with `reply` (read the request first, then
+// write, then close), until destroyed. Bounded: it stops after 20 s whatever happens.
+class CannedPeer {
+ public:
+  explicit CannedPeer(std::string reply) : reply_(std::move(reply)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) == 0);
+    REQUIRE(::listen(fd_, 16) == 0);
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      while (!stop_ && std::chrono::steady_clock::now() < until) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) continue;
+        const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (c < 0) continue;
+        char buf[4096];
+        pollfd q{c, POLLIN, 0};
+        if (::poll(&q, 1, 1000) > 0) (void)::recv(c, buf, sizeof buf, 0);
+        (void)::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+        ::shutdown(c, SHUT_WR);
+        ::close(c);
+      }
+    });
+  }
+  ~CannedPeer() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string url(const std::string& path = "/") const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+
+ private:
+  std::string reply_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("http: a target that answers garbage or redirects to file:// is down, not unknown") {
+  Loop loop;
+  {
+    CannedPeer peer("SSH-2.0-OpenSSH_9.2\r\nthis is not HTTP at all\r\n");
+    const auto r = loop.run(http_probe(peer.url()));
+    INFO(r.message);
+    CHECK(r.status == Status::down);
+    CHECK(r.message.find("not an HTTP answer: ") == 0);
+  }
+  {
+    CannedPeer peer("HTTP/1.1 two hundred OK\r\nContent-Length: 0\r\n\r\n");
+    const auto r = loop.run(http_probe(peer.url()));
+    INFO(r.message);
+    CHECK(r.status == Status::down);
+    CHECK(r.message.find("not an HTTP answer: ") == 0);
+  }
+  {
+    CannedPeer peer("HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    auto p = http_probe(peer.url());
+    spec(p).follow_redirects = true;
+    const auto r = loop.run(p);
+    INFO(r.message);
+    CHECK(r.status == Status::down);
+    CHECK(r.message.find("redirect the probe cannot follow (status 302): ") == 0);
+  }
+}
+
+TEST_CASE("http: every measurement the runner emits is in the measurement table for http") {
+  CannedPeer peer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+  Loop loop;
+  const auto r = loop.run(http_probe(peer.url()));
+  INFO(r.message);
+  CHECK(r.status == Status::up);
+  REQUIRE(r.metrics.size() >= 4);  // connect_ms, ttfb_ms, transfer_ms, http_status at least
+  for (const auto& m : r.metrics) CHECK_MESSAGE(catalogue::has_measurement(catalogue::ProbeType::http, m.name), m.name);
 }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "common/catalogue/measurements.h"
 #include "tests/probes/icmp_test_support.h"
 #include "tests/skip.h"
 
@@ -345,4 +346,74 @@ TEST_CASE("icmp: the unprivileged ping socket is chosen where ping_group_range a
     CHECK(r.message.find("ping_group_range") != std::string::npos);
     CHECK(r.message.find("CAP_NET_RAW") != std::string::npos);
   }
+}
+
+namespace {
+
+// A namespace of its own whose routes send 192.0.2.10 into a blackhole, forbid 192.0.2.11 (prohibit)
+// and mark 192.0.2.12 unreachable; everything else leaves through a veth link to nowhere.
+class RoutedAway {
+ public:
+  RoutedAway() : name_("slamon-b-" + std::to_string(::getpid())) {
+    test::sh("ip netns del " + name_);
+    ok_ = test::sh("ip netns add " + name_) && test::sh("ip -n " + name_ + " link set lo up") &&
+          test::sh("ip -n " + name_ + " link add d0 type veth peer name d1") &&
+          test::sh("ip -n " + name_ + " link set d1 up") &&
+          test::sh("ip -n " + name_ + " addr add 10.201.0.1/24 dev d0") &&
+          test::sh("ip -n " + name_ + " link set d0 up") &&
+          test::sh("ip -n " + name_ + " route add default via 10.201.0.2") &&
+          test::sh("ip -n " + name_ + " route add blackhole 192.0.2.10") &&
+          test::sh("ip -n " + name_ + " route add prohibit 192.0.2.11") &&
+          test::sh("ip -n " + name_ + " route add unreachable 192.0.2.12") &&
+          test::sh("ip netns exec " + name_ + " sysctl -qw net.ipv4.ping_group_range='0 2147483647'");
+  }
+  ~RoutedAway() { test::sh("ip netns del " + name_); }
+  RoutedAway(const RoutedAway&) = delete;
+  RoutedAway& operator=(const RoutedAway&) = delete;
+  bool ok() const { return ok_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  bool ok_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("icmp: a target behind a local blackhole, prohibit or unreachable route is down, not unknown") {
+  if (!test::is_root()) {
+    MESSAGE("skipped: network namespaces need root (CI and the dev machine run as root)");
+    return;
+  }
+  RoutedAway net;
+  REQUIRE(net.ok());
+  test::InNamespace inside(net.name());
+  REQUIRE(inside.ok());
+  for (const auto mode : {IcmpOptions::SocketMode::raw, IcmpOptions::SocketMode::datagram}) {
+    CAPTURE(mode == IcmpOptions::SocketMode::raw);
+    boost::asio::io_context io;
+    IcmpRunner runner(io.get_executor(), nullptr, unlimited(mode), "a1");
+    for (const char* target : {"192.0.2.10", "192.0.2.11", "192.0.2.12"}) {
+      CAPTURE(target);
+      const auto r = run_sync(io, runner.run(icmp_probe(target, 2, 20, 500), 0));
+      INFO(r.message);
+      CHECK(r.status == Status::down);
+      CHECK(r.message.find("cannot send to " + std::string(target)) == 0);
+    }
+    runner.shutdown();
+  }
+}
+
+TEST_CASE("icmp: every measurement the runner emits is in the measurement table for icmp") {
+  boost::asio::io_context io;
+  IcmpRunner runner(io.get_executor(), nullptr, unlimited(), "a1");
+  const auto r = run_sync(io, runner.run(icmp_probe("127.0.0.1", 2, 10, 2000), 0));
+  INFO(r.message);
+  if (r.status == Status::unknown) {
+    MESSAGE("skipped: no ICMP socket here (" << r.message << ")");
+    return;
+  }
+  CHECK(r.metrics.size() == catalogue::measurement_names(catalogue::ProbeType::icmp).size() - 1);  // all but latency_ms
+  for (const auto& m : r.metrics) CHECK_MESSAGE(catalogue::has_measurement(catalogue::ProbeType::icmp, m.name), m.name);
+  runner.shutdown();
 }

@@ -25,8 +25,10 @@
 #include <optional>
 #include <sstream>
 
+#include "common/catalogue/measurements.h"
 #include "probes/codec/snmp_discovery.h"
 #include "probes/codec/snmp_expect.h"
+#include "tests/probes/icmp_test_support.h"
 #include "tests/probes/peers/peer_support.h"
 
 namespace asio = boost::asio;
@@ -150,6 +152,9 @@ TEST_CASE("snmp runner against snmpd") {
     CHECK(run.values[2].numeric);
     CHECK(run.values[2].number == 30);
     CHECK(metric(run.result, "values") == 3);
+    // every measurement the runner emits is in the measurement table for snmp
+    for (const auto& m : run.result.metrics)
+      CHECK_MESSAGE(catalogue::has_measurement(catalogue::ProbeType::snmp, m.name), m.name);
     REQUIRE(run.result.latency_ms.has_value());
     CHECK(*run.result.latency_ms > 0);
     CHECK(loop.runner->in_flight() == 0);
@@ -288,7 +293,7 @@ TEST_CASE("snmp runner against snmpd") {
   {  // wrong passwords: down with a reason that names no secret; the right one works again after
     auto r = v3_get("authuser", L::authNoPriv, A::SHA, "wrong-password", std::nullopt, "");
     CHECK(r.status == Status::down);
-    CHECK(r.message == "GET: Authentication failure (incorrect password, community or key)");
+    CHECK(r.message == "GET: authentication failure: wrong digest (wrong authentication password or key)");
     CHECK(r.message.find("wrong-password") == std::string::npos);
     CHECK(v3_get("authuser", L::authNoPriv, A::SHA, "authpass-sha", std::nullopt, "").status == Status::up);
     r = v3_get("privuser", L::authPriv, A::SHA256, "authpass-256", P::AES, "wrong-priv-pass");
@@ -298,7 +303,7 @@ TEST_CASE("snmp runner against snmpd") {
     CHECK(v3_get("privuser", L::authPriv, A::SHA256, "authpass-256", P::AES, "privpass-aes").status == Status::up);
     r = v3_get("nobody", L::authNoPriv, A::SHA, "authpass-sha", std::nullopt, "");
     CHECK(r.status == Status::down);
-    CHECK(r.message == "GET: Unknown user name");
+    CHECK(r.message == "GET: authentication failure: unknown user name");
   }
   {  // engine ids are cached per runner: snmpd counts each discovery in usmStatsUnknownEngineIDs.0
     const auto discoveries = [&] {
@@ -558,4 +563,130 @@ TEST_CASE("snmp walk stops when the agent's OIDs stop increasing") {
   CHECK(next.result.message == "walk " + root + ": OID not increasing: " + root + ".1 after " + root + ".2 (1 rows)");
   CHECK(next.values.size() == 1);
   CHECK(udp_peer_stats(dir.path()).requests == 3);  // one GETBULK, then two GETNEXTs
+}
+
+TEST_CASE("snmp v3 authPriv with a wrong auth password or an unknown user is down at once with the Report's reason") {
+  // snmpd answers both with a Report (usmStatsWrongDigests, usmStatsUnknownUserNames) as it does at
+  // authNoPriv: the run must read it and end well before its timeout.
+  test::TempDir dir;
+  const int port = test::free_port_range(1);
+  test::Peer peer(test::peers_dir() + "/snmpd_peer.sh", dir.path(), port);
+  Loop loop;
+  using L = catalogue::SnmpSecurityLevel;
+  const auto run = [&](std::string user, std::string auth_pass, std::string priv_pass) {
+    auto p = v3_probe(port, std::move(user), L::authPriv);
+    p.timeout_ms = 4000;
+    spec(p).auth_protocol = catalogue::SnmpAuthProtocol::SHA256;
+    spec(p).auth_password = catalogue::Secret(std::move(auth_pass), "");
+    spec(p).priv_protocol = catalogue::SnmpPrivProtocol::AES;
+    spec(p).priv_password = catalogue::Secret(std::move(priv_pass), "");
+    spec(p).get = {{sys_name, std::nullopt, {}}};
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = loop.run(p).result;
+    return std::pair{r, std::chrono::steady_clock::now() - t0};
+  };
+  // the engine is discovered (and cached) by a good run first
+  CHECK(run("privuser", "authpass-256", "privpass-aes").first.status == Status::up);
+  auto [wrong, wrong_took] = run("privuser", "wrong-auth-pass", "privpass-aes");
+  CHECK(wrong.status == Status::down);
+  CHECK(wrong.message == "GET: authentication failure: wrong digest (wrong authentication password or key)");
+  CHECK(wrong_took < std::chrono::milliseconds(2000));
+  CHECK(wrong.message.find("wrong-auth-pass") == std::string::npos);
+  auto [nobody, nobody_took] = run("nobody", "authpass-256", "privpass-aes");
+  CHECK(nobody.status == Status::down);
+  CHECK(nobody.message == "GET: authentication failure: unknown user name");
+  CHECK(nobody_took < std::chrono::milliseconds(2000));
+  CHECK(run("privuser", "authpass-256", "privpass-aes").first.status == Status::up);
+}
+
+TEST_CASE("snmp to a target behind a local unreachable route is down with the send error, not unknown or no answer") {
+  if (!test::is_root()) {
+    MESSAGE("skipped: network namespaces need root (CI and the dev machine run as root)");
+    return;
+  }
+  const std::string ns = "slamon-s-" + std::to_string(::getpid());
+  test::sh("ip netns del " + ns);
+  struct Drop {
+    std::string ns;
+    ~Drop() { test::sh("ip netns del " + ns); }
+  } drop{ns};
+  REQUIRE(test::sh("ip netns add " + ns));
+  REQUIRE(test::sh("ip -n " + ns + " link set lo up"));
+  REQUIRE(test::sh("ip -n " + ns + " route add unreachable 192.0.2.12"));
+  test::InNamespace inside(ns);
+  REQUIRE(inside.ok());
+  Loop loop;
+  auto p = snmp_probe(161, 1000);
+  spec(p).target = "192.0.2.12";
+  spec(p).get = {{sys_name, std::nullopt, {}}};
+  auto r = loop.run(p).result;
+  INFO(r.message);
+  CHECK(r.status == Status::down);
+  CHECK(r.message.find("cannot send to the target: ") == 0);
+  auto v3 = v3_probe(161, "nouser", catalogue::SnmpSecurityLevel::noAuthNoPriv);
+  v3.timeout_ms = 1000;
+  spec(v3).target = "192.0.2.12";
+  spec(v3).get = {{sys_name, std::nullopt, {}}};
+  r = loop.run(v3).result;
+  INFO(r.message);
+  CHECK(r.status == Status::down);
+  CHECK(r.message.find("cannot send to 192.0.2.12: ") == 0);
+}
+
+TEST_CASE("snmp walk of 1,200 values through a link losing 10% of datagrams completes, at full bulk size") {
+  // retries 4, timeout 30 s: per-try timeouts come from the measured round trip, so each lost
+  // datagram costs a short wait, and a plain loss never halves the bulk size.
+  test::TempDir snmpd_dir, relay_dir;
+  const int port = test::free_port_range(2);
+  ::setenv("ROWS", "1200", 1);
+  test::Peer snmpd(test::peers_dir() + "/snmpd_peer.sh", snmpd_dir.path(), port);
+  ::unsetenv("ROWS");
+  test::Peer relay(test::peers_dir() + "/snmp_udp_peer.sh", relay_dir.path(), port + 1,
+                   "relay " + std::to_string(port) + " 65535 10 12");
+  Loop loop;
+  auto p = snmp_probe(port + 1, 30'000);
+  spec(p).retries = 4;
+  spec(p).max_repetitions = 25;
+  spec(p).walk = {{numbers, expect({}, {}, {}, 1200), {}}};
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto run = loop.run(p);
+  INFO(run.result.message);
+  CHECK(run.result.status == Status::up);
+  CHECK(run.values.size() == 1200);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));
+  const auto stats = udp_peer_stats(relay_dir.path());
+  CHECK(stats.dropped > 0);  // the link really lost answers
+  for (const int reps : stats.repetitions) CHECK(reps == 25);  // never halved for a plain loss
+}
+
+TEST_CASE("snmp: a walk that loses its target midway says which request went unanswered after how many rows") {
+  // snmpd behind a relay that drops every answer over 300 bytes, walked with bulks of 1 (each answer
+  // small) and then a GETBULK for the 1,200-byte value: rows came, so the community is not blamed.
+  test::TempDir snmpd_dir, relay_dir;
+  const int port = test::free_port_range(2);
+  test::Peer snmpd(test::peers_dir() + "/snmpd_peer.sh", snmpd_dir.path(), port);
+  test::Peer relay(test::peers_dir() + "/snmp_udp_peer.sh", relay_dir.path(), port + 1,
+                   "relay " + std::to_string(port) + " 300");
+  Loop loop;
+  auto p = snmp_probe(port + 1, 3000);
+  spec(p).retries = 1;
+  spec(p).max_repetitions = 1;
+  spec(p).walk = {{"1.3.6.1.4.1.99999.1", std::nullopt, {}}};  // .1.N and .2.N answer; .3.1 is lost
+  const auto run = loop.run(p);
+  INFO(run.result.message);
+  CHECK(run.result.status == Status::down);
+  CHECK(run.result.message.find("walk 1.3.6.1.4.1.99999.1: no answer to request ") == 0);
+  CHECK(run.result.message.find(" (2 tries) after 80 rows") != std::string::npos);
+  CHECK(run.result.message.find("community") == std::string::npos);
+}
+
+TEST_CASE("snmp: a name that does not resolve is down with the resolver's reason, not a bare 'cannot resolve'") {
+  Loop loop;
+  auto p = snmp_probe(161, 1500);
+  spec(p).target = "no-such-host.invalid";
+  spec(p).get = {{sys_name, std::nullopt, {}}};
+  const auto r = loop.run(p).result;
+  INFO(r.message);
+  CHECK(r.status == Status::down);
+  CHECK(r.message.find("cannot resolve no-such-host.invalid: ") == 0);
 }

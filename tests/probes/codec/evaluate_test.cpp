@@ -38,13 +38,19 @@ TEST_CASE("thresholds are reached at >=") {
 TEST_CASE("failures decide before thresholds") {
   const auto p = icmp_probe();
   RunOutcome o;
-  o.failure = RunOutcome::Failure::agent;
+  o.error = ProbeError::no_privilege;
   o.message = "no ICMP socket: permission denied";
   auto r = evaluate(p, 1, o, "a");
   CHECK(r.status == Status::unknown);
   CHECK(r.message == o.message);
-  o.failure = RunOutcome::Failure::target;
+  o.error = ProbeError::no_answer;
   CHECK(evaluate(p, 1, o, "a").status == Status::down);
+  o.message.clear();
+  CHECK(evaluate(p, 1, o, "a").message == "no answer before the timeout");
+  const auto cut = agent_side(p, 9, ProbeError::overran, "run overran its timeout of 5s", "a");
+  CHECK(cut.status == Status::unknown);
+  CHECK(cut.ts == 9);
+  CHECK(cut.message == "run overran its timeout of 5s");
 }
 
 TEST_CASE("certificate rule") {

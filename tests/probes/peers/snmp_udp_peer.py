@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """UDP peers for the SNMP runner's edge cases (tests/probes/snmp_test.cpp), loopback only.
 
-  snmp_udp_peer.py DIR PORT relay TARGET_PORT MAX_BYTES
+  snmp_udp_peer.py DIR PORT relay TARGET_PORT MAX_BYTES [DROP_PERCENT SEED]
       Relays datagrams between 127.0.0.1:PORT and an agent at 127.0.0.1:TARGET_PORT, dropping every
-      response larger than MAX_BYTES, as a path that loses large (fragmented) datagrams does. Counts
-      forwarded and dropped responses and notes each GETBULK's max-repetitions.
+      response larger than MAX_BYTES, as a path that loses large (fragmented) datagrams does, and,
+      with DROP_PERCENT, that share of requests and of responses at random (a lossy link; SEED makes
+      the draws repeatable). Counts forwarded and dropped responses (dropped counts both causes,
+      lost_requests the random request drops) and notes each GETBULK's max-repetitions.
   snmp_udp_peer.py DIR PORT fake ROOT
       A broken SNMP v1/v2c agent whose OIDs under ROOT stop increasing: a GETBULK gets ROOT.1, ROOT.2,
       ROOT.1; a GETNEXT from ROOT gets ROOT.2, from anything else ROOT.1. Counts requests.
@@ -14,6 +16,7 @@ DIR/ready once it listens. Ends on SIGTERM, or by itself after 300 s.
 """
 import json
 import os
+import random
 import select
 import socket
 import sys
@@ -50,7 +53,12 @@ def fake_response(version, community, request_id, varbinds):
 
 def main():
     d, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    stats = {"requests": 0, "forwarded": 0, "dropped": 0, "repetitions": []}
+    stats = {"requests": 0, "forwarded": 0, "dropped": 0, "lost_requests": 0, "repetitions": []}
+    drop_percent = float(sys.argv[6]) if mode == "relay" and len(sys.argv) > 6 else 0.0
+    rng = random.Random(int(sys.argv[7]) if len(sys.argv) > 7 else 1)
+
+    def lost():
+        return drop_percent > 0 and rng.random() * 100 < drop_percent
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind(("127.0.0.1", port))
     upstream = None
@@ -78,7 +86,11 @@ def main():
                     stats["repetitions"].append(reps)
                 write_stats(d, stats)  # before answering: the test reads it as soon as it has the answer
                 if mode == "relay":
-                    upstream.send(data)
+                    if lost():
+                        stats["lost_requests"] += 1
+                        write_stats(d, stats)
+                    else:
+                        upstream.send(data)
                 elif tag == 0xA5:
                     sock.sendto(fake_response(version, community, request_id,
                                               [(root + ".1", 1), (root + ".2", 2), (root + ".1", 1)]), client)
@@ -87,12 +99,13 @@ def main():
                     sock.sendto(fake_response(version, community, request_id, [(name, 1)]), client)
             else:
                 data = upstream.recv(65535)
-                if len(data) > max_bytes:
+                passes = len(data) <= max_bytes and not lost()
+                if not passes:
                     stats["dropped"] += 1
                 elif client:
                     stats["forwarded"] += 1
                 write_stats(d, stats)
-                if len(data) <= max_bytes and client:
+                if passes and client:
                     sock.sendto(data, client)
 
 

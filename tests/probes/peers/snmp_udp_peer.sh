@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts and stops snmp_udp_peer.py (a size-limiting relay in front of snmpd, or a fake agent whose
+# Starts and stops snmp_udp_peer.py (a size-limiting, optionally lossy relay in front of snmpd, or a fake agent whose
 # OIDs stop increasing) in the background, inside DIR, on 127.0.0.1 only.
-#   snmp_udp_peer.sh start DIR PORT relay TARGET_PORT MAX_BYTES
+#   snmp_udp_peer.sh start DIR PORT relay TARGET_PORT MAX_BYTES [DROP_PERCENT SEED]
 #   snmp_udp_peer.sh start DIR PORT fake ROOT
 #   snmp_udp_peer.sh stop DIR
 set -euo pipefail
