@@ -347,6 +347,32 @@ TEST_CASE("scheduler: a simulated day of 10 probes at 60 s: 1,440 runs each, all
   CHECK(s.idle());
 }
 
+TEST_CASE("scheduler: after the wall clock steps back a minute, every probe runs again on its grid from the new now") {
+  asio::io_context io;
+  SimulatedTimeSource time(kT0);
+  Runners runners;
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::tcp, 5);
+  auto* f = fake.get();
+  runners.set(catalogue::ProbeType::tcp, std::move(fake));
+  MemorySink sink(time);
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
+  std::vector<catalogue::Probe> probes;
+  for (int i = 0; i < 5; ++i) probes.push_back(probe("w" + std::to_string(i), catalogue::ProbeType::tcp, 200, 100));
+  s.start(probes);
+  time.run_for(io, 1000);
+  // The plan loop sleeps until the next planned start after kT0 + 1000 (on the monotonic clock); it
+  // wakes there, sees the wall clock 60 s back, and plans every probe again from that instant.
+  TimeMs wake = kT0 + 2000;
+  for (const auto& p : probes) wake = std::min(wake, grid(p.id, 200, kT0 + 1001, kT0 + 2000).front());
+  for (const auto& p : probes) f->starts_[p.id].clear();
+  time.step_wall(-60'000);
+  time.run_for(io, 1000);
+  for (const auto& p : probes) CHECK(f->starts_[p.id] == grid(p.id, 200, wake - 60'000, kT0 + 2000 - 60'000));
+  CHECK(s.stats().lag.max_ever_ms == 0);
+  s.stop();
+  time.run_for(io, 0);
+}
+
 TEST_CASE("scheduler: admission keeps 3 runs in flight; the 4th and 5th start exactly when places free up") {
   asio::io_context io;
   SimulatedTimeSource time(kT0);
