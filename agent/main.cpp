@@ -2,7 +2,10 @@
 // catalogue and appends results JSONL to a file:
 //   slamon-agent --catalogue C --agent NAME --results-file OUT.jsonl [--duration 90s] [--log-level info]
 // SIGINT / SIGTERM (or the end of --duration) stop it gracefully: runs in flight are cancelled, the
-// results written so far are flushed, all within a bounded time.
+// results written so far are flushed, all within a bounded time. SIGHUP is logged and otherwise
+// ignored (the catalogue is read at start only); SIGUSR1 logs the statistics. Results that cannot be
+// written (a full disk) wait in memory up to --max-unwritten bytes; the summary says how many were
+// written, dropped and left unwritten, and the exit code is 1 when any was lost.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -16,12 +19,14 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <malloc.h>
 #include <thread>
 
 #include "agent/jsonl_file_sink.h"
 #include "agent/runners.h"
 #include "agent/scheduler.h"
+#include "agent/time_source.h"
 #include "common/catalogue/parser.h"
 
 namespace asio = boost::asio;
@@ -40,6 +45,7 @@ struct Options {
   std::string state_dir;
   double icmp_rate = 10'000;
   std::size_t snmp_idle_sessions = 1024;
+  std::size_t max_unwritten = agent::JsonlFileSinkOptions{}.max_unwritten_bytes;
 };
 
 std::shared_ptr<spdlog::logger> make_logger(const std::string& name, spdlog::sink_ptr sink, spdlog::level::level_enum level) {
@@ -79,6 +85,10 @@ int main(int argc, char** argv) {
                        : "'" + s + "' is not a number from 0 to 1e9";
           },
           "NUMBER in 0 to 1e9"));
+  app.add_option("--max-unwritten", o.max_unwritten,
+                 "results kept in memory while the results file cannot be written (4MiB, 32MiB...; default "
+                 "32MiB); beyond, the oldest are dropped")
+      ->transform(CLI::AsSizeValue(false));
   // Exit codes 0, 1 and 2 only: --help and --version exit 0, every usage error 2 (not CLI11's own codes).
   try {
     app.parse(argc, argv);
@@ -136,22 +146,46 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<agent::JsonlFileSink> sink;
   try {
-    sink = std::make_unique<agent::JsonlFileSink>(o.results_file);
+    sink = std::make_unique<agent::JsonlFileSink>(o.results_file, log, o.agent,
+                                                  agent::JsonlFileSinkOptions{o.max_unwritten});
   } catch (const std::system_error& e) {
     std::fprintf(stderr, "slamon-agent: %s\n", e.what());
     return 2;
   }
 
   asio::io_context io(1);
-  const SystemClock clock;
+  agent::SystemTimeSource time;
   agent::RunnerOptions runner_options;
   runner_options.icmp.max_sends_per_s = o.icmp_rate;
   runner_options.snmp.state_dir = o.state_dir;
   runner_options.snmp.max_idle_sessions = o.snmp_idle_sessions;
   auto runners = agent::make_runners(io.get_executor(), runner_options, loggers, o.agent);
-  agent::Scheduler scheduler(io.get_executor(), clock, runners, *sink, log, o.agent);
+  agent::Scheduler scheduler(io.get_executor(), time, runners, *sink, log, o.agent);
+  // The statistics, for SIGUSR1 and the summary at the end.
+  auto log_stats = [&](const std::string& when) {
+    const auto st = scheduler.stats();
+    log->info("{}: {}{} runs started, {} results, {} written to {}, {} dropped, {} not written, {} cancelled, {} missed, "
+              "{} cut off, lag p50 {} ms, p99 {} ms, max {} ms",
+              o.agent, when, st.started, st.completed, sink->written(), o.results_file, sink->dropped(),
+              sink->unwritten(), st.cancelled, st.missed, st.cut_off, st.lag.p50_ms, st.lag.p99_ms, st.lag.max_ms);
+  };
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
+  // SIGHUP and SIGUSR1 would otherwise end the process without a flush.
+  asio::signal_set other_signals(io, SIGHUP, SIGUSR1);
+  std::function<void()> wait_other_signals = [&] {
+    other_signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+      if (ec) return;
+      if (signo == SIGHUP) {
+        log->info("{}: SIGHUP: ignored, the catalogue is read at start only (restart the agent to load a new one)",
+                  o.agent);
+      } else {
+        log_stats("SIGUSR1: ");
+      }
+      wait_other_signals();
+    });
+  };
+  wait_other_signals();
   asio::steady_timer duration_timer(io);
   bool shutting_down = false;
   // Stops the scheduler, waits (bounded) for the cancelled runs to unwind, closes the runners.
@@ -160,6 +194,7 @@ int main(int argc, char** argv) {
     shutting_down = true;
     log->info("{}: stopping ({})", o.agent, why);
     signals.cancel();
+    other_signals.cancel();  // still caught (and ignored) until the end
     duration_timer.cancel();
     scheduler.stop();
     asio::co_spawn(
@@ -191,9 +226,7 @@ int main(int argc, char** argv) {
   scheduler.start(std::move(probes));
   io.run();
   sink->flush();
-  const auto st = scheduler.stats();
-  log->info("{}: {} runs started, {} results written, {} missed, lag p50 {} ms, p99 {} ms, max {} ms", o.agent,
-            st.started, st.completed, st.missed, st.lag.p50_ms, st.lag.p99_ms, st.lag.max_ms);
+  log_stats("");
   if (auto* icmp = runners.icmp()) {
     const auto is = icmp->stats();
     loggers.icmp->info("{}: ICMP {} sent, {} replies, {} duplicates, {} late, {} from a wrong source, {} bad checksums, "
@@ -201,8 +234,10 @@ int main(int argc, char** argv) {
                        o.agent, is.sent, is.replies, is.duplicates, is.late, is.wrong_source, is.bad_checksum, is.errors,
                        is.foreign);
   }
-  if (sink->last_error()) {
-    log->error("{}: writing {} failed: {}", o.agent, o.results_file, sink->last_error().message());
+  if (sink->dropped() > 0 || sink->unwritten() > 0) {
+    log->error("{}: {} results lost: {} dropped while {} could not be written, {} still unwritten at the end{}", o.agent,
+               sink->dropped() + sink->unwritten(), sink->dropped(), o.results_file, sink->unwritten(),
+               sink->last_error() ? " (" + sink->last_error().message() + ")" : std::string());
     return 1;
   }
   return 0;

@@ -2,7 +2,6 @@
 #include "agent/scheduler.h"
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -22,32 +21,35 @@ constexpr DurationMs kClockStepBackMs = 1'000;  // a smaller step back is absorb
 
 }  // namespace
 
-Scheduler::Scheduler(asio::any_io_executor executor, const Clock& clock, const Runners& runners, ResultSink& sink,
+Scheduler::Scheduler(asio::any_io_executor executor, TimeSource& time, const Runners& runners, ResultSink& sink,
                      std::shared_ptr<spdlog::logger> log, std::string agent, SchedulerOptions options)
     : executor_(executor),
-      clock_(clock),
+      time_(time),
       runners_(runners),
       sink_(sink),
       log_(std::move(log)),
       agent_(std::move(agent)),
       options_(options),
       admission_(options.max_in_flight),
-      wake_(executor),
-      sweep_(executor),
-      flush_timer_(executor) {}
+      wake_(time.make_timer(executor)),
+      sweep_(time.make_timer(executor)),
+      flush_timer_(time.make_timer(executor)) {}
 
 Scheduler::~Scheduler() {
+  // The runs' coroutines end later on the loop (if it runs on): each keeps its own InFlight and probes
+  // and checks `alive` before touching the scheduler. The timers' waits complete as cancelled.
   *alive_ = false;
-  for (auto& r : runs_) r.signal.emit(asio::cancellation_type::terminal);
+  for (auto& r : runs_) r->signal.emit(asio::cancellation_type::terminal);
 }
 
 void Scheduler::start(std::vector<catalogue::Probe> probes) {
-  const TimeMs now = clock_.now_ms();
-  probes_ = std::move(probes);
-  busy_.assign(probes_.size(), false);
-  for (std::size_t i = 0; i < probes_.size(); ++i)
-    plan_.add(i, phase_offset_ms(probes_[i].id, probes_[i].interval_ms), probes_[i].interval_ms, now);
-  if (log_) log_->info("{}: scheduling {} probes", agent_, probes_.size());
+  const TimeMs now = time_.now_ms();
+  probes_ = std::make_shared<const Probes>(std::move(probes));
+  const Probes& all = *probes_;
+  busy_.assign(all.size(), false);
+  for (std::size_t i = 0; i < all.size(); ++i)
+    plan_.add(i, phase_offset_ms(all[i].id, all[i].interval_ms), all[i].interval_ms, now);
+  if (log_) log_->info("{}: scheduling {} probes", agent_, all.size());
   asio::co_spawn(executor_, plan_loop(), asio::detached);
   asio::co_spawn(executor_, cut_off_loop(), asio::detached);
 }
@@ -55,10 +57,10 @@ void Scheduler::start(std::vector<catalogue::Probe> probes) {
 void Scheduler::stop() {
   if (stopping_) return;
   stopping_ = true;
-  wake_.cancel();
-  sweep_.cancel();
-  flush_timer_.cancel();
-  for (auto& r : runs_) r.signal.emit(asio::cancellation_type::terminal);
+  wake_->cancel();
+  sweep_->cancel();
+  flush_timer_->cancel();
+  for (auto& r : runs_) r->signal.emit(asio::cancellation_type::terminal);
   sink_.flush();
   if (log_) log_->info("{}: scheduler stopping, {} runs cancelled", agent_, runs_.size());
 }
@@ -77,10 +79,10 @@ SchedulerStats Scheduler::stats() const {
 
 asio::awaitable<void> Scheduler::plan_loop() {
   const auto alive = alive_;
-  TimeMs next_report = clock_.now_ms() + kLagReportEveryMs;
-  TimeMs last_now = clock_.now_ms();
+  TimeMs next_report = time_.now_ms() + kLagReportEveryMs;
+  TimeMs last_now = time_.now_ms();
   while (*alive && !stopping_) {
-    const TimeMs now = clock_.now_ms();
+    const TimeMs now = time_.now_ms();
     if (now < last_now - kClockStepBackMs) {
       if (log_) log_->warn("{}: the wall clock stepped back {} ms; planning again from now", agent_, last_now - now);
       plan_.replan(now);
@@ -88,17 +90,17 @@ asio::awaitable<void> Scheduler::plan_loop() {
     }
     last_now = now;
     for (const auto& due : plan_.pop_due(now)) dispatch(due);
-    if (log_ && now >= next_report) {
+    if (now >= next_report) {  // (without a logger too: the wait below is until next_report at most)
       next_report = now + kLagReportEveryMs;
       const auto lag = lag_.summary();
-      log_->info("{}: {} runs, lag p50 {} ms, p99 {} ms, max {} ms, missed {}", agent_, counters_.started,
-                 lag.p50_ms, lag.p99_ms, lag.max_ms, counters_.missed);
+      if (log_)
+        log_->info("{}: {} runs, lag p50 {} ms, p99 {} ms, max {} ms, missed {}", agent_, counters_.started,
+                   lag.p50_ms, lag.p99_ms, lag.max_ms, counters_.missed);
     }
     const auto next = plan_.next_due();
     if (!next) co_return;
-    const DurationMs wait_ms = std::min(*next, next_report) - clock_.now_ms();
-    wake_.expires_after(std::chrono::milliseconds(std::max<DurationMs>(0, wait_ms)));
-    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    const DurationMs wait_ms = std::min(*next, next_report) - time_.now_ms();
+    co_await wake_->wait_until(steady_after_ns(time_, std::max<DurationMs>(0, wait_ms)));
   }
 }
 
@@ -109,44 +111,45 @@ void Scheduler::dispatch(const PlanQueue::Due& due) {
     return;
   }
   busy_[due.slot] = true;
-  if (admission_.offer(probes_[due.slot].type, {due.slot, due.planned_ms})) launch(due.slot, due.planned_ms);
+  if (admission_.offer((*probes_)[due.slot].type, {due.slot, due.planned_ms})) launch(due.slot, due.planned_ms);
 }
 
 asio::awaitable<void> Scheduler::cut_off_loop() {
   const auto alive = alive_;
-  const auto period = std::chrono::milliseconds(std::clamp<DurationMs>(options_.grace_ms / 2, 10, 500));
+  const DurationMs period_ms = std::clamp<DurationMs>(options_.grace_ms / 2, 10, 500);
   while (*alive && !stopping_) {
-    sweep_.expires_after(period);
-    co_await sweep_.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await sweep_->wait_until(steady_after_ns(time_, period_ms));
     if (!*alive || stopping_) co_return;
-    const auto now = std::chrono::steady_clock::now();
+    const std::int64_t now_ns = time_.steady_ns();
     for (auto& r : runs_) {
-      if (r.cut || now < r.cut_off_at) continue;
-      r.cut = true;
-      r.signal.emit(asio::cancellation_type::terminal);
+      if (r->cut || now_ns < r->cut_off_at_ns) continue;
+      r->cut = true;
+      r->signal.emit(asio::cancellation_type::terminal);
     }
   }
 }
 
 void Scheduler::launch(std::size_t slot, TimeMs planned_ms) {
-  runs_.emplace_back();
+  auto run = std::make_shared<InFlight>();
+  run->cut_off_at_ns = steady_after_ns(time_, (*probes_)[slot].timeout_ms + options_.grace_ms);
+  runs_.push_back(run);
   const auto it = std::prev(runs_.end());
-  it->cut_off_at = std::chrono::steady_clock::now() +
-                   std::chrono::milliseconds(probes_[slot].timeout_ms + options_.grace_ms);
   const auto alive = alive_;
-  asio::co_spawn(executor_, run_one(slot, planned_ms, it),
-                 asio::bind_cancellation_slot(it->signal.slot(), [this, it, alive](std::exception_ptr) {
-                   // The signal must outlive this handler: erase it afterwards.
-                   asio::post(executor_, [this, it, alive] {
+  // The completion may run after ~Scheduler: it touches the scheduler only while `alive`, and keeps
+  // the run's signal (which the coroutine is bound to) until a handler posted after its own end.
+  asio::co_spawn(executor_, run_one(slot, planned_ms, run),
+                 asio::bind_cancellation_slot(run->signal.slot(), [this, ex = executor_, it, run, alive](std::exception_ptr) {
+                   asio::post(ex, [this, it, run, alive] {
                      if (*alive) runs_.erase(it);
                    });
                  }));
 }
 
-asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms, RunIt run) {
+asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms, std::shared_ptr<InFlight> run) {
   const auto alive = alive_;
-  const catalogue::Probe& probe = probes_[slot];
-  const TimeMs started = clock_.now_ms();
+  const auto probes = probes_;  // the runner may still read the probe after ~Scheduler
+  const catalogue::Probe& probe = (*probes)[slot];
+  const TimeMs started = time_.now_ms();
   lag_.record(started - planned_ms);
   ++counters_.started;
   std::optional<ProbeResult> result;
@@ -182,7 +185,7 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms, Ru
   busy_[slot] = false;
   // Hand the freed place to the next waiting run of this type, unless it waited a whole interval.
   for (auto next = admission_.finish(probe.type); next; next = admission_.finish(probe.type)) {
-    if (stopping_ || clock_.now_ms() - next->planned_ms >= probes_[next->slot].interval_ms) {
+    if (stopping_ || time_.now_ms() - next->planned_ms >= (*probes)[next->slot].interval_ms) {
       ++counters_.missed;
       busy_[next->slot] = false;
       continue;
@@ -196,13 +199,15 @@ void Scheduler::deliver(const ProbeResult& result) {
   sink_.write(result);
   if (flush_armed_) return;
   flush_armed_ = true;
+  asio::co_spawn(executor_, flush_later(), asio::detached);
+}
+
+asio::awaitable<void> Scheduler::flush_later() {
   const auto alive = alive_;
-  flush_timer_.expires_after(std::chrono::milliseconds(options_.flush_every_ms));
-  flush_timer_.async_wait([this, alive](const boost::system::error_code&) {
-    if (!*alive) return;
-    flush_armed_ = false;
-    sink_.flush();
-  });
+  co_await flush_timer_->wait_until(steady_after_ns(time_, options_.flush_every_ms));
+  if (!*alive) co_return;
+  flush_armed_ = false;
+  sink_.flush();
 }
 
 }  // namespace slamon::agent

@@ -3,13 +3,14 @@
 // the sink. Scheduling lag is measured and exposed. One coroutine for the plan, one per run, and one
 // that cuts off runs overrunning their timeout (a periodic sweep, rather than a timer and two more
 // coroutines raced against every run); all on one executor (a strand when the loop has several
-// threads).
+// threads). Time (wall clock, monotonic clock, timers) comes from a TimeSource (agent/time_source.h).
+// The loop may outlive the scheduler: what a run still needs after ~Scheduler (its cancellation
+// signal, its probe) is shared with it, and nothing else is touched once the scheduler is gone.
 #pragma once
 
 #include <array>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <list>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "agent/result_sink.h"
 #include "agent/runners.h"
 #include "agent/schedule_plan.h"
+#include "agent/time_source.h"
 #include "common/catalogue/model.h"
 #include "common/time.h"
 
@@ -50,7 +52,8 @@ struct SchedulerStats {
 
 class Scheduler {
  public:
-  Scheduler(boost::asio::any_io_executor executor, const Clock& clock, const Runners& runners, ResultSink& sink,
+  // `time` and `runners` must outlive the runs on the loop; `sink` and `log` the scheduler.
+  Scheduler(boost::asio::any_io_executor executor, TimeSource& time, const Runners& runners, ResultSink& sink,
             std::shared_ptr<spdlog::logger> log, std::string agent, SchedulerOptions options = {});
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
@@ -59,45 +62,49 @@ class Scheduler {
   // Starts planning `probes` (kept by the scheduler) from now.
   void start(std::vector<catalogue::Probe> probes);
   // Stops planning and cancels the runs in flight (their results are dropped); flushes the sink.
+  // The destructor cancels them too; their coroutines may then end on the loop after it.
   void stop();
   // No run in flight (after stop(): the shutdown is complete).
   bool idle() const;
   SchedulerStats stats() const;
 
  private:
-  // A run in flight: how to cancel it, and when it has overrun.
+  // A run in flight: how to cancel it, and when it has overrun. Shared by runs_ and the run's
+  // coroutine and completion, so that its signal lives as long as the coroutine bound to it.
   struct InFlight {
     boost::asio::cancellation_signal signal;
-    std::chrono::steady_clock::time_point cut_off_at;
-    bool cut = false;  // cancelled by the sweep because it overran
+    std::int64_t cut_off_at_ns = 0;  // on the time source's monotonic clock
+    bool cut = false;                // cancelled by the sweep because it overran
   };
-  using RunIt = std::list<InFlight>::iterator;
+  using Probes = std::vector<catalogue::Probe>;
   boost::asio::awaitable<void> plan_loop();
   boost::asio::awaitable<void> cut_off_loop();
   void dispatch(const PlanQueue::Due& due);
   void launch(std::size_t slot, TimeMs planned_ms);
-  boost::asio::awaitable<void> run_one(std::size_t slot, TimeMs planned_ms, RunIt run);
+  boost::asio::awaitable<void> run_one(std::size_t slot, TimeMs planned_ms, std::shared_ptr<InFlight> run);
   void deliver(const ProbeResult& result);
+  boost::asio::awaitable<void> flush_later();
 
   boost::asio::any_io_executor executor_;
-  const Clock& clock_;
+  TimeSource& time_;
   const Runners& runners_;
   ResultSink& sink_;
   std::shared_ptr<spdlog::logger> log_;
   std::string agent_;
   SchedulerOptions options_;
-  // The probes, kept as start() received them (no copy: 10,000 probes are megabytes), indexed by slot.
-  std::vector<catalogue::Probe> probes_;
+  // The probes, kept as start() received them (no copy: 10,000 probes are megabytes), indexed by slot;
+  // shared with the runs (a run's probe outlives the scheduler until the run ends).
+  std::shared_ptr<const Probes> probes_ = std::make_shared<const Probes>();
   std::vector<bool> busy_;  // per slot: waiting for admission or running
   PlanQueue plan_;
   Admission admission_;
   LagStats lag_;
   SchedulerStats counters_;
-  boost::asio::steady_timer wake_;
-  boost::asio::steady_timer sweep_;
-  std::list<InFlight> runs_;
+  std::unique_ptr<Timer> wake_;
+  std::unique_ptr<Timer> sweep_;
+  std::list<std::shared_ptr<InFlight>> runs_;
   bool stopping_ = false;
-  boost::asio::steady_timer flush_timer_;
+  std::unique_ptr<Timer> flush_timer_;
   bool flush_armed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -1,12 +1,15 @@
 // Tests for the scheduler: phases and the plan queue over simulated days (pure, fake time),
-// admission control, lag statistics, and the Scheduler on a real loop with fake runners.
+// admission control, lag statistics, and the Scheduler on simulated time (agent/simulated_time.h)
+// with fake runners that take a simulated while: every planned and actual start, cut-off and flush
+// is asserted at its exact instant.
 #include "agent/scheduler.h"
 
 #include <doctest/doctest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
 #include <map>
 #include <random>
 #include <set>
@@ -14,6 +17,8 @@
 #include "agent/admission.h"
 #include "agent/lag_stats.h"
 #include "agent/schedule_plan.h"
+#include "agent/simulated_time.h"
+#include "agent/time_source.h"
 
 using namespace slamon;
 using namespace slamon::agent;
@@ -151,16 +156,22 @@ TEST_CASE("lag statistics: nearest-rank percentiles over the retained samples") 
   CHECK(sum.count == 11);
 }
 
-// ---- the Scheduler on a real loop -------------------------------------------------------------
+// ---- the Scheduler on simulated time -----------------------------------------------------------
 
 namespace {
 
 namespace asio = boost::asio;
 
-// A runner that takes `busy_ms`, records its concurrency, and answers up.
+// A wall-clock start on a whole minute, so that every grid below starts at a known instant.
+constexpr TimeMs kT0 = 1'699'999'980'000;
+static_assert(kT0 % 60'000 == 0);
+
+// A runner that takes `busy_ms` of the time source's time, records its starts and concurrency, and
+// answers up; cancelled, it throws as real runners' awaits do.
 class FakeRunner final : public probes::Runner {
  public:
-  FakeRunner(asio::any_io_executor ex, catalogue::ProbeType t, DurationMs busy_ms) : ex_(ex), type_(t), busy_ms_(busy_ms) {}
+  FakeRunner(TimeSource& time, asio::any_io_executor ex, catalogue::ProbeType t, DurationMs busy_ms)
+      : time_(time), ex_(ex), type_(t), busy_ms_(busy_ms) {}
   catalogue::ProbeType type() const override { return type_; }
   asio::awaitable<ProbeResult> run(const catalogue::Probe& probe, TimeMs started) override {
     ++running_;
@@ -170,8 +181,9 @@ class FakeRunner final : public probes::Runner {
       int& n;
       ~Leave() { --n; }
     } leave{running_};
-    asio::steady_timer t(ex_, std::chrono::milliseconds(busy_ms_));
-    co_await t.async_wait(asio::use_awaitable);
+    const auto timer = time_.make_timer(ex_);
+    if (!co_await timer->wait_until(steady_after_ns(time_, busy_ms_)))
+      throw boost::system::system_error(asio::error::operation_aborted);
     ProbeResult r;
     r.probe = probe.id;
     r.ts = started;
@@ -182,24 +194,36 @@ class FakeRunner final : public probes::Runner {
   std::map<std::string, std::vector<TimeMs>> starts_;
 
  private:
+  TimeSource& time_;
   asio::any_io_executor ex_;
   catalogue::ProbeType type_;
   DurationMs busy_ms_;
   int running_ = 0;
 };
 
+// Keeps what was flushed, when each result was written, and how long each batch waited.
 class MemorySink final : public ResultSink {
  public:
-  void write(const ProbeResult& r) override { pending_.push_back(r); }
+  explicit MemorySink(const Clock& clock) : clock_(clock) {}
+  void write(const ProbeResult& r) override {
+    if (pending_.empty()) batch_started_ms_ = clock_.now_ms();
+    pending_.push_back(r);
+    written_at_ms_[r.probe].push_back(clock_.now_ms());
+  }
   void flush() override {
     if (pending_.empty()) return;
-    ++batches_;
+    batch_waits_ms_.push_back(clock_.now_ms() - batch_started_ms_);
     results_.insert(results_.end(), pending_.begin(), pending_.end());
     pending_.clear();
   }
   std::vector<ProbeResult> results_;
   std::vector<ProbeResult> pending_;
-  int batches_ = 0;
+  std::vector<DurationMs> batch_waits_ms_;
+  std::map<std::string, std::vector<TimeMs>> written_at_ms_;
+
+ private:
+  const Clock& clock_;
+  TimeMs batch_started_ms_ = 0;
 };
 
 catalogue::Probe probe(const std::string& id, catalogue::ProbeType t, DurationMs interval_ms, DurationMs timeout_ms) {
@@ -213,98 +237,256 @@ catalogue::Probe probe(const std::string& id, catalogue::ProbeType t, DurationMs
   return p;
 }
 
-void run_loop(asio::io_context& io, std::chrono::milliseconds d) {
-  io.restart();
-  io.run_for(d);
+// A probe id whose phase in `interval_ms` is `phase_ms` (searched among "<prefix>-N").
+std::string id_with_phase(const std::string& prefix, DurationMs phase_ms, DurationMs interval_ms) {
+  for (int n = 0; n < 1'000'000; ++n) {
+    auto id = prefix + "-" + std::to_string(n);
+    if (phase_offset_ms(id, interval_ms) == phase_ms) return id;
+  }
+  FAIL("no id with phase " << phase_ms);
+  return {};
+}
+
+// Every planned start of a probe in [from, to].
+std::vector<TimeMs> grid(const std::string& id, DurationMs interval_ms, TimeMs from, TimeMs to) {
+  std::vector<TimeMs> out;
+  for (TimeMs t = next_planned_ms(phase_offset_ms(id, interval_ms), interval_ms, from); t <= to; t += interval_ms)
+    out.push_back(t);
+  return out;
 }
 
 }  // namespace
 
-TEST_CASE("scheduler: every probe runs on its own grid and results reach the sink in batches") {
+TEST_CASE("simulated time: timers complete at their exact instants, in order; cancelled or destroyed ones report false") {
   asio::io_context io;
-  SystemClock clock;
+  SimulatedTimeSource time(kT0);
+  std::vector<std::pair<std::string, TimeMs>> done;
+  auto wait = [&](Timer& t, DurationMs after_ms, std::string name) -> asio::awaitable<void> {
+    const bool reached = co_await t.wait_until(steady_after_ns(time, after_ms));
+    done.emplace_back(name + (reached ? "" : " cancelled"), time.now_ms());
+  };
+  auto a = time.make_timer(io.get_executor());
+  auto b = time.make_timer(io.get_executor());
+  auto c = time.make_timer(io.get_executor());
+  auto d = time.make_timer(io.get_executor());
+  asio::co_spawn(io, wait(*a, 300, "a"), asio::detached);
+  asio::co_spawn(io, wait(*b, 100, "b"), asio::detached);
+  asio::co_spawn(io, wait(*c, 200, "c"), asio::detached);
+  asio::co_spawn(io, wait(*d, 250, "d"), asio::detached);
+  time.run_for(io, 150);
+  CHECK(time.now_ms() == kT0 + 150);
+  CHECK(time.pending() == 3);
+  c->cancel();
+  d.reset();
+  time.run_for(io, 10'000);
+  CHECK(time.now_ms() == kT0 + 10'150);
+  CHECK(time.pending() == 0);
+  CHECK(done == std::vector<std::pair<std::string, TimeMs>>{
+                    {"b", kT0 + 100}, {"c cancelled", kT0 + 150}, {"d cancelled", kT0 + 150}, {"a", kT0 + 300}});
+  time.step_wall(-5'000);
+  CHECK(time.now_ms() == kT0 + 5'150);
+  CHECK(time.steady_ns() == 10'150'000'000);
+}
+
+TEST_CASE("scheduler: every probe starts exactly at its planned instants; each batch is flushed exactly flush_every_ms after its first result") {
+  asio::io_context io;
+  SimulatedTimeSource time(kT0);
   Runners runners;
-  auto fake = std::make_unique<FakeRunner>(io.get_executor(), catalogue::ProbeType::tcp, 5);
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::tcp, 5);
   auto* f = fake.get();
   runners.set(catalogue::ProbeType::tcp, std::move(fake));
-  MemorySink sink;
-  Scheduler s(io.get_executor(), clock, runners, sink, nullptr, "a");
+  MemorySink sink(time);
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
   std::vector<catalogue::Probe> probes;
   for (int i = 0; i < 20; ++i) probes.push_back(probe("p" + std::to_string(i), catalogue::ProbeType::tcp, 200, 100));
   s.start(probes);
-  run_loop(io, std::chrono::milliseconds(1100));
+  time.run_for(io, 1100);
   s.stop();
-  run_loop(io, std::chrono::milliseconds(50));
+  time.run_for(io, 0);
   CHECK(s.idle());
+  std::size_t runs = 0;
   for (const auto& p : probes) {
-    const auto& starts = f->starts_[p.id];
-    CHECK(starts.size() >= 4);
-    CHECK(starts.size() <= 6);
-    const DurationMs phase = phase_offset_ms(p.id, 200);
-    for (const auto t : starts) {
-      // Started at (or just after) a planned time on the grid, never drifting away from it.
-      const DurationMs into_interval = ((t - phase) % 200 + 200) % 200;
-      CHECK(into_interval < 100);
-    }
+    const auto planned = grid(p.id, 200, kT0, kT0 + 1100);
+    CHECK(f->starts_[p.id] == planned);  // on the grid, at the instant, none skipped, none doubled
+    std::vector<TimeMs> done;
+    for (const auto t : planned)
+      if (t + 5 <= kT0 + 1100) done.push_back(t + 5);
+    CHECK(sink.written_at_ms_[p.id] == done);  // each result handed over as its run ends
+    runs += planned.size();
   }
-  CHECK(sink.results_.size() == s.stats().completed);
-  CHECK(sink.batches_ >= 1);
-  CHECK(static_cast<std::size_t>(sink.batches_) <= sink.results_.size());
   const auto st = s.stats();
-  CHECK(st.started >= 80);
-  CHECK(st.lag.count == st.started);
-  CHECK(st.lag.p50_ms <= st.lag.p99_ms);
-  CHECK(st.lag.p99_ms <= st.lag.max_ms);
+  CHECK(st.started == runs);
+  CHECK(st.lag.count == runs);
+  CHECK(st.lag.max_ever_ms == 0);
+  CHECK(st.missed == 0);
+  CHECK(sink.results_.size() == st.completed);
+  REQUIRE(sink.batch_waits_ms_.size() >= 2);
+  for (std::size_t i = 0; i + 1 < sink.batch_waits_ms_.size(); ++i) CHECK(sink.batch_waits_ms_[i] == 500);
+  CHECK(sink.batch_waits_ms_.back() <= 500);  // the last one, flushed by stop()
 }
 
-TEST_CASE("scheduler: admission control keeps at most N runs of a type in flight") {
+TEST_CASE("scheduler: a simulated day of 10 probes at 60 s: 1,440 runs each, all on the grid, lag 0") {
   asio::io_context io;
-  SystemClock clock;
+  SimulatedTimeSource time(kT0);
   Runners runners;
-  auto fake = std::make_unique<FakeRunner>(io.get_executor(), catalogue::ProbeType::icmp, 600);
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::tcp, 20);
+  auto* f = fake.get();
+  runners.set(catalogue::ProbeType::tcp, std::move(fake));
+  MemorySink sink(time);
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
+  std::vector<catalogue::Probe> probes;
+  for (int i = 0; i < 10; ++i) probes.push_back(probe("d" + std::to_string(i), catalogue::ProbeType::tcp, 60'000, 5'000));
+  s.start(probes);
+  time.run_for(io, 86'400'000 - 1);
+  for (const auto& p : probes) CHECK(f->starts_[p.id] == grid(p.id, 60'000, kT0, kT0 + 86'400'000 - 1));
+  CHECK(f->starts_["d0"].size() == 1'440);
+  CHECK(s.stats().lag.max_ever_ms == 0);
+  CHECK(s.stats().missed == 0);
+  s.stop();
+  time.run_for(io, 0);
+  CHECK(s.idle());
+}
+
+TEST_CASE("scheduler: after the wall clock steps back a minute, every probe runs again on its grid from the new now") {
+  asio::io_context io;
+  SimulatedTimeSource time(kT0);
+  Runners runners;
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::tcp, 5);
+  auto* f = fake.get();
+  runners.set(catalogue::ProbeType::tcp, std::move(fake));
+  MemorySink sink(time);
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
+  std::vector<catalogue::Probe> probes;
+  for (int i = 0; i < 5; ++i) probes.push_back(probe("w" + std::to_string(i), catalogue::ProbeType::tcp, 200, 100));
+  s.start(probes);
+  time.run_for(io, 1000);
+  // The plan loop sleeps until the next planned start after kT0 + 1000 (on the monotonic clock); it
+  // wakes there, sees the wall clock 60 s back, and plans every probe again from that instant.
+  TimeMs wake = kT0 + 2000;
+  for (const auto& p : probes) wake = std::min(wake, grid(p.id, 200, kT0 + 1001, kT0 + 2000).front());
+  for (const auto& p : probes) f->starts_[p.id].clear();
+  time.step_wall(-60'000);
+  time.run_for(io, 1000);
+  for (const auto& p : probes) CHECK(f->starts_[p.id] == grid(p.id, 200, wake - 60'000, kT0 + 2000 - 60'000));
+  CHECK(s.stats().lag.max_ever_ms == 0);
+  s.stop();
+  time.run_for(io, 0);
+}
+
+TEST_CASE("scheduler: admission keeps 3 runs in flight; the 4th and 5th start exactly when places free up") {
+  asio::io_context io;
+  SimulatedTimeSource time(kT0);
+  Runners runners;
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::icmp, 600);
   auto* f = fake.get();
   runners.set(catalogue::ProbeType::icmp, std::move(fake));
-  MemorySink sink;
+  MemorySink sink(time);
   SchedulerOptions o;
   o.max_in_flight = {1, 3, 1, 1};
-  Scheduler s(io.get_executor(), clock, runners, sink, nullptr, "a", o);
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a", o);
+  std::vector<std::string> ids;
   std::vector<catalogue::Probe> probes;
-  // 12 probes of 600 ms each per second cannot all run on 3 places: the rest wait, then are missed.
-  for (int i = 0; i < 12; ++i) probes.push_back(probe("q" + std::to_string(i), catalogue::ProbeType::icmp, 1000, 900));
+  for (int i = 1; i <= 5; ++i) {
+    ids.push_back(id_with_phase("q", i * 100, 1000));
+    probes.push_back(probe(ids.back(), catalogue::ProbeType::icmp, 1000, 900));
+  }
   s.start(probes);
-  run_loop(io, std::chrono::milliseconds(1500));
+  time.run_for(io, 999);
   CHECK(f->max_running_ == 3);
+  CHECK(f->starts_[ids[0]] == std::vector<TimeMs>{kT0 + 100});
+  CHECK(f->starts_[ids[1]] == std::vector<TimeMs>{kT0 + 200});
+  CHECK(f->starts_[ids[2]] == std::vector<TimeMs>{kT0 + 300});
+  CHECK(f->starts_[ids[3]] == std::vector<TimeMs>{kT0 + 700});  // planned 400, the 1st ended at 700
+  CHECK(f->starts_[ids[4]] == std::vector<TimeMs>{kT0 + 800});  // planned 500, the 2nd ended at 800
   const auto st = s.stats();
-  CHECK(st.in_flight[1] <= 3);
-  CHECK(st.missed + st.waiting[1] > 0);
-  CHECK(f->starts_.size() >= 3);
+  CHECK(st.lag.max_ever_ms == 300);
+  CHECK(st.lag.p50_ms == 0);
+  CHECK(st.missed == 0);
   s.stop();
-  run_loop(io, std::chrono::milliseconds(50));
+  time.run_for(io, 0);
   CHECK(s.idle());
-  CHECK(s.stats().cancelled >= 1);
+  CHECK(s.stats().cancelled == 2);  // the 4th and 5th were running
 }
 
-TEST_CASE("scheduler: a probe type without a runner and a runner that overruns give unknown") {
+TEST_CASE("scheduler: a run that waited a whole interval for a place is missed, not started late") {
   asio::io_context io;
-  SystemClock clock;
+  SimulatedTimeSource time(kT0);
   Runners runners;
-  runners.set(catalogue::ProbeType::icmp, std::make_unique<FakeRunner>(io.get_executor(), catalogue::ProbeType::icmp, 10'000));
-  MemorySink sink;
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::icmp, 1500);
+  auto* f = fake.get();
+  runners.set(catalogue::ProbeType::icmp, std::move(fake));
+  MemorySink sink(time);
   SchedulerOptions o;
-  o.grace_ms = 50;
-  Scheduler s(io.get_executor(), clock, runners, sink, nullptr, "agent-x", o);
-  s.start({probe("slow", catalogue::ProbeType::icmp, 1000, 100), probe("nohttp", catalogue::ProbeType::http, 1000, 100)});
-  run_loop(io, std::chrono::milliseconds(1300));
+  o.max_in_flight = {1, 1, 1, 1};
+  o.grace_ms = 1000;
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a", o);
+  const auto a = id_with_phase("m", 100, 1000);
+  const auto b = id_with_phase("m", 200, 1000);
+  s.start({probe(a, catalogue::ProbeType::icmp, 1000, 900), probe(b, catalogue::ProbeType::icmp, 1000, 900)});
+  // a runs 100-1600 (overrunning its timeout by less than the grace); b waits from 200; at 1100 and
+  // 1200 a and b are still busy (2 missed); at 1600 b has waited 1,400 ms > its interval (missed).
+  time.run_for(io, 2150);
+  CHECK(f->starts_[a] == std::vector<TimeMs>{kT0 + 100, kT0 + 2100});
+  CHECK(f->starts_[b].empty());
+  CHECK(s.stats().missed == 3);
   s.stop();
-  run_loop(io, std::chrono::milliseconds(50));
+  time.run_for(io, 0);
+  CHECK(s.idle());
+}
+
+TEST_CASE("scheduler: a run overrunning timeout + grace is cut off at the sweep's exact instant; a type without a runner gives unknown") {
+  asio::io_context io;
+  SimulatedTimeSource time(kT0);
+  Runners runners;
+  runners.set(catalogue::ProbeType::icmp, std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::icmp, 10'000));
+  MemorySink sink(time);
+  SchedulerOptions o;
+  o.grace_ms = 50;  // the sweep runs every 25 ms from the start
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "agent-x", o);
+  s.start({probe("slow", catalogue::ProbeType::icmp, 1000, 100), probe("nohttp", catalogue::ProbeType::http, 1000, 100)});
+  time.run_for(io, 1300);
+  s.stop();
+  time.run_for(io, 0);
   std::map<std::string, ProbeResult> by_probe;
-  for (const auto& r : sink.results_) by_probe[r.probe] = r;
+  for (const auto& r : sink.results_) by_probe.emplace(r.probe, r);  // the first result of each
+  const DurationMs slow_phase = phase_offset_ms("slow", 1000);
   REQUIRE(by_probe.count("slow"));
   CHECK(by_probe["slow"].status == Status::unknown);
   CHECK(by_probe["slow"].message == "run overran its timeout of 100ms");
   CHECK(by_probe["slow"].agent == "agent-x");
+  CHECK(by_probe["slow"].ts == kT0 + slow_phase);
+  // Overran at phase + 150 ms; cut by the first sweep at or after that (every 25 ms from the start).
+  REQUIRE(!sink.written_at_ms_["slow"].empty());
+  CHECK(sink.written_at_ms_["slow"][0] == kT0 + (slow_phase + 150 + 24) / 25 * 25);
   REQUIRE(by_probe.count("nohttp"));
   CHECK(by_probe["nohttp"].status == Status::unknown);
   CHECK(by_probe["nohttp"].message == "no runner for http probes in this build");
+  CHECK(sink.written_at_ms_["nohttp"][0] == kT0 + phase_offset_ms("nohttp", 1000));
   CHECK(s.stats().cut_off >= 1);
+}
+
+TEST_CASE("scheduler: destroyed with runs in flight while the loop lives on, no run touches freed state") {
+  // The loop outlives the scheduler (real time here, as in the agent): its runs resume after
+  // ~Scheduler and must touch nothing it freed (the cancellation signals, the probes). Under ASan
+  // this was a heap-use-after-free in the runs' cancellation state.
+  asio::io_context io;
+  SystemTimeSource time;
+  Runners runners;
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::tcp, 10'000);
+  auto* f = fake.get();
+  runners.set(catalogue::ProbeType::tcp, std::move(fake));
+  MemorySink sink(time);
+  {
+    Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
+    std::vector<catalogue::Probe> probes;
+    for (int i = 0; i < 10; ++i) probes.push_back(probe("u" + std::to_string(i), catalogue::ProbeType::tcp, 100, 5'000));
+    s.start(probes);
+    io.run_for(std::chrono::milliseconds(150));
+    REQUIRE_FALSE(s.idle());
+  }
+  io.restart();
+  io.run_for(std::chrono::milliseconds(100));
+  CHECK(f->starts_.size() == 10);
+  CHECK(sink.results_.empty());
+  CHECK(sink.pending_.empty());
 }
