@@ -104,11 +104,8 @@ TEST_CASE("icmp: a name is resolved without blocking, and ip_version is honoured
   CHECK(w.message == "127.0.0.1 is not an IPv6 address");
 }
 
-TEST_CASE("icmp: real echo replies from ::1") {
-  if (!ipv6_loopback_available()) {
-    MESSAGE("skipped: no IPv6 loopback address on this machine");
-    return;
-  }
+TEST_CASE("icmp: real echo replies from ::1" * doctest::test_suite("root")) {
+  if (!ipv6_loopback_available()) SLAMON_SKIP("no IPv6 loopback address on this machine");
   boost::asio::io_context io;
   IcmpRunner runner(io.get_executor(), nullptr, unlimited(), "a");
   const auto r = run_sync(io, runner.run(icmp_probe("::1", 2, 10, 2000), 1));
@@ -380,11 +377,9 @@ class RoutedAway {
 
 }  // namespace
 
-TEST_CASE("icmp: a target behind a local blackhole, prohibit or unreachable route is down, not unknown") {
-  if (!test::is_root()) {
-    MESSAGE("skipped: network namespaces need root (CI and the dev machine run as root)");
-    return;
-  }
+TEST_CASE("icmp: a target behind a local blackhole, prohibit or unreachable route is down, not unknown" *
+          doctest::test_suite("root")) {
+  if (!test::is_root()) SLAMON_SKIP("network namespaces need root (CI and the dev machine run as root)");
   RoutedAway net;
   REQUIRE(net.ok());
   test::InNamespace inside(net.name());
@@ -404,15 +399,12 @@ TEST_CASE("icmp: a target behind a local blackhole, prohibit or unreachable rout
   }
 }
 
-TEST_CASE("icmp: every measurement the runner emits is in the measurement table for icmp") {
+TEST_CASE("icmp: every measurement the runner emits is in the measurement table for icmp" * doctest::test_suite("root")) {
   boost::asio::io_context io;
   IcmpRunner runner(io.get_executor(), nullptr, unlimited(), "a1");
   const auto r = run_sync(io, runner.run(icmp_probe("127.0.0.1", 2, 10, 2000), 0));
   INFO(r.message);
-  if (r.status == Status::unknown) {
-    MESSAGE("skipped: no ICMP socket here (" << r.message << ")");
-    return;
-  }
+  if (r.status == Status::unknown) SLAMON_SKIP("no ICMP socket here (" + r.message + ")");
   CHECK(r.metrics.size() == catalogue::measurement_names(catalogue::ProbeType::icmp).size() - 1);  // all but latency_ms
   for (const auto& m : r.metrics) CHECK_MESSAGE(catalogue::has_measurement(catalogue::ProbeType::icmp, m.name), m.name);
   runner.shutdown();

@@ -5,6 +5,8 @@
 // stopped when a fake agent's OIDs stop increasing.
 #include "probes/snmp.h"
 
+#include "tests/skip.h"
+
 #include <doctest/doctest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -599,11 +601,9 @@ TEST_CASE("snmp v3 authPriv with a wrong auth password or an unknown user is dow
   CHECK(run("privuser", "authpass-256", "privpass-aes").first.status == Status::up);
 }
 
-TEST_CASE("snmp to a target behind a local unreachable route is down with the send error, not unknown or no answer") {
-  if (!test::is_root()) {
-    MESSAGE("skipped: network namespaces need root (CI and the dev machine run as root)");
-    return;
-  }
+TEST_CASE("snmp to a target behind a local unreachable route is down with the send error, not unknown or no answer" *
+          doctest::test_suite("root")) {
+  if (!test::is_root()) SLAMON_SKIP("network namespaces need root (CI and the dev machine run as root)");
   const std::string ns = "slamon-s-" + std::to_string(::getpid());
   test::sh("ip netns del " + ns);
   struct Drop {
