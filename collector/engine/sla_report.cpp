@@ -68,18 +68,24 @@ class CauseFinder {
   }
 
  private:
-  void visit(int i, TimeMs t) {
-    if (seen_[static_cast<std::size_t>(i)]) return;
-    seen_[static_cast<std::size_t>(i)] = 1;
-    const Node& n = g_.node(i);
-    if (n.kind == NodeKind::probe) return;
-    if (!is_bad(status_at(nodes_.status(i), t), bad_)) return;
-    if (exclude_ && contains(nodes_.planned(i, bad_, range_), t)) return;
-    if (n.kind == NodeKind::ci) {
-      causes_.push_back(n.id);
-      return;
+  // The CIs reached from x through nodes bad and unplanned at t (an explicit stack: no recursion).
+  void visit(int x, TimeMs t) {
+    stack_.assign(1, x);
+    while (!stack_.empty()) {
+      const int i = stack_.back();
+      stack_.pop_back();
+      if (seen_[static_cast<std::size_t>(i)]) continue;
+      seen_[static_cast<std::size_t>(i)] = 1;
+      const Node& n = g_.node(i);
+      if (n.kind == NodeKind::probe) continue;
+      if (!is_bad(status_at(nodes_.status(i), t), bad_)) continue;
+      if (exclude_ && contains(nodes_.planned(i, bad_, range_), t)) continue;
+      if (n.kind == NodeKind::ci) {
+        causes_.push_back(n.id);
+        continue;
+      }
+      for (const auto& c : n.children) stack_.push_back(c.node);
     }
-    for (const auto& c : n.children) visit(c.node, t);
   }
 
   NodeTimelines& nodes_;
@@ -90,6 +96,7 @@ class CauseFinder {
   Interval range_;
   std::vector<int> sub_;
   std::vector<char> seen_;
+  std::vector<int> stack_;
   std::vector<std::string> causes_;
 };
 
