@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "collector/engine/graph.h"
 #include "collector/engine/node_timelines.h"
+#include "collector/engine/period.h"
 #include "collector/engine/report_format.h"
 #include "collector/engine/report_set.h"
 #include "collector/engine/result_ingest.h"
@@ -129,6 +130,10 @@ int run(const ReportOptions& o) {
     as_of = parse_rfc3339(o.as_of);
     if (!as_of) {
       std::fprintf(stderr, "slamon report: --as-of '%s' is not an RFC 3339 timestamp with an offset\n", o.as_of.c_str());
+      return 2;
+    }
+    if (!engine::writable_instant(*as_of)) {
+      std::fprintf(stderr, "slamon report: --as-of '%s' is outside the years 0001-9999 in UTC\n", o.as_of.c_str());
       return 2;
     }
   }

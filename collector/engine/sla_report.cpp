@@ -115,12 +115,21 @@ PeriodOutcome sla_period(const catalogue::Sla& sla, const std::string& label) {
   if (parsed->kind != sla.period)
     return {std::nullopt, "period '" + label + "' is not a " + std::string(catalogue::to_string(sla.period)) +
                               " (the period of SLA " + sla.id + ")"};
-  return {period_from_label(*parsed, find_zone(sla.timezone)), {}};
+  const Period period = period_from_label(*parsed, find_zone(sla.timezone));
+  if (!writable_period(period))
+    return {std::nullopt, "period '" + label + "' in " + sla.timezone + " (the timezone of SLA " + sla.id +
+                              ") has bounds outside the years 0001-9999 that RFC 3339 can write"};
+  return {period, {}};
 }
 
 ReportOutcome compute_report(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogue::Sla& sla,
                              const Period& period, std::optional<TimeMs> as_of) {
   ReportOutcome out;
+  if (!writable_period(period) || (as_of && !writable_instant(*as_of))) {
+    out.error = "sla " + sla.id + ": period " + period.label + (as_of ? " or --as-of" : "") +
+                " outside the years 0001-9999 that RFC 3339 can write";
+    return out;
+  }
   const Graph& g = nodes.graph();
   const catalogue::SlaTerms* terms = terms_in_effect(sla, period.first_day);
   if (!terms) {
