@@ -307,8 +307,11 @@ std::optional<ResultsReadStats> read_stream(std::FILE* in, std::uint64_t limit, 
 // An unlinked temporary file for the copy of an input that cannot seek.
 std::FILE* temporary_file(std::string& error) {
   std::error_code ec;
-  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
-  if (ec) dir = "/tmp";
+  const std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  if (ec) {
+    error = "cannot create a temporary file (TMPDIR): " + ec.message();
+    return nullptr;
+  }
   int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) {
     std::string name = (dir / "slamon-results-XXXXXX").string();

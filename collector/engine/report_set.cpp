@@ -41,7 +41,7 @@ ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const ca
       const Period earlier = previous_period(periods.front(), zone);
       if (!writable_period(earlier)) {
         out.error = "--trend " + std::to_string(req.trend) + " from " + req.label +
-                    " reaches before the year 0001 that RFC 3339 can write";
+                    " reaches before the years 0001-9999 that RFC 3339 can write";
         return out;
       }
       periods.insert(periods.begin(), earlier);
