@@ -1,6 +1,8 @@
 // libFuzzer target over the results JSONL reader (bytes from agents, exports and users), and the
-// engine behind it: every valid line must survive a write/read round trip, and whatever the lines
-// say, a report over them must compute without crashing and with consistent figures.
+// engine behind it: every valid line must survive a write/read round trip and carry only finite,
+// non-negative measurements, and whatever the lines say, a report over them must compute without
+// crashing and with consistent figures.
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -72,6 +74,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   constexpr slamon::TimeMs kHi = 253'402'214'400'000;               // 9999-12-31
   slamon::engine::ResultIngest ingest(cat, std::nullopt);
   for (const auto& r : results) {
+    // What the reader lets through: finite measurements, >= 0 but for cert_days_left.
+    if (r.latency_ms && !(*r.latency_ms >= 0 && std::isfinite(*r.latency_ms))) std::abort();
+    for (const auto& m : r.metrics)
+      if (!std::isfinite(m.value) || (m.value < 0 && m.name != "cert_days_left")) std::abort();
     if (r.ts > kLo && r.ts < kHi) {
       std::string err;
       const std::string line = slamon::format_result_line(r);
