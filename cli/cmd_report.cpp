@@ -180,6 +180,8 @@ int run(const ReportOptions& o) {
   engine::ReportSet set;
   try {
     set = engine::run_reports(nodes, data, *cat, req);
+  } catch (const std::bad_alloc&) {
+    throw;  // fatal, below
   } catch (const std::exception& e) {
     std::fprintf(stderr, "slamon report: %s\n", e.what());
     return 2;
