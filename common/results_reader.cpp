@@ -394,7 +394,11 @@ std::optional<ResultsReadStats> ResultsInput::read_again(const ResultSink& on_re
   if (!read_once_) return read(on_result, [](Diagnostic&&) {}, error);
   const DiagnosticSink ignore = [](Diagnostic&&) {};
   if (spool_) {
-    if (std::fflush(spool_) != 0 || std::fseek(spool_, 0, SEEK_SET) != 0) {
+    if (std::fflush(spool_) != 0) {
+      error = "cannot write the temporary copy of " + path_ + ": " + std::strerror(errno);
+      return std::nullopt;
+    }
+    if (std::fseek(spool_, 0, SEEK_SET) != 0) {
       error = "cannot read the temporary copy of " + path_ + ": " + std::strerror(errno);
       return std::nullopt;
     }
