@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <new>
 
 #include "cli/commands.h"
 #include "collector/engine/graph.h"
 #include "collector/engine/node_timelines.h"
+#include "collector/engine/period.h"
 #include "collector/engine/report_format.h"
 #include "collector/engine/report_set.h"
 #include "collector/engine/result_ingest.h"
@@ -54,15 +56,25 @@ int run(const ReportOptions& o) {
       std::fprintf(stderr, "slamon report: --as-of '%s' is not an RFC 3339 timestamp with an offset\n", o.as_of.c_str());
       return 2;
     }
+    if (!engine::writable_instant(*as_of)) {
+      std::fprintf(stderr, "slamon report: --as-of '%s' is outside the years 0001-9999 in UTC\n", o.as_of.c_str());
+      return 2;
+    }
   }
   const auto cat = load(o);
   if (!cat) return 2;
 
   engine::ResultIngest ingest(*cat, as_of);
   std::string error;
+  // Read once with diagnostics; a pipe or FIFO is copied as it is read, so that a second read (for
+  // probes whose results are not in ts order) sees the same results.
+  const auto input = ResultsInput::open(o.results, error);
+  if (!input) {
+    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
+    return 2;
+  }
   auto on_error = [](Diagnostic&& d) { std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str()); };
-  auto stats = read_results_file(
-      o.results,
+  auto stats = input->read(
       [&](ProbeResult&& r) {
         if (ingest.add(r) == engine::ResultIngest::Outcome::unknown_probe_first)
           std::fprintf(stderr, "%s: warning: unknown probe '%s': its results are ignored\n", o.results.c_str(),
@@ -75,8 +87,7 @@ int run(const ReportOptions& o) {
   }
   if (ingest.needs_second_pass()) {
     // Some probes' results are not in ts order: read them again, all of them, and sort.
-    auto again = read_results_file(o.results, [&](ProbeResult&& r) { ingest.add_second_pass(r); },
-                                   [](Diagnostic&&) {}, error);
+    auto again = input->read_again([&](ProbeResult&& r) { ingest.add_second_pass(r); }, error);
     if (!again) {
       std::fprintf(stderr, "slamon report: %s\n", error.c_str());
       return 2;
@@ -93,6 +104,8 @@ int run(const ReportOptions& o) {
   engine::ReportSet set;
   try {
     set = engine::run_reports(nodes, data, *cat, req);
+  } catch (const std::bad_alloc&) {
+    throw;  // fatal, below
   } catch (const std::exception& e) {
     std::fprintf(stderr, "slamon report: %s\n", e.what());
     return 2;
@@ -120,6 +133,16 @@ int run(const ReportOptions& o) {
   return 0;
 }
 
+// Running out of memory stops the report with a message (never a skipped line or a partial report).
+int run_or_fail(const ReportOptions& o) {
+  try {
+    return run(o);
+  } catch (const std::bad_alloc&) {
+    std::fputs("slamon report: out of memory\n", stderr);
+    return 2;
+  }
+}
+
 }  // namespace
 
 void add_report_command(CLI::App& app, int& exit_code) {
@@ -134,7 +157,7 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", opts->format, "json (default), text, csv or html")
       ->check(CLI::IsMember({"json", "text", "csv", "html"}));
   cmd->add_option("--trend", opts->trend, "The last N periods of one SLA side by side")->check(CLI::Range(1, 1000));
-  cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
+  cmd->callback([opts, &exit_code] { exit_code = run_or_fail(*opts); });
 }
 
 }  // namespace slamon::cli

@@ -2,6 +2,8 @@
 #include "collector/engine/node_timelines.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <utility>
 
 #include "collector/engine/calendar.h"
 #include "collector/engine/rollup.h"
@@ -18,6 +20,33 @@ struct Event {
   Status status;
 };
 
+// Depth-first over the graph with an explicit stack (a chain of services may be as deep as the
+// catalogue is long): `ready(node)` says whether a node is done, `compute(node)` does it once every
+// child for which `needed(child)` holds is done. The catalogue has no cycles (check refuses them);
+// a path longer than the graph would be one, and stops the process.
+template <class Ready, class Needed, class Compute>
+void post_order(const Graph& g, int root, Ready&& ready, Needed&& needed, Compute&& compute) {
+  std::vector<std::pair<int, std::size_t>> stack{{root, 0}};
+  while (!stack.empty()) {
+    const int n = stack.back().first;
+    if (ready(n)) {
+      stack.pop_back();
+      continue;
+    }
+    const auto& children = g.node(n).children;
+    std::size_t& next = stack.back().second;
+    while (next < children.size() && (ready(children[next].node) || !needed(children[next].node))) ++next;
+    if (next < children.size()) {
+      const int c = children[next++].node;
+      if (stack.size() > static_cast<std::size_t>(g.size())) throw std::logic_error("cycle in the service graph");
+      stack.push_back({c, 0});
+      continue;
+    }
+    compute(n);
+    stack.pop_back();
+  }
+}
+
 }  // namespace
 
 NodeTimelines::NodeTimelines(const Graph& graph, const ProbeDataMap& probes)
@@ -25,16 +54,22 @@ NodeTimelines::NodeTimelines(const Graph& graph, const ProbeDataMap& probes)
 
 const StatusTimeline& NodeTimelines::status(int i) {
   if (const StatusTimeline* known = status_[static_cast<std::size_t>(i)]) return *known;
+  post_order(
+      graph_, i, [&](int n) { return status_[static_cast<std::size_t>(n)] != nullptr; }, [](int) { return true; },
+      [&](int n) { compute_status(n); });
+  return *status_[static_cast<std::size_t>(i)];
+}
+
+void NodeTimelines::compute_status(int i) {
   const Node& n = graph_.node(i);
   if (n.kind == NodeKind::probe) {
     auto it = probes_.find(n.id);
-    const StatusTimeline* tl = it == probes_.end() ? &kEmpty : &it->second.timeline;
-    status_[static_cast<std::size_t>(i)] = tl;
-    return *tl;
+    status_[static_cast<std::size_t>(i)] = it == probes_.end() ? &kEmpty : &it->second.timeline;
+    return;
   }
   std::vector<Event> ev;
   std::vector<const StatusTimeline*> tls;
-  for (std::size_t c = 0; c < n.children.size(); ++c) tls.push_back(&status(n.children[c].node));
+  for (std::size_t c = 0; c < n.children.size(); ++c) tls.push_back(status_[static_cast<std::size_t>(n.children[c].node)]);
   std::size_t total = 0;
   for (auto* tl : tls) total += tl->size();
   ev.reserve(total);
@@ -59,7 +94,6 @@ const StatusTimeline& NodeTimelines::status(int i) {
   }
   computed_.push_back(std::move(out));
   status_[static_cast<std::size_t>(i)] = &computed_.back();
-  return computed_.back();
 }
 
 IntervalSet NodeTimelines::own_windows(int i, Interval range) const {
@@ -76,11 +110,20 @@ IntervalSet NodeTimelines::own_windows(int i, Interval range) const {
 }
 
 const IntervalSet& NodeTimelines::planned(int i, BadSet bad, Interval range) {
-  const auto key = std::make_tuple(i, bad.key(), range.begin, range.end);
-  if (auto it = planned_.find(key); it != planned_.end()) return it->second;
+  auto key = [&](int n) { return std::make_tuple(n, bad.key(), range.begin, range.end); };
+  if (auto it = planned_.find(key(i)); it != planned_.end()) return it->second;
+  status(i);  // every status below i, computed once (iteratively) before the planned sweeps read them
+  post_order(
+      graph_, i, [&](int n) { return planned_.count(key(n)) > 0; },
+      [&](int c) { return range.begin < range.end && graph_.node(c).kind != NodeKind::probe; },
+      [&](int n) { planned_.emplace(key(n), compute_planned(n, bad, range)); });
+  return planned_.at(key(i));
+}
+
+IntervalSet NodeTimelines::compute_planned(int i, BadSet bad, Interval range) {
   const Node& n = graph_.node(i);
   IntervalSet own = own_windows(i, range);
-  if (n.children.empty() || range.begin >= range.end) return planned_[key] = std::move(own);
+  if (n.children.empty() || range.begin >= range.end) return own;
 
   // Sweep over the node's status, the children's statuses and the children's planned sets.
   std::vector<Event> ev;
@@ -99,7 +142,7 @@ const IntervalSet& NodeTimelines::planned(int i, BadSet bad, Interval range) {
     cur[c] = status_at(tl, range.begin);
     add_status_events(tl, static_cast<int>(c));
     if (graph_.node(ci).kind == NodeKind::probe) continue;  // probes have no windows
-    const IntervalSet& ps = planned(ci, bad, range);
+    const IntervalSet& ps = planned_.at(std::make_tuple(ci, bad.key(), range.begin, range.end));
     for (const auto& iv : ps) {
       if (iv.begin <= range.begin) cur_planned[c] = 1;
       else ev.push_back({iv.begin, static_cast<int>(c), 1, Status::unknown});
@@ -138,7 +181,7 @@ const IntervalSet& NodeTimelines::planned(int i, BadSet bad, Interval range) {
     }
   }
   if (state) by_children.push_back({seg, range.end});
-  return planned_[key] = unite(own, by_children);
+  return unite(own, by_children);
 }
 
 }  // namespace slamon::engine

@@ -1,6 +1,7 @@
 // Every node's actual status over all time (roll-up of its counted children, section 2) and its
 // planned time for one SLA's notion of bad over a range (section 3), computed on demand by sweeps
-// over change points and memoised, so SLAs sharing a subtree share the work.
+// over change points and memoised, so SLAs sharing a subtree share the work. The graph is walked
+// with an explicit stack: no recursion, however deep the catalogue.
 #pragma once
 
 #include <deque>
@@ -28,6 +29,10 @@ class NodeTimelines {
   const IntervalSet& planned(int node, BadSet bad, Interval range);
 
  private:
+  // One node, its children done.
+  void compute_status(int node);
+  IntervalSet compute_planned(int node, BadSet bad, Interval range);
+
   const Graph& graph_;
   const ProbeDataMap& probes_;
   std::vector<const StatusTimeline*> status_;  // probes point into probes_, others into computed_

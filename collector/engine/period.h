@@ -37,6 +37,13 @@ Period next_period(const Period& p, Zone zone);
 Period previous_period(const Period& p, Zone zone);
 std::string period_label(PeriodKind kind, LocalDate first_day);
 
+// The instants RFC 3339 can write: years 0001 to 9999 in UTC. A period whose bounds leave them, or
+// an as_of outside them, cannot be reported (its label is invalid).
+inline constexpr TimeMs kFirstWritableMs = -62'135'596'800'000;  // 0001-01-01T00:00:00Z
+inline constexpr TimeMs kLastWritableMs = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z
+inline bool writable_instant(TimeMs t) { return t >= kFirstWritableMs && t <= kLastWritableMs; }
+inline bool writable_period(const Period& p) { return writable_instant(p.start) && writable_instant(p.end); }
+
 // Whether `day` is the first day of a period of `kind` (SLA versions start on period boundaries).
 bool is_period_boundary(PeriodKind kind, LocalDate day);
 

@@ -16,6 +16,10 @@ ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const ca
     out.error = "invalid period label '" + req.label + "' (2026-10-05, 2026-W41, 2026-10, 2026-Q4 or 2026)";
     return out;
   }
+  if (req.as_of && !writable_instant(*req.as_of)) {
+    out.error = "--as-of is outside the years 0001-9999 that RFC 3339 can write (in UTC)";
+    return out;
+  }
   if (req.trend > 0 && !req.sla) {
     out.error = "--trend needs --sla";
     return out;
@@ -33,7 +37,15 @@ ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const ca
     }
     std::vector<Period> periods{*p.period};
     const Zone zone = find_zone(it->timezone);
-    for (int i = 1; i < req.trend; ++i) periods.insert(periods.begin(), previous_period(periods.front(), zone));
+    for (int i = 1; i < req.trend; ++i) {
+      const Period earlier = previous_period(periods.front(), zone);
+      if (!writable_period(earlier)) {
+        out.error = "--trend " + std::to_string(req.trend) + " from " + req.label +
+                    " reaches before the years 0001-9999 that RFC 3339 can write";
+        return out;
+      }
+      periods.insert(periods.begin(), earlier);
+    }
     for (std::size_t i = 0; i < periods.size(); ++i) {
       auto o = compute_report(nodes, probes, *it, periods[i], req.as_of);
       const bool asked = i + 1 == periods.size();

@@ -1,7 +1,8 @@
 // Turning a results file into probe data with memory bounded by change points for time-ordered
 // input: each probe's results stream through its timeline builder; a probe whose results come out
-// of ts order is marked, and the caller reads the file a second time for those probes only, which
-// are then built from all their results (any order gives the same data as a full recomputation).
+// of ts order is marked, and the caller reads the input a second time (ResultsInput::read_again: the
+// same results, even from a pipe) for those probes only, which are then built from all their
+// results (any order gives the same data as a full recomputation).
 #pragma once
 
 #include <optional>

@@ -68,18 +68,24 @@ class CauseFinder {
   }
 
  private:
-  void visit(int i, TimeMs t) {
-    if (seen_[static_cast<std::size_t>(i)]) return;
-    seen_[static_cast<std::size_t>(i)] = 1;
-    const Node& n = g_.node(i);
-    if (n.kind == NodeKind::probe) return;
-    if (!is_bad(status_at(nodes_.status(i), t), bad_)) return;
-    if (exclude_ && contains(nodes_.planned(i, bad_, range_), t)) return;
-    if (n.kind == NodeKind::ci) {
-      causes_.push_back(n.id);
-      return;
+  // The CIs reached from x through nodes bad and unplanned at t (an explicit stack: no recursion).
+  void visit(int x, TimeMs t) {
+    stack_.assign(1, x);
+    while (!stack_.empty()) {
+      const int i = stack_.back();
+      stack_.pop_back();
+      if (seen_[static_cast<std::size_t>(i)]) continue;
+      seen_[static_cast<std::size_t>(i)] = 1;
+      const Node& n = g_.node(i);
+      if (n.kind == NodeKind::probe) continue;
+      if (!is_bad(status_at(nodes_.status(i), t), bad_)) continue;
+      if (exclude_ && contains(nodes_.planned(i, bad_, range_), t)) continue;
+      if (n.kind == NodeKind::ci) {
+        causes_.push_back(n.id);
+        continue;
+      }
+      for (const auto& c : n.children) stack_.push_back(c.node);
     }
-    for (const auto& c : n.children) visit(c.node, t);
   }
 
   NodeTimelines& nodes_;
@@ -90,6 +96,7 @@ class CauseFinder {
   Interval range_;
   std::vector<int> sub_;
   std::vector<char> seen_;
+  std::vector<int> stack_;
   std::vector<std::string> causes_;
 };
 
@@ -108,12 +115,21 @@ PeriodOutcome sla_period(const catalogue::Sla& sla, const std::string& label) {
   if (parsed->kind != sla.period)
     return {std::nullopt, "period '" + label + "' is not a " + std::string(catalogue::to_string(sla.period)) +
                               " (the period of SLA " + sla.id + ")"};
-  return {period_from_label(*parsed, find_zone(sla.timezone)), {}};
+  const Period period = period_from_label(*parsed, find_zone(sla.timezone));
+  if (!writable_period(period))
+    return {std::nullopt, "period '" + label + "' in " + sla.timezone + " (the timezone of SLA " + sla.id +
+                              ") has bounds outside the years 0001-9999 that RFC 3339 can write"};
+  return {period, {}};
 }
 
 ReportOutcome compute_report(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogue::Sla& sla,
                              const Period& period, std::optional<TimeMs> as_of) {
   ReportOutcome out;
+  if (!writable_period(period) || (as_of && !writable_instant(*as_of))) {
+    out.error = "sla " + sla.id + ": period " + period.label + (as_of ? " or --as-of" : "") +
+                " outside the years 0001-9999 that RFC 3339 can write";
+    return out;
+  }
   const Graph& g = nodes.graph();
   const catalogue::SlaTerms* terms = terms_in_effect(sla, period.first_day);
   if (!terms) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -18,13 +19,15 @@ struct Collected {
   std::vector<ProbeResult> results;
   std::vector<Diagnostic> errors;
   ResultsReadStats stats;
+  std::string fatal;  // set when the reader gave up
 };
 
 Collected read_text(std::string_view text) {
   Collected c;
-  c.stats = read_results_text(
+  const auto stats = read_results_text(
       text, "r.jsonl", [&](ProbeResult&& r) { c.results.push_back(std::move(r)); },
-      [&](Diagnostic&& d) { c.errors.push_back(std::move(d)); });
+      [&](Diagnostic&& d) { c.errors.push_back(std::move(d)); }, c.fatal);
+  if (stats) c.stats = *stats;
   return c;
 }
 
@@ -135,6 +138,192 @@ TEST_CASE("files are streamed in chunks: many lines and a line across chunk bord
   CHECK(stats->lines == static_cast<std::size_t>(n + 1));
   CHECK_FALSE(read_results_file("/nonexistent/file.jsonl", [](ProbeResult&&) {}, [](Diagnostic&&) {}, error));
   CHECK(error.find("/nonexistent/file.jsonl") != std::string::npos);
+}
+
+}  // namespace slamon
+
+namespace slamon {
+namespace {
+
+const char* const kValid = R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"up"})";
+
+std::vector<int> error_lines(const Collected& c) {
+  std::vector<int> lines;
+  for (const auto& d : c.errors) lines.push_back(d.line);
+  return lines;
+}
+
+// Writes `text` to a temporary file and streams it with read_results_file.
+Collected read_via_file(const std::string& text) {
+  const auto path =
+      std::filesystem::temp_directory_path() / ("slamon_reader_test_" + std::to_string(::getpid()) + "_f.jsonl");
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << text;
+  }
+  Collected c;
+  const auto stats = read_results_file(
+      path.string(), [&](ProbeResult&& r) { c.results.push_back(std::move(r)); },
+      [&](Diagnostic&& d) { c.errors.push_back(std::move(d)); }, c.fatal);
+  std::filesystem::remove(path);
+  if (stats) c.stats = *stats;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a negative or non-finite latency_ms or metric makes the line invalid; cert_days_left may be negative") {
+  const std::string text = std::string(kValid) + "\n" +
+                           R"({"probe":"p","ts":"2026-10-01T08:01:00Z","status":"up","latency_ms":-1})" "\n"
+                           R"({"probe":"p","ts":"2026-10-01T08:02:00Z","status":"up","latency_ms":-0.001})" "\n"
+                           R"({"probe":"p","ts":"2026-10-01T08:03:00Z","status":"up","latency_ms":1e400})" "\n"
+                           R"({"probe":"p","ts":"2026-10-01T08:04:00Z","status":"up","metrics":{"dns_ms":-2}})" "\n"
+                           R"({"probe":"p","ts":"2026-10-01T08:05:00Z","status":"up","metrics":{"loss_percent":-1e-9}})" "\n"
+                           R"({"probe":"p","ts":"2026-10-01T08:06:00Z","status":"up","metrics":{"x":-1e999}})" "\n"
+                           R"({"probe":"p","ts":"2026-10-01T08:07:00Z","status":"up","latency_ms":0,"metrics":{"cert_days_left":-3.5}})" "\n"
+                           R"({"probe":"p","ts":"2026-10-01T08:08:00Z","status":"up","latency_ms":-0.0})" "\n";
+  const auto c = read_text(text);
+  CHECK(error_lines(c) == std::vector<int>{2, 3, 4, 5, 6, 7});
+  REQUIRE(c.results.size() == 3);
+  CHECK(c.results[1].metrics == std::vector<Metric>{{"cert_days_left", -3.5}});
+  CHECK(c.errors[0].message.find("latency_ms") != std::string::npos);
+  CHECK(c.errors[3].message.find("dns_ms") != std::string::npos);
+  std::string err;
+  CHECK_FALSE(parse_result_line(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"up","latency_ms":-5})", err));
+}
+
+TEST_CASE("a key given twice makes the line invalid (top level and metrics)") {
+  const std::string text =
+      std::string(kValid) + "\n" +
+      R"({"probe":"p","ts":"2026-10-01T08:01:00Z","status":"up","status":"down"})" "\n"
+      R"({"probe":"p","ts":"2026-10-01T08:02:00Z","status":"down","latency_ms":1,"latency_ms":2})" "\n"
+      R"({"probe":"p","probe":"q","ts":"2026-10-01T08:03:00Z","status":"up"})" "\n"
+      R"({"probe":"p","ts":"2026-10-01T08:04:00Z","status":"up","metrics":{"dns_ms":1,"dns_ms":2}})" "\n"
+      R"({"probe":"p","ts":"2026-10-01T08:05:00Z","status":"up","future":1,"future":2})" "\n"
+      R"({"probe":"p","ts":"2026-10-01T08:06:00Z","status":"up","metrics":{"a":1},"x":{"a":1,"a":2}})" "\n";
+  const auto c = read_text(text);
+  CHECK(error_lines(c) == std::vector<int>{2, 3, 4, 5, 6});
+  REQUIRE(c.results.size() == 2);  // a repeated key inside an unknown key's value is not the format's business
+  CHECK(c.errors[0].message.find("'status' appears twice") != std::string::npos);
+  CHECK(c.errors[3].message.find("'dns_ms' appears twice") != std::string::npos);
+}
+
+TEST_CASE("a line longer than 1 MiB is invalid and skipped, in a file and in text; a 1 MiB line is read") {
+  // A valid result of exactly the limit, and a 2 MiB one that would be valid but for its length.
+  const std::string head = R"({"probe":"p","ts":"2026-10-01T08:01:00Z","status":"up","message":")";
+  const std::string at_limit = head + std::string(kMaxResultLineBytes - head.size() - 2, 'm') + "\"}";
+  REQUIRE(at_limit.size() == kMaxResultLineBytes);
+  const std::string two_mib = head + std::string(2 * kMaxResultLineBytes, 'm') + "\"}";
+  const std::string text = std::string(kValid) + "\n" + at_limit + "\n" + two_mib + "\r\n" +
+                           R"({"probe":"p","ts":"2026-10-01T08:03:00Z","status":"down"})" "\n" +
+                           std::string(3 * kMaxResultLineBytes, '\0');  // and a last line of NULs, no newline
+  for (const auto& c : {read_text(text), read_via_file(text)}) {
+    CHECK(c.fatal.empty());
+    CHECK(c.results.size() == 3);
+    CHECK(error_lines(c) == std::vector<int>{3, 5});
+    REQUIRE(c.errors.size() == 2);
+    CHECK(c.errors[0].message.find("longer than the limit of 1048576 bytes") != std::string::npos);
+    CHECK(c.stats.lines == 5);
+    CHECK(c.stats.bad == 2);
+    CHECK(c.stats.bytes == text.size());
+  }
+}
+
+TEST_CASE("an over-long line spanning many chunks is skipped up to its newline, and reading resumes") {
+  std::string text = std::string(kValid) + "\n";
+  text += std::string(20u << 20, 'x');  // 20 MiB: several 8 MiB chunks
+  text += "\n";
+  text += R"({"probe":"p","ts":"2026-10-01T08:03:00Z","status":"down"})" "\n";
+  const auto c = read_via_file(text);
+  CHECK(c.results.size() == 2);
+  REQUIRE(c.errors.size() == 1);
+  CHECK(c.errors[0].line == 2);
+  CHECK(c.errors[0].message.find("line of 20971520 bytes") != std::string::npos);
+  CHECK(c.stats.lines == 3);
+}
+
+TEST_CASE("the reader gives up on a million lines in a row without a valid result, not on fewer") {
+  std::string text;
+  for (int i = 0; i < 999'999; ++i) text += "x\n";
+  text += std::string(kValid) + "\n";
+  auto c = read_text(text);
+  CHECK(c.fatal.empty());
+  CHECK(c.results.size() == 1);
+  CHECK(c.errors.size() == 999'999);
+  text += "\n";  // one more line without a result: 1,000,000 in a row... after the valid one only 1
+  c = read_text(text);
+  CHECK(c.fatal.empty());
+  std::string garbage;
+  for (int i = 0; i < 1'000'000; ++i) garbage += i % 2 ? "\n" : "y\n";  // blank lines count too
+  c = read_text(garbage + kValid + "\n");
+  CHECK(c.fatal.find("r.jsonl:1000000: 1000000 lines in a row without a valid result (from line 1)") !=
+        std::string::npos);
+  CHECK(c.results.empty());
+}
+
+TEST_CASE("a pipe is read a second time with the same results (copied while it is read)") {
+  std::string text;
+  for (int i = 0; i < 50'000; ++i) {
+    ProbeResult r{"probe-" + std::to_string(i % 3), static_cast<TimeMs>((i * 7919) % 50'000) * 1000, Status::up,
+                  1.0 * i, "", "", {}};
+    append_result_line(text, r);
+    if (i == 10) text += "garbage line\n";
+  }
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  std::thread writer([&] {
+    std::size_t off = 0;
+    while (off < text.size()) {
+      const auto n = ::write(fds[1], text.data() + off, text.size() - off);
+      if (n <= 0) break;
+      off += static_cast<std::size_t>(n);
+    }
+    ::close(fds[1]);
+  });
+  std::string error;
+  auto input = ResultsInput::open("/dev/fd/" + std::to_string(fds[0]), error);
+  ::close(fds[0]);  // the input holds its own descriptor
+  REQUIRE(input);
+  CHECK(input->copied());
+  std::vector<ProbeResult> first, second;
+  std::vector<Diagnostic> errors;
+  const auto s1 = input->read([&](ProbeResult&& r) { first.push_back(std::move(r)); },
+                              [&](Diagnostic&& d) { errors.push_back(std::move(d)); }, error);
+  writer.join();
+  REQUIRE(s1);
+  const auto s2 = input->read_again([&](ProbeResult&& r) { second.push_back(std::move(r)); }, error);
+  REQUIRE(s2);
+  CHECK(first.size() == 50'000);
+  CHECK(errors.size() == 1);
+  CHECK(first == second);
+  const auto s3 = input->read_again([&](ProbeResult&&) {}, error);  // and again
+  REQUIRE(s3);
+  CHECK(s3->results == 50'000);
+}
+
+TEST_CASE("a regular file is read again up to the bytes of the first read, even if it grew") {
+  const auto path =
+      std::filesystem::temp_directory_path() / ("slamon_reader_test_" + std::to_string(::getpid()) + "_g.jsonl");
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << kValid << "\n";
+  }
+  std::string error;
+  auto input = ResultsInput::open(path.string(), error);
+  REQUIRE(input);
+  CHECK_FALSE(input->copied());
+  std::size_t n1 = 0, n2 = 0;
+  REQUIRE(input->read([&](ProbeResult&&) { ++n1; }, [](Diagnostic&&) {}, error));
+  {
+    std::ofstream f(path, std::ios::binary | std::ios::app);
+    f << kValid << "\n";
+  }
+  REQUIRE(input->read_again([&](ProbeResult&&) { ++n2; }, error));
+  std::filesystem::remove(path);
+  CHECK(n1 == 1);
+  CHECK(n2 == 1);
+  CHECK_FALSE(ResultsInput::open(std::filesystem::temp_directory_path().string(), error));
+  CHECK(error.find("is a directory") != std::string::npos);
 }
 
 }  // namespace slamon

@@ -84,3 +84,63 @@ TEST_CASE("trend: the last N periods oldest first; earlier periods before the fi
 }
 
 }  // namespace slamon::engine::test
+
+namespace slamon::engine::test {
+
+TEST_CASE("periods whose bounds leave the years 0001-9999 are invalid: --period, --trend going past, --as-of") {
+  World w = world();
+  w.cat.slas.push_back(make_sla("daily-la", "x", "99", catalogue::PeriodKind::day, "America/Los_Angeles"));
+  auto run = [&](const char* sla, const char* label, int trend = 0, std::optional<TimeMs> as_of = std::nullopt) {
+    ReportRequest req;
+    req.sla = sla;
+    req.label = label;
+    req.trend = trend;
+    req.as_of = as_of;
+    return w.run(req);
+  };
+  // The last and first days that can be written, in UTC.
+  auto last = run("daily", "9999-12-30");
+  REQUIRE(last.reports.size() == 1);
+  CHECK(last.reports[0].period.end == T("9999-12-31T00:00:00Z"));
+  CHECK(run("daily", "9999-12-31").error.find("outside the years 0001-9999") != std::string::npos);  // ends in 10000
+  CHECK(run("monthly", "9999-12").reports.empty());
+  CHECK(run("monthly", "9999-11").reports.size() == 1);
+  CHECK(run("daily", "0000-12-31").reports.empty());
+  CHECK(run("daily", "0001-01-01").reports.size() == 1);
+  // Through a timezone: 9999-12-30 in Los Angeles ends at 9999-12-31T08:00:00Z, the 31st in 10000;
+  // 0001-01-01 in Berlin (LMT +00:53:28) starts in the year 0000.
+  CHECK(run("daily-la", "9999-12-30").reports.size() == 1);
+  CHECK_FALSE(run("daily-la", "9999-12-31").error.empty());
+  CHECK_FALSE(run("daily-berlin", "0001-01-01").error.empty());
+  CHECK(run("daily-berlin", "0001-01-02").reports.size() == 1);
+  // --trend may reach the first day, not before it.
+  CHECK(run("daily", "0001-01-02", 2).reports.size() == 2);
+  const auto past = run("daily", "0001-01-02", 3);
+  CHECK(past.reports.empty());
+  CHECK(past.error.find("--trend 3") != std::string::npos);
+  // --as-of outside the writable years.
+  CHECK(run("daily", "2026-03-02", 0, kFirstWritableMs - 1).error.find("--as-of") != std::string::npos);
+  CHECK(run("daily", "2026-03-02", 0, kLastWritableMs + 1).error.find("--as-of") != std::string::npos);
+  CHECK(run("daily", "2026-03-02", 0, T("2026-03-02T12:00:00Z")).reports.size() == 1);
+  // Without an SLA: the SLA whose period cannot be written is left out, with the reason.
+  ReportRequest all;
+  all.label = "0001-01-01";
+  const auto set = w.run(all);
+  bool berlin_left_out = false;
+  for (const auto& l : set.left_out) berlin_left_out |= l.find("daily-berlin") != std::string::npos &&
+                                                        l.find("0001-9999") != std::string::npos;
+  CHECK(berlin_left_out);
+  for (const auto& r : set.reports) CHECK(r.sla != "daily-berlin");
+}
+
+TEST_CASE("compute_report refuses a period it cannot write") {
+  World w = world();
+  Graph g(w.cat, {});
+  NodeTimelines nodes(g, w.data);
+  const Period p = period_from_label(*parse_period_label("9999-12-31"), find_zone("UTC"));
+  const auto o = compute_report(nodes, w.data, w.cat.slas[0], p, std::nullopt);
+  CHECK_FALSE(o.report);
+  CHECK(o.error.find("0001-9999") != std::string::npos);
+}
+
+}  // namespace slamon::engine::test

@@ -3,6 +3,7 @@
 #include "collector/engine/sla_report.h"
 
 #include <doctest/doctest.h>
+#include <pthread.h>
 
 #include "tests/engine/engine_fixtures.h"
 
@@ -441,6 +442,56 @@ TEST_CASE("recurring maintenance across the fall-back change plans 3 h of a down
   CHECK(r.outages[0].continues_after);
   const Report monday = report_for(cat, rs, "sla", "2026-10-26");
   CHECK(monday.planned_ms == 0);
+}
+
+}  // namespace slamon::engine::test
+
+namespace slamon::engine::test {
+namespace {
+
+// Runs f on a thread with a 1 MiB stack, so that recursion proportional to the catalogue's depth
+// overflows it whatever the default stack size is.
+template <class F>
+void on_small_stack(F f) {
+  pthread_attr_t attr;
+  REQUIRE(pthread_attr_init(&attr) == 0);
+  REQUIRE(pthread_attr_setstacksize(&attr, 1u << 20) == 0);
+  pthread_t th;
+  auto run = [](void* p) -> void* {
+    (*static_cast<F*>(p))();
+    return nullptr;
+  };
+  REQUIRE(pthread_create(&th, &attr, run, &f) == 0);
+  pthread_join(th, nullptr);
+  pthread_attr_destroy(&attr);
+}
+
+}  // namespace
+
+TEST_CASE("a service chain 50,000 deep: roll-up, planned propagation and causes without recursion") {
+  constexpr int kDepth = 50'000;
+  catalogue::Catalogue cat;
+  cat.cis.push_back(make_ci("web", {make_probe("web.p", "web")}));
+  for (int i = 0; i < kDepth; ++i) {
+    const std::string child = i + 1 < kDepth ? "s" + std::to_string(i + 1) : "web";
+    cat.services.push_back(make_service("s" + std::to_string(i), {{child, 1, {}}}));
+  }
+  cat.maintenance.push_back(one_off("m", {"web"}, D0 + 1 * H, D0 + 2 * H));
+  cat.slas.push_back(make_sla("top", "s0", "99.0"));
+  std::vector<ProbeResult> rs;
+  add_series(rs, "web.p", D0, D0 + 1 * H, Status::up);
+  add_series(rs, "web.p", D0 + 1 * H, D0 + 2 * H, Status::down);  // in the window: planned all the way up
+  add_series(rs, "web.p", D0 + 2 * H, D0 + 10 * H, Status::up);
+  add_series(rs, "web.p", D0 + 10 * H, D0 + 10 * H + 10 * MIN, Status::down);  // an outage caused by web
+  add_series(rs, "web.p", D0 + 10 * H + 10 * MIN, D0 + 24 * H, Status::up);
+  std::optional<Report> r;
+  on_small_stack([&] { r = report_for(cat, rs, "top", "2026-03-02"); });
+  REQUIRE(r);
+  CHECK(r->planned_ms == 1 * H);
+  CHECK(r->down_ms == 10 * MIN);
+  REQUIRE(r->outages.size() == 1);
+  CHECK(r->outages[0].causes == std::vector<std::string>{"web"});
+  CHECK(r->by_cause_s == std::vector<std::pair<std::string, double>>{{"web", 600.0}});
 }
 
 }  // namespace slamon::engine::test

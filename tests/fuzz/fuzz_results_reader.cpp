@@ -1,6 +1,8 @@
 // libFuzzer target over the results JSONL reader (bytes from agents, exports and users), and the
-// engine behind it: every valid line must survive a write/read round trip, and whatever the lines
-// say, a report over them must compute without crashing and with consistent figures.
+// engine behind it: every valid line must survive a write/read round trip and carry only finite,
+// non-negative measurements, and whatever the lines say, a report over them must compute without
+// crashing and with consistent figures.
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -58,16 +60,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const slamon::catalogue::Catalogue cat = make_catalogue();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   std::vector<slamon::ProbeResult> results;
+  std::string fatal;
   const auto stats = slamon::read_results_text(
       text, "fuzz", [&](slamon::ProbeResult&& r) { results.push_back(std::move(r)); },
       [](slamon::Diagnostic&& d) {
         if (d.line <= 0) std::abort();
-      });
-  if (stats.results != results.size()) std::abort();
+      },
+      fatal);
+  if (!stats) return 0;  // gave up: needs a million lines without a result, beyond the fuzzer's inputs
+  if (stats->results != results.size()) std::abort();
+  if (stats->bytes != size) std::abort();
   constexpr slamon::TimeMs kLo = -62'135'596'800'000 + 86'400'000;  // 0001-01-02
   constexpr slamon::TimeMs kHi = 253'402'214'400'000;               // 9999-12-31
   slamon::engine::ResultIngest ingest(cat, std::nullopt);
   for (const auto& r : results) {
+    // What the reader lets through: finite measurements, >= 0 but for cert_days_left.
+    if (r.latency_ms && !(*r.latency_ms >= 0 && std::isfinite(*r.latency_ms))) std::abort();
+    for (const auto& m : r.metrics)
+      if (!std::isfinite(m.value) || (m.value < 0 && m.name != "cert_days_left")) std::abort();
     if (r.ts > kLo && r.ts < kHi) {
       std::string err;
       const std::string line = slamon::format_result_line(r);
