@@ -16,15 +16,16 @@
 #include <new>
 #include <vector>
 
+#include "common/catalogue/measurements.h"
+
 namespace slamon {
 namespace {
 
-// Measurements that may be negative by definition (an expired certificate has negative days left);
-// every other measurement (durations, percentages, counts, status codes) is >= 0.
-constexpr std::string_view kSignedMetrics[] = {"cert_days_left"};
-
+// Measurements may not be negative, but those the measurement table says may be (cert_days_left:
+// an expired certificate); a metric the table does not know may not be either.
 bool may_be_negative(std::string_view metric) {
-  return std::find(std::begin(kSignedMetrics), std::end(kSignedMetrics), metric) != std::end(kSignedMetrics);
+  const auto* m = catalogue::find_measurement(metric);
+  return m != nullptr && m->may_be_negative;
 }
 
 // The first key present twice, if any (JSON names SHOULD be unique; simdjson keeps every copy).

@@ -18,6 +18,7 @@ struct MeasurementInfo {
   std::string_view unit;     // "ms", "%", "days", "count", "code"
   std::uint8_t types = 0;    // bit (1 << ProbeType) for each probe type that produces it
   std::string_view meaning;  // one line, as in docs/probes*.md
+  bool may_be_negative = false;  // a result line may carry it below zero (an expired certificate)
   bool produced_by(ProbeType t) const { return (types >> static_cast<unsigned>(t)) & 1U; }
 };
 
