@@ -1,0 +1,81 @@
+// What the collector decides about an agent's session, as pure functions over plain data (the
+// session coroutine only moves frames and calls these): whether a hello is accepted and in which
+// epoch the agent goes on, whether a batch may be stored (its epoch, its probes, its clocks), and the
+// assignment message an agent is handed, with a version that changes exactly when its probes do.
+// Never logs and never sees a socket or the store; the reasons it returns name the agent and what
+// was wrong, never a token.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "collector/assignment.h"
+#include "common/time.h"
+#include "common/wire/convert.h"
+
+namespace slamon::collector {
+
+// Lower-case hex SHA-256 of `data` (the catalogue keeps an agent's token only as this).
+std::string sha256_hex(std::string_view data);
+// Whether SHA-256(token) equals `expected_hex` (64 hex digits, either case), compared in constant time.
+bool token_matches(std::string_view token, std::string_view expected_hex);
+
+// An agent the catalogue names, as the collector checks it at hello.
+struct KnownAgent {
+  std::string name;
+  std::string token_sha256;  // hex, from the catalogue
+};
+
+// What the store says about the agent named in a hello.
+struct AgentMarks {
+  std::uint64_t committed_seq = 0;  // the mark of (agent, hello's epoch)
+  std::uint64_t last_epoch = 0;     // the highest epoch stored for the agent (0: none)
+};
+
+struct HelloDecision {
+  bool accepted = false;
+  wire::v1::Refusal::Reason refusal = wire::v1::Refusal::UNSPECIFIED;  // when not accepted
+  std::string reason;               // for the log line: names the agent and the cause, never the token
+  std::uint64_t epoch = 0;          // the epoch the agent goes on in
+  std::uint64_t committed_seq = 0;  // send from committed_seq + 1
+  bool new_epoch = false;           // the agent renumbers what it holds from 1 in `epoch`
+  std::int64_t clock_offset_ms = 0; // collector clock minus agent clock at hello (one-way delay included)
+};
+
+// `agent` is the catalogue's entry for hello.agent(), or nullptr when there is none.
+//
+// Epochs: the agent keeps its spool's epoch unless the store disagrees with it: an epoch older than
+// one the agent already moved to, or a spool whose last number is below the store's mark (a restored
+// snapshot or a lost spool: numbers would be reused), or whose oldest number is past mark + 1 (the
+// entries between were acknowledged but are not in the store: a store restored from a backup). Then
+// the agent goes on in a new epoch, above every epoch seen, renumbering what it holds from 1; results
+// it sends again are stored once (the store keeps one row per run).
+HelloDecision decide_hello(const wire::v1::Hello& hello, const KnownAgent* agent, const AgentMarks& marks,
+                           TimeMs now_ms);
+
+struct BatchDecision {
+  bool accepted = false;
+  wire::v1::Refusal::Reason refusal = wire::v1::Refusal::UNSPECIFIED;
+  std::string reason;  // names the agent, the entry and the probe
+};
+
+// A batch may be stored when it is in the session's epoch, every probe it names (results and gaps)
+// is assigned to this agent, and no result is stamped more than `clock_skew_limit_ms` in the future.
+BatchDecision check_batch(const wire::Batch& batch, std::string_view agent, std::uint64_t session_epoch,
+                          const std::unordered_set<std::string>& assigned, TimeMs now_ms,
+                          DurationMs clock_skew_limit_ms);
+
+// The assignment message for one agent: its probes (secrets included; an HTTP probe's tls.ca_file
+// read through `read_ca` and sent as PEM) and a version, the SHA-256 of the probes' encoding (equal
+// probes give an equal version, whatever else changed in the catalogue). `read_ca` returns nullopt
+// when a file cannot be read: then there is no assignment, and `error` names the probe and the file
+// (the caller keeps the previous assignment; a probe never goes out without the CA it names).
+std::optional<wire::v1::Assignment> make_assignment(
+    const AgentAssignment& share, const std::function<std::optional<std::string>(const std::string&)>& read_ca,
+    std::string& error);
+
+}  // namespace slamon::collector

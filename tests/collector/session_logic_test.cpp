@@ -1,0 +1,194 @@
+// Tests for collector/session_logic.h: tokens in constant time, every way a hello is refused, the
+// epoch decisions (resume, restored snapshot, lost spool, store restored from a backup, an older
+// epoch), batch authorisation and clock skew, and assignment versions that change exactly when an
+// agent's probes do.
+#include "collector/session_logic.h"
+
+#include <doctest/doctest.h>
+
+#include "common/catalogue/parser.h"
+#include "tests/common/catalogue_test_util.h"
+
+using namespace slamon;
+using namespace slamon::collector;
+namespace v1 = slamon::wire::v1;
+
+namespace {
+
+constexpr TimeMs kNow = 1'800'000'000'000;
+
+KnownAgent agent_a1() { return KnownAgent{"a1", sha256_hex("tok-123")}; }
+
+v1::Hello hello(std::uint64_t epoch, std::uint64_t first, std::uint64_t last) {
+  v1::Hello h;
+  h.set_protocol_version(wire::kProtocolVersion);
+  h.set_agent("a1");
+  h.set_token("tok-123");
+  h.set_agent_clock_ms(kNow - 250);
+  h.set_spool_epoch(epoch);
+  h.set_spool_first_seq(first);
+  h.set_spool_last_seq(last);
+  return h;
+}
+
+ProbeResult result(const char* probe, TimeMs ts) {
+  ProbeResult r;
+  r.probe = probe;
+  r.ts = ts;
+  r.status = Status::up;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("sha256_hex is SHA-256 in lower-case hex; token_matches takes either case and nothing else") {
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(token_matches("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+  CHECK(token_matches("abc", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
+  CHECK_FALSE(token_matches("abd", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+  CHECK_FALSE(token_matches("abc", "ba7816bf"));  // a truncated hash never matches
+  CHECK_FALSE(token_matches("abc", ""));
+}
+
+TEST_CASE("a hello is refused for another protocol version, an unknown agent, a wrong token or a malformed spool state") {
+  const KnownAgent a = agent_a1();
+  auto h = hello(5, 1, 10);
+  h.set_protocol_version(2);
+  auto d = decide_hello(h, &a, {}, kNow);
+  CHECK_FALSE(d.accepted);
+  CHECK(d.refusal == v1::Refusal::BAD_PROTOCOL_VERSION);
+  CHECK(d.reason.find("protocol version 2") != std::string::npos);
+
+  d = decide_hello(hello(5, 1, 10), nullptr, {}, kNow);
+  CHECK(d.refusal == v1::Refusal::UNKNOWN_AGENT_OR_TOKEN);
+  CHECK(d.reason.find("not in the catalogue") != std::string::npos);
+
+  h = hello(5, 1, 10);
+  h.set_token("tok-124");
+  d = decide_hello(h, &a, {}, kNow);
+  CHECK(d.refusal == v1::Refusal::UNKNOWN_AGENT_OR_TOKEN);
+  CHECK(d.reason.find("wrong token") != std::string::npos);
+  CHECK(d.reason.find("tok-12") == std::string::npos);  // never the token
+
+  CHECK(decide_hello(hello(0, 0, 0), &a, {}, kNow).refusal == v1::Refusal::MALFORMED);
+  CHECK(decide_hello(hello(5, 9, 3), &a, {}, kNow).refusal == v1::Refusal::MALFORMED);
+}
+
+TEST_CASE("an agent whose spool agrees with the store resumes its epoch after the mark") {
+  const KnownAgent a = agent_a1();
+  auto d = decide_hello(hello(5, 8, 20), &a, AgentMarks{7, 5}, kNow);
+  REQUIRE(d.accepted);
+  CHECK_FALSE(d.new_epoch);
+  CHECK(d.epoch == 5);
+  CHECK(d.committed_seq == 7);
+  CHECK(d.clock_offset_ms == 250);
+  // A new agent with an empty spool; one whose spool is empty because all of it was acknowledged.
+  CHECK(decide_hello(hello(9, 0, 0), &a, AgentMarks{0, 0}, kNow).epoch == 9);
+  d = decide_hello(hello(5, 0, 7), &a, AgentMarks{7, 5}, kNow);
+  CHECK_FALSE(d.new_epoch);
+  CHECK(d.committed_seq == 7);
+}
+
+TEST_CASE("a spool behind the store's mark, past mark + 1, or in an older epoch goes on in a new epoch above all") {
+  const KnownAgent a = agent_a1();
+  // A restored snapshot: the spool ends at 40, the store has 100 of this epoch.
+  auto d = decide_hello(hello(5, 30, 40), &a, AgentMarks{100, 5}, kNow);
+  REQUIRE(d.accepted);
+  CHECK(d.new_epoch);
+  CHECK(d.epoch == static_cast<std::uint64_t>(kNow));
+  CHECK(d.committed_seq == 0);
+  CHECK(d.reason.find("below the 100 stored") != std::string::npos);
+  // The store restored from a backup: it has 10, the agent deleted up to 50 on acknowledgements.
+  d = decide_hello(hello(5, 51, 60), &a, AgentMarks{10, 5}, kNow);
+  CHECK(d.new_epoch);
+  CHECK(d.reason.find("entries 11..50") != std::string::npos);
+  // An epoch older than one the agent already moved to.
+  d = decide_hello(hello(5, 1, 200), &a, AgentMarks{0, 7}, kNow);
+  CHECK(d.new_epoch);
+  // The new epoch is above every epoch seen, even with a clock behind them.
+  d = decide_hello(hello(5, 1, 2), &a, AgentMarks{100, static_cast<std::uint64_t>(kNow) + 50}, kNow);
+  CHECK(d.epoch == static_cast<std::uint64_t>(kNow) + 51);
+}
+
+TEST_CASE("a batch is refused in another epoch, with a probe not assigned to the agent, or stamped past the skew limit") {
+  const std::unordered_set<std::string> assigned{"web.http", "db.tcp"};
+  wire::Batch b;
+  b.epoch = 5;
+  b.first_seq = 8;
+  b.entries = {result("web.http", kNow - 1000), wire::GapRecord{{"db.tcp"}, kNow - 9000, kNow - 5000, 3},
+               result("db.tcp", kNow + 1999)};
+  CHECK(check_batch(b, "a1", 5, assigned, kNow, 2000).accepted);
+
+  auto d = check_batch(b, "a1", 6, assigned, kNow, 2000);
+  CHECK(d.refusal == v1::Refusal::MALFORMED);
+
+  auto other = b;
+  other.entries.emplace_back(result("core-sw.snmp", kNow));
+  d = check_batch(other, "a1", 5, assigned, kNow, 2000);
+  CHECK(d.refusal == v1::Refusal::NOT_ASSIGNED);
+  CHECK(d.reason.find("entry 13") != std::string::npos);  // 8, 9..11 (the gap of 3), 12, 13
+  CHECK(d.reason.find("core-sw.snmp") != std::string::npos);
+
+  other = b;
+  std::get<wire::GapRecord>(other.entries[1]).probes.push_back("x.icmp");
+  CHECK(check_batch(other, "a1", 5, assigned, kNow, 2000).refusal == v1::Refusal::NOT_ASSIGNED);
+
+  other = b;
+  std::get<ProbeResult>(other.entries[2]).ts = kNow + 2001;
+  d = check_batch(other, "a1", 5, assigned, kNow, 2000);
+  CHECK(d.refusal == v1::Refusal::CLOCK_SKEW);
+  CHECK(d.reason.find("2001 ms in the future") != std::string::npos);
+}
+
+TEST_CASE("an assignment carries the agent's probes with the CA's PEM; its version changes exactly when they do") {
+  catalogue::DiskFileSource disk;
+  auto loaded = catalogue::load_catalogue(catalogue::test::source_dir() + "/config/demo.yaml", disk);
+  REQUIRE_MESSAGE(loaded.catalogue, catalogue::test::all_errors(loaded));
+  auto cat = *loaded.catalogue;
+  // The demo's HTTPS probe does not verify; give one HTTP probe a CA file, as a catalogue may.
+  bool set_ca = false;
+  for (auto& ci : cat.cis)
+    for (auto& p : ci.probes)
+      if (auto* h = std::get_if<catalogue::HttpSpec>(&p.spec); h && !set_ca) {
+        h->tls_ca_file = "/etc/slamon/ca.pem";
+        set_ca = true;
+      }
+  REQUIRE(set_ca);
+  const auto read_ca = [](const std::string& path) -> std::optional<std::string> { return "PEM of " + path; };
+  auto shares = assign_probes(cat);
+  REQUIRE_FALSE(shares.empty());
+  const auto& share = shares.front();
+  REQUIRE_FALSE(share.probes.empty());
+  std::string error;
+  const auto a = make_assignment(share, read_ca, error);
+  REQUIRE_MESSAGE(a, error);
+  CHECK(static_cast<std::size_t>(a->probes_size()) == share.probes.size());
+  CHECK(a->version().size() == 64);
+  bool saw_ca = false;
+  for (std::size_t i = 0; i < share.probes.size(); ++i) {
+    const auto back = wire::from_wire(a->probes(static_cast<int>(i)), share.agent);
+    REQUIRE_MESSAGE(back, back.error);
+    CHECK(back.value->probe.id == share.probes[i]->id);
+    if (const auto* h = std::get_if<catalogue::HttpSpec>(&share.probes[i]->spec); h && h->tls_ca_file) {
+      CHECK(back.value->ca_pem == std::optional<std::string>("PEM of " + *h->tls_ca_file));
+      saw_ca = true;
+    }
+  }
+  CHECK(saw_ca);
+
+  // The same probes: the same version. Another catalogue field (an SLA target): still the same.
+  CHECK(make_assignment(assign_probes(cat).front(), read_ca, error)->version() == a->version());
+  cat.slas.front().versions.front().terms.target = Decimal4{990000};
+  CHECK(make_assignment(assign_probes(cat).front(), read_ca, error)->version() == a->version());
+  // A probe's interval changes: a new version.
+  for (auto& ci : cat.cis)
+    for (auto& p : ci.probes)
+      if (p.id == share.probes.front()->id) p.interval_ms += 1000;
+  CHECK(make_assignment(assign_probes(cat).front(), read_ca, error)->version() != a->version());
+
+  // A CA that cannot be read: no assignment, and the error names the probe and the file.
+  const auto none = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  CHECK_FALSE(make_assignment(assign_probes(cat).front(), none, error));
+  CHECK(error.find("cannot read tls.ca_file") != std::string::npos);
+}
