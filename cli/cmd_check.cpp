@@ -1,18 +1,23 @@
-// slamon check CATALOGUE [--agent-config FILE] [--format text|json]: validates a catalogue (and
-// optionally an agent configuration against it) and prints a summary, or every error, one per line
-// on stderr (text) or as a JSON object on stdout. Exit 0 when valid, 1 on any error.
+// slamon check [CATALOGUE] [--agent-config FILE] [--collector-config FILE] [--format text|json]:
+// validates a catalogue (and optionally an agent configuration against it, and a collector
+// configuration, whose catalogue is the one checked when CATALOGUE is not given) and prints a
+// summary, or every error, one per line on stderr (text) or as a JSON object on stdout. Exit 0 when
+// valid, 1 on any error.
 #include <CLI/CLI.hpp>
 #include <openssl/evp.h>
 
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "common/agent_config.h"
 #include "common/catalogue/parser.h"
+#include "common/collector_config.h"
 #include "common/json_writer.h"
 
 namespace slamon::cli {
@@ -23,6 +28,7 @@ using namespace slamon::catalogue;
 struct CheckOptions {
   std::string catalogue;
   std::string agent_config;
+  std::string collector_config;
   std::string format = "text";
 };
 
@@ -102,10 +108,37 @@ void cross_check(const AgentConfig& a, const std::string& path, const Catalogue&
                                     "' in the catalogue"});
 }
 
-int run_check(const CheckOptions& o) {
+std::string format_store(const StoreLocation& s) {
+  return (s.kind == StoreLocation::Kind::sqlite ? "sqlite " : "postgresql ") + s.target;
+}
+
+int run_check(CheckOptions o) {
   DiskFileSource disk;
+  std::vector<Diagnostic> errors;
+  std::optional<CollectorConfig> collector;
+  if (!o.collector_config.empty()) {
+    auto cr = load_collector_config(o.collector_config, disk);
+    errors.insert(errors.end(), cr.errors.begin(), cr.errors.end());
+    collector = std::move(cr.config);
+    if (collector && o.catalogue.empty()) {
+      o.catalogue = collector->catalogue;
+    } else if (collector) {
+      std::error_code ec;
+      if (!std::filesystem::equivalent(o.catalogue, collector->catalogue, ec))
+        errors.push_back(Diagnostic{o.collector_config, 0, 0, "collector config",
+                                    "it serves the catalogue " + collector->catalogue + ", not " + o.catalogue +
+                                        " (give one of them, or the same file)"});
+    }
+  }
+  if (o.catalogue.empty()) {
+    if (errors.empty())
+      errors.push_back(Diagnostic{"slamon check", 0, 0, "", "give a CATALOGUE, or --collector-config naming one"});
+    for (const auto& e : errors) std::fprintf(stderr, "%s\n", format_diagnostic(e).c_str());
+    std::fprintf(stderr, "%zu error%s\n", errors.size(), errors.size() == 1 ? "" : "s");
+    return 1;
+  }
   const LoadResult r = load_catalogue(o.catalogue, disk);
-  std::vector<Diagnostic> errors = r.errors;
+  errors.insert(errors.begin(), r.errors.begin(), r.errors.end());
   std::optional<AgentConfig> agent;
   if (!o.agent_config.empty()) {
     auto ar = load_agent_config(o.agent_config, disk);
@@ -155,6 +188,14 @@ int run_check(const CheckOptions& o) {
           .key("name").value(agent->name)
           .key("collector").value(agent->collector_host + ":" + std::to_string(agent->collector_port))
           .end_object();
+    if (collector)
+      w.key("collector_config").begin_object()
+          .key("file").value(o.collector_config)
+          .key("listen").value(collector->listen_host + ":" + std::to_string(collector->listen_port))
+          .key("store").value(format_store(collector->store))
+          .key("retention_ms").value(std::int64_t{collector->retention_ms})
+          .key("clock_skew_limit_ms").value(std::int64_t{collector->clock_skew_limit_ms})
+          .end_object();
     w.end_object();
     std::printf("%s\n", w.str().c_str());
     return 0;
@@ -172,6 +213,10 @@ int run_check(const CheckOptions& o) {
   if (agent)
     std::printf("%s: OK (agent %s, collector %s:%d)\n", o.agent_config.c_str(), agent->name.c_str(),
                 agent->collector_host.c_str(), agent->collector_port);
+  if (collector)
+    std::printf("%s: OK (listen %s:%d, store %s, retention %s, clock skew limit %s)\n", o.collector_config.c_str(),
+                collector->listen_host.c_str(), collector->listen_port, format_store(collector->store).c_str(),
+                format_duration(collector->retention_ms).c_str(), format_duration(collector->clock_skew_limit_ms).c_str());
   return 0;
 }
 
@@ -188,10 +233,14 @@ void add_check_command(CLI::App& app, int& exit_code) {
       "Examples:\n"
       "  slamon check config/example.yaml\n"
       "  slamon check /etc/slamon/catalogue.yaml --agent-config /etc/slamon/agent.yaml --format json\n"
-      "See docs/catalogue.md and docs/agent-config.md.\n");
-  cmd->add_option("CATALOGUE", opts->catalogue, "The catalogue's root YAML file")->required();
+      "  slamon check --collector-config /etc/slamon/collector.yaml\n"
+      "See docs/catalogue.md, docs/agent-config.md and docs/collector-config.md.\n");
+  cmd->add_option("CATALOGUE", opts->catalogue,
+                  "The catalogue's root YAML file (default: the one --collector-config names)");
   cmd->add_option("--agent-config", opts->agent_config,
                   "Also check an agent configuration file, and that its agent and token match the catalogue");
+  cmd->add_option("--collector-config", opts->collector_config,
+                  "Also check a collector configuration file (collector.yaml); its catalogue is checked too");
   cmd->add_option("--format", opts->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([opts, &exit_code] { exit_code = run_check(*opts); });

@@ -164,4 +164,42 @@ set +e
 set -e
 ! grep -q Pa55wordXY "$tmp/err" "$tmp/json" || fail "a URL password was printed"
 grep -q "ftp://admin:\*\*\*@files/" "$tmp/err" || fail "masked URL: $(cat "$tmp/err")"
+# 12. --collector-config: alone it checks the catalogue it names; with a CATALOGUE it must be that one;
+#     its errors are in the catalogue's form.
+mkdir -p "$tmp/coll/tls"
+printf 'pem\n' >"$tmp/coll/tls/collector.pem"
+printf 'key\n' >"$tmp/coll/tls/collector.key"
+printf 'catalogue: %s\ntls: {cert_file: tls/collector.pem, key_file: tls/collector.key}\nstore: s.db\nretention: 90d\n' \
+  "$src/config/example.yaml" >"$tmp/coll/collector.yaml"
+"$bin" check --collector-config "$tmp/coll/collector.yaml" >"$tmp/out" || fail "collector config alone: $(cat "$tmp/out")"
+grep -q "example.yaml: OK" "$tmp/out" || fail "collector config: the catalogue it names was not checked"
+grep -q "collector.yaml: OK (listen 0.0.0.0:7443, store sqlite $tmp/coll/s.db, retention 90d, clock skew limit 2s)" "$tmp/out" \
+  || fail "collector config line: $(cat "$tmp/out")"
+"$bin" check "$src/config/example.yaml" --collector-config "$tmp/coll/collector.yaml" --format json >"$tmp/json" \
+  || fail "collector config json"
+python3 - "$tmp/json" <<'PY' || fail "collector config json content"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["collector_config"]
+assert d["ok"] and c["listen"] == "0.0.0.0:7443" and c["store"].startswith("sqlite ") and c["retention_ms"] == 90 * 86400000, d
+PY
+set +e
+"$bin" check "$src/config/demo.yaml" --collector-config "$tmp/coll/collector.yaml" 2>"$tmp/err" >/dev/null; rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "another catalogue than the collector's: exit $rc"
+grep -q "collector config: it serves the catalogue .*example.yaml, not .*demo.yaml" "$tmp/err" || fail "mismatch message: $(cat "$tmp/err")"
+printf 'catalogue: %s\nlisten: 7443\ntls: {cert_file: tls/none.pem, key_file: tls/collector.key}\n' \
+  "$src/config/example.yaml" >"$tmp/coll/bad.yaml"
+set +e
+"$bin" check --collector-config "$tmp/coll/bad.yaml" 2>"$tmp/err" >/dev/null; rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "bad collector config: exit $rc"
+grep -q "bad.yaml:2:9: error: collector config: listen must be host:port" "$tmp/err" || fail "listen error: $(cat "$tmp/err")"
+grep -q "bad.yaml:3:18: error: collector config: cannot read tls.cert_file 'tls/none.pem'" "$tmp/err" || fail "cert error: $(cat "$tmp/err")"
+set +e
+"$bin" check 2>"$tmp/err" >/dev/null; rc=$?
+set -e
+[ "$rc" -ne 0 ] || fail "no catalogue and no collector config accepted"
+grep -q -- "--collector-config" "$tmp/help" || fail "--help lacks --collector-config"
+
 echo "check_test: all passed"
