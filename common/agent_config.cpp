@@ -5,6 +5,7 @@
 
 #include "common/catalogue/reader.h"
 #include "common/catalogue/yaml_tree.h"
+#include "common/config_file.h"
 
 namespace slamon {
 namespace {
@@ -28,34 +29,11 @@ bool valid_name(std::string_view s) {
 
 AgentConfigResult load_agent_config(const fs::path& path, const FileSource& files) {
   AgentConfigResult result;
-  const std::string display = path.string();
-  Ctx ctx{&display, "agent config", &result.errors};
-  std::error_code ec;
-  fs::path abs = fs::absolute(path, ec);
-  if (ec) abs = path;
-  abs = abs.lexically_normal();
-  const fs::path dir = abs.parent_path();
-  auto resolve = [&dir](const std::string& p) {
-    fs::path q(p);
-    return (q.is_relative() ? dir / q : q).lexically_normal().string();
-  };
-
-  const auto text = files.read(abs, kMaxCatalogueFileBytes);
-  if (!text.bytes) {
-    result.errors.push_back(Diagnostic{display, 0, 0, "", "cannot read the agent configuration file: " + text.error});
-    return result;
-  }
-  auto parsed = parse_yaml(*text.bytes);
-  if (!parsed.doc) {
-    result.errors.push_back(Diagnostic{display, parsed.error->line, parsed.error->col, "", parsed.error->message});
-    return result;
-  }
-  const YamlNode& top = *parsed.doc->root;
-  if (!top.is_map()) {
-    ctx.error(top, "the agent configuration must be a map (collector, name, token_file, tls, ...), not " +
-                       std::string(kind_name(top)));
-    return result;
-  }
+  const ConfigDocument doc = read_config_document(path, files, "agent configuration", "agent config",
+                                                  "collector, name, token_file, tls, ...", result.errors);
+  if (!doc.yaml) return result;
+  const Ctx ctx{&doc.display, "agent config", &result.errors};
+  const YamlNode& top = *doc.yaml->root;
   AgentConfig c;
   MapView m(ctx, top);
   m.check_keys(kTopKeys);
@@ -77,7 +55,7 @@ AgentConfigResult load_agent_config(const fs::path& path, const FileSource& file
   }
   if (auto* v = m.require("token_file")) {
     if (auto s = read_string(ctx, *v, "token_file")) {
-      c.token_file = resolve(*s);
+      c.token_file = doc.resolve(*s);
       auto text = files.read(c.token_file, kMaxSecretFileBytes);
       if (!text.bytes) {
         ctx.error(*v, "cannot read token_file '" + *s + "' (" + c.token_file + "): " + text.error);
@@ -94,17 +72,8 @@ AgentConfigResult load_agent_config(const fs::path& path, const FileSource& file
     } else {
       MapView tm(ctx, *t);
       tm.check_keys(kTlsKeys);
-      auto file_field = [&](const char* key, bool required) -> std::optional<std::string> {
-        const YamlNode* v = required ? tm.require(key) : tm.find(key);
-        if (v == nullptr) return std::nullopt;
-        auto s = read_string(ctx, *v, std::string("tls.") + key);
-        if (!s) return std::nullopt;
-        const std::string p = resolve(*s);
-        if (const auto text = files.read(p, kMaxCatalogueFileBytes); !text.bytes) {
-          ctx.error(*v, std::string("cannot read tls.") + key + " '" + *s + "' (" + p + "): " + text.error);
-          return std::nullopt;
-        }
-        return p;
+      auto file_field = [&](const char* key, bool required) {
+        return read_readable_file(ctx, tm, key, std::string("tls.") + key, required, doc, files);
       };
       if (auto p = file_field("ca_file", true)) c.tls.ca_file = *p;
       c.tls.cert_file = file_field("cert_file", false);
@@ -117,11 +86,11 @@ AgentConfigResult load_agent_config(const fs::path& path, const FileSource& file
     }
   }
   if (auto* v = m.find("spool_dir"))
-    if (auto s = read_string(ctx, *v, "spool_dir")) c.spool_dir = resolve(*s);
+    if (auto s = read_string(ctx, *v, "spool_dir")) c.spool_dir = doc.resolve(*s);
   if (auto* v = m.find("state_dir"))
-    if (auto s = read_string(ctx, *v, "state_dir")) c.state_dir = resolve(*s);
+    if (auto s = read_string(ctx, *v, "state_dir")) c.state_dir = doc.resolve(*s);
   if (auto* v = m.find("results_log"))
-    if (auto s = read_string(ctx, *v, "results_log")) c.results_log = resolve(*s);
+    if (auto s = read_string(ctx, *v, "results_log")) c.results_log = doc.resolve(*s);
   if (auto* v = m.find("log_level"))
     if (auto k = read_choice(ctx, *v, "log_level", kLevels)) c.log_level = std::string(kLevels[*k]);
   if (result.errors.empty()) result.config = std::move(c);

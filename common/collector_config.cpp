@@ -5,7 +5,7 @@
 
 #include "common/catalogue/reader.h"
 #include "common/catalogue/yaml_tree.h"
-#include "common/small_file.h"
+#include "common/config_file.h"
 
 namespace slamon {
 namespace {
@@ -46,44 +46,15 @@ std::optional<StoreLocation> parse_store_location(const std::string& text, const
 
 CollectorConfigResult load_collector_config(const fs::path& path, const FileSource& files) {
   CollectorConfigResult result;
-  const std::string display = path.string();
-  Ctx ctx{&display, "collector config", &result.errors};
-  std::error_code ec;
-  fs::path abs = fs::absolute(path, ec);
-  if (ec) abs = path;
-  abs = abs.lexically_normal();
-  const fs::path dir = abs.parent_path();
-  auto resolve = [&dir](const std::string& p) {
-    fs::path q(p);
-    return (q.is_relative() ? dir / q : q).lexically_normal().string();
-  };
-
-  const auto text = files.read(abs, kMaxCatalogueFileBytes);
-  if (!text.bytes) {
-    result.errors.push_back(Diagnostic{display, 0, 0, "", "cannot read the collector configuration file: " + text.error});
-    return result;
-  }
-  auto parsed = parse_yaml(*text.bytes);
-  if (!parsed.doc) {
-    result.errors.push_back(Diagnostic{display, parsed.error->line, parsed.error->col, "", parsed.error->message});
-    return result;
-  }
-  const YamlNode& top = *parsed.doc->root;
-  if (!top.is_map()) {
-    ctx.error(top, "the collector configuration must be a map (catalogue, listen, tls, store, ...), not " +
-                       std::string(kind_name(top)));
-    return result;
-  }
+  const ConfigDocument doc = read_config_document(path, files, "collector configuration", "collector config",
+                                                  "catalogue, listen, tls, store, ...", result.errors);
+  if (!doc.yaml) return result;
+  const Ctx ctx{&doc.display, "collector config", &result.errors};
+  const YamlNode& top = *doc.yaml->root;
   CollectorConfig c;
   MapView m(ctx, top);
   m.check_keys(kTopKeys);
-  if (auto* v = m.require("catalogue")) {
-    if (auto s = read_string(ctx, *v, "catalogue")) {
-      c.catalogue = resolve(*s);
-      if (const auto f = files.read(c.catalogue, kMaxCatalogueFileBytes); !f.bytes)
-        ctx.error(*v, "cannot read catalogue '" + *s + "' (" + c.catalogue + "): " + f.error);
-    }
-  }
+  if (auto p = read_readable_file(ctx, m, "catalogue", "catalogue", true, doc, files)) c.catalogue = *p;
   if (auto* v = m.find("listen")) {
     if (auto s = read_string(ctx, *v, "listen")) {
       if (auto hp = parse_host_port(*s)) {
@@ -100,17 +71,8 @@ CollectorConfigResult load_collector_config(const fs::path& path, const FileSour
     } else {
       MapView tm(ctx, *t);
       tm.check_keys(kTlsKeys);
-      auto file_field = [&](const char* key, bool required) -> std::optional<std::string> {
-        const YamlNode* v = required ? tm.require(key) : tm.find(key);
-        if (v == nullptr) return std::nullopt;
-        auto s = read_string(ctx, *v, std::string("tls.") + key);
-        if (!s) return std::nullopt;
-        const std::string p = resolve(*s);
-        if (const auto f = files.read(p, kMaxCatalogueFileBytes); !f.bytes) {
-          ctx.error(*v, std::string("cannot read tls.") + key + " '" + *s + "' (" + p + "): " + f.error);
-          return std::nullopt;
-        }
-        return p;
+      auto file_field = [&](const char* key, bool required) {
+        return read_readable_file(ctx, tm, key, std::string("tls.") + key, required, doc, files);
       };
       if (auto p = file_field("cert_file", true)) c.tls.cert_file = *p;
       if (auto p = file_field("key_file", true)) c.tls.key_file = *p;
@@ -118,12 +80,12 @@ CollectorConfigResult load_collector_config(const fs::path& path, const FileSour
     }
   }
   if (auto* v = m.find("state_dir"))
-    if (auto s = read_string(ctx, *v, "state_dir")) c.state_dir = resolve(*s);
+    if (auto s = read_string(ctx, *v, "state_dir")) c.state_dir = doc.resolve(*s);
   c.store = StoreLocation{StoreLocation::Kind::sqlite, (fs::path(c.state_dir) / "store.db").string()};
   if (auto* v = m.find("store")) {
     if (auto s = read_string(ctx, *v, "store")) {
       std::string error;
-      if (auto loc = parse_store_location(*s, dir, error)) c.store = *loc;
+      if (auto loc = parse_store_location(*s, doc.dir, error)) c.store = *loc;
       else ctx.error(*v, error);
     }
   }
