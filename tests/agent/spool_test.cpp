@@ -11,22 +11,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/temp_dir.h"
 
 using namespace slamon;
 using slamon::agent::Spool;
 using slamon::agent::SpoolOptions;
 
-namespace {
+using slamon::test::TempDir;
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/slamon-spool-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string file(const char* name) const { return (path / name).string(); }
-};
+namespace {
 
 class ManualClock final : public Clock {
  public:

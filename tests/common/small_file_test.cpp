@@ -9,26 +9,12 @@
 #include <fstream>
 
 #include "common/small_file.h"
+#include "tests/temp_dir.h"
 
 using namespace slamon;
 namespace fs = std::filesystem;
 
-namespace {
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("slamon-small-" + std::to_string(::getpid()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path write(const std::string& name, const std::string& bytes) const {
-    std::ofstream(path / name, std::ios::binary) << bytes;
-    return path / name;
-  }
-};
-
-}  // namespace
+using slamon::test::TempDir;
 
 TEST_CASE("a secret file is one line: trailing newline removed, NUL, second line and empty refused") {
   TempDir t;

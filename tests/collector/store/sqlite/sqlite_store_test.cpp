@@ -14,21 +14,15 @@
 #include <random>
 #include <set>
 
+#include "tests/temp_dir.h"
+
 using namespace slamon;
 using namespace slamon::store;
 using slamon::store::sqlite::SqliteStore;
 
-namespace {
+using slamon::test::TempDir;
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/slamon-store-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string file(const char* name) const { return (path / name).string(); }
-};
+namespace {
 
 ProbeResult result(std::string probe, TimeMs ts, Status st = Status::up) {
   ProbeResult r;
