@@ -4,7 +4,6 @@
 // summary, or every error, one per line on stderr (text) or as a JSON object on stdout. Exit 0 when
 // valid, 1 on any error.
 #include <CLI/CLI.hpp>
-#include <openssl/evp.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "collector/session_logic.h"
 #include "common/agent_config.h"
 #include "common/catalogue/parser.h"
 #include "common/collector_config.h"
@@ -80,19 +80,6 @@ void json_counts(JsonWriter& w, const std::map<std::string, std::size_t>& m, con
   w.end_object();
 }
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  std::string out;
-  char buf[4];
-  for (unsigned int i = 0; i < len; ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", md[i]);
-    out += buf;
-  }
-  return out;
-}
-
 // Checks the agent configuration against the catalogue: the agent exists, and its token matches.
 void cross_check(const AgentConfig& a, const std::string& path, const Catalogue& c, std::vector<Diagnostic>& errors) {
   const Agent* found = nullptr;
@@ -102,7 +89,7 @@ void cross_check(const AgentConfig& a, const std::string& path, const Catalogue&
     errors.push_back(Diagnostic{path, 0, 0, "agent config", "agent '" + a.name + "' is not in the catalogue's agents"});
     return;
   }
-  if (!found->token_sha256.empty() && sha256_hex(a.token.value()) != found->token_sha256.value())
+  if (!found->token_sha256.empty() && collector::sha256_hex(a.token.value()) != found->token_sha256.value())
     errors.push_back(Diagnostic{path, 0, 0, "agent config",
                                 "the SHA-256 of token_file does not match token_sha256 of agent '" + a.name +
                                     "' in the catalogue"});
