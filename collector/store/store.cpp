@@ -17,9 +17,7 @@ IngestPlan plan_ingest(std::uint64_t mark, const wire::Batch& batch) {
     if (last <= mark) {
       ++p.skip;
     } else if (seq <= mark) {
-      p.straddles = true;  // stored in part: cannot be
-      p.skip = 0;
-      return p;
+      p.straddles = true;  // a gap entry over the mark: stored (see IngestPlan)
     }
     seq = last + 1;
   }

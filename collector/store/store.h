@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -24,7 +25,6 @@ struct AppendOutcome {
   enum class Kind : std::uint8_t {
     stored,     // the entries above the mark are stored (maybe none: a full resend)
     gap,        // the batch starts past mark + 1: nothing stored, ask for a resend from mark + 1
-    conflict,   // a gap entry covers the mark (the agent's spool disagrees with the store): nothing stored
   };
   Kind kind = Kind::stored;
   std::uint64_t committed_seq = 0;  // the (agent, epoch) mark after the call
@@ -51,6 +51,26 @@ struct StoredGap {
   bool operator==(const StoredGap&) const = default;
 };
 
+// One batch of a group commit: `agent` is the authenticated sender.
+struct AgentBatch {
+  std::string_view agent;
+  const wire::Batch* batch = nullptr;
+};
+
+// What the collector knows of an agent's link, kept in the store for `slamon status --db` and the API.
+struct AgentRecord {
+  std::string name;
+  bool connected = false;
+  std::string peer;                     // the address it last connected from ("" : never)
+  TimeMs last_seen_ms = 0;              // the last message received from it (0: never)
+  std::optional<std::int64_t> clock_offset_ms;  // collector clock minus agent clock (heartbeats)
+  std::uint64_t backlog = 0;            // entries in its spool not yet acknowledged (its last heartbeat)
+  std::string assignment_version;       // the assignment it runs ("" : none accepted yet)
+  std::uint64_t epoch = 0;              // its current spool epoch
+  std::uint64_t committed_seq = 0;      // the mark of (agent, epoch)
+  bool operator==(const AgentRecord&) const = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -58,6 +78,10 @@ class Store {
   // Stores the batch's entries above the (agent, epoch) mark and moves the mark, in one transaction;
   // returns once it is durable. A store failure throws StoreFailure: nothing of the batch is kept.
   virtual AppendOutcome append(std::string_view agent, const wire::Batch& batch) = 0;
+  // Group commit: every batch as append() would store it, in order, all in one transaction (batches of
+  // one agent and epoch see each other's marks); one outcome per batch. A failure throws StoreFailure
+  // and nothing of the group is kept.
+  virtual std::vector<AppendOutcome> append_group(std::span<const AgentBatch> group) = 0;
   // The mark of (agent, epoch): every entry up to it is stored. 0 when nothing is.
   virtual std::uint64_t committed_seq(std::string_view agent, std::uint64_t epoch) = 0;
   // The highest epoch this agent has stored anything under (0: none).
@@ -69,6 +93,13 @@ class Store {
   virtual std::vector<StoredGap> gaps(const ResultQuery& q) = 0;
   // Deletes results with ts before `before_ms` (retention); returns how many.
   virtual std::uint64_t prune_results(TimeMs before_ms) = 0;
+
+  // Creates or replaces the records of these agents (by name), in one transaction.
+  virtual void record_agents(std::span<const AgentRecord> records) = 0;
+  // Marks every agent disconnected (a collector starting: no link survived its predecessor).
+  virtual void disconnect_all() = 0;
+  // Every agent record, by name.
+  virtual std::vector<AgentRecord> agent_records() = 0;
 };
 
 // A failure of the database itself (disk full, corruption, lost connection): the caller stops
@@ -79,9 +110,15 @@ class StoreFailure : public std::runtime_error {
 };
 
 // Which entries of a batch to store given the mark: the pure part of append().
+//
+// A gap entry that covers the mark (it starts at or below it and ends above) is stored, and the mark
+// moves to its end. It happens when the collector stored results whose acknowledgement was lost and
+// the agent's full spool then folded them into a gap: the gap says truthfully that the agent no longer
+// holds them; the results already stored stay, and the gap marks its probes unknown from its start only
+// until their next stored result.
 struct IngestPlan {
   bool gap = false;         // the batch starts past mark + 1: store nothing, ask from mark + 1
-  bool straddles = false;   // a gap entry covers the mark: the batch disagrees with what is stored
+  bool straddles = false;   // a gap entry covers the mark: stored from that entry on
   std::size_t skip = 0;     // leading entries at or below the mark
   std::uint64_t new_mark = 0;
   bool operator==(const IngestPlan&) const = default;

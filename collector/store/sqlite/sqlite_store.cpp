@@ -63,6 +63,21 @@ CREATE TABLE gaps (
 CREATE INDEX gaps_probe_from ON gaps (probe_id, from_ms);
 )sql";
 
+// Schema version 2: what the collector knows of each agent's link (slamon status, the API).
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE agent_status (
+  name TEXT PRIMARY KEY,
+  connected INTEGER NOT NULL,
+  peer TEXT NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  clock_offset_ms INTEGER,
+  backlog INTEGER NOT NULL,
+  assignment_version TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  committed_seq INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr auto kMaxSql = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 // Metrics as a JSON array of [name, value] pairs, in the order the probe produced them.
@@ -130,6 +145,13 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : d
                         " latency_ms = excluded.latency_ms, message = excluded.message, metrics = excluded.metrics"
                         " WHERE status IS NOT excluded.status OR latency_ms IS NOT excluded.latency_ms"
                         " OR message IS NOT excluded.message OR metrics IS NOT excluded.metrics");
+  set_agent_status_ = Stmt(db_,
+                           "INSERT INTO agent_status (name, connected, peer, last_seen_ms, clock_offset_ms, backlog,"
+                           " assignment_version, epoch, committed_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                           " ON CONFLICT (name) DO UPDATE SET connected = excluded.connected, peer = excluded.peer,"
+                           " last_seen_ms = excluded.last_seen_ms, clock_offset_ms = excluded.clock_offset_ms,"
+                           " backlog = excluded.backlog, assignment_version = excluded.assignment_version,"
+                           " epoch = excluded.epoch, committed_seq = excluded.committed_seq");
   insert_gap_ = Stmt(db_,
                      "INSERT INTO gaps (agent_id, epoch, seq, probe_id, from_ms, to_ms, dropped)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -154,8 +176,16 @@ void SqliteStore::migrate() {
     db_.exec(kSchemaV1);
     db_.exec("PRAGMA user_version = 1");
     t.commit();
+    version = 1;
   }
   // Later versions migrate here, one step at a time, each in its own transaction.
+  if (version == 1) {
+    Transaction t(db_);
+    db_.exec(kSchemaV2);
+    db_.exec("PRAGMA user_version = 2");
+    t.commit();
+    version = 2;
+  }
 }
 
 std::int64_t SqliteStore::id_of(std::unordered_map<std::string, std::int64_t>& cache, Stmt& find, Stmt& add,
@@ -186,81 +216,94 @@ std::optional<std::int64_t> SqliteStore::find_agent(std::string_view agent) {
 }
 
 AppendOutcome SqliteStore::append(std::string_view agent, const wire::Batch& batch) {
-  return guarded([&]() -> AppendOutcome {
-    if (batch.entries.empty()) return AppendOutcome{AppendOutcome::Kind::stored, committed_seq(agent, batch.epoch), 0, 0};
-    if (batch.epoch > kMaxSql || batch.last_seq() > kMaxSql)
-      throw StoreFailure("store " + db_.path() + ": epoch or sequence number past 2^63 from agent " + std::string(agent));
+  const AgentBatch one{agent, &batch};
+  return append_group(std::span<const AgentBatch>(&one, 1)).front();
+}
+
+std::vector<AppendOutcome> SqliteStore::append_group(std::span<const AgentBatch> group) {
+  return guarded([&]() -> std::vector<AppendOutcome> {
+    for (const auto& [agent, batch] : group)
+      if (batch->epoch > kMaxSql || batch->last_seq() > kMaxSql)
+        throw StoreFailure("store " + db_.path() + ": epoch or sequence number past 2^63 from agent " + std::string(agent));
     // Ids made inside a transaction that does not commit must not stay cached.
     made_.clear();
-    const auto forget_made = [this] {
-      for (auto& [cache, name] : made_) cache->erase(name);
-      made_.clear();
-    };
     try {
+      std::vector<AppendOutcome> out;
+      out.reserve(group.size());
       Transaction t(db_);
-      const std::int64_t agent_id = id_of(agent_ids_, find_agent_, add_agent_, agent);
-      const auto epoch = static_cast<std::int64_t>(batch.epoch);
-      std::uint64_t mark = 0;
-      get_mark_.bind(1, agent_id).bind(2, epoch);
-      if (get_mark_.step()) {
-        mark = static_cast<std::uint64_t>(get_mark_.int64(0));
-        get_mark_.reset();
-      }
-      const IngestPlan plan = plan_ingest(mark, batch);
-      AppendOutcome out;
-      out.committed_seq = plan.new_mark;
-      if (plan.gap || plan.straddles) {
-        out.kind = plan.gap ? AppendOutcome::Kind::gap : AppendOutcome::Kind::conflict;
-        forget_made();
-        return out;  // rolled back: nothing to store
-      }
-      out.duplicates = plan.skip;
-      std::uint64_t next_seq = batch.first_seq;
-      for (std::size_t i = 0; i < plan.skip; ++i) next_seq += wire::seq_width(batch.entries[i]);
-      for (std::size_t i = plan.skip; i < batch.entries.size(); ++i) {
-        const auto seq = static_cast<std::int64_t>(next_seq);
-        next_seq += wire::seq_width(batch.entries[i]);
-        if (const auto* r = std::get_if<ProbeResult>(&batch.entries[i])) {
-          const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, r->probe);
-          insert_result_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{r->ts});
-          insert_result_.bind(6, static_cast<std::int64_t>(r->status));
-          if (r->latency_ms) insert_result_.bind(7, *r->latency_ms); else insert_result_.bind_null(7);
-          insert_result_.bind(8, std::string_view(r->message));
-          if (r->metrics.empty()) insert_result_.bind_null(9); else insert_result_.bind(9, std::string_view(encode_metrics(r->metrics)));
-          insert_result_.run();
-          if (db_.changes() == 0) ++out.resends;  // the same run, already stored as it is
-        } else {
-          const auto& g = std::get<wire::GapRecord>(batch.entries[i]);
-          for (const auto& probe : g.probes) {
-            const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, probe);
-            insert_gap_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{g.from_ms});
-            insert_gap_.bind(6, std::int64_t{g.to_ms}).bind(7, static_cast<std::int64_t>(std::min(g.dropped, kMaxSql)));
-            insert_gap_.run();
-          }
-        }
-        ++out.stored;
-      }
-      if (out.stored > 0) set_mark_.bind(1, agent_id).bind(2, epoch).bind(3, static_cast<std::int64_t>(plan.new_mark)).run();
+      for (const auto& [agent, batch] : group) out.push_back(append_in_transaction(agent, *batch));
       t.commit();
       made_.clear();
       return out;
     } catch (...) {
-      forget_made();
+      for (auto& [cache, name] : made_) cache->erase(name);
+      made_.clear();
       throw;
     }
   });
 }
 
-std::uint64_t SqliteStore::committed_seq(std::string_view agent, std::uint64_t epoch) {
-  return guarded([&]() -> std::uint64_t {
-    const auto agent_id = find_agent(agent);
-    if (!agent_id || epoch > kMaxSql) return 0;
-    get_mark_.bind(1, *agent_id).bind(2, static_cast<std::int64_t>(epoch));
-    if (!get_mark_.step()) return 0;
-    const auto mark = static_cast<std::uint64_t>(get_mark_.int64(0));
+AppendOutcome SqliteStore::append_in_transaction(std::string_view agent, const wire::Batch& batch) {
+  if (batch.entries.empty()) return AppendOutcome{AppendOutcome::Kind::stored, mark_of(agent, batch.epoch), 0, 0, 0};
+  const std::int64_t agent_id = id_of(agent_ids_, find_agent_, add_agent_, agent);
+  const auto epoch = static_cast<std::int64_t>(batch.epoch);
+  std::uint64_t mark = 0;
+  get_mark_.bind(1, agent_id).bind(2, epoch);
+  if (get_mark_.step()) {
+    mark = static_cast<std::uint64_t>(get_mark_.int64(0));
     get_mark_.reset();
-    return mark;
-  });
+  }
+  const IngestPlan plan = plan_ingest(mark, batch);
+  AppendOutcome out;
+  out.committed_seq = plan.new_mark;
+  if (plan.gap) {
+    out.kind = AppendOutcome::Kind::gap;
+    return out;  // nothing to store
+  }
+  out.duplicates = plan.skip;
+  std::uint64_t next_seq = batch.first_seq;
+  for (std::size_t i = 0; i < plan.skip; ++i) next_seq += wire::seq_width(batch.entries[i]);
+  for (std::size_t i = plan.skip; i < batch.entries.size(); ++i) {
+    const auto seq = static_cast<std::int64_t>(next_seq);
+    next_seq += wire::seq_width(batch.entries[i]);
+    if (const auto* r = std::get_if<ProbeResult>(&batch.entries[i])) {
+      const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, r->probe);
+      insert_result_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{r->ts});
+      insert_result_.bind(6, static_cast<std::int64_t>(r->status));
+      if (r->latency_ms) insert_result_.bind(7, *r->latency_ms); else insert_result_.bind_null(7);
+      insert_result_.bind(8, std::string_view(r->message));
+      if (r->metrics.empty()) insert_result_.bind_null(9); else insert_result_.bind(9, std::string_view(encode_metrics(r->metrics)));
+      insert_result_.run();
+      if (db_.changes() == 0) ++out.resends;  // the same run, already stored as it is
+    } else {
+      // A gap without probes stands for sequence numbers that hold nothing to store (entries the
+      // collector refused): it moves the mark only.
+      const auto& g = std::get<wire::GapRecord>(batch.entries[i]);
+      for (const auto& probe : g.probes) {
+        const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, probe);
+        insert_gap_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{g.from_ms});
+        insert_gap_.bind(6, std::int64_t{g.to_ms}).bind(7, static_cast<std::int64_t>(std::min(g.dropped, kMaxSql)));
+        insert_gap_.run();
+      }
+    }
+    ++out.stored;
+  }
+  if (out.stored > 0) set_mark_.bind(1, agent_id).bind(2, epoch).bind(3, static_cast<std::int64_t>(plan.new_mark)).run();
+  return out;
+}
+
+std::uint64_t SqliteStore::mark_of(std::string_view agent, std::uint64_t epoch) {
+  const auto agent_id = find_agent(agent);
+  if (!agent_id || epoch > kMaxSql) return 0;
+  get_mark_.bind(1, *agent_id).bind(2, static_cast<std::int64_t>(epoch));
+  if (!get_mark_.step()) return 0;
+  const auto mark = static_cast<std::uint64_t>(get_mark_.int64(0));
+  get_mark_.reset();
+  return mark;
+}
+
+std::uint64_t SqliteStore::committed_seq(std::string_view agent, std::uint64_t epoch) {
+  return guarded([&]() -> std::uint64_t { return mark_of(agent, epoch); });
 }
 
 std::uint64_t SqliteStore::last_epoch(std::string_view agent) {
@@ -322,6 +365,50 @@ std::uint64_t SqliteStore::prune_results(TimeMs before_ms) {
     Stmt s(db_, "DELETE FROM results WHERE ts_ms < ?1");
     s.bind(1, std::int64_t{before_ms}).run();
     return static_cast<std::uint64_t>(db_.changes());
+  });
+}
+
+void SqliteStore::record_agents(std::span<const AgentRecord> records) {
+  guarded([&] {
+    Transaction t(db_);
+    for (const auto& r : records) {
+      set_agent_status_.bind(1, std::string_view(r.name)).bind(2, std::int64_t{r.connected ? 1 : 0});
+      set_agent_status_.bind(3, std::string_view(r.peer)).bind(4, std::int64_t{r.last_seen_ms});
+      if (r.clock_offset_ms) set_agent_status_.bind(5, std::int64_t{*r.clock_offset_ms}); else set_agent_status_.bind_null(5);
+      set_agent_status_.bind(6, static_cast<std::int64_t>(std::min(r.backlog, kMaxSql)));
+      set_agent_status_.bind(7, std::string_view(r.assignment_version));
+      set_agent_status_.bind(8, static_cast<std::int64_t>(std::min(r.epoch, kMaxSql)));
+      set_agent_status_.bind(9, static_cast<std::int64_t>(std::min(r.committed_seq, kMaxSql)));
+      set_agent_status_.run();
+    }
+    t.commit();
+  });
+}
+
+void SqliteStore::disconnect_all() {
+  guarded([&] { db_.exec("UPDATE agent_status SET connected = 0 WHERE connected <> 0"); });
+}
+
+std::vector<AgentRecord> SqliteStore::agent_records() {
+  return guarded([&]() -> std::vector<AgentRecord> {
+    Stmt s(db_,
+           "SELECT name, connected, peer, last_seen_ms, clock_offset_ms, backlog, assignment_version, epoch,"
+           " committed_seq FROM agent_status ORDER BY name");
+    std::vector<AgentRecord> out;
+    while (s.step()) {
+      AgentRecord r;
+      r.name.assign(s.text(0));
+      r.connected = s.int64(1) != 0;
+      r.peer.assign(s.text(2));
+      r.last_seen_ms = s.int64(3);
+      if (!s.is_null(4)) r.clock_offset_ms = s.int64(4);
+      r.backlog = static_cast<std::uint64_t>(s.int64(5));
+      r.assignment_version.assign(s.text(6));
+      r.epoch = static_cast<std::uint64_t>(s.int64(7));
+      r.committed_seq = static_cast<std::uint64_t>(s.int64(8));
+      out.push_back(std::move(r));
+    }
+    return out;
   });
 }
 

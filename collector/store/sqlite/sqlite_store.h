@@ -25,26 +25,31 @@ class SqliteStore final : public Store {
   explicit SqliteStore(const std::string& path, SqliteOptions options = {});
   // Every method throws StoreFailure when the database fails.
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   AppendOutcome append(std::string_view agent, const wire::Batch& batch) override;
+  std::vector<AppendOutcome> append_group(std::span<const AgentBatch> group) override;
   std::uint64_t committed_seq(std::string_view agent, std::uint64_t epoch) override;
   std::uint64_t last_epoch(std::string_view agent) override;
   void for_each_result(const ResultQuery& q, const std::function<void(const ProbeResult&)>& on_result) override;
   std::vector<StoredGap> gaps(const ResultQuery& q) override;
   std::uint64_t prune_results(TimeMs before_ms) override;
+  void record_agents(std::span<const AgentRecord> records) override;
+  void disconnect_all() override;
+  std::vector<AgentRecord> agent_records() override;
 
  private:
   void migrate();
   using Db = slamon::sqlite::Db;
   using Stmt = slamon::sqlite::Stmt;
-  AppendOutcome append_batch(std::string_view agent, const wire::Batch& batch);
+  AppendOutcome append_in_transaction(std::string_view agent, const wire::Batch& batch);
+  std::uint64_t mark_of(std::string_view agent, std::uint64_t epoch);
   std::int64_t id_of(std::unordered_map<std::string, std::int64_t>& cache, Stmt& find, Stmt& add, std::string_view name);
   std::optional<std::int64_t> find_agent(std::string_view agent);
 
   Db db_;
   Stmt find_agent_, add_agent_, find_probe_, add_probe_;
-  Stmt get_mark_, set_mark_, last_epoch_, insert_result_, insert_gap_;
+  Stmt get_mark_, set_mark_, last_epoch_, insert_result_, insert_gap_, set_agent_status_;
   std::unordered_map<std::string, std::int64_t> agent_ids_, probe_ids_;
   std::vector<std::pair<std::unordered_map<std::string, std::int64_t>*, std::string>> made_;  // ids new in this transaction
 };

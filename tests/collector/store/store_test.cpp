@@ -50,6 +50,8 @@ TEST_CASE("plan_ingest refuses a batch that leaves a gap after the mark") {
   CHECK(plan_ingest(0, batch(2, {1})) == IngestPlan{true, false, 0, 0});
 }
 
-TEST_CASE("plan_ingest refuses a batch whose gap entry covers the mark (stored in part cannot be)") {
-  CHECK(plan_ingest(4, batch(1, {1, 5, 1})) == IngestPlan{false, true, 0, 4});
+TEST_CASE("plan_ingest stores a gap entry that covers the mark, and moves the mark to its end") {
+  CHECK(plan_ingest(4, batch(1, {1, 5, 1})) == IngestPlan{false, true, 1, 7});
+  CHECK(plan_ingest(2, batch(2, {5})) == IngestPlan{false, true, 0, 6});
+  CHECK(plan_ingest(6, batch(2, {5})) == IngestPlan{false, false, 1, 6});  // ends at the mark: old
 }

@@ -178,13 +178,114 @@ TEST_CASE("gap records take their sequence number and are read back per probe ov
   CHECK(s.gaps(ResultQuery{9000, std::nullopt, std::nullopt, std::nullopt}).empty());
   CHECK(s.gaps(ResultQuery{8999, 9001, std::nullopt, "p2"}).size() == 1);
   CHECK(all(s).size() == 2);
-  // A resend whose gap covers the mark disagrees with what is stored: refused, nothing changes.
+  // A gap that covers the mark (stored results the agent's spool later folded into a gap) is stored,
+  // and the mark moves to its end.
   wire::Batch odd;
   odd.epoch = 1;
   odd.first_seq = 10;
-  odd.entries.emplace_back(wire::GapRecord{{"p1"}, 2000, 9000, 10});
-  CHECK(s.append("a1", odd).kind == AppendOutcome::Kind::conflict);
-  CHECK(s.committed_seq("a1", 1) == 16);
+  odd.entries.emplace_back(wire::GapRecord{{"p3"}, 2000, 12000, 10});
+  const auto out = s.append("a1", odd);
+  CHECK(out.kind == AppendOutcome::Kind::stored);
+  CHECK(out.stored == 1);
+  CHECK(s.committed_seq("a1", 1) == 19);
+  CHECK(s.gaps(ResultQuery{std::nullopt, std::nullopt, std::nullopt, "p3"}).size() == 1);
+  CHECK(all(s).size() == 2);  // the stored results stay
+  // A gap without probes stands for refused entries: the mark moves, nothing else is stored.
+  wire::Batch holes;
+  holes.epoch = 1;
+  holes.first_seq = 20;
+  holes.entries.emplace_back(wire::GapRecord{{}, 0, 0, 1});
+  holes.entries.emplace_back(result("p1", 20000));
+  CHECK(s.append("a1", holes).stored == 2);
+  CHECK(s.committed_seq("a1", 1) == 21);
+  CHECK(s.gaps({}).size() == 3);
+  CHECK(all(s).size() == 3);
+}
+
+TEST_CASE("a group commit stores several agents' batches in one transaction, each seeing the marks before it") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  const auto a = batch(1, 1, 5);
+  const auto a_next = batch(1, 6, 5);
+  const auto a_again = batch(1, 3, 4);   // a resend overlapping the first
+  const auto a_gap = batch(1, 20, 2);    // past the mark: a gap
+  const auto b = batch(7, 1, 3, 5'000'000);
+  const std::vector<AgentBatch> group{{"a1", &a}, {"a2", &b}, {"a1", &a_next}, {"a1", &a_again}, {"a1", &a_gap}};
+  const auto out = s.append_group(group);
+  REQUIRE(out.size() == 5);
+  CHECK(out[0] == AppendOutcome{AppendOutcome::Kind::stored, 5, 5, 0, 0});
+  CHECK(out[1] == AppendOutcome{AppendOutcome::Kind::stored, 3, 3, 0, 0});
+  CHECK(out[2] == AppendOutcome{AppendOutcome::Kind::stored, 10, 5, 0, 0});
+  CHECK(out[3] == AppendOutcome{AppendOutcome::Kind::stored, 10, 0, 4, 0});
+  CHECK(out[4].kind == AppendOutcome::Kind::gap);
+  CHECK(out[4].committed_seq == 10);
+  CHECK(s.committed_seq("a1", 1) == 10);
+  CHECK(s.committed_seq("a2", 7) == 3);
+  CHECK(all(s).size() == 13);
+}
+
+TEST_CASE("a group that fails stores nothing of any of its batches") {
+  TempDir d;
+  const std::string path = d.file("s.db");
+  SqliteStore s(path);
+  sql(path, "CREATE TRIGGER boom BEFORE INSERT ON probes WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END");
+  const auto good = batch(1, 1, 3);
+  wire::Batch bad;
+  bad.epoch = 1;
+  bad.first_seq = 1;
+  bad.entries = {result("boom", 5000)};
+  const std::vector<AgentBatch> group{{"a1", &good}, {"a2", &bad}};
+  CHECK_THROWS_WITH_AS(s.append_group(group), doctest::Contains("boom refused"), StoreFailure);
+  CHECK(s.committed_seq("a1", 1) == 0);
+  CHECK(all(s).empty());
+  sql(path, "DROP TRIGGER boom");
+  CHECK(s.append_group(group).size() == 2);
+  CHECK(all(s).size() == 4);
+}
+
+TEST_CASE("agent records are created, replaced, read back by name and all disconnected at once") {
+  TempDir d;
+  const std::string path = d.file("s.db");
+  {
+    SqliteStore s(path);
+    CHECK(s.agent_records().empty());
+    const std::vector<AgentRecord> first{
+        {"b-agent", true, "192.0.2.7:40000", 1000, -12, 40, "v1", 3, 99},
+        {"a-agent", false, "", 0, std::nullopt, 0, "", 0, 0},
+    };
+    s.record_agents(first);
+    auto got = s.agent_records();
+    REQUIRE(got.size() == 2);
+    CHECK(got[0] == first[1]);
+    CHECK(got[1] == first[0]);
+    const std::vector<AgentRecord> again{{"b-agent", true, "192.0.2.8:40001", 2000, 5, 0, "v2", 4, 1}};
+    s.record_agents(again);
+    got = s.agent_records();
+    CHECK(got[1] == again[0]);
+    s.disconnect_all();
+  }
+  SqliteStore s(path);
+  const auto got = s.agent_records();
+  REQUIRE(got.size() == 2);
+  CHECK_FALSE(got[1].connected);
+  CHECK(got[1].last_seen_ms == 2000);
+}
+
+TEST_CASE("a version 1 store is migrated to version 2 and keeps its results and marks") {
+  TempDir d;
+  const std::string path = d.file("s.db");
+  {
+    SqliteStore s(path);
+    s.append("a1", batch(1, 1, 3));
+  }
+  // Back to what version 1 looked like.
+  sql(path, "DROP TABLE agent_status; PRAGMA user_version = 1");
+  SqliteStore s(path);
+  CHECK(s.committed_seq("a1", 1) == 3);
+  CHECK(all(s).size() == 3);
+  const std::vector<AgentRecord> rec{{"a1", true, "127.0.0.1:1", 1, 0, 0, "", 1, 3}};
+  s.record_agents(rec);
+  CHECK(s.agent_records().size() == 1);
 }
 
 TEST_CASE("prune_results deletes results before the bound and keeps the marks") {
