@@ -490,3 +490,68 @@ TEST_CASE("scheduler: destroyed with runs in flight while the loop lives on, no 
   CHECK(sink.results_.empty());
   CHECK(sink.pending_.empty());
 }
+
+TEST_CASE("scheduler: update keeps unchanged probes on their grid, plans new ones from now, stops removed ones but delivers their run in flight") {
+  asio::io_context io;
+  SimulatedTimeSource time(kT0);
+  Runners runners;
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::tcp, 300);
+  auto* f = fake.get();
+  runners.set(catalogue::ProbeType::tcp, std::move(fake));
+  MemorySink sink(time);
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
+  const auto a = id_with_phase("keep", 100, 1000);
+  const auto b = id_with_phase("change", 200, 1000);
+  const auto d = id_with_phase("gone", 400, 1000);
+  s.start({probe(a, catalogue::ProbeType::tcp, 1000, 900), probe(b, catalogue::ProbeType::tcp, 1000, 900),
+           probe(d, catalogue::ProbeType::tcp, 1000, 900)});
+  time.run_for(io, 2500);  // d started at kT0 + 2400 and runs until 2700
+  REQUIRE(f->starts_[d] == std::vector<TimeMs>{kT0 + 400, kT0 + 1400, kT0 + 2400});
+  const auto c = id_with_phase("new", 600, 1000);
+  auto changed = probe(b, catalogue::ProbeType::tcp, 1000, 800);  // another timeout: a changed definition
+  s.update({probe(c, catalogue::ProbeType::tcp, 1000, 900), changed, probe(a, catalogue::ProbeType::tcp, 1000, 900)});
+  CHECK(s.probe_count() == 3);
+  time.run_for(io, 2000);  // until kT0 + 4500
+  CHECK(f->starts_[a] == grid(a, 1000, kT0, kT0 + 4500));  // nothing skipped, nothing doubled
+  CHECK(f->starts_[d] == std::vector<TimeMs>{kT0 + 400, kT0 + 1400, kT0 + 2400});  // no more starts
+  CHECK(sink.written_at_ms_[d].back() == kT0 + 2700);  // its run in flight was delivered
+  CHECK(f->starts_[c] == grid(c, 1000, kT0 + 2500, kT0 + 4500));
+  CHECK(f->starts_[c].front() == kT0 + 2600);
+  CHECK(f->starts_[b] == grid(b, 1000, kT0, kT0 + 4500));  // same id and interval: the same grid
+  CHECK(s.stats().missed == 0);
+  // An empty update plans nothing; a later one starts planning again.
+  s.update({});
+  time.run_for(io, 2000);
+  CHECK(f->starts_[a].back() < kT0 + 4600);
+  s.update({probe(a, catalogue::ProbeType::tcp, 1000, 900)});
+  time.run_for(io, 1000);
+  CHECK(f->starts_[a].back() == kT0 + 7100);
+  s.stop();
+  time.run_for(io, 0);
+  CHECK(s.idle());
+}
+
+TEST_CASE("scheduler: update before start starts; a run waiting for admission of a removed probe never starts") {
+  asio::io_context io;
+  SimulatedTimeSource time(kT0);
+  Runners runners;
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::icmp, 500);
+  auto* f = fake.get();
+  runners.set(catalogue::ProbeType::icmp, std::move(fake));
+  MemorySink sink(time);
+  SchedulerOptions o;
+  o.max_in_flight = {1, 1, 1, 1};
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a", o);
+  const auto p1 = id_with_phase("x", 100, 1000);
+  const auto p2 = id_with_phase("y", 200, 1000);
+  s.update({probe(p1, catalogue::ProbeType::icmp, 1000, 900), probe(p2, catalogue::ProbeType::icmp, 1000, 900)});
+  time.run_for(io, 300);  // p1 runs 100..600; p2 waits since 200
+  CHECK(s.stats().waiting[1] == 1);
+  s.update({probe(p1, catalogue::ProbeType::icmp, 1000, 900)});
+  CHECK(s.stats().waiting[1] == 0);
+  time.run_for(io, 1000);
+  CHECK(f->starts_[p2].empty());
+  CHECK(f->starts_[p1] == std::vector<TimeMs>{kT0 + 100, kT0 + 1100});
+  s.stop();
+  time.run_for(io, 0);
+}
