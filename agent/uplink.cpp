@@ -228,7 +228,8 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
         co_await send(stream, m);
       }
       if (std::chrono::steady_clock::now() >= next_heartbeat) {
-        co_await send(stream, make_heartbeat(clock.now_ms(), session.last_collector_clock_ms(), spool.state().entries));
+        const auto heartbeat = make_heartbeat(clock.now_ms(), session.last_collector_clock_ms(), spool.state().entries);
+        co_await send(stream, heartbeat);
         next_heartbeat = after(options.heartbeat_every_ms);
       }
       auto& window = session.window();
@@ -286,8 +287,11 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
 
     // Hello, then Welcome or Refusal.
     const auto st = spool.state();
-    co_await send(stream, make_hello(config.name, config.token.value(), clock.now_ms(), SpoolMarks{st.epoch, st.first_seq, st.last_seq},
-                                     hooks.assignment_version ? hooks.assignment_version() : std::string()));
+    // (No temporaries in a co_await expression: g++ 12 destroys some of them twice.)
+    std::string version;
+    if (hooks.assignment_version) version = hooks.assignment_version();
+    const auto hello = make_hello(config.name, config.token.value(), clock.now_ms(), SpoolMarks{st.epoch, st.first_seq, st.last_seq}, version);
+    co_await send(stream, hello);
     UplinkSession session(peer, options.max_in_flight);
     auto first = co_await read_message(stream, options.welcome_timeout_ms, "Welcome");
     if (!first.has_welcome() && !first.has_refusal())
