@@ -358,6 +358,7 @@ int main(int argc, char** argv) {
   };
   wait_other_signals();
   asio::steady_timer duration_timer(io);
+  asio::steady_timer housekeeping(io);  // the spool's limits and retries (agent mode)
   bool shutting_down = false;
   // Stops the scheduler (its sink flushed: committed to the spool), closes the collector link, waits
   // (bounded) for the cancelled runs to unwind and the link to close, closes the runners.
@@ -368,6 +369,7 @@ int main(int argc, char** argv) {
     signals.cancel();
     other_signals.cancel();  // still caught (and ignored) until the end
     duration_timer.cancel();
+    housekeeping.cancel();
     scheduler.stop();
     if (uplink) uplink->stop();
     asio::co_spawn(
@@ -413,7 +415,21 @@ int main(int argc, char** argv) {
       log->info("{}: no cached assignment; waiting for the collector's assignment", o.agent);
   }
   if (have_probes) scheduler.start(std::move(probes));
-  if (uplink) uplink->start();
+  if (config) {
+    // The spool's limits at start, then every minute also while no result comes (no assignment yet):
+    // the sink's flush enforces them when due, and retries a commit that failed.
+    spool_sink->enforce_limits();
+    std::function<void()> tick = [&] {
+      housekeeping.expires_after(std::chrono::milliseconds(agent::SpoolSinkOptions{}.limits_every_ms));
+      housekeeping.async_wait([&](const boost::system::error_code& ec) {
+        if (ec || shutting_down) return;
+        spool_sink->flush();
+        tick();
+      });
+    };
+    tick();
+    uplink->start();
+  }
   io.run();
   sink.flush();
   log_stats("");

@@ -141,7 +141,8 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
     asio::steady_timer timer(executor, after(options.write_timeout_ms));
     auto r = co_await (asio::async_write(stream, asio::buffer(frame), use_tuple) || timer.async_wait(use_tuple));
     if (r.index() == 1) throw SessionEnd("a write to the collector took longer than " + seconds(options.write_timeout_ms) + " s");
-    if (auto [ec, n] = std::get<0>(r); ec) throw boost::system::system_error(ec);
+    const boost::system::error_code ec = std::get<0>(std::get<0>(r));
+    if (ec) throw boost::system::system_error(ec);
   }
 
   asio::awaitable<void> send(Stream& stream, const v1::AgentMessage& m) {
@@ -171,7 +172,8 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
       auto r = co_await (stream.async_read_some(asio::buffer(chunk), use_tuple) || timer.async_wait(use_tuple));
       if (r.index() == 1)
         throw SessionEnd(std::string("no ") + waiting_for + " from the collector for " + seconds(limit_ms) + " s");
-      const auto [ec, n] = std::get<0>(r);
+      const boost::system::error_code ec = std::get<0>(std::get<0>(r));
+      const std::size_t n = std::get<1>(std::get<0>(r));
       if (ec == asio::error::eof || ec == ssl::error::stream_truncated) throw SessionEnd("the collector closed the connection");
       if (ec) throw boost::system::system_error(ec);
       unread.append(chunk.data(), n);
@@ -260,21 +262,24 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
     // Connect: resolve and TCP within connect_timeout_ms.
     tcp::resolver resolver(executor);
     asio::steady_timer timer(executor, after(options.connect_timeout_ms));
-    auto resolved = co_await (resolver.async_resolve(config.collector_host, std::to_string(config.collector_port), use_tuple) ||
-                              timer.async_wait(use_tuple));
+    const std::string port = std::to_string(config.collector_port);
+    auto resolved = co_await (resolver.async_resolve(config.collector_host, port, use_tuple) || timer.async_wait(use_tuple));
     if (resolved.index() == 1) throw SessionEnd("resolving " + config.collector_host + " took longer than " + seconds(options.connect_timeout_ms) + " s");
-    const auto [rec, endpoints] = std::get<0>(resolved);
+    const boost::system::error_code rec = std::get<0>(std::get<0>(resolved));
     if (rec) throw SessionEnd("cannot resolve " + config.collector_host + ": " + rec.message());
+    const tcp::resolver::results_type endpoints = std::get<1>(std::get<0>(resolved));
     Stream stream(executor, tls);
     auto connected = co_await (asio::async_connect(stream.lowest_layer(), endpoints, use_tuple) || timer.async_wait(use_tuple));
     if (connected.index() == 1) throw SessionEnd("TCP connect took longer than " + seconds(options.connect_timeout_ms) + " s");
-    if (const auto& cec = std::get<0>(std::get<0>(connected)); cec) throw SessionEnd("TCP connect: " + cec.message());
+    const boost::system::error_code cec = std::get<0>(std::get<0>(connected));
+    if (cec) throw SessionEnd("TCP connect: " + cec.message());
     // TLS within handshake_timeout_ms.
     verify_name(stream);
     timer.expires_at(after(options.handshake_timeout_ms));
     auto shaken = co_await (stream.async_handshake(ssl::stream_base::client, use_tuple) || timer.async_wait(use_tuple));
     if (shaken.index() == 1) throw SessionEnd("TLS handshake took longer than " + seconds(options.handshake_timeout_ms) + " s");
-    if (const auto [hec] = std::get<0>(shaken); hec) {
+    const boost::system::error_code hec = std::get<0>(std::get<0>(shaken));
+    if (hec) {
       std::string why = "TLS handshake failed: " + hec.message();
       const long verify = SSL_get_verify_result(stream.native_handle());
       if (verify != X509_V_OK)
