@@ -211,15 +211,47 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
     (void)session;
   }
 
+  // The first reason the reader or the writer ended for (the other one is then cancelled).
+  void ended(const std::string& why, bool logged) {
+    if (ending.empty()) {
+      ending = why;
+      ending_logged = logged;
+    }
+  }
+
+  // The reader and the writer end normally, their reason in `ending`: `a || b` waits for the first
+  // to end *without* an exception, so an exception would leave the other one running.
   asio::awaitable<void> reader(Stream& stream, UplinkSession& session) {
-    for (;;) {
-      auto m = co_await read_message(stream, options.silence_limit_ms, "message");
-      auto r = session.on_message(m, spool.state().epoch, clock.now_ms());
-      apply(r, session);
+    try {
+      for (;;) {
+        auto m = co_await read_message(stream, options.silence_limit_ms, "message");
+        auto r = session.on_message(m, spool.state().epoch, clock.now_ms());
+        apply(r, session);
+      }
+    } catch (const SessionEnd& e) {
+      ended(e.what(), e.logged);
+    } catch (const boost::system::system_error& e) {
+      ended(e.code() == ssl::error::stream_truncated || e.code() == asio::error::eof ? "the collector closed the connection"
+                                                                                      : e.code().message(),
+            false);
+    } catch (const sqlite::Error& e) {
+      ended(std::string("spool: ") + e.what(), false);
     }
   }
 
   asio::awaitable<void> writer(Stream& stream, UplinkSession& session) {
+    try {
+      co_await write_loop(stream, session);
+    } catch (const SessionEnd& e) {
+      ended(e.what(), e.logged);
+    } catch (const boost::system::system_error& e) {
+      ended(e.code().message(), false);
+    } catch (const sqlite::Error& e) {
+      ended(std::string("spool: ") + e.what(), false);
+    }
+  }
+
+  asio::awaitable<void> write_loop(Stream& stream, UplinkSession& session) {
     auto next_heartbeat = after(options.heartbeat_every_ms);
     for (;;) {
       if (stopping) co_return;
@@ -314,12 +346,8 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
                 SSL_get_version(stream.native_handle()), session.window().epoch(), session.window().committed_seq(),
                 now.entries);
     }
-    std::exception_ptr failure;
-    try {
-      co_await (reader(stream, session) || writer(stream, session));
-    } catch (...) {
-      failure = std::current_exception();
-    }
+    ending.clear();
+    co_await (reader(stream, session) || writer(stream, session));
     established = false;
     current = nullptr;
     stats.connected = false;
@@ -332,7 +360,8 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
       if (log) log->info("{}: disconnected from collector {} (stopping)", config.name, peer);
       co_return;
     }
-    if (failure) std::rethrow_exception(failure);
+    if (ending.empty()) ending = "the session ended";
+    throw SessionEnd(ending, ending_logged);
   }
 
   asio::awaitable<void> run() {
@@ -390,6 +419,8 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
   std::string unread;  // bytes read, not yet fed to the decoder
   std::array<char, 64 * 1024> chunk{};
   UplinkStats stats;
+  std::string ending;  // why the session ended (the reader's or the writer's reason, the first one)
+  bool ending_logged = false;
   UplinkSession* current = nullptr;  // the session's logic while one is established
   bool established = false;
   bool stopping = false;

@@ -83,7 +83,8 @@ asio::awaitable<void> send(ssl::stream<tcp::socket>& s, const v1::CollectorMessa
 }
 
 // Accepts one agent: Welcome in a new epoch with an assignment of one TCP probe, then an Ack per batch.
-asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen& seen) {
+// `quiet`: after the Welcome it reads on but never answers (a collector that hung).
+asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen& seen, bool quiet = false) {
   ssl::stream<tcp::socket> s(co_await acceptor.async_accept(asio::use_awaitable), ctx);
   try {
     co_await s.async_handshake(ssl::stream_base::server, asio::use_awaitable);
@@ -112,6 +113,10 @@ asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen
     co_await send(s, w);
     for (;;) {
       const auto m = co_await read_message(s, dec, rest);
+      if (quiet) {
+        seen.heartbeats += m.has_heartbeat() ? 1 : 0;
+        continue;
+      }
       if (m.has_batch()) {
         const auto& b = m.batch();
         CHECK(b.epoch() == seen.epoch);
@@ -259,6 +264,27 @@ TEST_CASE("uplink over TLS: a certificate that does not name the collector is re
   CHECK(text.find("a1: cannot connect to collector 127.0.0.1:") != std::string::npos);
   CHECK(text.find("TLS handshake failed") != std::string::npos);
   CHECK(text.find("collector.elsewhere.example") != std::string::npos);
+  up.stop();
+  CHECK(run_until(f.io, [&] { return up.stopped(); }, std::chrono::seconds(5)));
+}
+
+TEST_CASE("uplink over TLS: a collector that stops answering is left after the silence limit, although writes still succeed") {
+  Fixture f;
+  REQUIRE_MESSAGE(f.init(), "the openssl command could not make the test certificates");
+  Spool spool(f.d.file("spool.db"), f.clock);
+  Seen seen;
+  asio::co_spawn(f.io, collector(f.acceptor, f.server_ctx, seen, true), asio::detached);
+  UplinkOptions o;
+  o.heartbeat_every_ms = 50;
+  o.silence_limit_ms = 400;
+  Uplink up(f.io.get_executor(), f.config, spool, f.clock, f.log, {}, o);
+  up.start();
+  REQUIRE(run_until(f.io, [&] { return f.log_text.str().find("lost (") != std::string::npos; }, std::chrono::seconds(10)));
+  CHECK(seen.heartbeats >= 3);  // the agent kept writing meanwhile
+  CHECK(f.log_text.str().find("a1: connection to collector 127.0.0.1:" + std::to_string(f.config.collector_port) +
+                              " lost (no message from the collector for 0.4 s)") != std::string::npos);
+  CHECK(up.stats().sessions == 1);
+  CHECK_FALSE(up.stats().connected);
   up.stop();
   CHECK(run_until(f.io, [&] { return up.stopped(); }, std::chrono::seconds(5)));
 }
