@@ -26,33 +26,42 @@ class FixedClock final : public Clock {
   std::int64_t steady_ns() const override { return 0; }
 };
 
-catalogue::Probe http_probe(const std::string& id) {
-  catalogue::Probe p;
-  p.id = id;
-  p.ci = "web";
-  p.type = catalogue::ProbeType::http;
-  catalogue::HttpSpec h;
-  h.url = "https://web.example/health";
-  p.spec = h;
+// Probes as the collector sends them.
+wire::v1::Probe wire_probe(const std::string& id) {
+  wire::v1::Probe p;
+  p.set_id(id);
+  p.set_ci("ci");
+  p.set_interval_ms(60'000);
+  p.set_timeout_ms(5'000);
+  p.set_stale_after_ms(180'000);
+  p.set_confirm(1);
+  p.set_weight(1);
   return p;
 }
 
-catalogue::Probe tcp_probe(const std::string& id) {
-  catalogue::Probe p;
-  p.id = id;
-  p.ci = "db";
-  p.type = catalogue::ProbeType::tcp;
-  catalogue::TcpSpec t;
-  t.host = "db.example";
-  t.port = 5432;
-  p.spec = t;
+wire::v1::Probe http_probe(const std::string& id, const std::string& ca_pem) {
+  auto p = wire_probe(id);
+  auto* h = p.mutable_http();
+  h->set_url("https://web.example/health");
+  h->set_method("GET");
+  h->add_expect_status()->set_lo(200);
+  h->mutable_expect_status(0)->set_hi(399);
+  h->set_tls_verify(true);
+  h->set_tls_ca_pem(ca_pem);
   return p;
 }
 
-wire::v1::Assignment assignment(const std::string& version, const std::vector<std::pair<catalogue::Probe, std::optional<std::string>>>& probes) {
+wire::v1::Probe tcp_probe(const std::string& id) {
+  auto p = wire_probe(id);
+  p.mutable_tcp()->set_host("db.example");
+  p.mutable_tcp()->set_port(5432);
+  return p;
+}
+
+wire::v1::Assignment assignment(const std::string& version, const std::vector<wire::v1::Probe>& probes) {
   wire::v1::Assignment a;
   a.set_version(version);
-  for (const auto& [p, pem] : probes) wire::to_wire(p, pem, *a.add_probes());
+  for (const auto& p : probes) *a.add_probes() = p;
   return a;
 }
 
@@ -77,8 +86,7 @@ TEST_CASE("assignment cache: saved 0600 with CA files 0600 in a 0700 folder, loa
   const std::string state = d.file("state");
   AssignmentCache cache(state, "a1", clock);
   CHECK_FALSE(cache.load());  // none yet
-  const auto a = assignment("v1", {{http_probe("web.http"), std::string("-----BEGIN CERTIFICATE-----\nX\n")},
-                                   {tcp_probe("db.tcp"), std::nullopt}});
+  const auto a = assignment("v1", {http_probe("web.http", "-----BEGIN CERTIFICATE-----\nX\n"), tcp_probe("db.tcp")});
   auto decoded = decode_assignment(a, "a1");
   REQUIRE(decoded.error.empty());
   const auto saved = cache.save(a, std::move(decoded.probes));
@@ -111,10 +119,10 @@ TEST_CASE("assignment cache: a new save replaces the old one whole, and a droppe
   TempDir d;
   FixedClock clock;
   AssignmentCache cache(d.file("s"), "a1", clock);
-  auto a1 = assignment("v1", {{http_probe("one.http"), std::string("PEM1")}, {http_probe("two.http"), std::string("PEM2")}});
+  auto a1 = assignment("v1", {http_probe("one.http", "PEM1"), http_probe("two.http", "PEM2")});
   cache.save(a1, decode_assignment(a1, "a1").probes);
   CHECK(fs::exists(cache.ca_dir() + "/two.http.pem"));
-  auto a2 = assignment("v2", {{http_probe("one.http"), std::string("PEM1b")}});
+  auto a2 = assignment("v2", {http_probe("one.http", "PEM1b")});
   cache.save(a2, decode_assignment(a2, "a1").probes);
   CHECK_FALSE(fs::exists(cache.ca_dir() + "/two.http.pem"));
   CHECK(slurp(cache.ca_dir() + "/one.http.pem") == "PEM1b");
@@ -138,7 +146,7 @@ TEST_CASE("assignment cache: a corrupt cache is moved aside as assignment.pb.cor
   CHECK(fs::exists(*cache.moved_aside()));
   CHECK_FALSE(fs::exists(cache.path()));
   // A well-formed assignment with an invalid probe is not usable either.
-  auto bad = assignment("v9", {{tcp_probe("db.tcp"), std::nullopt}});
+  auto bad = assignment("v9", {tcp_probe("db.tcp")});
   bad.mutable_probes(0)->set_interval_ms(0);
   std::ofstream(state + "/assignment.pb") << bad.SerializeAsString();
   CHECK_FALSE(cache.load());

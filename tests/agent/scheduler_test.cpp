@@ -58,7 +58,7 @@ TEST_CASE("plan queue: drift-free over simulated days with a jittery, late-wakin
   const std::vector<DurationMs> intervals = {30'000, 60'000, 300'000, 7'000};
   std::vector<DurationMs> phases;
   for (std::size_t i = 0; i < intervals.size(); ++i) {
-    phases.push_back(phase_offset_ms("p" + std::to_string(i), intervals[i]));
+    phases.push_back(phase_offset_ms(std::string("p").append(std::to_string(i)), intervals[i]));
     q.add(i, phases.back(), intervals[i], t0);
   }
   std::vector<TimeMs> last(intervals.size(), 0);
@@ -298,7 +298,7 @@ TEST_CASE("scheduler: every probe starts exactly at its planned instants; each b
   MemorySink sink(time);
   Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
   std::vector<catalogue::Probe> probes;
-  for (int i = 0; i < 20; ++i) probes.push_back(probe("p" + std::to_string(i), catalogue::ProbeType::tcp, 200, 100));
+  for (int i = 0; i < 20; ++i) probes.push_back(probe(std::string("p").append(std::to_string(i)), catalogue::ProbeType::tcp, 200, 100));
   s.start(probes);
   time.run_for(io, 1100);
   s.stop();
@@ -335,7 +335,7 @@ TEST_CASE("scheduler: a simulated day of 10 probes at 60 s: 1,440 runs each, all
   MemorySink sink(time);
   Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
   std::vector<catalogue::Probe> probes;
-  for (int i = 0; i < 10; ++i) probes.push_back(probe("d" + std::to_string(i), catalogue::ProbeType::tcp, 60'000, 5'000));
+  for (int i = 0; i < 10; ++i) probes.push_back(probe(std::string("d").append(std::to_string(i)), catalogue::ProbeType::tcp, 60'000, 5'000));
   s.start(probes);
   time.run_for(io, 86'400'000 - 1);
   for (const auto& p : probes) CHECK(f->starts_[p.id] == grid(p.id, 60'000, kT0, kT0 + 86'400'000 - 1));
@@ -357,7 +357,7 @@ TEST_CASE("scheduler: after the wall clock steps back a minute, every probe runs
   MemorySink sink(time);
   Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
   std::vector<catalogue::Probe> probes;
-  for (int i = 0; i < 5; ++i) probes.push_back(probe("w" + std::to_string(i), catalogue::ProbeType::tcp, 200, 100));
+  for (int i = 0; i < 5; ++i) probes.push_back(probe(std::string("w").append(std::to_string(i)), catalogue::ProbeType::tcp, 200, 100));
   s.start(probes);
   time.run_for(io, 1000);
   // The plan loop sleeps until the next planned start after kT0 + 1000 (on the monotonic clock); it
@@ -479,7 +479,7 @@ TEST_CASE("scheduler: destroyed with runs in flight while the loop lives on, no 
   {
     Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
     std::vector<catalogue::Probe> probes;
-    for (int i = 0; i < 10; ++i) probes.push_back(probe("u" + std::to_string(i), catalogue::ProbeType::tcp, 100, 5'000));
+    for (int i = 0; i < 10; ++i) probes.push_back(probe(std::string("u").append(std::to_string(i)), catalogue::ProbeType::tcp, 100, 5'000));
     s.start(probes);
     io.run_for(std::chrono::milliseconds(150));
     REQUIRE_FALSE(s.idle());

@@ -121,7 +121,7 @@ TEST_CASE("spool sink: a spool that cannot be written keeps results in memory wi
   }
   CHECK(sink.dropped() > 0);
   CHECK(sink.unwritten() + sink.dropped() == 100);
-  CHECK(cap.text.str().find("a1: cannot commit 10 results to the spool " + d.file("spool.db")) != std::string::npos);
+  CHECK(cap.text.str().find(std::string("a1: cannot commit 10 results to the spool ") + d.file("spool.db")) != std::string::npos);
   CHECK(lines_of(d.file("results.jsonl")).empty());  // nothing logged that the spool does not hold
   CHECK(commits == 0);
   const auto kept = sink.unwritten();

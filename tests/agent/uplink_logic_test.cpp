@@ -124,7 +124,8 @@ TEST_CASE("encode_batch: a batch over the frame cap keeps only the entries that 
   b.first_seq = 100;
   for (int i = 0; i < 1000; ++i) {
     ProbeResult r;
-    r.probe = "p" + std::to_string(i);
+    r.probe = "p";
+    r.probe += std::to_string(i);
     r.ts = 1'700'000'000'000 + i;
     r.status = Status::up;
     r.message = std::string(200, 'x');

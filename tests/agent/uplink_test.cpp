@@ -38,14 +38,14 @@ bool make_certificates(const TempDir& d) {
   const std::string p = d.path.string();
   d.write("ext.cnf", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
   const std::string cmd =
-      "cd '" + p + "' && "
+      std::string("cd '") + p + "' && "
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 "
       "-subj /CN=slamon-test-ca && "
       "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr "
       "-subj /CN=localhost && "
       "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
       "-extfile ext.cnf";
-  return std::system(("(" + cmd + ") >/dev/null 2>&1").c_str()) == 0;
+  return std::system((std::string("(") + cmd + ") >/dev/null 2>&1").c_str()) == 0;
 }
 
 // What the test collector saw.
@@ -187,7 +187,8 @@ std::vector<ProbeResult> results(std::size_t n) {
   std::vector<ProbeResult> out;
   for (std::size_t i = 0; i < n; ++i) {
     ProbeResult r;
-    r.probe = "p" + std::to_string(i % 7);
+    r.probe = "p";
+    r.probe += std::to_string(i % 7);
     r.ts = 1'700'000'000'000 + static_cast<TimeMs>(i);
     r.status = Status::up;
     out.push_back(r);
@@ -240,7 +241,7 @@ TEST_CASE("uplink over TLS: hello, a new epoch, the whole spool sent in order an
   REQUIRE(run_until(f.io, [&] { return seen.seqs.size() == 2'503 && spool.state().entries == 0; }, std::chrono::seconds(10)));
   CHECK(seen.seqs.back() == 2'503);
   const auto text = f.log_text.str();
-  CHECK(text.find("a1: connected to collector 127.0.0.1:" + std::to_string(f.config.collector_port) + ", TLSv1.") != std::string::npos);
+  CHECK(text.find(std::string("a1: connected to collector 127.0.0.1:") + std::to_string(f.config.collector_port) + ", TLSv1.") != std::string::npos);
   CHECK(text.find("new spool epoch") != std::string::npos);
   CHECK(text.find("t0ken-secret") == std::string::npos);
   up.stop();
@@ -281,7 +282,7 @@ TEST_CASE("uplink over TLS: a collector that stops answering is left after the s
   up.start();
   REQUIRE(run_until(f.io, [&] { return f.log_text.str().find("lost (") != std::string::npos; }, std::chrono::seconds(10)));
   CHECK(seen.heartbeats >= 3);  // the agent kept writing meanwhile
-  CHECK(f.log_text.str().find("a1: connection to collector 127.0.0.1:" + std::to_string(f.config.collector_port) +
+  CHECK(f.log_text.str().find(std::string("a1: connection to collector 127.0.0.1:") + std::to_string(f.config.collector_port) +
                               " lost (no message from the collector for 0.4 s)") != std::string::npos);
   CHECK(up.stats().sessions == 1);
   CHECK_FALSE(up.stats().connected);
