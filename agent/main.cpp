@@ -163,9 +163,13 @@ int main(int argc, char** argv) {
                          "--catalogue, --agent and --results-file; see --help)\n");
     return 2;
   }
-  if (local && (o.catalogue.empty() || o.agent.empty() || o.results_file.empty())) {
-    std::fprintf(stderr, "slamon-agent: the local mode needs --catalogue, --agent and --results-file together (see --help)\n");
-    return 2;
+  for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"--catalogue", &o.catalogue},
+                                     {"--agent", &o.agent}, {"--results-file", &o.results_file}}) {
+    if (local && value->empty()) {
+      std::fprintf(stderr, "slamon-agent: %s is required in the local mode (--catalogue, --agent and --results-file "
+                           "together; or --config agent.yaml, see --help)\n", name);
+      return 2;
+    }
   }
   if (!o.config.empty() && app.count("--state-dir") > 0) {
     std::fprintf(stderr, "slamon-agent: with --config the state folder is agent.yaml's state_dir, not --state-dir\n");
