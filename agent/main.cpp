@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "agent/assignment_cache.h"
+#include "agent/assignments.h"
 #include "agent/jsonl_file_sink.h"
 #include "agent/runners.h"
 #include "agent/scheduler.h"
@@ -219,7 +220,6 @@ int main(int argc, char** argv) {
   std::unique_ptr<agent::SpoolSink> spool_sink;
   std::unique_ptr<agent::AssignmentCache> cache;
   std::unique_ptr<agent::Uplink> uplink;
-  std::string running_version;  // the assignment's version running now
   if (!config) {
     auto mine = local_probes(o);
     if (!mine) return 2;
@@ -270,11 +270,6 @@ int main(int argc, char** argv) {
     spool_sink = std::make_unique<agent::SpoolSink>(*spool, time, spool_log, o.agent, file_sink.get(), events,
                                                     agent::SpoolSinkOptions{o.max_unwritten});
     cache = std::make_unique<agent::AssignmentCache>(config->state_dir, o.agent, time, log);
-    if (auto cached = cache->load()) {
-      running_version = cached->version;
-      probes = std::move(cached->probes);
-      have_probes = true;
-    }
   }
   agent::ResultSink& sink = config ? static_cast<agent::ResultSink&>(*spool_sink) : *file_sink;
 
@@ -286,32 +281,14 @@ int main(int argc, char** argv) {
   auto runners = agent::make_runners(io.get_executor(), runner_options, loggers, o.agent);
   agent::Scheduler scheduler(io.get_executor(), time, runners, sink, log, o.agent);
 
+  std::unique_ptr<agent::Assignments> assignments;
   if (config) {
-    // A new assignment from the collector: every probe decoded, cached, then run; or refused whole.
+    // The cached assignment runs at once; each one the collector sends replaces it (or is refused).
+    assignments = std::make_unique<agent::Assignments>(
+        *cache, [&](std::vector<catalogue::Probe> p) { scheduler.update(std::move(p)); }, log, o.agent);
     agent::UplinkHooks hooks;
-    hooks.assignment_version = [&] { return running_version; };
-    hooks.apply_assignment = [&](const wire::v1::Assignment& a) -> agent::AssignmentOutcome {
-      const std::string& peer = uplink->peer();
-      auto decoded = agent::decode_assignment(a, o.agent);
-      if (!decoded.error.empty()) {
-        log->error("{}: refused assignment {} from collector {}: {}; assignment {} keeps running", o.agent, a.version(),
-                   peer, decoded.error, running_version.empty() ? "(none)" : running_version);
-        return {false, decoded.error};
-      }
-      agent::RunnableAssignment runnable;
-      try {
-        runnable = cache->save(a, std::move(decoded.probes));
-      } catch (const std::system_error& e) {
-        log->error("{}: cannot store assignment {} from collector {}: {}; assignment {} keeps running", o.agent,
-                   a.version(), peer, e.what(), running_version.empty() ? "(none)" : running_version);
-        return {false, std::string("the agent cannot store it: ") + e.what()};
-      }
-      log->info("{}: probing with assignment {} from collector {} ({} probes; was {})", o.agent, runnable.version, peer,
-                runnable.probes.size(), running_version.empty() ? "none" : running_version);
-      running_version = runnable.version;
-      scheduler.update(std::move(runnable.probes));
-      return {true, {}};
-    };
+    hooks.assignment_version = [&] { return assignments->version(); };
+    hooks.apply_assignment = [&](const wire::v1::Assignment& a) { return assignments->apply(a, uplink->peer()); };
     try {
       uplink = std::make_unique<agent::Uplink>(io.get_executor(), *config, *spool, time, uplink_log, hooks);
     } catch (const std::exception& e) {
@@ -412,11 +389,7 @@ int main(int argc, char** argv) {
     log->info("{}: collector {}, spool {} (epoch {}, {} entries waiting), state {}{}", o.agent, uplink->peer(),
               spool->path(), ss.epoch, ss.entries, config->state_dir,
               config->results_log ? ", results log " + *config->results_log : std::string());
-    if (have_probes)
-      log->info("{}: probing with the cached assignment (version {}, {} probes) until the collector says otherwise",
-                o.agent, running_version, probes.size());
-    else
-      log->info("{}: no cached assignment; waiting for the collector's assignment", o.agent);
+    assignments->start_cached();
   }
   if (have_probes) scheduler.start(std::move(probes));
   if (config) {
