@@ -159,7 +159,6 @@ Reaction UplinkSession::on_message(const v1::CollectorMessage& m, std::uint64_t 
       }
       window_.reset(w.epoch(), w.committed_seq());
       r.acknowledge = std::make_pair(w.epoch(), w.committed_seq());
-      if (w.collector_clock_ms() != 0) last_clock_ms_ = w.collector_clock_ms();
       if (w.has_assignment()) r.assignment = &w.assignment();
       break;
     }

@@ -135,7 +135,7 @@ class UplinkSession {
   bool established() const { return established_; }
   SendWindow& window() { return window_; }
   const SendWindow& window() const { return window_; }
-  // The collector's clock_ms last received (Welcome or Heartbeat; 0: none), echoed in heartbeats.
+  // The clock_ms of the collector's last Heartbeat (0: none yet), echoed in ours for its round trip.
   TimeMs last_collector_clock_ms() const { return last_clock_ms_; }
 
  private:
