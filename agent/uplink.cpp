@@ -278,8 +278,10 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
                            std::to_string(wire::kDefaultMaxFrameBytes) + " bytes)");
         std::string frame;
         wire::append_frame(frame, *payload);
-        co_await write_frame(stream, frame);
+        // Counted as sent before the write: a ResendRequest or an Ack read meanwhile then finds the
+        // cursor and the window as they will be (the write fails only with the session).
         window.sent(batch.first_seq, batch.last_seq());
+        co_await write_frame(stream, frame);
         ++stats.batches_sent;
         stats.entries_sent += batch.entries.size();
       }

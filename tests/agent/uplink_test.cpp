@@ -16,6 +16,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <sstream>
@@ -83,8 +84,10 @@ asio::awaitable<void> send(ssl::stream<tcp::socket>& s, const v1::CollectorMessa
 }
 
 // Accepts one agent: Welcome in a new epoch with an assignment of one TCP probe, then an Ack per batch.
-// `quiet`: after the Welcome it reads on but never answers (a collector that hung).
-asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen& seen, bool quiet = false) {
+// `quiet`: after the Welcome it reads on but never answers (a collector that hung). `resend_after`:
+// after storing that many numbers, it drops what came above its mark once and asks for a resend.
+asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen& seen, bool quiet = false,
+                                std::uint64_t resend_after = 0) {
   ssl::stream<tcp::socket> s(co_await acceptor.async_accept(asio::use_awaitable), ctx);
   try {
     co_await s.async_handshake(ssl::stream_base::server, asio::use_awaitable);
@@ -111,6 +114,7 @@ asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen
     p->mutable_tcp()->set_host("127.0.0.1");
     p->mutable_tcp()->set_port(5432);
     co_await send(s, w);
+    std::uint64_t mark = 0;
     for (;;) {
       const auto m = co_await read_message(s, dec, rest);
       if (quiet) {
@@ -120,14 +124,31 @@ asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen
       if (m.has_batch()) {
         const auto& b = m.batch();
         CHECK(b.epoch() == seen.epoch);
+        if (resend_after != 0 && b.first_seq() > resend_after) {
+          // The first batch past the mark: refused once, with a resend request from the mark.
+          seen.seqs.push_back(0);  // marks where the resend was asked
+          v1::CollectorMessage rq;
+          rq.mutable_resend()->set_epoch(b.epoch());
+          rq.mutable_resend()->set_from_seq(resend_after + 1);
+          resend_after = 0;
+          co_await send(s, rq);
+          continue;
+        }
+        // As a real collector: a batch that leaves a hole after the mark is not stored; entries at or
+        // below the mark are stored once; the acknowledgement is the mark.
+        if (b.first_seq() > mark + 1) continue;
         std::uint64_t seq = b.first_seq();
         for (const auto& e : b.entries()) {
-          seen.seqs.push_back(seq++);
-          seen.probes.push_back(e.result().probe());
+          if (seq > mark) {
+            seen.seqs.push_back(seq);
+            seen.probes.push_back(e.result().probe());
+            mark = seq;
+          }
+          ++seq;
         }
         v1::CollectorMessage ack;
         ack.mutable_ack()->set_epoch(b.epoch());
-        ack.mutable_ack()->set_committed_seq(b.last_seq());
+        ack.mutable_ack()->set_committed_seq(mark);
         co_await send(s, ack);
       } else if (m.has_assignment_reply()) {
         seen.reply = m.assignment_reply();
@@ -286,6 +307,32 @@ TEST_CASE("uplink over TLS: a collector that stops answering is left after the s
                               " lost (no message from the collector for 0.4 s)") != std::string::npos);
   CHECK(up.stats().sessions == 1);
   CHECK_FALSE(up.stats().connected);
+  up.stop();
+  CHECK(run_until(f.io, [&] { return up.stopped(); }, std::chrono::seconds(5)));
+}
+
+TEST_CASE("uplink over TLS: a resend request sends again from the collector's mark, batches in flight included") {
+  Fixture f;
+  REQUIRE_MESSAGE(f.init(), "the openssl command could not make the test certificates");
+  Spool spool(f.d.file("spool.db"), f.clock);
+  spool.append(results(5'000));
+  Seen seen;
+  asio::co_spawn(f.io, collector(f.acceptor, f.server_ctx, seen, false, 1'000), asio::detached);
+  UplinkHooks hooks;
+  hooks.apply_assignment = [](const v1::Assignment&) { return AssignmentOutcome{true, {}}; };
+  Uplink up(f.io.get_executor(), f.config, spool, f.clock, f.log, hooks);
+  up.start();
+  REQUIRE(run_until(f.io, [&] { return spool.state().entries == 0 && spool.state().last_seq == 5'000; }, std::chrono::seconds(20)));
+  // Stored: 1..1000; then the refused batch (and those in flight behind it) came again from 1001.
+  const auto cut = std::find(seen.seqs.begin(), seen.seqs.end(), 0u);
+  REQUIRE(cut != seen.seqs.end());
+  CHECK(cut - seen.seqs.begin() == 1'000);
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t n = 1; n <= 5'000; ++n) expected.push_back(n);
+  std::vector<std::uint64_t> stored(seen.seqs.begin(), cut);
+  stored.insert(stored.end(), cut + 1, seen.seqs.end());
+  CHECK(stored == expected);
+  CHECK(f.log_text.str().find("asked to resend from 1001") != std::string::npos);
   up.stop();
   CHECK(run_until(f.io, [&] { return up.stopped(); }, std::chrono::seconds(5)));
 }
