@@ -340,6 +340,14 @@ int main(int argc, char** argv) {
   wait_other_signals();
   asio::steady_timer duration_timer(io);
   asio::steady_timer housekeeping(io);  // the spool's limits and retries (agent mode)
+  std::function<void()> housekeeping_tick = [&] {
+    housekeeping.expires_after(std::chrono::milliseconds(agent::SpoolSinkOptions{}.limits_every_ms));
+    housekeeping.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || !spool_sink) return;
+      spool_sink->flush();
+      housekeeping_tick();
+    });
+  };
   bool shutting_down = false;
   // Stops the scheduler (its sink flushed: committed to the spool), closes the collector link, waits
   // (bounded) for the cancelled runs to unwind and the link to close, closes the runners.
@@ -396,15 +404,7 @@ int main(int argc, char** argv) {
     // The spool's limits at start, then every minute also while no result comes (no assignment yet):
     // the sink's flush enforces them when due, and retries a commit that failed.
     spool_sink->enforce_limits();
-    std::function<void()> tick = [&] {
-      housekeeping.expires_after(std::chrono::milliseconds(agent::SpoolSinkOptions{}.limits_every_ms));
-      housekeeping.async_wait([&](const boost::system::error_code& ec) {
-        if (ec || shutting_down) return;
-        spool_sink->flush();
-        tick();
-      });
-    };
-    tick();
+    housekeeping_tick();
     uplink->start();
   }
   io.run();
