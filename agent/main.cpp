@@ -211,6 +211,10 @@ int main(int argc, char** argv) {
   loggers.http = make_logger("probe.http", console, level);
   loggers.snmp = make_logger("probe.snmp", console, level);
 
+  // Declared first: what runs on the loop (the uplink's coroutine, the scheduler's runs) is destroyed
+  // before it.
+  asio::io_context io(1);
+
   // ---- where results go ----
   std::vector<catalogue::Probe> probes;
   bool have_probes = false;
@@ -273,7 +277,6 @@ int main(int argc, char** argv) {
   }
   agent::ResultSink& sink = config ? static_cast<agent::ResultSink&>(*spool_sink) : *file_sink;
 
-  asio::io_context io(1);
   agent::RunnerOptions runner_options;
   runner_options.icmp.max_sends_per_s = o.icmp_rate;
   runner_options.snmp.state_dir = o.state_dir;
