@@ -38,4 +38,13 @@ std::deque<Admission::Waiting> Admission::drop_older_than(catalogue::ProbeType t
   return dropped;
 }
 
+void Admission::remap(const std::function<std::size_t(std::size_t)>& to, std::size_t removed) {
+  for (auto& q : queue_) {
+    std::deque<Waiting> kept;
+    for (const auto& w : q)
+      if (const std::size_t s = to(w.slot); s != removed) kept.push_back({s, w.planned_ms});
+    q = std::move(kept);
+  }
+}
+
 }  // namespace slamon::agent

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <optional>
 
 #include "common/catalogue/model.h"
@@ -30,6 +31,10 @@ class Admission {
   std::optional<Waiting> finish(catalogue::ProbeType type);
   // Removes waiting runs planned before `oldest_ms` (too late to be worth starting); returns them.
   std::deque<Waiting> drop_older_than(catalogue::ProbeType type, TimeMs oldest_ms);
+
+  // Renumbers the waiting runs' slots with `to` (after the probes changed); a run whose slot maps to
+  // `removed` leaves the queue.
+  void remap(const std::function<std::size_t(std::size_t)>& to, std::size_t removed);
 
   int in_flight(catalogue::ProbeType type) const { return in_flight_[index(type)]; }
   std::size_t waiting(catalogue::ProbeType type) const { return queue_[index(type)].size(); }

@@ -1,11 +1,15 @@
-// slamon-agent: runs this agent's probes on schedule. Until the collector link exists it reads a local
-// catalogue and appends results JSONL to a file:
+// slamon-agent: runs this agent's probes on schedule and sends their results to the collector.
+//   slamon-agent --config agent.yaml [--duration 90s] [--log-level info]
+// The collector assigns the probes (cached in state_dir, so that the agent probes at once after a
+// restart, also while the collector is away); results go through the spool (spool_dir) to the
+// collector, and optionally to a results log. To try a catalogue without a collector (local mode):
 //   slamon-agent --catalogue C --agent NAME --results-file OUT.jsonl [--duration 90s] [--log-level info]
 // SIGINT / SIGTERM (or the end of --duration) stop it gracefully: runs in flight are cancelled, the
-// results written so far are flushed, all within a bounded time. SIGHUP is logged and otherwise
-// ignored (the catalogue is read at start only); SIGUSR1 logs the statistics. Results that cannot be
-// written (a full disk) wait in memory up to --max-unwritten bytes; the summary says how many were
-// written, dropped and left unwritten, and the exit code is 1 when any was lost.
+// results so far are committed (spool) or written (local mode), the collector link is closed, all
+// within a bounded time. SIGHUP is logged and otherwise ignored; SIGUSR1 logs the statistics. Results
+// that cannot be written (a full disk) wait in memory up to --max-unwritten bytes; the summary says
+// how many were written, dropped and left unwritten, and the exit code is 1 when any was lost.
+// Exit codes: 0 done, 1 results lost, 2 usage or configuration error.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -19,14 +23,21 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <malloc.h>
 #include <thread>
 
+#include "agent/assignment_cache.h"
+#include "agent/assignments.h"
 #include "agent/jsonl_file_sink.h"
 #include "agent/runners.h"
 #include "agent/scheduler.h"
+#include "agent/spool.h"
+#include "agent/spool_sink.h"
+#include "agent/uplink.h"
 #include "agent/time_source.h"
+#include "common/agent_config.h"
 #include "common/catalogue/parser.h"
 
 namespace asio = boost::asio;
@@ -37,6 +48,7 @@ namespace {
 constexpr auto kShutdownBound = std::chrono::seconds(5);
 
 struct Options {
+  std::string config;
   std::string catalogue;
   std::string agent;
   std::string results_file;
@@ -54,14 +66,58 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& name, spdlog::sin
   return log;
 }
 
+// The probes of `o.agent` in the local catalogue `o.catalogue` (local mode), or nullopt after printing
+// why not. The whole catalogue is needed only to pick this agent's probes. It is loaded on a
+// short-lived thread, so that the loader's many allocations go to that thread's own malloc arena
+// (glibc); this agent's probes are then copied into the main arena, compact, and the catalogue is freed
+// and its arena handed back to the system. Loaded on this thread instead, the copies would be
+// scattered among the loader's freed memory and keep it resident: 10,000 probes held 26 MB of heap
+// for 5 MB in use (bench/footprint.sh).
+std::optional<std::vector<catalogue::Probe>> local_probes(const Options& o) {
+  std::vector<catalogue::Probe> probes;
+  {
+    const catalogue::DiskFileSource files;
+    catalogue::LoadResult loaded;
+    std::thread([&] { loaded = catalogue::load_catalogue(o.catalogue, files); }).join();
+    if (!loaded.catalogue) {
+      for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
+      return std::nullopt;
+    }
+    bool known = false;
+    for (const auto& a : loaded.catalogue->agents) known = known || a.name == o.agent;
+    if (!known) {
+      std::fprintf(stderr, "slamon-agent: no agent '%s' in %s\n", o.agent.c_str(), o.catalogue.c_str());
+      return std::nullopt;
+    }
+    std::size_t mine = 0;
+    for (const auto& ci : loaded.catalogue->cis)
+      for (const auto& p : ci.probes) mine += p.agent == o.agent ? 1 : 0;
+    probes.reserve(mine);
+    for (const auto& ci : loaded.catalogue->cis)
+      for (const auto& p : ci.probes)
+        if (p.agent == o.agent) probes.push_back(p);
+  }
+  ::malloc_trim(0);
+  return probes;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"slamon-agent: runs this agent's probes on schedule and appends their results (JSONL)"};
+  CLI::App app{"slamon-agent: runs the probes the collector assigns to this agent, on schedule, and sends their "
+               "results to the collector (through a local spool, so that nothing is lost while it is away)"};
+  app.footer(
+      "Modes:\n"
+      "  slamon-agent --config agent.yaml [--duration D] [--log-level L]\n"
+      "      the agent: docs/agent-config.md describes agent.yaml, the spool, the cached assignment, the logs\n"
+      "  slamon-agent --catalogue C --agent NAME --results-file OUT.jsonl [--duration D] [--log-level L]\n"
+      "      local mode, for trying a catalogue without a collector: NAME's probes, results appended to OUT.jsonl\n"
+      "Exit codes: 0 stopped cleanly, 1 results lost (could not be written), 2 usage or configuration error.");
   Options o;
-  app.add_option("--catalogue", o.catalogue, "catalogue file")->required();
-  app.add_option("--agent", o.agent, "this agent's name in the catalogue")->required();
-  app.add_option("--results-file", o.results_file, "results JSONL file to append to")->required();
+  app.add_option("--config", o.config, "agent.yaml: the collector, this agent's name, token, TLS files, spool and state folders");
+  app.add_option("--catalogue", o.catalogue, "local mode: catalogue file");
+  app.add_option("--agent", o.agent, "local mode: this agent's name in the catalogue");
+  app.add_option("--results-file", o.results_file, "local mode: results JSONL file to append to");
   app.add_option("--duration", o.duration, "stop after this long (90s, 10m...); default: until signalled")
       ->check(CLI::Validator(
           [](std::string& s) -> std::string {
@@ -69,9 +125,11 @@ int main(int argc, char** argv) {
             return d && *d > 0 ? "" : "'" + s + "' is not a duration longer than zero (e.g. 90s, 10m)";
           },
           "DURATION"));
-  app.add_option("--log-level", o.log_level, "trace, debug, info (default), warn, error, off")
+  app.add_option("--log-level", o.log_level,
+                 "trace, debug, info, warn, error, off (default: agent.yaml's log_level, else info)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  app.add_option("--state-dir", o.state_dir, "folder for the agent's own state (net-snmp engine ids and keys)");
+  app.add_option("--state-dir", o.state_dir, "local mode: folder for the agent's own state (net-snmp engine ids and keys); "
+                                             "with --config, agent.yaml's state_dir");
   app.add_option("--snmp-idle-sessions", o.snmp_idle_sessions,
                  "SNMP sessions (one socket each) kept open between runs, for the next run to the same "
                  "target (default 1024; 0: a new session per run; at most 1000000)")
@@ -86,14 +144,37 @@ int main(int argc, char** argv) {
           },
           "NUMBER in 0 to 1e9"));
   app.add_option("--max-unwritten", o.max_unwritten,
-                 "results kept in memory while the results file cannot be written (4MiB, 32MiB...; default "
-                 "32MiB); beyond, the oldest are dropped")
+                 "results kept in memory while the spool (or, in local mode, the results file) cannot be written "
+                 "(4MiB, 32MiB...; default 32MiB); beyond, the oldest are dropped")
       ->transform(CLI::AsSizeValue(false));
   // Exit codes 0, 1 and 2 only: --help and --version exit 0, every usage error 2 (not CLI11's own codes).
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  }
+  const bool local = app.count("--catalogue") + app.count("--agent") + app.count("--results-file") > 0;
+  if (!o.config.empty() && local) {
+    std::fprintf(stderr, "slamon-agent: --config and the local mode (--catalogue, --agent, --results-file) exclude "
+                         "each other; the local mode is for trying a catalogue without a collector (see --help)\n");
+    return 2;
+  }
+  if (o.config.empty() && !local) {
+    std::fprintf(stderr, "slamon-agent: --config agent.yaml is required (or, to try a catalogue without a collector, "
+                         "--catalogue, --agent and --results-file; see --help)\n");
+    return 2;
+  }
+  for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"--catalogue", &o.catalogue},
+                                     {"--agent", &o.agent}, {"--results-file", &o.results_file}}) {
+    if (local && value->empty()) {
+      std::fprintf(stderr, "slamon-agent: %s is required in the local mode (--catalogue, --agent and --results-file "
+                           "together; or --config agent.yaml, see --help)\n", name);
+      return 2;
+    }
+  }
+  if (!o.config.empty() && app.count("--state-dir") > 0) {
+    std::fprintf(stderr, "slamon-agent: with --config the state folder is agent.yaml's state_dir, not --state-dir\n");
+    return 2;
   }
 
   std::optional<DurationMs> duration_ms;
@@ -104,70 +185,139 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+
+  std::optional<AgentConfig> config;
+  if (!o.config.empty()) {
+    const catalogue::DiskFileSource files;
+    auto loaded = load_agent_config(o.config, files);
+    if (!loaded.config) {
+      for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
+      return 2;
+    }
+    config = std::move(loaded.config);
+    o.agent = config->name;
+    o.state_dir = config->state_dir;
+    if (app.count("--log-level") == 0) o.log_level = config->log_level;
+  }
+
   const auto level = spdlog::level::from_str(o.log_level);
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto log = make_logger("agent", console, level);
+  auto uplink_log = make_logger("uplink", console, level);
+  auto spool_log = make_logger("spool", console, level);
   agent::RunnerLoggers loggers;
   loggers.icmp = make_logger("probe.icmp", console, level);
   loggers.tcp = make_logger("probe.tcp", console, level);
   loggers.http = make_logger("probe.http", console, level);
   loggers.snmp = make_logger("probe.snmp", console, level);
 
-  // The whole catalogue is needed only to pick this agent's probes. It is loaded on a short-lived
-  // thread, so that the loader's many allocations go to that thread's own malloc arena (glibc); this
-  // agent's probes are then copied into the main arena, compact, and the catalogue is freed and its
-  // arena handed back to the system. Loaded on this thread instead, the copies would be scattered
-  // among the loader's freed memory and keep it resident: 10,000 probes held 26 MB of heap for 5 MB
-  // in use (bench/footprint.sh).
-  std::vector<catalogue::Probe> probes;
-  {
-    const catalogue::DiskFileSource files;
-    catalogue::LoadResult loaded;
-    std::thread([&] { loaded = catalogue::load_catalogue(o.catalogue, files); }).join();
-    if (!loaded.catalogue) {
-      for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
-      return 2;
-    }
-    bool known = false;
-    for (const auto& a : loaded.catalogue->agents) known = known || a.name == o.agent;
-    if (!known) {
-      std::fprintf(stderr, "slamon-agent: no agent '%s' in %s\n", o.agent.c_str(), o.catalogue.c_str());
-      return 2;
-    }
-    std::size_t mine = 0;
-    for (const auto& ci : loaded.catalogue->cis)
-      for (const auto& p : ci.probes) mine += p.agent == o.agent ? 1 : 0;
-    probes.reserve(mine);
-    for (const auto& ci : loaded.catalogue->cis)
-      for (const auto& p : ci.probes)
-        if (p.agent == o.agent) probes.push_back(p);
-  }
-  ::malloc_trim(0);
-
-  std::unique_ptr<agent::JsonlFileSink> sink;
-  try {
-    sink = std::make_unique<agent::JsonlFileSink>(o.results_file, log, o.agent,
-                                                  agent::JsonlFileSinkOptions{o.max_unwritten});
-  } catch (const std::system_error& e) {
-    std::fprintf(stderr, "slamon-agent: %s\n", e.what());
-    return 2;
-  }
-
+  // Declared first: what runs on the loop (the uplink's coroutine, the scheduler's runs) is destroyed
+  // before it.
   asio::io_context io(1);
+
+  // ---- where results go ----
+  std::vector<catalogue::Probe> probes;
+  bool have_probes = false;
   agent::SystemTimeSource time;
+  std::unique_ptr<agent::JsonlFileSink> file_sink;    // local mode: the results file; else the results log
+  std::unique_ptr<agent::Spool> spool;
+  std::unique_ptr<agent::SpoolSink> spool_sink;
+  std::unique_ptr<agent::AssignmentCache> cache;
+  std::unique_ptr<agent::Uplink> uplink;
+  if (!config) {
+    auto mine = local_probes(o);
+    if (!mine) return 2;
+    probes = std::move(*mine);
+    have_probes = true;
+    try {
+      file_sink = std::make_unique<agent::JsonlFileSink>(o.results_file, log, o.agent,
+                                                         agent::JsonlFileSinkOptions{o.max_unwritten});
+    } catch (const std::system_error& e) {
+      std::fprintf(stderr, "slamon-agent: %s\n", e.what());
+      return 2;
+    }
+  } else {
+    try {
+      agent::make_private_dir(config->spool_dir, 0700);
+      agent::make_private_dir(config->state_dir, 0700);
+    } catch (const std::system_error& e) {
+      std::fprintf(stderr, "slamon-agent: %s\n", e.what());
+      return 2;
+    }
+    const std::string spool_path = (std::filesystem::path(config->spool_dir) / "spool.db").string();
+    try {
+      spool = std::make_unique<agent::Spool>(spool_path, time);
+    } catch (const sqlite::Error& e) {
+      std::fprintf(stderr, "slamon-agent: cannot open the spool %s: %s\n", spool_path.c_str(), e.what());
+      return 2;
+    }
+    if (spool->moved_aside())
+      spool_log->warn("{}: the spool {} could not be read; moved to {} and a new spool started (epoch {}); its results "
+                      "were not sent",
+                      o.agent, spool_path, *spool->moved_aside(), spool->state().epoch);
+    if (config->results_log) {
+      try {
+        file_sink = std::make_unique<agent::JsonlFileSink>(*config->results_log, log, o.agent,
+                                                           agent::JsonlFileSinkOptions{o.max_unwritten});
+      } catch (const std::system_error& e) {
+        std::fprintf(stderr, "slamon-agent: results_log: %s\n", e.what());
+        return 2;
+      }
+    }
+    agent::SpoolSinkEvents events;
+    events.committed = [&] {
+      if (uplink) uplink->notify();
+    };
+    events.dropped = [&](std::uint64_t first, std::uint64_t last) {
+      if (uplink) uplink->dropped(first, last);
+    };
+    spool_sink = std::make_unique<agent::SpoolSink>(*spool, time, spool_log, o.agent, file_sink.get(), events,
+                                                    agent::SpoolSinkOptions{o.max_unwritten});
+    cache = std::make_unique<agent::AssignmentCache>(config->state_dir, o.agent, time, log);
+  }
+  agent::ResultSink& sink = config ? static_cast<agent::ResultSink&>(*spool_sink) : *file_sink;
+
   agent::RunnerOptions runner_options;
   runner_options.icmp.max_sends_per_s = o.icmp_rate;
   runner_options.snmp.state_dir = o.state_dir;
   runner_options.snmp.max_idle_sessions = o.snmp_idle_sessions;
   auto runners = agent::make_runners(io.get_executor(), runner_options, loggers, o.agent);
-  agent::Scheduler scheduler(io.get_executor(), time, runners, *sink, log, o.agent);
+  agent::Scheduler scheduler(io.get_executor(), time, runners, sink, log, o.agent);
+
+  std::unique_ptr<agent::Assignments> assignments;
+  if (config) {
+    // The cached assignment runs at once; each one the collector sends replaces it (or is refused).
+    assignments = std::make_unique<agent::Assignments>(
+        *cache, [&](std::vector<catalogue::Probe> p) { scheduler.update(std::move(p)); }, log, o.agent);
+    agent::UplinkHooks hooks;
+    hooks.assignment_version = [&] { return assignments->version(); };
+    hooks.apply_assignment = [&](const wire::v1::Assignment& a) { return assignments->apply(a, uplink->peer()); };
+    try {
+      uplink = std::make_unique<agent::Uplink>(io.get_executor(), *config, *spool, time, uplink_log, hooks);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "slamon-agent: %s\n", e.what());
+      return 2;
+    }
+  }
+
   // The statistics, for SIGUSR1 and the summary at the end.
   auto log_stats = [&](const std::string& when) {
     const auto st = scheduler.stats();
-    log->info("{}: {}{} runs started, {} results, {} written to {}, {} dropped, {} not written, {} cancelled, {} missed, "
-              "{} cut off, lag p50 {} ms, p99 {} ms, max {} ms",
-              o.agent, when, st.started, st.completed, sink->written(), o.results_file, sink->dropped(),
-              sink->unwritten(), st.cancelled, st.missed, st.cut_off, st.lag.p50_ms, st.lag.p99_ms, st.lag.max_ms);
+    if (!config) {
+      log->info("{}: {}{} runs started, {} results, {} written to {}, {} dropped, {} not written, {} cancelled, {} missed, "
+                "{} cut off, lag p50 {} ms, p99 {} ms, max {} ms",
+                o.agent, when, st.started, st.completed, file_sink->written(), o.results_file, file_sink->dropped(),
+                file_sink->unwritten(), st.cancelled, st.missed, st.cut_off, st.lag.p50_ms, st.lag.p99_ms, st.lag.max_ms);
+      return;
+    }
+    const auto us = uplink->stats();
+    const auto ss = spool->state();
+    log->info("{}: {}{} runs started, {} results, {} committed to the spool, {} dropped, {} not committed, {} replaced by "
+              "gap records (spool limits); {} entries sent to collector {}, {} acknowledged, {} waiting in the spool; "
+              "{} cancelled, {} missed, {} cut off, lag p50 {} ms, p99 {} ms, max {} ms",
+              o.agent, when, st.started, st.completed, spool_sink->committed(), spool_sink->dropped(),
+              spool_sink->unwritten(), spool_sink->replaced_by_gaps(), us.entries_sent, uplink->peer(), us.acknowledged,
+              ss.entries, st.cancelled, st.missed, st.cut_off, st.lag.p50_ms, st.lag.p99_ms, st.lag.max_ms);
   };
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -177,8 +327,13 @@ int main(int argc, char** argv) {
     other_signals.async_wait([&](const boost::system::error_code& ec, int signo) {
       if (ec) return;
       if (signo == SIGHUP) {
-        log->info("{}: SIGHUP: ignored, the catalogue is read at start only (restart the agent to load a new one)",
-                  o.agent);
+        if (config)
+          log->info("{}: SIGHUP: ignored, the probes come from the collector and {} is read at start only (restart "
+                    "the agent to read it again)",
+                    o.agent, o.config);
+        else
+          log->info("{}: SIGHUP: ignored, the catalogue is read at start only (restart the agent to load a new one)",
+                    o.agent);
       } else {
         log_stats("SIGUSR1: ");
       }
@@ -187,8 +342,18 @@ int main(int argc, char** argv) {
   };
   wait_other_signals();
   asio::steady_timer duration_timer(io);
+  asio::steady_timer housekeeping(io);  // the spool's limits and retries (agent mode)
+  std::function<void()> housekeeping_tick = [&] {
+    housekeeping.expires_after(std::chrono::milliseconds(agent::SpoolSinkOptions{}.limits_every_ms));
+    housekeeping.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || !spool_sink) return;
+      spool_sink->flush();
+      housekeeping_tick();
+    });
+  };
   bool shutting_down = false;
-  // Stops the scheduler, waits (bounded) for the cancelled runs to unwind, closes the runners.
+  // Stops the scheduler (its sink flushed: committed to the spool), closes the collector link, waits
+  // (bounded) for the cancelled runs to unwind and the link to close, closes the runners.
   auto shutdown = [&](const std::string& why) {
     if (shutting_down) return;
     shutting_down = true;
@@ -196,17 +361,23 @@ int main(int argc, char** argv) {
     signals.cancel();
     other_signals.cancel();  // still caught (and ignored) until the end
     duration_timer.cancel();
+    housekeeping.cancel();
     scheduler.stop();
+    if (uplink) uplink->stop();
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
           const auto until = std::chrono::steady_clock::now() + kShutdownBound;
           asio::steady_timer poll(io);
-          while (!scheduler.idle() && std::chrono::steady_clock::now() < until) {
+          const auto done = [&] { return scheduler.idle() && (!uplink || uplink->stopped()); };
+          while (!done() && std::chrono::steady_clock::now() < until) {
             poll.expires_after(std::chrono::milliseconds(10));
             co_await poll.async_wait(asio::use_awaitable);
           }
           if (!scheduler.idle()) log->warn("{}: runs still in flight after {} s; leaving them", o.agent, kShutdownBound.count());
+          if (uplink && !uplink->stopped())
+            log->warn("{}: the link to collector {} did not close within {} s; leaving it", o.agent, uplink->peer(),
+                      kShutdownBound.count());
           if (auto* icmp = runners.icmp()) icmp->shutdown();
           io.stop();
         },
@@ -222,10 +393,25 @@ int main(int argc, char** argv) {
     });
   }
 
-  log->info("{}: {} probes from {}, results to {}", o.agent, probes.size(), o.catalogue, o.results_file);
-  scheduler.start(std::move(probes));
+  if (!config) {
+    log->info("{}: {} probes from {}, results to {}", o.agent, probes.size(), o.catalogue, o.results_file);
+  } else {
+    const auto ss = spool->state();
+    log->info("{}: collector {}, spool {} (epoch {}, {} entries waiting), state {}{}", o.agent, uplink->peer(),
+              spool->path(), ss.epoch, ss.entries, config->state_dir,
+              config->results_log ? ", results log " + *config->results_log : std::string());
+    assignments->start_cached();
+  }
+  if (have_probes) scheduler.start(std::move(probes));
+  if (config) {
+    // The spool's limits at start, then every minute also while no result comes (no assignment yet):
+    // the sink's flush enforces them when due, and retries a commit that failed.
+    spool_sink->enforce_limits();
+    housekeeping_tick();
+    uplink->start();
+  }
   io.run();
-  sink->flush();
+  sink.flush();
   log_stats("");
   if (auto* icmp = runners.icmp()) {
     const auto is = icmp->stats();
@@ -234,10 +420,23 @@ int main(int argc, char** argv) {
                        o.agent, is.sent, is.replies, is.duplicates, is.late, is.wrong_source, is.bad_checksum, is.errors,
                        is.foreign);
   }
-  if (sink->dropped() > 0 || sink->unwritten() > 0) {
+  if (config) {
+    if (file_sink && (file_sink->dropped() > 0 || file_sink->unwritten() > 0))
+      log->warn("{}: the results log {} misses {} results ({} dropped, {} unwritten); they are in the spool or sent",
+                o.agent, *config->results_log, file_sink->dropped() + file_sink->unwritten(), file_sink->dropped(),
+                file_sink->unwritten());
+    if (spool_sink->dropped() > 0 || spool_sink->unwritten() > 0) {
+      log->error("{}: {} results lost: {} dropped while the spool {} could not be written, {} still uncommitted at the end{}",
+                 o.agent, spool_sink->dropped() + spool_sink->unwritten(), spool_sink->dropped(), spool->path(),
+                 spool_sink->unwritten(), spool_sink->last_error().empty() ? "" : " (" + spool_sink->last_error() + ")");
+      return 1;
+    }
+    return 0;
+  }
+  if (file_sink->dropped() > 0 || file_sink->unwritten() > 0) {
     log->error("{}: {} results lost: {} dropped while {} could not be written, {} still unwritten at the end{}", o.agent,
-               sink->dropped() + sink->unwritten(), sink->dropped(), o.results_file, sink->unwritten(),
-               sink->last_error() ? " (" + sink->last_error().message() + ")" : std::string());
+               file_sink->dropped() + file_sink->unwritten(), file_sink->dropped(), o.results_file, file_sink->unwritten(),
+               file_sink->last_error() ? " (" + file_sink->last_error().message() + ")" : std::string());
     return 1;
   }
   return 0;

@@ -2,6 +2,8 @@
 #include "agent/scheduler.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -50,8 +52,54 @@ void Scheduler::start(std::vector<catalogue::Probe> probes) {
   for (std::size_t i = 0; i < all.size(); ++i)
     plan_.add(i, phase_offset_ms(all[i].id, all[i].interval_ms), all[i].interval_ms, now);
   if (log_) log_->info("{}: scheduling {} probes", agent_, all.size());
+  started_ = true;
+  planning_ = true;
   asio::co_spawn(executor_, plan_loop(), asio::detached);
   asio::co_spawn(executor_, cut_off_loop(), asio::detached);
+}
+
+void Scheduler::update(std::vector<catalogue::Probe> probes) {
+  if (!started_) {
+    start(std::move(probes));
+    return;
+  }
+  if (stopping_) return;
+  const TimeMs now = time_.now_ms();
+  const Probes& old = *probes_;
+  std::unordered_map<std::string_view, std::size_t> old_slot;
+  old_slot.reserve(old.size());
+  for (std::size_t i = 0; i < old.size(); ++i) old_slot.emplace(old[i].id, i);
+  // Old slot -> new slot for each probe whose whole definition is unchanged.
+  std::vector<std::size_t> moved(old.size(), kRemoved);
+  std::vector<bool> busy(probes.size(), false);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    const auto it = old_slot.find(probes[i].id);
+    if (it == old_slot.end() || !(old[it->second] == probes[i])) continue;
+    moved[it->second] = i;
+    busy[i] = busy_[it->second];
+    ++kept;
+  }
+  for (auto& r : runs_) r->slot = r->slot < moved.size() ? moved[r->slot] : kRemoved;
+  admission_.remap([&](std::size_t slot) { return slot < moved.size() ? moved[slot] : kRemoved; }, kRemoved);
+  const std::size_t added = probes.size() - kept;
+  const std::size_t removed = old.size() - kept;
+  // Runs in flight keep their own reference to the old probes until they end.
+  probes_ = std::make_shared<const Probes>(std::move(probes));
+  busy_ = std::move(busy);
+  // The grid of an unchanged probe depends on its id and interval only: planned again from now, its
+  // next start is the one it had.
+  plan_ = PlanQueue{};
+  const Probes& all = *probes_;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    plan_.add(i, phase_offset_ms(all[i].id, all[i].interval_ms), all[i].interval_ms, now);
+  if (log_) log_->info("{}: scheduling {} probes ({} unchanged, {} new or changed, {} removed)", agent_, all.size(), kept, added, removed);
+  if (planning_) {
+    wake_->cancel();  // the plan loop looks at the new plan now
+  } else {
+    planning_ = true;
+    asio::co_spawn(executor_, plan_loop(), asio::detached);
+  }
 }
 
 void Scheduler::stop() {
@@ -98,7 +146,10 @@ asio::awaitable<void> Scheduler::plan_loop() {
                    lag.p50_ms, lag.p99_ms, lag.max_ms, counters_.missed);
     }
     const auto next = plan_.next_due();
-    if (!next) co_return;
+    if (!next) {
+      planning_ = false;
+      co_return;
+    }
     const DurationMs wait_ms = std::min(*next, next_report) - time_.now_ms();
     co_await wake_->wait_until(steady_after_ns(time_, std::max<DurationMs>(0, wait_ms)));
   }
@@ -131,6 +182,7 @@ asio::awaitable<void> Scheduler::cut_off_loop() {
 
 void Scheduler::launch(std::size_t slot, TimeMs planned_ms) {
   auto run = std::make_shared<InFlight>();
+  run->slot = slot;
   run->cut_off_at_ns = steady_after_ns(time_, (*probes_)[slot].timeout_ms + options_.grace_ms);
   runs_.push_back(run);
   const auto it = std::prev(runs_.end());
@@ -182,10 +234,11 @@ asio::awaitable<void> Scheduler::run_one(std::size_t slot, TimeMs planned_ms, st
   } else {
     ++counters_.cancelled;
   }
-  busy_[slot] = false;
+  if (run->slot != kRemoved) busy_[run->slot] = false;
   // Hand the freed place to the next waiting run of this type, unless it waited a whole interval.
+  // (Waiting runs are slots of the current probes: update() renumbered them.)
   for (auto next = admission_.finish(probe.type); next; next = admission_.finish(probe.type)) {
-    if (stopping_ || time_.now_ms() - next->planned_ms >= (*probes)[next->slot].interval_ms) {
+    if (stopping_ || time_.now_ms() - next->planned_ms >= (*probes_)[next->slot].interval_ms) {
       ++counters_.missed;
       busy_[next->slot] = false;
       continue;

@@ -61,6 +61,12 @@ class Scheduler {
 
   // Starts planning `probes` (kept by the scheduler) from now.
   void start(std::vector<catalogue::Probe> probes);
+  // Replaces the probes while running (a new assignment): a probe whose whole definition is unchanged
+  // keeps its grid and its run in flight; a removed one is planned no more (a run in flight may end
+  // and its result is delivered); a new or changed one is planned from now. Before start(): start().
+  void update(std::vector<catalogue::Probe> probes);
+  // Probes planned now.
+  std::size_t probe_count() const { return probes_->size(); }
   // Stops planning and cancels the runs in flight (their results are dropped); flushes the sink.
   // The destructor cancels them too; their coroutines may then end on the loop after it.
   void stop();
@@ -75,7 +81,9 @@ class Scheduler {
     boost::asio::cancellation_signal signal;
     std::int64_t cut_off_at_ns = 0;  // on the time source's monotonic clock
     bool cut = false;                // cancelled by the sweep because it overran
+    std::size_t slot = 0;            // the probe's slot now (update() renumbers; kRemoved: no more)
   };
+  static constexpr std::size_t kRemoved = static_cast<std::size_t>(-1);
   using Probes = std::vector<catalogue::Probe>;
   boost::asio::awaitable<void> plan_loop();
   boost::asio::awaitable<void> cut_off_loop();
@@ -104,6 +112,8 @@ class Scheduler {
   std::unique_ptr<Timer> sweep_;
   std::list<std::shared_ptr<InFlight>> runs_;
   bool stopping_ = false;
+  bool started_ = false;
+  bool planning_ = false;  // plan_loop() is running (it ends when there is nothing to plan)
   std::unique_ptr<Timer> flush_timer_;
   bool flush_armed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

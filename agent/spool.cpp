@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <sqlite3.h>
 
 namespace slamon::agent {
 namespace {
@@ -129,6 +130,8 @@ void Spool::load_state() {
 void Spool::save_meta(const char* key, std::uint64_t value) {
   set_meta_->bind(1, std::string_view(key)).bind(2, static_cast<std::int64_t>(value)).run();
 }
+
+int Spool::system_errno() const { return db_ ? sqlite3_system_errno(db_->handle()) : 0; }
 
 std::uint64_t Spool::append(const std::vector<ProbeResult>& results) {
   if (results.empty()) return 0;

@@ -65,6 +65,8 @@ class Spool {
   SpoolDrop enforce_limits();
 
   SpoolState state() const { return state_; }
+  // The operating system's error (errno) behind the last failed SQLite call, 0 when none is known.
+  int system_errno() const;
   const std::optional<std::string>& moved_aside() const { return moved_aside_; }
   const std::string& path() const { return path_; }
 

@@ -35,7 +35,7 @@ std::filesystem::path temp_file(const std::string& name) {
 
 ProbeResult result(int i) {
   ProbeResult r;
-  r.probe = "p" + std::to_string(i) + ".tcp";
+  r.probe = std::string("p").append(std::to_string(i)).append(".tcp");
   r.ts = 1'700'000'000'000 + i;
   r.status = Status::down;
   r.message = "refused, attempt " + std::to_string(i) + std::string(40, 'x');

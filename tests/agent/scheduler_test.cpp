@@ -58,7 +58,7 @@ TEST_CASE("plan queue: drift-free over simulated days with a jittery, late-wakin
   const std::vector<DurationMs> intervals = {30'000, 60'000, 300'000, 7'000};
   std::vector<DurationMs> phases;
   for (std::size_t i = 0; i < intervals.size(); ++i) {
-    phases.push_back(phase_offset_ms("p" + std::to_string(i), intervals[i]));
+    phases.push_back(phase_offset_ms(std::string("p").append(std::to_string(i)), intervals[i]));
     q.add(i, phases.back(), intervals[i], t0);
   }
   std::vector<TimeMs> last(intervals.size(), 0);
@@ -298,7 +298,7 @@ TEST_CASE("scheduler: every probe starts exactly at its planned instants; each b
   MemorySink sink(time);
   Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
   std::vector<catalogue::Probe> probes;
-  for (int i = 0; i < 20; ++i) probes.push_back(probe("p" + std::to_string(i), catalogue::ProbeType::tcp, 200, 100));
+  for (int i = 0; i < 20; ++i) probes.push_back(probe(std::string("p").append(std::to_string(i)), catalogue::ProbeType::tcp, 200, 100));
   s.start(probes);
   time.run_for(io, 1100);
   s.stop();
@@ -335,7 +335,7 @@ TEST_CASE("scheduler: a simulated day of 10 probes at 60 s: 1,440 runs each, all
   MemorySink sink(time);
   Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
   std::vector<catalogue::Probe> probes;
-  for (int i = 0; i < 10; ++i) probes.push_back(probe("d" + std::to_string(i), catalogue::ProbeType::tcp, 60'000, 5'000));
+  for (int i = 0; i < 10; ++i) probes.push_back(probe(std::string("d").append(std::to_string(i)), catalogue::ProbeType::tcp, 60'000, 5'000));
   s.start(probes);
   time.run_for(io, 86'400'000 - 1);
   for (const auto& p : probes) CHECK(f->starts_[p.id] == grid(p.id, 60'000, kT0, kT0 + 86'400'000 - 1));
@@ -357,7 +357,7 @@ TEST_CASE("scheduler: after the wall clock steps back a minute, every probe runs
   MemorySink sink(time);
   Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
   std::vector<catalogue::Probe> probes;
-  for (int i = 0; i < 5; ++i) probes.push_back(probe("w" + std::to_string(i), catalogue::ProbeType::tcp, 200, 100));
+  for (int i = 0; i < 5; ++i) probes.push_back(probe(std::string("w").append(std::to_string(i)), catalogue::ProbeType::tcp, 200, 100));
   s.start(probes);
   time.run_for(io, 1000);
   // The plan loop sleeps until the next planned start after kT0 + 1000 (on the monotonic clock); it
@@ -479,7 +479,7 @@ TEST_CASE("scheduler: destroyed with runs in flight while the loop lives on, no 
   {
     Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
     std::vector<catalogue::Probe> probes;
-    for (int i = 0; i < 10; ++i) probes.push_back(probe("u" + std::to_string(i), catalogue::ProbeType::tcp, 100, 5'000));
+    for (int i = 0; i < 10; ++i) probes.push_back(probe(std::string("u").append(std::to_string(i)), catalogue::ProbeType::tcp, 100, 5'000));
     s.start(probes);
     io.run_for(std::chrono::milliseconds(150));
     REQUIRE_FALSE(s.idle());
@@ -489,4 +489,69 @@ TEST_CASE("scheduler: destroyed with runs in flight while the loop lives on, no 
   CHECK(f->starts_.size() == 10);
   CHECK(sink.results_.empty());
   CHECK(sink.pending_.empty());
+}
+
+TEST_CASE("scheduler: update keeps unchanged probes on their grid, plans new ones from now, stops removed ones but delivers their run in flight") {
+  asio::io_context io;
+  SimulatedTimeSource time(kT0);
+  Runners runners;
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::tcp, 300);
+  auto* f = fake.get();
+  runners.set(catalogue::ProbeType::tcp, std::move(fake));
+  MemorySink sink(time);
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a");
+  const auto a = id_with_phase("keep", 100, 1000);
+  const auto b = id_with_phase("change", 200, 1000);
+  const auto d = id_with_phase("gone", 400, 1000);
+  s.start({probe(a, catalogue::ProbeType::tcp, 1000, 900), probe(b, catalogue::ProbeType::tcp, 1000, 900),
+           probe(d, catalogue::ProbeType::tcp, 1000, 900)});
+  time.run_for(io, 2500);  // d started at kT0 + 2400 and runs until 2700
+  REQUIRE(f->starts_[d] == std::vector<TimeMs>{kT0 + 400, kT0 + 1400, kT0 + 2400});
+  const auto c = id_with_phase("new", 600, 1000);
+  auto changed = probe(b, catalogue::ProbeType::tcp, 1000, 800);  // another timeout: a changed definition
+  s.update({probe(c, catalogue::ProbeType::tcp, 1000, 900), changed, probe(a, catalogue::ProbeType::tcp, 1000, 900)});
+  CHECK(s.probe_count() == 3);
+  time.run_for(io, 2000);  // until kT0 + 4500
+  CHECK(f->starts_[a] == grid(a, 1000, kT0, kT0 + 4500));  // nothing skipped, nothing doubled
+  CHECK(f->starts_[d] == std::vector<TimeMs>{kT0 + 400, kT0 + 1400, kT0 + 2400});  // no more starts
+  CHECK(sink.written_at_ms_[d].back() == kT0 + 2700);  // its run in flight was delivered
+  CHECK(f->starts_[c] == grid(c, 1000, kT0 + 2500, kT0 + 4500));
+  CHECK(f->starts_[c].front() == kT0 + 2600);
+  CHECK(f->starts_[b] == grid(b, 1000, kT0, kT0 + 4500));  // same id and interval: the same grid
+  CHECK(s.stats().missed == 0);
+  // An empty update plans nothing; a later one starts planning again.
+  s.update({});
+  time.run_for(io, 2000);
+  CHECK(f->starts_[a].back() < kT0 + 4600);
+  s.update({probe(a, catalogue::ProbeType::tcp, 1000, 900)});
+  time.run_for(io, 1000);
+  CHECK(f->starts_[a].back() == kT0 + 7100);
+  s.stop();
+  time.run_for(io, 0);
+  CHECK(s.idle());
+}
+
+TEST_CASE("scheduler: update before start starts; a run waiting for admission of a removed probe never starts") {
+  asio::io_context io;
+  SimulatedTimeSource time(kT0);
+  Runners runners;
+  auto fake = std::make_unique<FakeRunner>(time, io.get_executor(), catalogue::ProbeType::icmp, 500);
+  auto* f = fake.get();
+  runners.set(catalogue::ProbeType::icmp, std::move(fake));
+  MemorySink sink(time);
+  SchedulerOptions o;
+  o.max_in_flight = {1, 1, 1, 1};
+  Scheduler s(io.get_executor(), time, runners, sink, nullptr, "a", o);
+  const auto p1 = id_with_phase("x", 100, 1000);
+  const auto p2 = id_with_phase("y", 200, 1000);
+  s.update({probe(p1, catalogue::ProbeType::icmp, 1000, 900), probe(p2, catalogue::ProbeType::icmp, 1000, 900)});
+  time.run_for(io, 300);  // p1 runs 100..600; p2 waits since 200
+  CHECK(s.stats().waiting[1] == 1);
+  s.update({probe(p1, catalogue::ProbeType::icmp, 1000, 900)});
+  CHECK(s.stats().waiting[1] == 0);
+  time.run_for(io, 1000);
+  CHECK(f->starts_[p2].empty());
+  CHECK(f->starts_[p1] == std::vector<TimeMs>{kT0 + 100, kT0 + 1100});
+  s.stop();
+  time.run_for(io, 0);
 }

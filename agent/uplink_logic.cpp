@@ -1,0 +1,256 @@
+// The uplink's decisions (see uplink_logic.h).
+#include "agent/uplink_logic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+namespace slamon::agent {
+
+namespace v1 = wire::v1;
+
+// ---- SendWindow ----
+
+void SendWindow::reset(std::uint64_t epoch, std::uint64_t committed_seq) {
+  epoch_ = epoch;
+  committed_ = committed_seq;
+  cursor_ = committed_seq + 1;
+  in_flight_.clear();
+}
+
+void SendWindow::sent(std::uint64_t first_seq, std::uint64_t last_seq) {
+  in_flight_.push_back({first_seq, last_seq});
+  cursor_ = last_seq + 1;
+}
+
+bool SendWindow::on_ack(std::uint64_t epoch, std::uint64_t committed_seq) {
+  if (epoch != epoch_) return false;
+  committed_ = std::max(committed_, committed_seq);
+  while (!in_flight_.empty() && in_flight_.front().last_seq <= committed_) in_flight_.pop_front();
+  // Acknowledged past what this session sent (another session's batches committed late): go on after it.
+  if (cursor_ <= committed_) cursor_ = committed_ + 1;
+  return true;
+}
+
+bool SendWindow::on_resend(std::uint64_t epoch, std::uint64_t from_seq) {
+  if (epoch != epoch_) return false;
+  const std::uint64_t from = std::max(from_seq, committed_ + 1);
+  cursor_ = from;
+  while (!in_flight_.empty() && in_flight_.back().last_seq >= from) in_flight_.pop_back();
+  return true;
+}
+
+void SendWindow::on_dropped(std::uint64_t first_seq, std::uint64_t last_seq) {
+  if (cursor_ > first_seq && cursor_ <= last_seq) cursor_ = std::max(first_seq, committed_ + 1);
+  std::erase_if(in_flight_, [&](const Sent& s) { return s.last_seq >= first_seq && s.first_seq <= last_seq; });
+}
+
+// ---- Backoff ----
+
+Backoff::Backoff(UniformRandom random, DurationMs initial_ms, DurationMs max_ms)
+    : random_(std::move(random)),
+      initial_ms_(std::max<DurationMs>(initial_ms, 1)),
+      max_ms_(std::max(max_ms, initial_ms_)),
+      bound_ms_(initial_ms_) {}
+
+DurationMs Backoff::next() {
+  const DurationMs d = bound_ms_;
+  double u = random_ ? random_() : 1.0;
+  if (!(u >= 0.0)) u = 0.0;  // NaN too
+  if (u > 1.0) u = 1.0;
+  const auto half = static_cast<double>(d) / 2.0;
+  const auto delay = static_cast<DurationMs>(std::llround(half + u * half));
+  bound_ms_ = std::min(max_ms_, d > max_ms_ / 2 ? max_ms_ : d * 2);
+  return std::clamp(delay, d / 2, d);
+}
+
+// ---- messages ----
+
+v1::AgentMessage make_hello(const std::string& agent, const std::string& token, TimeMs now_ms, const SpoolMarks& spool,
+                            const std::string& assignment_version) {
+  v1::AgentMessage m;
+  auto* h = m.mutable_hello();
+  h->set_protocol_version(wire::kProtocolVersion);
+  h->set_agent(agent);
+  h->set_token(token);
+  h->set_agent_clock_ms(now_ms);
+  h->set_spool_epoch(spool.epoch);
+  h->set_spool_first_seq(spool.first_seq);
+  h->set_spool_last_seq(spool.last_seq);
+  h->set_assignment_version(assignment_version);
+  return m;
+}
+
+v1::AgentMessage make_heartbeat(TimeMs now_ms, TimeMs echo_clock_ms, std::uint64_t backlog) {
+  v1::AgentMessage m;
+  auto* h = m.mutable_heartbeat();
+  h->set_clock_ms(now_ms);
+  h->set_echo_clock_ms(echo_clock_ms);
+  h->set_backlog(backlog);
+  return m;
+}
+
+v1::AgentMessage make_assignment_reply(const std::string& version, bool accepted, const std::string& reason) {
+  v1::AgentMessage m;
+  auto* r = m.mutable_assignment_reply();
+  r->set_version(version);
+  r->set_accepted(accepted);
+  r->set_reason(reason);
+  return m;
+}
+
+std::optional<std::string> encode_batch(wire::Batch& batch, std::size_t max_payload_bytes) {
+  v1::AgentMessage m;
+  std::string out;
+  while (!batch.entries.empty()) {
+    m.Clear();
+    wire::to_wire(batch, *m.mutable_batch());
+    if (m.ByteSizeLong() <= max_payload_bytes) {
+      m.SerializeToString(&out);
+      return out;
+    }
+    // Too large: keep the share that should fit, at least one entry fewer.
+    const double ratio = static_cast<double>(max_payload_bytes) / static_cast<double>(m.ByteSizeLong());
+    const auto keep = std::min(batch.entries.size() - 1,
+                               static_cast<std::size_t>(static_cast<double>(batch.entries.size()) * ratio * 0.95));
+    batch.entries.resize(keep);
+  }
+  return std::nullopt;
+}
+
+// ---- collector messages ----
+
+std::string refusal_name(int reason) {
+  if (v1::Refusal::Reason_IsValid(reason)) return v1::Refusal::Reason_Name(static_cast<v1::Refusal::Reason>(reason));
+  return "UNKNOWN_REASON_" + std::to_string(reason);
+}
+
+Reaction UplinkSession::on_message(const v1::CollectorMessage& m, std::uint64_t spool_epoch, TimeMs now_ms) {
+  Reaction r;
+  const auto expected_welcome = [&](const char* what) {
+    r.close = true;
+    r.level = LogLevel::error;
+    r.log = "collector " + collector_ + " sent " + what + " before Welcome; closing";
+  };
+  switch (m.body_case()) {
+    case v1::CollectorMessage::kWelcome: {
+      const auto& w = m.welcome();
+      if (established_) {
+        r.close = true;
+        r.level = LogLevel::error;
+        r.log = "collector " + collector_ + " sent a second Welcome; closing";
+        break;
+      }
+      if (w.epoch() == 0) {
+        r.close = true;
+        r.level = LogLevel::error;
+        r.log = "collector " + collector_ + " sent a Welcome with epoch 0; closing";
+        break;
+      }
+      established_ = true;
+      r.welcome = true;
+      r.wake_sender = true;
+      if (w.epoch() != spool_epoch) {
+        r.new_epoch = w.epoch();
+        r.level = LogLevel::warn;
+        r.log = "collector " + collector_ + " starts a new spool epoch " + std::to_string(w.epoch()) +
+                " (the spool had epoch " + std::to_string(spool_epoch) +
+                "): what the spool holds is numbered again from 1 and sent again";
+      }
+      window_.reset(w.epoch(), w.committed_seq());
+      r.acknowledge = std::make_pair(w.epoch(), w.committed_seq());
+      if (w.has_assignment()) r.assignment = &w.assignment();
+      break;
+    }
+    case v1::CollectorMessage::kAck: {
+      if (!established_) {
+        expected_welcome("an Ack");
+        break;
+      }
+      const auto& a = m.ack();
+      if (!window_.on_ack(a.epoch(), a.committed_seq())) {
+        r.log = "collector " + collector_ + " acknowledged epoch " + std::to_string(a.epoch()) + " (ours is " +
+                std::to_string(window_.epoch()) + "); ignored";
+        break;
+      }
+      r.acknowledge = std::make_pair(a.epoch(), a.committed_seq());
+      r.wake_sender = true;
+      break;
+    }
+    case v1::CollectorMessage::kResend: {
+      if (!established_) {
+        expected_welcome("a ResendRequest");
+        break;
+      }
+      const auto& q = m.resend();
+      if (!window_.on_resend(q.epoch(), q.from_seq())) {
+        r.log = "collector " + collector_ + " asked to resend epoch " + std::to_string(q.epoch()) + " (ours is " +
+                std::to_string(window_.epoch()) + "); ignored";
+        break;
+      }
+      r.level = LogLevel::info;
+      r.log = "collector " + collector_ + " asked to resend from " + std::to_string(q.from_seq());
+      r.wake_sender = true;
+      break;
+    }
+    case v1::CollectorMessage::kAssignment:
+      if (!established_) {
+        expected_welcome("an AssignmentUpdate");
+        break;
+      }
+      r.assignment = &m.assignment().assignment();
+      break;
+    case v1::CollectorMessage::kHeartbeat: {
+      const auto& h = m.heartbeat();
+      last_clock_ms_ = h.clock_ms();
+      if (h.echo_clock_ms() != 0)
+        r.log = "collector " + collector_ + " heartbeat: round trip " + std::to_string(now_ms - h.echo_clock_ms()) + " ms";
+      break;
+    }
+    case v1::CollectorMessage::kRefusal: {
+      const auto& f = m.refusal();
+      r.close = true;
+      r.level = f.reason() == v1::Refusal::SHUTTING_DOWN ? LogLevel::warn : LogLevel::error;
+      r.log = "collector " + collector_ + " refused us: " + refusal_name(f.reason()) + ": " + f.detail();
+      break;
+    }
+    case v1::CollectorMessage::BODY_NOT_SET:
+      r.close = true;
+      r.level = LogLevel::error;
+      r.log = "collector " + collector_ + " sent a message of a kind this agent does not know (a newer protocol?); closing";
+      break;
+  }
+  return r;
+}
+
+// ---- assignments ----
+
+DecodedAssignment decode_assignment(const v1::Assignment& a, const std::string& agent) {
+  DecodedAssignment out;
+  std::unordered_set<std::string> ids;
+  out.probes.reserve(static_cast<std::size_t>(a.probes_size()));
+  for (const auto& p : a.probes()) {
+    auto d = wire::from_wire(p, agent);
+    if (!d) {
+      out.error = d.error;
+      out.probes.clear();
+      return out;
+    }
+    const std::string& id = d.value->probe.id;
+    // The id names a file of the state folder (an HTTP probe's CA): no path of its own.
+    if (id == "." || id == ".." || id.find('/') != std::string::npos || id.find('\0') != std::string::npos) {
+      out.error = "probe '" + id + "': an id that cannot name a file";
+      out.probes.clear();
+      return out;
+    }
+    if (!ids.insert(id).second) {
+      out.error = "probe " + id + ": assigned twice";
+      out.probes.clear();
+      return out;
+    }
+    out.probes.push_back(std::move(*d.value));
+  }
+  return out;
+}
+
+}  // namespace slamon::agent

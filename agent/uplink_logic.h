@@ -1,0 +1,160 @@
+// What the agent's uplink decides, as pure functions and small classes over plain data (no Asio, no
+// SQLite: they run under the sanitizers): the send window (which sequence numbers go next, which
+// batches are in flight until the collector acknowledges them), the reconnect backoff (with an
+// injected random source), the messages the agent sends, and what each collector message means for
+// the session. The uplink coroutine (agent/uplink.h) only moves frames and applies these decisions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+#include "common/wire/convert.h"
+#include "common/wire/frame.h"
+#include "common/wire/slamon.pb.h"
+
+namespace slamon::agent {
+
+// ---- the send window ----
+
+// Sequence numbers sent but not yet acknowledged, as whole batches, and the cursor: the next number
+// to send. Results go in sequence order only (the collector stores them contiguous).
+class SendWindow {
+ public:
+  struct Sent {
+    std::uint64_t first_seq = 0;
+    std::uint64_t last_seq = 0;
+    bool operator==(const Sent&) const = default;
+  };
+
+  explicit SendWindow(std::size_t max_in_flight = 8) : max_in_flight_(max_in_flight < 1 ? 1 : max_in_flight) {}
+
+  // A session starts (Welcome): every number of `epoch` up to `committed_seq` is stored; nothing in flight.
+  void reset(std::uint64_t epoch, std::uint64_t committed_seq);
+  // Another batch may go now.
+  bool can_send() const { return in_flight_.size() < max_in_flight_; }
+  // A batch [first_seq, last_seq] was sent: the cursor moves past it.
+  void sent(std::uint64_t first_seq, std::uint64_t last_seq);
+  // A cumulative Ack: true when it is of this session's epoch (batches ending at or below it are freed).
+  bool on_ack(std::uint64_t epoch, std::uint64_t committed_seq);
+  // A ResendRequest: true when it is of this session's epoch (the cursor goes back to `from_seq`, and
+  // batches at or above it are forgotten; they go again).
+  bool on_resend(std::uint64_t epoch, std::uint64_t from_seq);
+  // The spool's oldest entries became one gap [first_seq, last_seq]: when the cursor was inside it, it
+  // goes back to the gap's start (the gap is sent in place of what was dropped); batches overlapping
+  // the gap are forgotten.
+  void on_dropped(std::uint64_t first_seq, std::uint64_t last_seq);
+
+  std::uint64_t epoch() const { return epoch_; }
+  std::uint64_t cursor() const { return cursor_; }
+  std::uint64_t committed_seq() const { return committed_; }
+  std::size_t in_flight() const { return in_flight_.size(); }
+  const std::deque<Sent>& batches() const { return in_flight_; }
+
+ private:
+  std::size_t max_in_flight_;
+  std::uint64_t epoch_ = 0;
+  std::uint64_t committed_ = 0;
+  std::uint64_t cursor_ = 1;
+  std::deque<Sent> in_flight_;  // oldest first
+};
+
+// ---- reconnecting ----
+
+// A uniform number in [0, 1); std::mt19937_64 seeded from std::random_device in the agent, seeded
+// by hand in tests.
+using UniformRandom = std::function<double()>;
+
+// Exponential backoff: the bound starts at `initial_ms` and doubles up to `max_ms`; each delay is
+// drawn in [bound / 2, bound] (full jitter, halved floor, so agents restarted together spread out).
+class Backoff {
+ public:
+  Backoff(UniformRandom random, DurationMs initial_ms = 1'000, DurationMs max_ms = 60'000);
+  // The delay before the next attempt; the bound then doubles.
+  DurationMs next();
+  // After a Welcome: the next failure waits about `initial_ms` again.
+  void reset() { bound_ms_ = initial_ms_; }
+  DurationMs bound_ms() const { return bound_ms_; }
+
+ private:
+  UniformRandom random_;
+  DurationMs initial_ms_;
+  DurationMs max_ms_;
+  DurationMs bound_ms_;
+};
+
+// ---- what the agent sends ----
+
+struct SpoolMarks {
+  std::uint64_t epoch = 0;
+  std::uint64_t first_seq = 0;
+  std::uint64_t last_seq = 0;
+};
+
+// The first message of a session. `token` is a secret: it goes into the message, never into a log.
+wire::v1::AgentMessage make_hello(const std::string& agent, const std::string& token, TimeMs now_ms,
+                                  const SpoolMarks& spool, const std::string& assignment_version);
+wire::v1::AgentMessage make_heartbeat(TimeMs now_ms, TimeMs echo_clock_ms, std::uint64_t backlog);
+wire::v1::AgentMessage make_assignment_reply(const std::string& version, bool accepted, const std::string& reason);
+
+// Encodes `batch` as an AgentMessage payload of at most `max_payload_bytes`, dropping entries from its
+// end until it fits (they go in the next batch). nullopt when not even its first entry fits (an
+// entry larger than a frame: a broken invariant, the spool never holds one that large).
+std::optional<std::string> encode_batch(wire::Batch& batch, std::size_t max_payload_bytes = wire::kDefaultMaxFrameBytes);
+
+// ---- what the collector says ----
+
+enum class LogLevel : unsigned char { debug, info, warn, error };
+
+// What the session does about one collector message. The uplink applies it in this order: the new
+// epoch, the acknowledgement, the assignment, then the log line, then closing.
+struct Reaction {
+  bool welcome = false;                  // the session is established (window reset, backoff reset)
+  std::optional<std::uint64_t> new_epoch;  // the spool renumbers in this epoch (Welcome)
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> acknowledge;  // (epoch, committed_seq) for the spool
+  const wire::v1::Assignment* assignment = nullptr;  // to apply, then reply to
+  bool wake_sender = false;              // the window changed: more may be sent
+  bool close = false;                    // end the session (refused, or a protocol error)
+  LogLevel level = LogLevel::debug;
+  std::string log;                       // the line after the agent name ("" for none); no secret
+};
+
+// The session's view of the collector: which phase, the window, the collector's clock. Pure.
+class UplinkSession {
+ public:
+  UplinkSession(std::string collector, std::size_t max_in_flight = 8) : collector_(std::move(collector)), window_(max_in_flight) {}
+
+  // `spool_epoch` is the spool's epoch when the message arrived; `now_ms` the agent's wall clock.
+  Reaction on_message(const wire::v1::CollectorMessage& m, std::uint64_t spool_epoch, TimeMs now_ms);
+
+  bool established() const { return established_; }
+  SendWindow& window() { return window_; }
+  const SendWindow& window() const { return window_; }
+  // The clock_ms of the collector's last Heartbeat (0: none yet), echoed in ours for its round trip.
+  TimeMs last_collector_clock_ms() const { return last_clock_ms_; }
+
+ private:
+  std::string collector_;  // host:port, for log lines
+  SendWindow window_;
+  bool established_ = false;
+  TimeMs last_clock_ms_ = 0;
+};
+
+// "CLOCK_SKEW" for Refusal::CLOCK_SKEW, and so on.
+std::string refusal_name(int reason);
+
+// ---- assignments ----
+
+// Every probe of an assignment decoded, or the first error, naming the probe.
+struct DecodedAssignment {
+  std::vector<wire::WireProbe> probes;
+  std::string error;  // set exactly when the assignment is refused
+};
+DecodedAssignment decode_assignment(const wire::v1::Assignment& a, const std::string& agent);
+
+}  // namespace slamon::agent
