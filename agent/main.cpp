@@ -53,6 +53,7 @@ struct Options {
   std::string agent;
   std::string results_file;
   std::string duration;
+  std::string drain_timeout;
   std::string log_level = "info";
   std::string state_dir;
   double icmp_rate = 10'000;
@@ -118,6 +119,10 @@ int main(int argc, char** argv) {
   app.add_option("--catalogue", o.catalogue, "local mode: catalogue file");
   app.add_option("--agent", o.agent, "local mode: this agent's name in the catalogue");
   app.add_option("--results-file", o.results_file, "local mode: results JSONL file to append to");
+  app.add_option("--drain-timeout", o.drain_timeout,
+                 "agent mode: at a stop (SIGINT, SIGTERM, --duration), stop probing and keep sending the spool's "
+                 "backlog to the collector for up to this long (30s, 2m...) before exiting; default 0: exit at once, "
+                 "the backlog waits in the spool for the next start");
   app.add_option("--duration", o.duration, "stop after this long (90s, 10m...); default: until signalled")
       ->check(CLI::Validator(
           [](std::string& s) -> std::string {
@@ -186,6 +191,18 @@ int main(int argc, char** argv) {
     }
   }
 
+  DurationMs drain_ms = 0;
+  if (!o.drain_timeout.empty()) {
+    const auto d = parse_duration(o.drain_timeout);
+    if (!d || *d < 0 || o.config.empty()) {
+      std::fprintf(stderr, "slamon-agent: %s\n",
+                   o.config.empty() ? "--drain-timeout needs --config (the local mode has no collector)"
+                                    : ("bad --drain-timeout '" + o.drain_timeout + "' (e.g. 30s, 2m)").c_str());
+      return 2;
+    }
+    drain_ms = *d;
+  }
+
   std::optional<AgentConfig> config;
   if (!o.config.empty()) {
     const catalogue::DiskFileSource files;
@@ -246,7 +263,10 @@ int main(int argc, char** argv) {
     }
     const std::string spool_path = (std::filesystem::path(config->spool_dir) / "spool.db").string();
     try {
-      spool = std::make_unique<agent::Spool>(spool_path, time);
+      agent::SpoolOptions spool_options;
+      spool_options.max_bytes = config->spool_max_bytes;
+      spool_options.max_age_ms = config->spool_max_age_ms;
+      spool = std::make_unique<agent::Spool>(spool_path, time, spool_options);
     } catch (const sqlite::Error& e) {
       std::fprintf(stderr, "slamon-agent: cannot open the spool %s: %s\n", spool_path.c_str(), e.what());
       return 2;
@@ -363,12 +383,27 @@ int main(int argc, char** argv) {
     duration_timer.cancel();
     housekeeping.cancel();
     scheduler.stop();
-    if (uplink) uplink->stop();
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          const auto until = std::chrono::steady_clock::now() + kShutdownBound;
           asio::steady_timer poll(io);
+          if (uplink && drain_ms > 0) {
+            // The scheduler's stop flushed the sink: what is in the spool now is all there will be.
+            const auto drain_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(drain_ms);
+            log->info("{}: sending the spool's {} entries to collector {} before exiting (up to {})", o.agent,
+                      spool->state().entries, uplink->peer(), o.drain_timeout);
+            while (spool->state().entries > 0 && std::chrono::steady_clock::now() < drain_until) {
+              poll.expires_after(std::chrono::milliseconds(20));
+              co_await poll.async_wait(asio::use_awaitable);
+            }
+            if (spool->state().entries > 0)
+              log->warn("{}: {} entries still in the spool after --drain-timeout {}; they are sent at the next start",
+                        o.agent, spool->state().entries, o.drain_timeout);
+            else
+              log->info("{}: the spool is empty: every result is acknowledged by collector {}", o.agent, uplink->peer());
+          }
+          if (uplink) uplink->stop();
+          const auto until = std::chrono::steady_clock::now() + kShutdownBound;
           const auto done = [&] { return scheduler.idle() && (!uplink || uplink->stopped()); };
           while (!done() && std::chrono::steady_clock::now() < until) {
             poll.expires_after(std::chrono::milliseconds(10));

@@ -13,8 +13,9 @@ namespace {
 using namespace slamon::catalogue;
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 8> kTopKeys = {"collector", "name", "token_file", "tls", "spool_dir",
-                                                      "state_dir", "log_level", "results_log"};
+constexpr std::array<std::string_view, 10> kTopKeys = {"collector",   "name",          "token_file",   "tls",
+                                                       "spool_dir",   "state_dir",     "log_level",    "results_log",
+                                                       "spool_max_size", "spool_max_age"};
 constexpr std::array<std::string_view, 4> kTlsKeys = {"ca_file", "cert_file", "key_file", "server_name"};
 constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
@@ -26,6 +27,32 @@ bool valid_name(std::string_view s) {
 }
 
 }  // namespace
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+  std::size_t i = 0;
+  std::uint64_t n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (n > (std::uint64_t{1} << 50)) return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    ++i;
+  }
+  if (i == 0) return std::nullopt;
+  std::string_view unit = text.substr(i);
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  struct Unit {
+    std::string_view name;
+    std::uint64_t factor;
+  };
+  static constexpr Unit kUnits[] = {{"", 1},        {"B", 1},           {"KiB", 1ull << 10}, {"MiB", 1ull << 20},
+                                    {"GiB", 1ull << 30}, {"TiB", 1ull << 40}, {"KB", 1000},      {"kB", 1000},
+                                    {"MB", 1000'000},    {"GB", 1000'000'000}, {"TB", 1000'000'000'000}};
+  for (const auto& u : kUnits)
+    if (unit == u.name) {
+      if (n > (std::uint64_t{1} << 62) / u.factor) return std::nullopt;
+      return n * u.factor;
+    }
+  return std::nullopt;
+}
 
 AgentConfigResult load_agent_config(const fs::path& path, const FileSource& files) {
   AgentConfigResult result;
@@ -93,6 +120,20 @@ AgentConfigResult load_agent_config(const fs::path& path, const FileSource& file
     if (auto s = read_string(ctx, *v, "results_log")) c.results_log = doc.resolve(*s);
   if (auto* v = m.find("log_level"))
     if (auto k = read_choice(ctx, *v, "log_level", kLevels)) c.log_level = std::string(kLevels[*k]);
+  if (auto* v = m.find("spool_max_size")) {
+    if (auto s = read_string(ctx, *v, "spool_max_size")) {
+      const auto n = parse_size(*s);
+      if (!n) ctx.error(*v, "spool_max_size must be a size such as 1GiB, 500MiB or 200000 (bytes), not '" + s->substr(0, 40) + "'");
+      else if (*n < kMinSpoolBytes) ctx.error(*v, "spool_max_size must be at least 16KiB, not '" + *s + "'");
+      else c.spool_max_bytes = *n;
+    }
+  }
+  if (auto* v = m.find("spool_max_age")) {
+    if (auto d = read_duration(ctx, *v, "spool_max_age")) {
+      if (*d < 1000) ctx.error(*v, "spool_max_age must be at least 1s");
+      else c.spool_max_age_ms = *d;
+    }
+  }
   if (result.errors.empty()) result.config = std::move(c);
   return result;
 }

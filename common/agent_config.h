@@ -4,14 +4,17 @@
 // docs/agent-config.md describes the file; config/agent.yaml is an example.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/catalogue/model.h"
 #include "common/catalogue/parser.h"
 #include "common/diagnostic.h"
+#include "common/time.h"
 
 namespace slamon {
 
@@ -34,8 +37,16 @@ struct AgentConfig {
   std::string state_dir = "/var/lib/slamon-agent";        // absolute
   std::string log_level = "info";  // trace | debug | info | warn | error | critical | off
   std::optional<std::string> results_log;  // optional JSONL of this agent's own results
+  // The spool's limits: past either, the oldest results are replaced by a gap record (agent/spool.h).
+  std::uint64_t spool_max_bytes = 1024ull * 1024 * 1024;  // 1GiB: about a day of 10,000 probes at 60 s
+  DurationMs spool_max_age_ms = 24LL * 3600 * 1000;       // 24h
   bool operator==(const AgentConfig&) const = default;
 };
+
+constexpr std::uint64_t kMinSpoolBytes = 16 * 1024;
+
+// "1GiB", "500MiB", "200KB", "200000": bytes (binary units KiB..TiB, decimal KB..TB, B or none).
+std::optional<std::uint64_t> parse_size(std::string_view text);
 
 struct AgentConfigResult {
   std::optional<AgentConfig> config;  // set exactly when errors is empty

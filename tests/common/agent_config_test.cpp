@@ -99,3 +99,37 @@ TEST_CASE("agent configuration: required fields, syntax errors, the token never 
   CHECK(r.errors[0].message.find("very-secret-token") == std::string::npos);
   CHECK(r.errors[0].message.find("unknown key 'verify'") == 0);
 }
+
+TEST_CASE("agent configuration: the spool's limits, with their units and bounds") {
+  const std::string head = "collector: c.example:7443\nname: a1\ntoken_file: agent.token\ntls: {ca_file: tls/ca.pem}\n";
+  auto r = load(head);
+  REQUIRE_MESSAGE(r.config, errors(r));
+  CHECK(r.config->spool_max_bytes == 1024ull * 1024 * 1024);
+  CHECK(r.config->spool_max_age_ms == 24LL * 3600 * 1000);
+  r = load(head + "spool_max_size: 200KiB\nspool_max_age: 10m\n");
+  REQUIRE_MESSAGE(r.config, errors(r));
+  CHECK(r.config->spool_max_bytes == 200 * 1024);
+  CHECK(r.config->spool_max_age_ms == 600'000);
+  r = load(head + "spool_max_size: 2GB\n");
+  REQUIRE_MESSAGE(r.config, errors(r));
+  CHECK(r.config->spool_max_bytes == 2'000'000'000);
+  r = load(head + "spool_max_size: 1000\nspool_max_age: 500ms\n");
+  CHECK(has(r, 5, 17, "at least 16KiB"));
+  CHECK(has(r, 6, 16, "at least 1s"));
+  r = load(head + "spool_max_size: lots\n");
+  CHECK(has(r, 5, 17, "must be a size such as 1GiB"));
+}
+
+TEST_CASE("parse_size reads binary and decimal units and refuses the rest") {
+  CHECK(parse_size("0") == 0u);
+  CHECK(parse_size("1GiB") == 1ull << 30);
+  CHECK(parse_size("16 KiB") == 16384u);
+  CHECK(parse_size("3MB") == 3'000'000u);
+  CHECK(parse_size("7B") == 7u);
+  CHECK_FALSE(parse_size(""));
+  CHECK_FALSE(parse_size("GiB"));
+  CHECK_FALSE(parse_size("1.5GiB"));
+  CHECK_FALSE(parse_size("1 gib"));
+  CHECK_FALSE(parse_size("99999999999999999999"));
+  CHECK_FALSE(parse_size("100000000TiB"));
+}
