@@ -20,6 +20,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -291,8 +292,11 @@ int main(int argc, char** argv) {
     events.dropped = [&](std::uint64_t first, std::uint64_t last) {
       if (uplink) uplink->dropped(first, last);
     };
+    agent::SpoolSinkOptions sink_options{o.max_unwritten};
+    // The limits are checked every minute, and at least four times within the age limit.
+    sink_options.limits_every_ms = std::clamp<DurationMs>(config->spool_max_age_ms / 4, 250, sink_options.limits_every_ms);
     spool_sink = std::make_unique<agent::SpoolSink>(*spool, time, spool_log, o.agent, file_sink.get(), events,
-                                                    agent::SpoolSinkOptions{o.max_unwritten});
+                                                    sink_options);
     cache = std::make_unique<agent::AssignmentCache>(config->state_dir, o.agent, time, log);
   }
   agent::ResultSink& sink = config ? static_cast<agent::ResultSink&>(*spool_sink) : *file_sink;
@@ -364,7 +368,7 @@ int main(int argc, char** argv) {
   asio::steady_timer duration_timer(io);
   asio::steady_timer housekeeping(io);  // the spool's limits and retries (agent mode)
   std::function<void()> housekeeping_tick = [&] {
-    housekeeping.expires_after(std::chrono::milliseconds(agent::SpoolSinkOptions{}.limits_every_ms));
+    housekeeping.expires_after(std::chrono::milliseconds(spool_sink->options().limits_every_ms));
     housekeeping.async_wait([&](const boost::system::error_code& ec) {
       if (ec || !spool_sink) return;
       spool_sink->flush();

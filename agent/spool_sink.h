@@ -47,6 +47,7 @@ class SpoolSink final : public ResultSink {
 
   void write(const ProbeResult& result) override;
   void flush() override;
+  const SpoolSinkOptions& options() const { return options_; }
   // Enforces the spool's limits now (flush() does it every limits_every_ms).
   void enforce_limits();
 
