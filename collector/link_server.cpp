@@ -529,7 +529,11 @@ asio::awaitable<bool> Session::batch(const v1::ResultBatch& wire_batch) {
     refuse_logged(d.refusal, d.reason);
     co_return false;
   }
-  if (!d.refused_summary.empty()) srv_.log->warn("{} (from {})", d.refused_summary, peer_);
+  if (!d.refused_summary.empty()) {
+    const std::string prefix = "agent '" + printable(agent_) + "': ";
+    const auto& line = d.refused_summary;
+    srv_.log->warn("{}: {}", who(), line.starts_with(prefix) ? line.substr(prefix.size()) : line);
+  }
   // Backpressure: at most max_batches_in_flight per session, and the store thread's queue bounded;
   // meanwhile this session does not read its socket.
   while (in_flight_ >= srv_.options.max_batches_in_flight && !stopping_ && !closing_)
