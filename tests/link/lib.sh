@@ -29,26 +29,23 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# write_catalogue [EXTRA_A1_PROBE_YAML]: the catalogue, a1's share extended by one probe line when given.
+# write_catalogue [EXTRA_A1_PROBE_YAML [no-a2]]: the catalogue: a1 (web.tcp, web.tcp2, and the extra probe
+# line when given), a2 (db.tcp, unless no-a2), a3 (mail.tcp); tokens tok-NAME.
 write_catalogue() {
-  local h1 h2
+  local h1 h2 h3
   h1=$(printf tok-a1 | sha256sum | cut -d' ' -f1)
   h2=$(printf tok-a2 | sha256sum | cut -d' ' -f1)
-  cat > "$tmp/cat.yaml" <<YAML
-version: 1
-agents:
-  - {name: a1, token_sha256: $h1}
-  - {name: a2, token_sha256: $h2}
-cis:
-  - id: web
-    probes:
-      - {id: web.tcp, type: tcp, agent: a1, target: "127.0.0.1:9"}
-      - {id: web.tcp2, type: tcp, agent: a1, target: "127.0.0.1:10"}
-${1:-}
-  - id: db
-    probes:
-      - {id: db.tcp, type: tcp, agent: a2, target: "127.0.0.1:11"}
-YAML
+  h3=$(printf tok-a3 | sha256sum | cut -d' ' -f1)
+  {
+    printf 'version: 1\nagents:\n  - {name: a1, token_sha256: %s}\n  - {name: a3, token_sha256: %s}\n' "$h1" "$h3"
+    [ "${2:-}" = no-a2 ] || printf '  - {name: a2, token_sha256: %s}\n' "$h2"
+    printf 'cis:\n  - id: web\n    probes:\n'
+    printf '      - {id: web.tcp, type: tcp, agent: a1, target: "127.0.0.1:9"}\n'
+    printf '      - {id: web.tcp2, type: tcp, agent: a1, target: "127.0.0.1:10"}\n'
+    [ -z "${1:-}" ] || printf '%s\n' "$1"
+    printf '  - id: mail\n    probes:\n      - {id: mail.tcp, type: tcp, agent: a3, target: "127.0.0.1:25"}\n'
+    [ "${2:-}" = no-a2 ] || printf '  - id: db\n    probes:\n      - {id: db.tcp, type: tcp, agent: a2, target: "127.0.0.1:11"}\n'
+  } > "$tmp/cat.yaml"
 }
 
 "$src/scripts/make-certs.sh" "$tmp/tls" a1 a2 >/dev/null
