@@ -22,6 +22,7 @@ trap cleanup EXIT
 fail() {
   echo "FAIL: $*" >&2
   for f in "$tmp"/*.log; do [ -e "$f" ] && { echo "--- $f" >&2; tail -n 40 "$f" >&2; }; done
+  echo "FAIL: $*" >&2  # again, below the logs
   exit 1
 }
 

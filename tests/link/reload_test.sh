@@ -37,6 +37,12 @@ mkdir -p "$tmp/state" && echo $$ > "$tmp/state/collector.pid"
 rc=0; out=$("$collector" reload --config "$tmp/collector.yaml" 2>&1) || rc=$?
 [ "$rc" = 1 ] && grep -q 'no collector running' <<<"$out" || fail "reload with a stale pid file: exit $rc: $out"
 
+# --duration ends it by itself, exit 0.
+rc=0; timeout 20 "$collector" --config "$tmp/collector.yaml" --duration 1s 2>"$tmp/duration.log" || rc=$?
+[ "$rc" = 0 ] || fail "--duration 1s: exit $rc"
+grep -q 'stopping (--duration 1s reached)' "$tmp/duration.log" || fail "--duration: $(cat "$tmp/duration.log")"
+[ ! -e "$tmp/state/collector.pid" ] || fail "the pid file is left behind"
+
 # ---- reloads ----
 log=$tmp/collector.log
 start_collector "$log"
