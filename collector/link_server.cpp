@@ -224,10 +224,12 @@ asio::awaitable<void> Session::run() {
   timer_.expires_after(ms(o.handshake_timeout_ms));
   auto hs = co_await (stream_.async_handshake(asio::ssl::stream_base::server, kTuple) ||
                       timer_.async_wait(kTuple) || stop_.async_wait(kTuple));
-  if (hs.index() != 0) {
-    srv_.log->warn("{}: TLS handshake failed: {}", peer_,
-                   hs.index() == 1 ? "no handshake within " + format_duration(o.handshake_timeout_ms)
-                                   : std::string("the collector is shutting down"));
+  if (hs.index() == 1) {
+    srv_.log->warn("{}: TLS handshake failed: no handshake within {}", peer_, format_duration(o.handshake_timeout_ms));
+    co_return;
+  }
+  if (hs.index() == 2) {
+    srv_.log->debug("{}: closed during its TLS handshake: the collector is shutting down", peer_);
     co_return;
   }
   if (const auto [ec] = std::get<0>(hs); ec) {
