@@ -75,6 +75,8 @@ int run_collector(const DaemonOptions& options) {
   auto log = make_logger("collector", sink, level);
   auto ingest_log = make_logger("ingest", sink, level);
   raise_fd_limit(*log);
+  // A peer gone or a closed stderr pipe is an error to handle, not a reason to die.
+  std::signal(SIGPIPE, SIG_IGN);
 
   std::error_code ec;
   std::filesystem::create_directories(config.state_dir, ec);

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -466,6 +467,7 @@ int main(int argc, char** argv) {
     while (!o.token.empty() && (o.token.back() == '\n' || o.token.back() == '\r')) o.token.pop_back();
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  std::signal(SIGPIPE, SIG_IGN);  // a write after the collector closed is reported as "closed", not fatal
   Client c(o);
   if (!c.connect()) return 1;
   return c.run() ? 0 : 1;
