@@ -27,6 +27,16 @@ rc=0; out=$("$collector" --config "$tmp/collector.yaml" --store postgresql://db.
 [ "$rc" = 2 ] && grep -q 'not supported by this build yet' <<<"$out" || fail "postgresql store: exit $rc: $out"
 rc=0; out=$("$collector" --config "$tmp/collector.yaml" --bogus 2>&1) || rc=$?
 [ "$rc" = 2 ] || fail "an unknown flag: exit $rc, not 2"
+# A certificate that is not one, a key that does not match it: exit 2, the file named.
+echo garbage > "$tmp/bad.pem"
+sed 's|cert_file: tls/collector.pem|cert_file: bad.pem|' "$tmp/good.yaml" > "$tmp/collector.yaml"
+rc=0; out=$("$collector" --config "$tmp/collector.yaml" 2>&1) || rc=$?
+[ "$rc" = 2 ] && grep -q "cannot use tls.cert_file $tmp/bad.pem" <<<"$out" || fail "a bad certificate: exit $rc: $out"
+sed 's|key_file: tls/collector.key|key_file: tls/agent-a1.key|' "$tmp/good.yaml" > "$tmp/collector.yaml"
+rc=0; out=$("$collector" --config "$tmp/collector.yaml" 2>&1) || rc=$?
+[ "$rc" = 2 ] && grep -q "cannot use tls.key_file $tmp/tls/agent-a1.key: key values mismatch" <<<"$out" ||
+  fail "a key of another certificate: exit $rc: $out"
+cp "$tmp/good.yaml" "$tmp/collector.yaml"
 "$collector" --help | grep -q -- '--duration' || fail "--help lacks --duration"
 "$collector" reload --help | grep -q -- '--config' || fail "reload --help lacks --config"
 
