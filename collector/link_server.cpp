@@ -41,6 +41,7 @@ using Stream = asio::ssl::stream<tcp::socket>;
 using SteadyTime = std::chrono::steady_clock::time_point;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = 8 * 1024;  // bytes read at a time (per session, on the coroutine frame)
+constexpr DurationMs kLingerMs = 1'000;       // after a Refusal, how long the agent's bytes are drained before closing
 
 std::chrono::milliseconds ms(DurationMs d) { return std::chrono::milliseconds(d); }
 
@@ -211,6 +212,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t in_flight_ = 0;
   bool stopping_ = false;
   bool closing_ = false;  // the final message is queued: nothing more is sent or read
+  bool final_written_ = false;
 
   std::deque<std::pair<std::string, bool>> out_;  // frames to write, and whether each is the last
   std::size_t out_bytes_ = 0;
@@ -244,10 +246,22 @@ asio::awaitable<void> Session::run() {
     publish(true);
     srv_.log->info("{}: disconnected (epoch {}, committed {})", who(), epoch_, committed_seq_);
   }
-  // A bounded TLS close_notify, then the socket goes with the session.
-  if (stream_.next_layer().is_open()) {
-    timer_.expires_after(std::chrono::milliseconds(500));
-    co_await (stream_.async_shutdown(kTuple) || timer_.async_wait(kTuple));
+  // After a final message (a Refusal), the agent must be able to read it: closing a socket that still
+  // has unread bytes (batches the agent sent meanwhile) resets the connection, and the reset can
+  // discard the Refusal on the agent's side. So: FIN, then the agent's bytes are read and dropped until
+  // it closes (bounded), then the socket goes with the session.
+  auto& socket = stream_.next_layer();
+  if (final_written_ && socket.is_open()) {
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    std::array<char, 4096> sink;
+    timer_.expires_after(ms(kLingerMs));
+    for (;;) {
+      auto r = co_await (socket.async_read_some(asio::buffer(sink), kTuple) || timer_.async_wait(kTuple));
+      if (r.index() == 1) break;                  // lingered long enough
+      if (std::get<0>(std::get<0>(r))) break;     // the agent closed (or the socket failed)
+      // otherwise: bytes read and dropped
+    }
   }
 }
 
@@ -291,7 +305,10 @@ asio::awaitable<void> Session::writer() {
       if (!closing_) srv_.log->info("{}: closed while writing: {}", who(), tls_error_text(ec));
       co_return;
     }
-    if (final) co_return;
+    if (final) {
+      final_written_ = true;
+      co_return;
+    }
   }
 }
 
