@@ -786,13 +786,33 @@ LinkServer::~LinkServer() = default;
 
 std::string LinkServer::listen() {
   auto& acc = impl_->acceptor;
-  const auto address = asio::ip::make_address(impl_->options.listen_host);
-  const tcp::endpoint ep(address, static_cast<unsigned short>(impl_->options.listen_port));
-  acc.open(ep.protocol());
-  acc.set_option(tcp::acceptor::reuse_address(true));
-  if (address.is_v6()) acc.set_option(asio::ip::v6_only(false));
-  acc.bind(ep);
-  acc.listen(asio::socket_base::max_listen_connections);
+  const auto& host = impl_->options.listen_host;
+  const auto port = static_cast<unsigned short>(impl_->options.listen_port);
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) {
+    // A host name (at start-up, so a blocking lookup is fine): its first address.
+    tcp::resolver resolver(impl_->io);
+    const auto found = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
+    if (ec || found.empty()) throw std::runtime_error("cannot resolve '" + host + "': " + (ec ? ec.message() : "no address"));
+    address = found.begin()->endpoint().address();
+  }
+  const tcp::endpoint ep(address, port);
+  auto check = [&ec](const char* what) {
+    if (ec) throw std::runtime_error(std::string(what) + ": " + ec.message());
+  };
+  acc.open(ep.protocol(), ec);
+  check("socket");
+  acc.set_option(tcp::acceptor::reuse_address(true), ec);
+  check("SO_REUSEADDR");
+  if (address.is_v6()) {
+    acc.set_option(asio::ip::v6_only(false), ec);
+    check("IPV6_V6ONLY");
+  }
+  acc.bind(ep, ec);
+  check("bind");
+  acc.listen(asio::socket_base::max_listen_connections, ec);
+  check("listen");
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   return endpoint_text(acc.local_endpoint());
 }

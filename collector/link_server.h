@@ -52,7 +52,7 @@ class LinkServer {
   LinkServer(const LinkServer&) = delete;
   LinkServer& operator=(const LinkServer&) = delete;
 
-  // Binds and listens (throws std::system_error: address in use, permission...); then accepts on the
+  // Binds and listens (throws std::runtime_error: address in use, permission...); then accepts on the
   // io thread. Returns the bound address (host:port).
   std::string listen();
   // On the io thread from here on.
