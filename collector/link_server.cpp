@@ -634,6 +634,12 @@ void Session::heartbeat(const v1::Heartbeat& hb) {
 
 void Session::assignment_reply(const v1::AssignmentReply& reply) {
   if (reply.accepted()) {
+    if (reply.version() != sent_version_) {
+      // An answer to an older update (a newer one is on its way), or a version never sent.
+      srv_.log->info("{}: accepted assignment '{}', not the latest it was sent ({}); waiting for its answer to that",
+                     who(), printable(reply.version()).substr(0, 64), sent_version_.substr(0, 12));
+      return;
+    }
     running_version_ = reply.version();
     srv_.log->info("{}: runs assignment {}", who(), running_version_.substr(0, 12));
     publish(true);
