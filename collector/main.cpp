@@ -1,46 +1,156 @@
-// slamon-collector: the central server. This build loads and validates the catalogue and shows what
-// each agent is handed (--dry-run); ingest, store and the HTTP API arrive with the link issue.
+// slamon-collector: the central server.
+//   slamon-collector --config collector.yaml [--listen H:P] [--store S] [--log-level L] [--duration D]
+//   slamon-collector reload --config collector.yaml       (SIGHUP to the running collector)
+//   slamon-collector --catalogue C --dry-run               (check a catalogue and show each agent's share)
+// Exit codes: 0; 1 when it cannot start (an invalid catalogue, the store, the address) or reload finds
+// no collector; 2 for a usage or configuration error. docs/collector-config.md describes it all.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 #include "collector/assignment.h"
+#include "collector/daemon.h"
 #include "common/catalogue/parser.h"
+#include "common/catalogue/reader.h"
+#include "common/collector_config.h"
 #include "common/diagnostic.h"
 
-int main(int argc, char** argv) {
-  CLI::App app{"slamon-collector: the central server (catalogue, ingest, SLA engine, HTTP API)"};
-  std::string catalogue_path;
-  bool dry_run = false;
-  std::string log_level = "info";
-  app.add_option("--catalogue,-c", catalogue_path, "Catalogue (YAML) to serve")->required()->check(CLI::ExistingFile);
-  app.add_flag("--dry-run", dry_run, "Load and validate the catalogue, print each agent's probes, and exit");
-  app.add_option("--log-level", log_level, "trace|debug|info|warn|error")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
-  CLI11_PARSE(app, argc, argv);
+using namespace slamon;
 
+namespace {
+
+// --catalogue C --dry-run: each agent's share, then exit.
+int dry_run(const std::string& catalogue_path, const std::string& log_level) {
   auto log = spdlog::stderr_color_mt("collector");
   log->set_level(spdlog::level::from_str(log_level));
-
-  const slamon::catalogue::DiskFileSource files;
-  const auto loaded = slamon::catalogue::load_catalogue(catalogue_path, files);
+  const catalogue::DiskFileSource files;
+  const auto loaded = catalogue::load_catalogue(catalogue_path, files);
   if (!loaded.catalogue) {
-    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", slamon::format_diagnostic(e).c_str());
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", format_diagnostic(e).c_str());
     log->error("{}: {} error(s); not starting", catalogue_path, loaded.errors.size());
     return 1;
   }
-  const auto assignments = slamon::collector::assign_probes(*loaded.catalogue);
-  for (const auto& a : assignments) {
+  for (const auto& a : collector::assign_probes(*loaded.catalogue)) {
     std::map<std::string_view, int> by_type;
-    for (const auto* p : a.probes) ++by_type[slamon::catalogue::to_string(p->type)];
+    for (const auto* p : a.probes) ++by_type[catalogue::to_string(p->type)];
     std::string types;
     for (const auto& [t, n] : by_type) types += (types.empty() ? "" : ", ") + std::string(t) + " " + std::to_string(n);
     log->info("{}: {} probe(s){}{}{}", a.agent, a.probes.size(), types.empty() ? "" : " (", types, types.empty() ? "" : ")");
   }
-  if (dry_run) return 0;
-  log->error("serving agents needs the collector link, which this build does not have yet; use --dry-run");
-  return 2;
+  return 0;
+}
+
+CLI::Validator duration_check(bool zero_ok) {
+  return CLI::Validator(
+      [zero_ok](std::string& s) -> std::string {
+        const auto d = parse_duration(s);
+        return d && (*d > 0 || (zero_ok && *d == 0)) ? "" : "'" + s + "' is not a duration (e.g. 500ms, 30s, 10m)";
+      },
+      "DURATION");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"slamon-collector: the central server (agents over TLS, ingest into the store, catalogue reload)"};
+  std::string config_path, catalogue_path, listen, store, log_level, duration;
+  bool dry = false;
+  std::map<std::string, std::string> advanced;  // flag -> duration text
+  app.add_option("--config", config_path, "collector.yaml (docs/collector-config.md)");
+  app.add_option("--catalogue,-c", catalogue_path, "catalogue (YAML); with --config, instead of the file's `catalogue`");
+  app.add_flag("--dry-run", dry, "load and validate the catalogue, print each agent's probes, and exit");
+  app.add_option("--listen", listen, "host:port or [v6-address]:port agents connect to (instead of the file's)");
+  app.add_option("--store", store, "the store: a SQLite file path or sqlite:PATH (instead of the file's)");
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off (instead of the file's)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--duration", duration, "stop by itself after this long (90s, 10m...); default: until signalled")
+      ->check(duration_check(false));
+  collector::LinkOptions link;
+  struct Knob {
+    const char* flag;
+    DurationMs* value;
+    const char* help;
+  };
+  const Knob knobs[] = {
+      {"--handshake-timeout", &link.handshake_timeout_ms, "TLS handshake deadline (default 10s)"},
+      {"--hello-timeout", &link.hello_timeout_ms, "deadline for the agent's Hello after the handshake (default 10s)"},
+      {"--idle-timeout", &link.idle_timeout_ms, "close an agent silent for this long (default 30s)"},
+      {"--frame-timeout", &link.frame_timeout_ms, "close an agent that started a frame and did not finish it (default 30s)"},
+      {"--write-timeout", &link.write_timeout_ms, "deadline for writing one frame to an agent (default 30s)"},
+      {"--heartbeat-interval", &link.heartbeat_interval_ms, "heartbeats to each agent this often (default 5s)"},
+      {"--shutdown-bound", &link.shutdown_bound_ms, "at shutdown, wait this long for the store's answers (default 5s)"},
+  };
+  auto* adv = app.add_option_group("Advanced", "deadlines, for tests and unusual networks");
+  for (const auto& k : knobs) adv->add_option(k.flag, advanced[k.flag], k.help)->check(duration_check(false));
+
+  auto* reload = app.add_subcommand("reload", "make the running collector re-read its catalogue (SIGHUP)");
+  std::string reload_config;
+  reload->add_option("--config", reload_config, "the collector.yaml the collector runs with")->required();
+  app.require_subcommand(0, 1);
+  // Exit codes 0, 1 and 2 only: --help exits 0, every usage error 2 (not CLI11's own codes).
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  auto load_config = [](const std::string& path) -> std::optional<CollectorConfig> {
+    const catalogue::DiskFileSource files;
+    auto r = load_collector_config(path, files);
+    for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", format_diagnostic(e).c_str());
+    return r.config;
+  };
+
+  if (reload->parsed()) {
+    const auto config = load_config(reload_config);
+    if (!config) return 2;
+    return collector::signal_reload(*config);
+  }
+  if (config_path.empty()) {
+    if (dry && !catalogue_path.empty()) return dry_run(catalogue_path, log_level.empty() ? "info" : log_level);
+    std::fprintf(stderr, "slamon-collector: --config collector.yaml is required (or --catalogue C --dry-run); see --help\n");
+    return 2;
+  }
+  auto config = load_config(config_path);
+  if (!config) return 2;
+  if (!catalogue_path.empty()) config->catalogue = std::filesystem::absolute(catalogue_path).string();
+  if (dry) return dry_run(config->catalogue, log_level.empty() ? config->log_level : log_level);
+  if (!listen.empty()) {
+    const auto hp = catalogue::parse_host_port(listen);
+    if (!hp) {
+      std::fprintf(stderr, "slamon-collector: --listen must be host:port or [v6-address]:port, not '%s'\n", listen.c_str());
+      return 2;
+    }
+    config->listen_host = hp->first;
+    config->listen_port = hp->second;
+  }
+  if (!store.empty()) {
+    std::string error;
+    const auto loc = parse_store_location(store, std::filesystem::current_path(), error);
+    if (!loc) {
+      std::fprintf(stderr, "slamon-collector: --store: %s\n", error.c_str());
+      return 2;
+    }
+    config->store = *loc;
+  }
+  if (config->store.kind != StoreLocation::Kind::sqlite) {
+    std::fprintf(stderr,
+                 "slamon-collector: store %s: a PostgreSQL store is not supported by this build yet (use a SQLite "
+                 "file path)\n",
+                 config->store.target.c_str());
+    return 2;
+  }
+  if (!log_level.empty()) config->log_level = log_level;
+
+  collector::DaemonOptions options;
+  for (const auto& k : knobs)
+    if (const auto& text = advanced[k.flag]; !text.empty()) *k.value = *parse_duration(text);
+  options.link = link;
+  options.config = *config;
+  if (!duration.empty()) options.duration_ms = parse_duration(duration);
+  return collector::run_collector(options);
 }

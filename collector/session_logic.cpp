@@ -104,36 +104,80 @@ HelloDecision decide_hello(const v1::Hello& hello, const KnownAgent* agent, cons
   return d;
 }
 
-BatchDecision check_batch(const wire::Batch& batch, std::string_view agent, std::uint64_t session_epoch,
+BatchDecision check_batch(wire::Batch& batch, std::string_view agent, std::uint64_t session_epoch,
                           const std::unordered_set<std::string>& assigned, TimeMs now_ms, DurationMs clock_skew_limit_ms) {
   const std::string who = "agent '" + shown(agent) + "'";
   if (batch.epoch != session_epoch)
     return refuse_batch(v1::Refusal::MALFORMED, who + " sent a batch of epoch " + std::to_string(batch.epoch) +
                                                     " in a session of epoch " + std::to_string(session_epoch));
-  std::uint64_t seq = batch.first_seq;
-  for (const auto& entry : batch.entries) {
-    const std::string at = who + ", entry " + std::to_string(seq) + ": ";
-    if (const auto* r = std::get_if<ProbeResult>(&entry)) {
-      if (assigned.count(r->probe) == 0)
-        return refuse_batch(v1::Refusal::NOT_ASSIGNED, at + "probe '" + shown(r->probe) + "' is not assigned to it");
-      if (r->ts > now_ms + clock_skew_limit_ms)
-        return refuse_batch(v1::Refusal::CLOCK_SKEW, at + "a result of '" + r->probe + "' stamped " +
-                                                         std::to_string(r->ts - now_ms) + " ms in the future (limit " +
-                                                         std::to_string(clock_skew_limit_ms) + " ms)");
-    } else {
-      const auto& g = std::get<wire::GapRecord>(entry);
-      for (const auto& p : g.probes)
-        if (assigned.count(p) == 0)
-          return refuse_batch(v1::Refusal::NOT_ASSIGNED, at + "a gap names probe '" + shown(p) + "', not assigned to it");
-      if (g.from_ms > now_ms + clock_skew_limit_ms)
-        return refuse_batch(v1::Refusal::CLOCK_SKEW, at + "a gap starting " + std::to_string(g.from_ms - now_ms) +
-                                                         " ms in the future");
-    }
-    seq += wire::seq_width(entry);
-  }
   BatchDecision d;
   d.accepted = true;
+  const TimeMs latest = now_ms + clock_skew_limit_ms;
+  auto name = [&](const std::string& probe) {
+    const std::string s = shown(probe);
+    if (d.first_refused.size() < kRefusedProbesShown &&
+        std::find(d.first_refused.begin(), d.first_refused.end(), s) == d.first_refused.end())
+      d.first_refused.push_back(s);
+  };
+  for (auto& entry : batch.entries) {
+    if (auto* r = std::get_if<ProbeResult>(&entry)) {
+      const bool mine = assigned.count(r->probe) != 0;
+      if (mine && r->ts <= latest) continue;
+      ++(mine ? d.in_future : d.not_assigned);
+      name(r->probe);
+      entry = wire::GapRecord{{}, 0, 0, 1};  // a hole: one number, nothing stored
+      continue;
+    }
+    auto& g = std::get<wire::GapRecord>(entry);
+    if (g.probes.empty()) continue;
+    const std::size_t before = g.probes.size();
+    std::erase_if(g.probes, [&](const std::string& p) {
+      if (assigned.count(p) != 0) return false;
+      name(p);
+      return true;
+    });
+    if (g.probes.empty()) {
+      ++d.not_assigned;
+      continue;
+    }
+    d.probes_removed += before - g.probes.size();
+    if (g.from_ms > latest) {
+      ++d.in_future;
+      for (const auto& p : g.probes) name(p);
+      g.probes.clear();
+    }
+  }
+  if (d.not_assigned + d.in_future + d.probes_removed == 0) return d;
+  std::string why;
+  auto add = [&](std::size_t n, const std::string& what) {
+    if (n == 0) return;
+    why += (why.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+  };
+  add(d.not_assigned, "for probes not assigned to it");
+  add(d.in_future, "stamped more than " + std::to_string(clock_skew_limit_ms) + " ms in the future");
+  add(d.probes_removed, "unassigned probe(s) removed from gap records");
+  std::string probes;
+  for (const auto& p : d.first_refused) probes += (probes.empty() ? "'" : ", '") + p + "'";
+  d.refused_summary = who + ": batch " + std::to_string(batch.first_seq) + ".." + std::to_string(batch.last_seq()) +
+                      " of epoch " + std::to_string(batch.epoch) + ": refused " +
+                      std::to_string(d.not_assigned + d.in_future) + " of " + std::to_string(batch.entries.size()) +
+                      " entries (" + why + "); probes " + probes;
   return d;
+}
+
+std::int64_t estimate_clock_offset(TimeMs now_ms, TimeMs agent_clock_ms, TimeMs echo_clock_ms, DurationMs max_rtt_ms) {
+  if (echo_clock_ms > 0) {
+    const std::int64_t rtt = now_ms - echo_clock_ms;
+    if (rtt >= 0 && rtt <= max_rtt_ms) return now_ms - (agent_clock_ms + rtt / 2);
+  }
+  return now_ms - agent_clock_ms;
+}
+
+SkewWatch::Change SkewWatch::update(std::int64_t offset_ms, DurationMs limit_ms) {
+  const bool over = offset_ms > limit_ms || offset_ms < -limit_ms;
+  if (over == over_) return Change::none;
+  over_ = over;
+  return over ? Change::went_over : Change::came_back;
 }
 
 std::optional<v1::Assignment> make_assignment(

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "collector/assignment.h"
 #include "common/time.h"
@@ -58,16 +59,48 @@ HelloDecision decide_hello(const wire::v1::Hello& hello, const KnownAgent* agent
                            TimeMs now_ms);
 
 struct BatchDecision {
-  bool accepted = false;
+  bool accepted = false;  // false: the whole batch is refused (refusal, reason) and the session closed
   wire::v1::Refusal::Reason refusal = wire::v1::Refusal::UNSPECIFIED;
-  std::string reason;  // names the agent, the entry and the probe
+  std::string reason;  // names the agent and the epochs
+  // Entries refused one by one (the batch goes on without them; see check_batch).
+  std::size_t not_assigned = 0;  // results for a probe not assigned to the agent, gaps left with no probe
+  std::size_t in_future = 0;     // results (or gaps) stamped past the clock skew limit
+  std::size_t probes_removed = 0;       // unassigned probe ids removed from gap entries that kept others
+  std::vector<std::string> first_refused;  // the first few refused probe ids (printable), for the log line
+  std::string refused_summary;   // one line for the log, naming the agent; empty when nothing was refused
 };
 
-// A batch may be stored when it is in the session's epoch, every probe it names (results and gaps)
-// is assigned to this agent, and no result is stamped more than `clock_skew_limit_ms` in the future.
-BatchDecision check_batch(const wire::Batch& batch, std::string_view agent, std::uint64_t session_epoch,
+// How many refused probe ids a BatchDecision names.
+constexpr std::size_t kRefusedProbesShown = 5;
+
+// A batch in another epoch than the session's is refused whole (the session is then closed). Otherwise
+// its entries are checked one by one, and the refused ones become holes, so that a legitimate agent
+// is never wedged after an assignment change or a clock jump: a result for a probe not in `assigned`,
+// or stamped more than `clock_skew_limit_ms` after `now_ms`, is replaced in `batch` by a GapRecord
+// with no probes and `dropped` = 1 (the store moves the mark over it and stores nothing); a gap entry
+// loses its unassigned probes, and one left with none (or starting past the limit) keeps its width
+// with no probes. Sequence numbers are unchanged.
+BatchDecision check_batch(wire::Batch& batch, std::string_view agent, std::uint64_t session_epoch,
                           const std::unordered_set<std::string>& assigned, TimeMs now_ms,
                           DurationMs clock_skew_limit_ms);
+
+// The agent's clock offset (collector clock minus agent clock, ms) from one of its heartbeats
+// received at `now_ms`: with the echo of the collector's clock, offset = now - (agent_clock + rtt/2),
+// rtt = now - echo, when that round trip is plausible (0 <= rtt <= max_rtt_ms: the agent echoes the
+// clock of the collector's last heartbeat, which it may have held for up to a heartbeat interval);
+// otherwise now - agent_clock (one-way delay included).
+std::int64_t estimate_clock_offset(TimeMs now_ms, TimeMs agent_clock_ms, TimeMs echo_clock_ms, DurationMs max_rtt_ms);
+
+// Whether an agent's clock offset is past the limit, reported once per crossing (not every heartbeat).
+class SkewWatch {
+ public:
+  enum class Change : unsigned char { none, went_over, came_back };
+  Change update(std::int64_t offset_ms, DurationMs limit_ms);
+  bool over() const { return over_; }
+
+ private:
+  bool over_ = false;
+};
 
 // The assignment message for one agent: its probes (secrets included; an HTTP probe's tls.ca_file
 // read through `read_ca` and sent as PEM) and a version, the SHA-256 of the probes' encoding (equal

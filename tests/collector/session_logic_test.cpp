@@ -111,34 +111,92 @@ TEST_CASE("a spool behind the store's mark, past mark + 1, or in an older epoch 
   CHECK(d.epoch == static_cast<std::uint64_t>(kNow) + 51);
 }
 
-TEST_CASE("a batch is refused in another epoch, with a probe not assigned to the agent, or stamped past the skew limit") {
+TEST_CASE("a batch of another epoch is refused whole; a good batch passes unchanged") {
   const std::unordered_set<std::string> assigned{"web.http", "db.tcp"};
   wire::Batch b;
   b.epoch = 5;
   b.first_seq = 8;
   b.entries = {result("web.http", kNow - 1000), wire::GapRecord{{"db.tcp"}, kNow - 9000, kNow - 5000, 3},
                result("db.tcp", kNow + 1999)};
-  CHECK(check_batch(b, "a1", 5, assigned, kNow, 2000).accepted);
+  auto same = b;
+  auto d = check_batch(same, "a1", 5, assigned, kNow, 2000);
+  CHECK(d.accepted);
+  CHECK(same == b);
+  CHECK(d.refused_summary.empty());
+  CHECK(d.not_assigned + d.in_future + d.probes_removed == 0);
 
-  auto d = check_batch(b, "a1", 6, assigned, kNow, 2000);
+  d = check_batch(same, "a1", 6, assigned, kNow, 2000);
+  CHECK_FALSE(d.accepted);
   CHECK(d.refusal == v1::Refusal::MALFORMED);
+  CHECK(d.reason.find("epoch 5 in a session of epoch 6") != std::string::npos);
+}
 
-  auto other = b;
-  other.entries.emplace_back(result("core-sw.snmp", kNow));
-  d = check_batch(other, "a1", 5, assigned, kNow, 2000);
-  CHECK(d.refusal == v1::Refusal::NOT_ASSIGNED);
-  CHECK(d.reason.find("entry 13") != std::string::npos);  // 8, 9..11 (the gap of 3), 12, 13
-  CHECK(d.reason.find("core-sw.snmp") != std::string::npos);
+TEST_CASE("entries for unassigned probes or stamped past the skew limit become holes; the rest stays") {
+  const std::unordered_set<std::string> assigned{"web.http", "db.tcp"};
+  const wire::GapRecord hole{{}, 0, 0, 1};
+  wire::Batch b;
+  b.epoch = 5;
+  b.first_seq = 8;
+  b.entries = {result("web.http", kNow - 1000), wire::GapRecord{{"db.tcp", "x.icmp"}, kNow - 9000, kNow - 5000, 3},
+               result("core-sw.snmp", kNow), result("db.tcp", kNow + 2001), result("db.tcp", kNow + 2000),
+               wire::GapRecord{{"y.icmp"}, kNow - 9000, kNow - 5000, 4}};
+  const std::uint64_t last = b.last_seq();
+  auto d = check_batch(b, "a1", 5, assigned, kNow, 2000);
+  REQUIRE(d.accepted);
+  CHECK(b.last_seq() == last);  // the numbers are kept: a hole stands for what it replaced
+  REQUIRE(b.entries.size() == 6);
+  CHECK(std::get<ProbeResult>(b.entries[0]).probe == "web.http");
+  CHECK(std::get<wire::GapRecord>(b.entries[1]) == wire::GapRecord{{"db.tcp"}, kNow - 9000, kNow - 5000, 3});
+  CHECK(std::get<wire::GapRecord>(b.entries[2]) == hole);
+  CHECK(std::get<wire::GapRecord>(b.entries[3]) == hole);
+  CHECK(std::get<ProbeResult>(b.entries[4]).ts == kNow + 2000);  // at the limit: kept
+  CHECK(std::get<wire::GapRecord>(b.entries[5]).probes.empty());
+  CHECK(std::get<wire::GapRecord>(b.entries[5]).dropped == 4);
+  CHECK(d.not_assigned == 2);  // core-sw.snmp, the y.icmp gap
+  CHECK(d.in_future == 1);
+  CHECK(d.probes_removed == 1);  // x.icmp from the db.tcp gap
+  CHECK(d.first_refused == std::vector<std::string>{"x.icmp", "core-sw.snmp", "db.tcp", "y.icmp"});
+  CHECK(d.refused_summary.find("agent 'a1'") != std::string::npos);
+  CHECK(d.refused_summary.find("refused 3 of 6 entries") != std::string::npos);
+  CHECK(d.refused_summary.find("2 for probes not assigned to it") != std::string::npos);
+  CHECK(d.refused_summary.find("1 stamped more than 2000 ms in the future") != std::string::npos);
+  CHECK(d.refused_summary.find("'core-sw.snmp'") != std::string::npos);
 
-  other = b;
-  std::get<wire::GapRecord>(other.entries[1]).probes.push_back("x.icmp");
-  CHECK(check_batch(other, "a1", 5, assigned, kNow, 2000).refusal == v1::Refusal::NOT_ASSIGNED);
+  // A gap starting past the limit keeps its width and loses its probes.
+  wire::Batch g;
+  g.epoch = 5;
+  g.first_seq = 1;
+  g.entries = {wire::GapRecord{{"db.tcp"}, kNow + 3'600'000, kNow + 3'700'000, 2}};
+  d = check_batch(g, "a1", 5, assigned, kNow, 2000);
+  CHECK(d.in_future == 1);
+  CHECK(std::get<wire::GapRecord>(g.entries[0]).probes.empty());
+  CHECK(g.last_seq() == 2);
 
-  other = b;
-  std::get<ProbeResult>(other.entries[2]).ts = kNow + 2001;
-  d = check_batch(other, "a1", 5, assigned, kNow, 2000);
-  CHECK(d.refusal == v1::Refusal::CLOCK_SKEW);
-  CHECK(d.reason.find("2001 ms in the future") != std::string::npos);
+  // Only the first few probe ids are named.
+  wire::Batch many;
+  many.epoch = 5;
+  many.first_seq = 1;
+  for (int i = 0; i < 20; ++i) many.entries.emplace_back(result(("p" + std::to_string(i)).c_str(), kNow));
+  d = check_batch(many, "a1", 5, assigned, kNow, 2000);
+  CHECK(d.not_assigned == 20);
+  CHECK(d.first_refused.size() == kRefusedProbesShown);
+}
+
+TEST_CASE("the clock offset uses half a plausible round trip, and a skew is reported once per crossing") {
+  // Echo 40 ms ago: rtt 40, the agent stamped its clock 20 ms ago by our clock; its clock reads 500 ms ahead.
+  CHECK(estimate_clock_offset(kNow, kNow - 20 + 500, kNow - 40, 1000) == -500);
+  // No echo, or an implausible round trip (held for seconds, or from the future): one-way.
+  CHECK(estimate_clock_offset(kNow, kNow - 3000, 0, 1000) == 3000);
+  CHECK(estimate_clock_offset(kNow, kNow - 3000, kNow - 5000, 1000) == 3000);
+  CHECK(estimate_clock_offset(kNow, kNow - 3000, kNow + 10, 1000) == 3000);
+
+  SkewWatch w;
+  CHECK(w.update(100, 2000) == SkewWatch::Change::none);
+  CHECK(w.update(2500, 2000) == SkewWatch::Change::went_over);
+  CHECK(w.update(2600, 2000) == SkewWatch::Change::none);
+  CHECK(w.over());
+  CHECK(w.update(-1000, 2000) == SkewWatch::Change::came_back);
+  CHECK(w.update(-2001, 2000) == SkewWatch::Change::went_over);
 }
 
 TEST_CASE("an assignment carries the agent's probes with the CA's PEM; its version changes exactly when they do") {

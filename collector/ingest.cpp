@@ -1,0 +1,173 @@
+// The collector's store thread (see ingest.h).
+#include "collector/ingest.h"
+
+#include <chrono>
+#include <vector>
+
+namespace slamon::collector {
+
+Ingest::Ingest(store::Store& store, const Clock& clock, Post post, IngestOptions options,
+               std::shared_ptr<spdlog::logger> log)
+    : store_(store), clock_(clock), post_(std::move(post)), options_(options), log_(std::move(log)) {}
+
+Ingest::~Ingest() { stop(); }
+
+void Ingest::start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+}
+
+void Ingest::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Ingest::submit(std::string agent, std::shared_ptr<const wire::Batch> batch, std::function<void(BatchResult)> done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (jobs_.size() >= options_.max_queued_batches) {
+      refused_since_room_ = true;
+      return false;
+    }
+    jobs_.push_back(Job{std::move(agent), std::move(batch), std::move(done)});
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void Ingest::lookup(std::string agent, std::uint64_t epoch,
+                    std::function<void(std::optional<AgentMarks>, std::string)> done) {
+  {
+    std::lock_guard lock(mutex_);
+    lookups_.push_back(Lookup{std::move(agent), epoch, std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+void Ingest::update_agent(store::AgentRecord record) {
+  std::lock_guard lock(mutex_);
+  auto name = record.name;
+  records_[std::move(name)] = std::move(record);
+}
+
+std::size_t Ingest::queued() const {
+  std::lock_guard lock(mutex_);
+  return jobs_.size();
+}
+
+void Ingest::run() {
+  using clock = std::chrono::steady_clock;
+  auto next_records = clock::now() + std::chrono::milliseconds(options_.record_interval_ms);
+  auto next_prune = clock::now();  // once at start, then every prune_interval_ms
+  for (;;) {
+    std::deque<Lookup> lookups;
+    std::deque<Job> group;
+    std::map<std::string, store::AgentRecord> records;
+    bool room = false;
+    bool last = false;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_until(lock, std::min(next_records, next_prune),
+                       [&] { return stopping_ || !jobs_.empty() || !lookups_.empty(); });
+      lookups.swap(lookups_);
+      std::size_t entries = 0;
+      while (!jobs_.empty() && group.size() < options_.max_group_batches &&
+             (group.empty() || entries + jobs_.front().batch->entries.size() <= options_.max_group_entries)) {
+        entries += jobs_.front().batch->entries.size();
+        group.push_back(std::move(jobs_.front()));
+        jobs_.pop_front();
+      }
+      if (refused_since_room_ && jobs_.size() < options_.max_queued_batches) {
+        refused_since_room_ = false;
+        room = true;
+      }
+      const bool records_due = clock::now() >= next_records;
+      last = stopping_ && jobs_.empty() && lookups_.empty();
+      if (records_due || last) records.swap(records_);
+    }
+    if (room && on_room_) post_(on_room_);
+    if (!lookups.empty()) answer(lookups);
+    if (!group.empty()) commit(group);
+    if (!records.empty()) write_records(records);
+    if (clock::now() >= next_records) next_records = clock::now() + std::chrono::milliseconds(options_.record_interval_ms);
+    if (last) break;
+    if (clock::now() >= next_prune) {
+      prune();
+      next_prune = clock::now() + std::chrono::milliseconds(options_.prune_interval_ms);
+    }
+  }
+}
+
+void Ingest::answer(std::deque<Lookup>& lookups) {
+  for (auto& l : lookups) {
+    std::optional<AgentMarks> marks;
+    std::string error;
+    try {
+      marks = AgentMarks{store_.committed_seq(l.agent, l.epoch), store_.last_epoch(l.agent)};
+    } catch (const store::StoreFailure& e) {
+      error = e.what();
+      log_->error("{}: store failure reading the marks of epoch {}: {}", l.agent, l.epoch, e.what());
+    }
+    post_([done = std::move(l.done), marks, error]() { done(marks, error); });
+  }
+}
+
+void Ingest::commit(std::deque<Job>& group) {
+  std::vector<store::AgentBatch> batches;
+  batches.reserve(group.size());
+  std::size_t entries = 0;
+  for (const auto& j : group) {
+    batches.push_back(store::AgentBatch{j.agent, j.batch.get()});
+    entries += j.batch->entries.size();
+  }
+  std::vector<store::AppendOutcome> outcomes;
+  std::string error;
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    outcomes = store_.append_group(batches);
+  } catch (const store::StoreFailure& e) {
+    error = e.what();
+  }
+  if (!error.empty() || outcomes.size() != group.size()) {
+    if (error.empty()) error = "the store returned " + std::to_string(outcomes.size()) + " outcomes for " +
+                               std::to_string(group.size()) + " batches";
+    log_->error("store failure committing {} batches ({} entries): {}; none is acknowledged, their sessions are "
+                "closed and the agents send them again",
+                group.size(), entries, error);
+    for (auto& j : group) post_([done = std::move(j.done), error]() { done(BatchResult{std::nullopt, error}); });
+    return;
+  }
+  log_->debug("committed {} batches ({} entries) in {} ms", group.size(), entries,
+              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+  for (std::size_t i = 0; i < group.size(); ++i)
+    post_([done = std::move(group[i].done), o = outcomes[i]]() { done(BatchResult{o, {}}); });
+}
+
+void Ingest::write_records(std::map<std::string, store::AgentRecord>& records) {
+  std::vector<store::AgentRecord> list;
+  list.reserve(records.size());
+  for (auto& [_, r] : records) list.push_back(std::move(r));
+  try {
+    store_.record_agents(list);
+  } catch (const store::StoreFailure& e) {
+    log_->error("store failure writing {} agent records: {}; tried again with the next ones", list.size(), e.what());
+    std::lock_guard lock(mutex_);
+    for (auto& r : list) records_.try_emplace(r.name, std::move(r));  // a newer state wins
+  }
+}
+
+void Ingest::prune() {
+  const TimeMs before = clock_.now_ms() - options_.retention_ms;
+  try {
+    const auto n = store_.prune_results(before);
+    log_->info("pruned {} raw results older than {} (retention {})", n, format_rfc3339(before),
+               format_duration(options_.retention_ms));
+  } catch (const store::StoreFailure& e) {
+    log_->error("store failure pruning results older than {}: {}", format_rfc3339(before), e.what());
+  }
+}
+
+}  // namespace slamon::collector

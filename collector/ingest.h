@@ -1,0 +1,105 @@
+// The collector's store thread: the one owner of the Store. Sessions (on the io thread) hand it
+// batches through a bounded queue; it commits everything queued, up to a cap, in one transaction
+// (group commit) and posts each outcome back to the io thread, so an Ack leaves only after its COMMIT
+// returned. It also answers the marks a hello needs, writes the agents' records every few seconds,
+// and prunes raw results past the retention once an hour. No Asio here: the io thread is reached
+// through the `Post` function the daemon passes in.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "collector/session_logic.h"
+#include "collector/store/store.h"
+#include "common/time.h"
+
+namespace slamon::collector {
+
+struct IngestOptions {
+  std::size_t max_queued_batches = 512;   // the global queue; past it, sessions stop reading
+  std::size_t max_group_batches = 64;     // one transaction holds at most this many batches...
+  std::size_t max_group_entries = 50'000; // ...and about this many entries (a larger batch goes alone)
+  DurationMs record_interval_ms = 5'000;  // agent records written this often (those that changed)
+  DurationMs prune_interval_ms = 3'600'000;
+  DurationMs retention_ms = 35LL * 24 * 3600 * 1000;
+};
+
+// What became of a batch: committed (outcome), or not (error: the store failed; nothing committed).
+struct BatchResult {
+  std::optional<store::AppendOutcome> outcome;
+  std::string error;
+};
+
+class Ingest {
+ public:
+  using Post = std::function<void(std::function<void()>)>;  // runs a callable on the io thread
+
+  Ingest(store::Store& store, const Clock& clock, Post post, IngestOptions options,
+         std::shared_ptr<spdlog::logger> log);
+  ~Ingest();  // stop()
+  Ingest(const Ingest&) = delete;
+  Ingest& operator=(const Ingest&) = delete;
+
+  void start();
+  // Commits everything queued, answers every lookup, writes the pending records, joins the thread.
+  void stop();
+
+  // Queues a batch of `agent`; `done` runs on the io thread after the commit (or the failure).
+  // False, and nothing queued, when the queue is full: the caller stops reading and tries again
+  // when `on_room` (set once, before start) runs on the io thread.
+  bool submit(std::string agent, std::shared_ptr<const wire::Batch> batch, std::function<void(BatchResult)> done);
+  void set_on_room(std::function<void()> on_room) { on_room_ = std::move(on_room); }
+  // The marks a hello needs; `done` runs on the io thread (nullopt: the store failed, `error` says why).
+  void lookup(std::string agent, std::uint64_t epoch,
+              std::function<void(std::optional<AgentMarks>, std::string error)> done);
+  // The latest state of an agent's link; written with the others within record_interval_ms.
+  void update_agent(store::AgentRecord record);
+
+  std::size_t queued() const;
+
+ private:
+  struct Job {
+    std::string agent;
+    std::shared_ptr<const wire::Batch> batch;
+    std::function<void(BatchResult)> done;
+  };
+  struct Lookup {
+    std::string agent;
+    std::uint64_t epoch = 0;
+    std::function<void(std::optional<AgentMarks>, std::string)> done;
+  };
+  void run();
+  void commit(std::deque<Job>& group);
+  void answer(std::deque<Lookup>& lookups);
+  void write_records(std::map<std::string, store::AgentRecord>& records);
+  void prune();
+
+  store::Store& store_;
+  const Clock& clock_;
+  Post post_;
+  IngestOptions options_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::function<void()> on_room_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> jobs_;
+  std::deque<Lookup> lookups_;
+  std::map<std::string, store::AgentRecord> records_;  // changed since the last write
+  bool refused_since_room_ = false;  // a submit was refused: tell the io thread when there is room
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace slamon::collector

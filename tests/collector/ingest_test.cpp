@@ -1,0 +1,289 @@
+// Tests for collector/ingest.h, the store thread: group commit into a real SQLite store, outcomes
+// delivered through the io thread's post in order, the bounded queue (submit refused when full, then
+// on_room), a store failure acknowledging nothing, the marks a hello needs, and the agent records.
+// The store is the real SqliteStore behind a gate that lets a test hold the store thread inside a
+// commit or make it fail.
+#include "collector/ingest.h"
+
+#include <doctest/doctest.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "collector/store/sqlite/sqlite_store.h"
+#include "tests/temp_dir.h"
+
+using namespace slamon;
+using namespace slamon::collector;
+
+namespace {
+
+// The real store, with a gate on append_group and an injected failure.
+class GatedStore final : public store::Store {
+ public:
+  explicit GatedStore(const std::string& path) : real_(path) {}
+  void close_gate() {
+    std::lock_guard l(m_);
+    open_ = false;
+  }
+  void open_gate() {
+    {
+      std::lock_guard l(m_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  // Waits until the store thread is inside append_group (held at the gate).
+  bool wait_held() {
+    std::unique_lock l(m_);
+    return cv_.wait_for(l, std::chrono::seconds(5), [&] { return held_; });
+  }
+  std::vector<std::size_t> group_sizes() {
+    std::lock_guard l(m_);
+    return sizes_;
+  }
+  std::atomic<bool> fail = false;
+
+  store::AppendOutcome append(std::string_view a, const wire::Batch& b) override { return real_.append(a, b); }
+  std::vector<store::AppendOutcome> append_group(std::span<const store::AgentBatch> g) override {
+    {
+      std::unique_lock l(m_);
+      held_ = true;
+      cv_.notify_all();
+      cv_.wait(l, [&] { return open_; });
+      held_ = false;
+      sizes_.push_back(g.size());
+    }
+    if (fail) throw store::StoreFailure("disk I/O error (injected)");
+    return real_.append_group(g);
+  }
+  std::uint64_t committed_seq(std::string_view a, std::uint64_t e) override { return real_.committed_seq(a, e); }
+  std::uint64_t last_epoch(std::string_view a) override { return real_.last_epoch(a); }
+  void for_each_result(const store::ResultQuery& q, const std::function<void(const ProbeResult&)>& f) override {
+    real_.for_each_result(q, f);
+  }
+  std::vector<store::StoredGap> gaps(const store::ResultQuery& q) override { return real_.gaps(q); }
+  std::uint64_t prune_results(TimeMs before) override { return real_.prune_results(before); }
+  void record_agents(std::span<const store::AgentRecord> r) override { real_.record_agents(r); }
+  void disconnect_all() override { real_.disconnect_all(); }
+  std::vector<store::AgentRecord> agent_records() override { return real_.agent_records(); }
+
+ private:
+  store::sqlite::SqliteStore real_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool open_ = true;
+  bool held_ = false;
+  std::vector<std::size_t> sizes_;
+};
+
+// The io thread, as the test's main thread: posted callables wait here until run.
+class PostQueue {
+ public:
+  Ingest::Post post() {
+    return [this](std::function<void()> f) {
+      {
+        std::lock_guard l(m_);
+        q_.push_back(std::move(f));
+      }
+      cv_.notify_all();
+    };
+  }
+  // Runs what was posted until `done` holds (or 5 s pass); returns done().
+  template <class Pred>
+  bool run_until(Pred done) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!done()) {
+      std::function<void()> f;
+      {
+        std::unique_lock l(m_);
+        if (!cv_.wait_until(l, until, [&] { return !q_.empty(); })) return done();
+        f = std::move(q_.front());
+        q_.pop_front();
+      }
+      f();
+    }
+    return true;
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> q_;
+};
+
+constexpr TimeMs kNow = 1'800'000'000'000;
+
+class FixedClock final : public Clock {
+ public:
+  TimeMs now_ms() const override { return kNow; }
+  std::int64_t steady_ns() const override { return 0; }
+};
+
+std::shared_ptr<const wire::Batch> batch(std::uint64_t epoch, std::uint64_t first, int n, const char* probe,
+                                         TimeMs ts0 = kNow - 60'000) {
+  auto b = std::make_shared<wire::Batch>();
+  b->epoch = epoch;
+  b->first_seq = first;
+  for (int i = 0; i < n; ++i) {
+    ProbeResult r;
+    r.probe = probe;
+    r.ts = ts0 + static_cast<TimeMs>(first) + i;  // by default within the retention (pruned otherwise)
+    r.status = Status::up;
+    b->entries.emplace_back(std::move(r));
+  }
+  return b;
+}
+
+std::shared_ptr<spdlog::logger> quiet() {
+  return std::make_shared<spdlog::logger>("ingest", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
+
+}  // namespace
+
+TEST_CASE("queued batches of several agents commit in one group; outcomes come back in order through post") {
+  test::TempDir dir;
+  GatedStore store(dir.file("store.db"));
+  PostQueue io;
+  FixedClock clock;
+  Ingest ingest(store, clock, io.post(), IngestOptions{}, quiet());
+  ingest.start();
+
+  store.close_gate();
+  std::vector<std::string> seen;
+  auto record = [&](std::string tag) {
+    return [&seen, tag](BatchResult r) {
+      REQUIRE(r.outcome);
+      seen.push_back(tag + ":" + std::to_string(r.outcome->committed_seq) +
+                     (r.outcome->kind == store::AppendOutcome::Kind::gap ? "gap" : ""));
+    };
+  };
+  REQUIRE(ingest.submit("a1", batch(5, 1, 10, "p1"), record("a1")));
+  REQUIRE(store.wait_held());  // the first batch is in a commit of its own; the others queue behind
+  REQUIRE(ingest.submit("a1", batch(5, 11, 10, "p1"), record("a1")));
+  REQUIRE(ingest.submit("a2", batch(7, 1, 3, "p2"), record("a2")));
+  REQUIRE(ingest.submit("a1", batch(5, 30, 1, "p1"), record("a1")));  // past the mark: a gap
+  REQUIRE(ingest.submit("a1", batch(5, 1, 10, "p1"), record("a1")));  // a resend
+  store.open_gate();
+  REQUIRE(io.run_until([&] { return seen.size() == 5; }));
+  CHECK(seen == std::vector<std::string>{"a1:10", "a1:20", "a2:3", "a1:20gap", "a1:20"});
+  CHECK(store.group_sizes() == std::vector<std::size_t>{1, 4});  // group commit
+
+  // The marks a hello needs.
+  std::optional<AgentMarks> marks;
+  ingest.lookup("a1", 5, [&](std::optional<AgentMarks> m, std::string) { marks = m; });
+  REQUIRE(io.run_until([&] { return marks.has_value(); }));
+  CHECK(marks->committed_seq == 20);
+  CHECK(marks->last_epoch == 5);
+  ingest.stop();
+  std::size_t rows = 0;
+  store.for_each_result({}, [&](const ProbeResult&) { ++rows; });
+  CHECK(rows == 23);
+}
+
+TEST_CASE("a full queue refuses a batch until the store thread makes room, then on_room runs on the io thread") {
+  test::TempDir dir;
+  GatedStore store(dir.file("store.db"));
+  PostQueue io;
+  FixedClock clock;
+  IngestOptions options;
+  options.max_queued_batches = 2;
+  Ingest ingest(store, clock, io.post(), options, quiet());
+  bool room = false;
+  ingest.set_on_room([&] { room = true; });
+  ingest.start();
+  store.close_gate();
+  int acked = 0;
+  auto done = [&](BatchResult r) { acked += r.outcome ? 1 : 0; };
+  REQUIRE(ingest.submit("a1", batch(1, 1, 5, "p"), done));
+  REQUIRE(store.wait_held());
+  CHECK(ingest.submit("a1", batch(1, 6, 5, "p"), done));
+  CHECK(ingest.submit("a1", batch(1, 11, 5, "p"), done));
+  CHECK_FALSE(ingest.submit("a1", batch(1, 16, 5, "p"), done));  // full: the caller stops reading
+  CHECK(ingest.queued() == 2);
+  CHECK_FALSE(room);
+  store.open_gate();
+  REQUIRE(io.run_until([&] { return room && acked == 3; }));
+  CHECK(ingest.submit("a1", batch(1, 16, 5, "p"), done));
+  REQUIRE(io.run_until([&] { return acked == 4; }));
+  ingest.stop();
+}
+
+TEST_CASE("a store failure acknowledges nothing of the group and says why; the next group commits") {
+  test::TempDir dir;
+  GatedStore store(dir.file("store.db"));
+  PostQueue io;
+  FixedClock clock;
+  Ingest ingest(store, clock, io.post(), IngestOptions{}, quiet());
+  ingest.start();
+  store.fail = true;
+  std::vector<BatchResult> results;
+  auto keep = [&](BatchResult r) { results.push_back(std::move(r)); };
+  REQUIRE(ingest.submit("a1", batch(1, 1, 5, "p"), keep));
+  REQUIRE(io.run_until([&] { return results.size() == 1; }));
+  CHECK_FALSE(results[0].outcome);
+  CHECK(results[0].error.find("injected") != std::string::npos);
+  // The store is the store thread's alone: a second connection reads it.
+  CHECK(store::sqlite::SqliteStore(dir.file("store.db")).committed_seq("a1", 1) == 0);
+
+  store.fail = false;
+  REQUIRE(ingest.submit("a1", batch(1, 1, 5, "p"), keep));
+  REQUIRE(io.run_until([&] { return results.size() == 2; }));
+  REQUIRE(results[1].outcome);
+  CHECK(results[1].outcome->committed_seq == 5);
+  ingest.stop();
+}
+
+TEST_CASE("agent records are written by the store thread (at the latest when it stops), the newest state of each") {
+  test::TempDir dir;
+  GatedStore store(dir.file("store.db"));
+  PostQueue io;
+  FixedClock clock;
+  Ingest ingest(store, clock, io.post(), IngestOptions{}, quiet());
+  ingest.start();
+  store::AgentRecord r;
+  r.name = "a1";
+  r.connected = true;
+  r.peer = "127.0.0.1:1";
+  r.epoch = 5;
+  ingest.update_agent(r);
+  r.committed_seq = 42;
+  ingest.update_agent(r);
+  ingest.stop();
+  const auto records = store.agent_records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0] == r);
+}
+
+TEST_CASE("results older than the retention are pruned by the store thread, the others kept") {
+  test::TempDir dir;
+  GatedStore store(dir.file("store.db"));
+  PostQueue io;
+  FixedClock clock;
+  IngestOptions options;
+  options.retention_ms = 3'600'000;
+  options.prune_interval_ms = 20;
+  Ingest ingest(store, clock, io.post(), options, quiet());
+  ingest.start();
+  int acked = 0;
+  auto done = [&](BatchResult r) { acked += r.outcome ? 1 : 0; };
+  REQUIRE(ingest.submit("a1", batch(1, 1, 4, "p", kNow - 2 * 3'600'000), done));  // two hours old
+  REQUIRE(ingest.submit("a1", batch(1, 5, 3, "p"), done));
+  REQUIRE(io.run_until([&] { return acked == 2; }));
+  auto rows = [&] {
+    std::size_t n = 0;
+    // The store is the store thread's alone: a second connection reads it.
+    store::sqlite::SqliteStore(dir.file("store.db")).for_each_result({}, [&](const ProbeResult& r) { n += r.ts >= kNow - 3'600'000 ? 1 : 1000; });
+    return n;
+  };
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (rows() != 3 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ingest.stop();
+  CHECK(rows() == 3);
+  CHECK(store.committed_seq("a1", 1) == 7);  // pruning leaves the mark
+}
