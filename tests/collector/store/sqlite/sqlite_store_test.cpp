@@ -385,3 +385,71 @@ TEST_CASE("every batch acknowledged before kill -9 of the writing process is in 
   // Resending everything after the restart stores nothing twice.
   CHECK(s.append("a1", batch(1, 1, static_cast<std::size_t>(mark))).stored == 0);
 }
+
+TEST_CASE("opened without create: a missing file or an empty database is refused and nothing is created") {
+  TempDir d;
+  const std::string missing = d.file("missing.db");
+  CHECK_THROWS_WITH_AS(SqliteStore(missing, {.create = false}), doctest::Contains("cannot open"), StoreFailure);
+  CHECK_FALSE(std::filesystem::exists(missing));
+  sql(d.file("empty.db"), "PRAGMA user_version = 0");
+  CHECK_THROWS_WITH_AS(SqliteStore(d.file("empty.db"), {.create = false}), doctest::Contains("not a slamon store"),
+                       StoreFailure);
+  sql(d.file("other.db"), "CREATE TABLE t (x)");
+  CHECK_THROWS_WITH_AS(SqliteStore(d.file("other.db"), {.create = false}), doctest::Contains("not a slamon store"),
+                       StoreFailure);
+  {
+    SqliteStore s(d.file("s.db"));
+    s.append("a1", batch(1, 1, 3));
+  }
+  SqliteStore s(d.file("s.db"), {.create = false});
+  CHECK(all(s).size() == 3);
+}
+
+TEST_CASE("walk_probe_results: one probe forward or backward from an instant, agents in name order per ts, stops on request") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  auto r = [](const char* probe, TimeMs ts, const char* agent, Status st = Status::up) {
+    ProbeResult x = result(probe, ts, st);
+    x.agent = agent;
+    return x;
+  };
+  // Two agents report p at 2000 (arriving b first); q is another probe.
+  for (const char* agent : {"b", "a"}) {
+    wire::Batch b;
+    b.epoch = 1;
+    b.first_seq = 1;
+    for (TimeMs ts : {1000, 2000, 3000}) {
+      if (ts != 2000 && std::string(agent) == "a") continue;
+      b.entries.emplace_back(r("p", ts, agent, ts == 2000 ? Status::down : Status::up));
+    }
+    b.entries.emplace_back(r("q", 1500, agent));
+    s.append(agent, b);
+  }
+  using D = Store::Direction;
+  auto walk = [&](TimeMs from, D dir, std::size_t stop_after = 100) {
+    std::vector<std::pair<TimeMs, std::string>> seen;
+    s.walk_probe_results("p", from, dir, [&](const ProbeResult& x) {
+      CHECK(x.probe == "p");
+      seen.emplace_back(x.ts, x.agent);
+      return seen.size() < stop_after;
+    });
+    return seen;
+  };
+  using V = std::vector<std::pair<TimeMs, std::string>>;
+  CHECK(walk(2000, D::forward) == V{{2000, "a"}, {2000, "b"}, {3000, "b"}});
+  CHECK(walk(3000, D::backward) == V{{2000, "a"}, {2000, "b"}, {1000, "b"}});
+  CHECK(walk(0, D::forward, 1) == V{{1000, "b"}});
+  CHECK(walk(1000, D::backward).empty());
+  // The statement is usable again after an early stop.
+  CHECK(walk(0, D::forward) == V{{1000, "b"}, {2000, "a"}, {2000, "b"}, {3000, "b"}});
+  std::size_t none = 0;
+  s.walk_probe_results("never-stored", 0, D::forward, [&](const ProbeResult&) { return ++none > 0; });
+  CHECK(none == 0);
+
+  // find_result: the stored run of (probe, ts, agent).
+  const auto found = s.find_result("p", 2000, "a");
+  REQUIRE(found);
+  CHECK(*found == r("p", 2000, "a", Status::down));
+  CHECK_FALSE(s.find_result("p", 2000, "c"));
+  CHECK_FALSE(s.find_result("p", 2001, "a"));
+}
