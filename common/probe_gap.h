@@ -15,7 +15,7 @@ struct ProbeGap {
   TimeMs from_ms = 0;         // the first dropped result's ts
   TimeMs to_ms = 0;           // after the last dropped result (> from_ms)
   std::string agent;          // the agent whose spool dropped them; empty when unknown
-  std::uint64_t dropped = 0;  // how many results were dropped (0: not said)
+  std::uint64_t dropped = 1;  // how many results were dropped: 1 to 2^40 (the wire protocol's bound)
   bool operator==(const ProbeGap&) const = default;
 };
 

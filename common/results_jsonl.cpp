@@ -59,8 +59,7 @@ void append_gap_line(std::string& out, const ProbeGap& g) {
     append_json_string(out, g.agent);
   }
   std::string message = (g.agent.empty() ? std::string("the agent") : "agent " + g.agent) + "'s spool was full: ";
-  message += g.dropped == 0 ? std::string("results dropped")
-                            : std::to_string(g.dropped) + (g.dropped == 1 ? " result dropped" : " results dropped");
+  message += std::to_string(g.dropped) + (g.dropped == 1 ? " result dropped" : " results dropped");
   out += ",\"message\":";
   append_json_string(out, message);
   out += ",\"metrics\":{\"dropped\":";

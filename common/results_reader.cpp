@@ -144,11 +144,11 @@ std::optional<ResultsLine> LineParser::parse(std::string_view line, std::string&
   if (r.status != Status::unknown)
     return fail("a gap record ('gap_until') must have status 'unknown', not '" + std::string(to_string(r.status)) + "'");
   if (*gap_until <= r.ts) return fail("'gap_until' must be after 'ts'");
-  ProbeGap g{std::move(r.probe), r.ts, *gap_until, std::move(r.agent), 0};
+  ProbeGap g{std::move(r.probe), r.ts, *gap_until, std::move(r.agent), 1};
   for (const auto& m : r.metrics) {
     if (m.name != "dropped") continue;
-    if (m.value < 0 || m.value > 9007199254740992.0 || m.value != std::floor(m.value))
-      return fail("a gap record's metric 'dropped' must be a whole number >= 0");
+    if (m.value < 1 || m.value > static_cast<double>(kMaxGapDropped) || m.value != std::floor(m.value))
+      return fail("a gap record's metric 'dropped' must be a whole number from 1 to 2^40");
     g.dropped = static_cast<std::uint64_t>(m.value);
   }
   return ResultsLine(std::move(g));

@@ -3,7 +3,8 @@
 // line that is not a valid result is reported as a Diagnostic with its line number and skipped; blank
 // lines are skipped silently; keys the format does not name are ignored (keys may be added). A line
 // with `gap_until` is a gap record (common/probe_gap.h), delivered to its own sink: status `unknown`,
-// `gap_until` after `ts`, `metrics.dropped` (if present) a whole number; its message is not kept.
+// `gap_until` after `ts`, `metrics.dropped` a whole number from 1 to 2^40 (default 1); its message is
+// not kept (the writer makes it from the agent and the count).
 //
 // Limits (docs/report.md): a line holds at most kMaxResultLineBytes before its newline; a longer one
 // is an invalid line, skipped without being held in memory. An input with kMaxLinesWithoutResult
@@ -31,6 +32,7 @@ namespace slamon {
 inline constexpr std::size_t kMaxResultLineBytes = std::size_t{1} << 20;      // 1 MiB
 inline constexpr std::uint64_t kMaxBytesWithoutResult = std::uint64_t{4} << 30;  // 4 GiB
 inline constexpr std::uint64_t kMaxLinesWithoutResult = 1'000'000;
+inline constexpr std::uint64_t kMaxGapDropped = std::uint64_t{1} << 40;  // as the wire protocol's gap records
 
 struct ResultsReadStats {
   std::size_t lines = 0;    // lines seen (including blank ones)

@@ -351,8 +351,9 @@ TEST_CASE("a gap line round-trips through its writer and the reader, apart from 
   CHECK(errors.empty());
   CHECK(gaps == std::vector<ProbeGap>{g});
   CHECK(results.size() == 1);
-  // Without an agent or a count.
-  const ProbeGap anon{"p", 0, 1, "", 0};
+  // Without an agent; one result dropped.
+  const ProbeGap anon{"p", 0, 1, "", 1};
+  CHECK(format_gap_line(anon).find(R"("message":"the agent's spool was full: 1 result dropped")") != std::string::npos);
   std::string err;
   const auto back = parse_results_line(std::string_view(format_gap_line(anon)).substr(0, format_gap_line(anon).size() - 1), err);
   REQUIRE(back);
@@ -376,7 +377,14 @@ TEST_CASE("invalid gap lines are reported with their reason") {
         "'gap_until' is not an RFC 3339 timestamp with an offset: 'tomorrow'");
   CHECK(why(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":5})") == "'gap_until' must be a string");
   CHECK(why(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":"2026-10-01T09:00:00Z","metrics":{"dropped":1.5}})") ==
-        "a gap record's metric 'dropped' must be a whole number >= 0");
+        "a gap record's metric 'dropped' must be a whole number from 1 to 2^40");
+  CHECK(why(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":"2026-10-01T09:00:00Z","metrics":{"dropped":0}})") ==
+        "a gap record's metric 'dropped' must be a whole number from 1 to 2^40");
+  // Without metrics: one result dropped.
+  std::string err;
+  const auto one = parse_results_line(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":"2026-10-01T09:00:00Z"})", err);
+  REQUIRE(one);
+  CHECK(std::get<ProbeGap>(*one).dropped == 1);
   // A reader without a gap sink reports gap lines as invalid lines (never as results).
   std::vector<Diagnostic> errors;
   std::string fatal;
