@@ -15,6 +15,7 @@
 #include "cli/store_access.h"
 #include "collector/engine/graph.h"
 #include "collector/engine/node_timelines.h"
+#include "collector/engine/period.h"
 #include "common/catalogue/parser.h"
 #include "common/json_writer.h"
 
@@ -85,6 +86,10 @@ int run(const StatusOptions& o) {
   if (!lookback) {
     std::fprintf(stderr, "slamon status: --lookback '%s' is not a duration such as 35d, 12h, 90m or 3600s\n",
                  o.lookback.c_str());
+    return 2;
+  }
+  if (!engine::writable_instant(as_of) || !engine::writable_instant(as_of - *lookback)) {
+    std::fprintf(stderr, "slamon status: --as-of and --lookback must stay within the years 0001-9999 (UTC)\n");
     return 2;
   }
   catalogue::DiskFileSource disk;

@@ -254,6 +254,8 @@ expect_error "file is not a database" "$bin" export --db cat.yaml
 expect_error "--from 'yesterday' is not an RFC 3339 timestamp" "$bin" export --db s.db --from yesterday
 expect_error "--to '2026-03-01T00:00:00Z' is not after --from" "$bin" export --db s.db --from 2026-03-02T00:00:00Z --to 2026-03-01T00:00:00Z
 expect_error "--as-of 'noon' is not an RFC 3339 timestamp" "$bin" status --db s.db --catalogue cat.yaml --as-of noon
+expect_error "--lookback '5x' is not a duration" "$bin" status --db s.db --catalogue cat.yaml --lookback 5x
+expect_error "within the years 0001-9999" "$bin" status --db s.db --catalogue cat.yaml --as-of 0001-01-02T00:00:00Z --lookback 2d
 expect_error "one of --results FILE, --db STORE" "$bin" report --catalogue cat.yaml --period 2026-03-02
 expect_error "one of --results FILE, --db STORE" "$bin" report --catalogue cat.yaml --period 2026-03-02 --db s.db --results e1.jsonl
 expect_error "PostgreSQL stores are not supported" "$bin" import --db postgresql://db.example/slamon e1.jsonl
