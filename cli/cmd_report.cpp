@@ -54,8 +54,98 @@ std::optional<catalogue::Catalogue> load(const ReportOptions& o, const std::stri
   return std::move(r.catalogue);
 }
 
+// Computes the reports over the probe data and prints them in the asked format.
 int print(const ReportOptions& o, const catalogue::Catalogue& cat, const engine::ProbeDataMap& data,
-          const engine::ReportRequest& req);
+          const engine::ReportRequest& req) {
+  engine::Graph graph(cat, {});
+  engine::NodeTimelines nodes(graph, data);
+  engine::ReportSet set;
+  try {
+    set = engine::run_reports(nodes, data, cat, req);
+  } catch (const std::bad_alloc&) {
+    throw;  // fatal, below
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "slamon report: %s\n", e.what());
+    return 2;
+  }
+  for (const auto& l : set.left_out) std::fprintf(stderr, "slamon report: left out: %s\n", l.c_str());
+  if (!set.error.empty()) {
+    std::fprintf(stderr, "slamon report: %s\n", set.error.c_str());
+    return 2;
+  }
+  std::string out;
+  const bool single = !o.sla.empty() && o.trend == 0;
+  if (o.format == "json") {
+    out = single && set.reports.size() == 1 ? engine::report_to_json(set.reports.front())
+                                            : engine::reports_to_json(set.reports);
+    out += "\n";
+  } else if (o.format == "text") {
+    if (o.trend > 0) out = engine::trend_to_text(set.reports);
+    else out = engine::reports_to_text(set.reports, o.sla.empty());
+  } else if (o.format == "csv") {
+    out = engine::reports_to_csv(set.reports);
+  } else {
+    out = engine::reports_to_html(set.reports, o.sla.empty());
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+// Feeds the ingest from the store (--db, or collector.yaml's `store`): what the reports need, exactly.
+int feed_store(const ReportOptions& o, const std::optional<StoreLocation>& location, const catalogue::Catalogue& cat,
+               const engine::ReportRequest& req, engine::ResultIngest& ingest) {
+  const auto st = location ? open_store("report", *location, false) : open_store("report", o.db, false);
+  if (!st) return 2;
+  try {
+    if (const auto window = engine::report_window(cat, req))
+      feed_from_store(*st, cat, *window, req.as_of, ingest, [](const std::string& probe) {
+        std::fprintf(stderr, "slamon report: warning: the store holds results for probe '%s', which the catalogue "
+                             "does not know: they are ignored\n", probe.c_str());
+      });
+  } catch (const store::StoreFailure& e) {
+    std::fprintf(stderr, "slamon report: %s\n", e.what());
+    return 2;
+  }
+  if (ingest.needs_second_pass()) {
+    std::fputs("slamon report: internal error: the store's results were not fed in time order\n", stderr);
+    return 2;
+  }
+  return 0;
+}
+
+// Feeds the ingest from the --results file (gap lines included).
+int feed_file(const ReportOptions& o, engine::ResultIngest& ingest) {
+  std::string error;
+  // Read once with diagnostics; a pipe or FIFO is copied as it is read, so that a second read (for
+  // probes whose results are not in ts order) sees the same results.
+  const auto input = ResultsInput::open(o.results, error);
+  if (!input) {
+    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
+    return 2;
+  }
+  auto on_error = [](Diagnostic&& d) { std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str()); };
+  auto warn_unknown = [&](engine::ResultIngest::Outcome outcome, const std::string& probe) {
+    if (outcome == engine::ResultIngest::Outcome::unknown_probe_first)
+      std::fprintf(stderr, "%s: warning: unknown probe '%s': its results are ignored\n", o.results.c_str(),
+                   probe.c_str());
+  };
+  auto stats = input->read([&](ProbeResult&& r) { warn_unknown(ingest.add(r), r.probe); }, on_error, error,
+                           [&](ProbeGap&& g) { warn_unknown(ingest.add_gap(g.probe, g.from_ms), g.probe); });
+  if (!stats) {
+    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
+    return 2;
+  }
+  if (ingest.needs_second_pass()) {
+    // Some probes' results are not in ts order: read them again, all of them, and sort.
+    auto again = input->read_again([&](ProbeResult&& r) { ingest.add_second_pass(r); }, error,
+                                   [&](ProbeGap&& g) { ingest.add_gap_second_pass(g.probe, g.from_ms); });
+    if (!again) {
+      std::fprintf(stderr, "slamon report: %s\n", error.c_str());
+      return 2;
+    }
+  }
+  return 0;
+}
 
 int run(const ReportOptions& o) {
   const int sources = !o.results.empty() + !o.db.empty();
@@ -106,92 +196,9 @@ int run(const ReportOptions& o) {
   req.as_of = as_of;
   req.trend = o.trend;
   engine::ResultIngest ingest(*cat, as_of);
-  if (o.results.empty()) {
-    const auto st = store_location ? open_store("report", *store_location, false) : open_store("report", o.db, false);
-    if (!st) return 2;
-    try {
-      if (const auto window = engine::report_window(*cat, req))
-        feed_from_store(*st, *cat, *window, as_of, ingest, [](const std::string& probe) {
-          std::fprintf(stderr, "slamon report: warning: the store holds results for probe '%s', which the catalogue "
-                               "does not know: they are ignored\n", probe.c_str());
-        });
-    } catch (const store::StoreFailure& e) {
-      std::fprintf(stderr, "slamon report: %s\n", e.what());
-      return 2;
-    }
-    if (ingest.needs_second_pass()) {
-      std::fputs("slamon report: internal error: the store's results were not fed in time order\n", stderr);
-      return 2;
-    }
-    return print(o, *cat, ingest.finish(), req);
-  }
-  std::string error;
-  // Read once with diagnostics; a pipe or FIFO is copied as it is read, so that a second read (for
-  // probes whose results are not in ts order) sees the same results.
-  const auto input = ResultsInput::open(o.results, error);
-  if (!input) {
-    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
-    return 2;
-  }
-  auto on_error = [](Diagnostic&& d) { std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str()); };
-  auto warn_unknown = [&](engine::ResultIngest::Outcome outcome, const std::string& probe) {
-    if (outcome == engine::ResultIngest::Outcome::unknown_probe_first)
-      std::fprintf(stderr, "%s: warning: unknown probe '%s': its results are ignored\n", o.results.c_str(),
-                   probe.c_str());
-  };
-  auto stats = input->read([&](ProbeResult&& r) { warn_unknown(ingest.add(r), r.probe); }, on_error, error,
-                           [&](ProbeGap&& g) { warn_unknown(ingest.add_gap(g.probe, g.from_ms), g.probe); });
-  if (!stats) {
-    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
-    return 2;
-  }
-  if (ingest.needs_second_pass()) {
-    // Some probes' results are not in ts order: read them again, all of them, and sort.
-    auto again = input->read_again([&](ProbeResult&& r) { ingest.add_second_pass(r); }, error,
-                                   [&](ProbeGap&& g) { ingest.add_gap_second_pass(g.probe, g.from_ms); });
-    if (!again) {
-      std::fprintf(stderr, "slamon report: %s\n", error.c_str());
-      return 2;
-    }
-  }
+  const int fed = o.results.empty() ? feed_store(o, store_location, *cat, req, ingest) : feed_file(o, ingest);
+  if (fed != 0) return fed;
   return print(o, *cat, ingest.finish(), req);
-}
-
-// Computes the reports over the probe data and prints them in the asked format.
-int print(const ReportOptions& o, const catalogue::Catalogue& cat, const engine::ProbeDataMap& data,
-          const engine::ReportRequest& req) {
-  engine::Graph graph(cat, {});
-  engine::NodeTimelines nodes(graph, data);
-  engine::ReportSet set;
-  try {
-    set = engine::run_reports(nodes, data, cat, req);
-  } catch (const std::bad_alloc&) {
-    throw;  // fatal, below
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "slamon report: %s\n", e.what());
-    return 2;
-  }
-  for (const auto& l : set.left_out) std::fprintf(stderr, "slamon report: left out: %s\n", l.c_str());
-  if (!set.error.empty()) {
-    std::fprintf(stderr, "slamon report: %s\n", set.error.c_str());
-    return 2;
-  }
-  std::string out;
-  const bool single = !o.sla.empty() && o.trend == 0;
-  if (o.format == "json") {
-    out = single && set.reports.size() == 1 ? engine::report_to_json(set.reports.front())
-                                            : engine::reports_to_json(set.reports);
-    out += "\n";
-  } else if (o.format == "text") {
-    if (o.trend > 0) out = engine::trend_to_text(set.reports);
-    else out = engine::reports_to_text(set.reports, o.sla.empty());
-  } else if (o.format == "csv") {
-    out = engine::reports_to_csv(set.reports);
-  } else {
-    out = engine::reports_to_html(set.reports, o.sla.empty());
-  }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return 0;
 }
 
 // Running out of memory stops the report with a message (never a skipped line or a partial report).

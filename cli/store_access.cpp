@@ -115,7 +115,6 @@ StoreFeed feed_from_store(store::Store& s, const catalogue::Catalogue& cat, engi
   // Gap records before the cut; those of unknown probes are named like their results.
   store::ResultQuery gq;
   gq.to_ms = cut;
-  std::vector<std::string> unknown_gap_probes;
   for (auto& g : s.gaps(gq)) {
     if (cut && g.from_ms >= *cut) continue;
     if (auto it = probes.find(g.probe); it != probes.end()) it->second.gaps.push_back(g.from_ms);
