@@ -36,8 +36,9 @@ wire::Batch batch(std::uint64_t epoch, std::uint64_t first, std::size_t n, TimeM
   wire::Batch b;
   b.epoch = epoch;
   b.first_seq = first;
+  // (std::string("p") += ... rather than "p" + ...: g++ 12 warns falsely (-Wrestrict) on the latter.)
   for (std::size_t i = 0; i < n; ++i)
-    b.entries.emplace_back(result("p" + std::to_string((first + i) % 3), ts0 + static_cast<TimeMs>(first + i) * 1000));
+    b.entries.emplace_back(result(std::string("p") += std::to_string((first + i) % 3), ts0 + static_cast<TimeMs>(first + i) * 1000));
   return b;
 }
 
@@ -409,9 +410,7 @@ TEST_CASE("walk_probe_results: one probe forward or backward from an instant, ag
   TempDir d;
   SqliteStore s(d.file("s.db"));
   auto r = [](const char* probe, TimeMs ts, const char* agent, Status st = Status::up) {
-    ProbeResult x = result(probe, ts, st);
-    x.agent = agent;
-    return x;
+    return ProbeResult{probe, ts, st, std::nullopt, "", agent, {}};
   };
   // Two agents report p at 2000 (arriving b first); q is another probe.
   for (const char* agent : {"b", "a"}) {
@@ -446,10 +445,24 @@ TEST_CASE("walk_probe_results: one probe forward or backward from an instant, ag
   s.walk_probe_results("never-stored", 0, D::forward, [&](const ProbeResult&) { return ++none > 0; });
   CHECK(none == 0);
 
-  // find_result: the stored run of (probe, ts, agent).
+  // The interface's default (over for_each_result) gives the same rows.
+  for (const TimeMs from : {0, 1000, 2000, 2001, 5000})
+    for (const D dir : {D::forward, D::backward})
+      for (const std::size_t stop : {std::size_t{1}, std::size_t{2}, std::size_t{100}}) {
+        V base;
+        s.Store::walk_probe_results("p", from, dir, [&](const ProbeResult& x) {
+          base.emplace_back(x.ts, x.agent);
+          return base.size() < stop;
+        });
+        CHECK(base == walk(from, dir, stop));
+      }
+
+  // find_result: the stored run of (probe, ts, agent); the same through the default.
   const auto found = s.find_result("p", 2000, "a");
   REQUIRE(found);
   CHECK(*found == r("p", 2000, "a", Status::down));
+  CHECK(s.Store::find_result("p", 2000, "a") == found);
   CHECK_FALSE(s.find_result("p", 2000, "c"));
   CHECK_FALSE(s.find_result("p", 2001, "a"));
+  CHECK_FALSE(s.Store::find_result("p", 2001, "a"));
 }
