@@ -118,6 +118,14 @@ int run(const ExportOptions& o) {
     std::vector<ProbeGap> gaps;
     for (auto& g : st->gaps(gq)) {
       if ((q.from_ms && g.from_ms < *q.from_ms) || (q.to_ms && g.from_ms >= *q.to_ms)) continue;
+      if (g.to_ms <= g.from_ms) {
+        // The wire lets a gap end where it starts; a gap line must end after it (only its start
+        // matters to the engine).
+        std::fprintf(stderr, "slamon export: warning: agent %s's gap record for probe %s at %s has no length: written "
+                             "with gap_until 1 ms after its ts\n", g.agent.c_str(), g.probe.c_str(),
+                     format_rfc3339(g.from_ms).c_str());
+        g.to_ms = g.from_ms + 1;
+      }
       gaps.push_back(ProbeGap{std::move(g.probe), g.from_ms, g.to_ms, std::move(g.agent), g.dropped});
     }
     auto key = [](const ProbeGap& g) { return std::tie(g.from_ms, g.probe, g.agent, g.to_ms, g.dropped); };

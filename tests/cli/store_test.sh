@@ -175,6 +175,29 @@ PY
 "$bin" report --catalogue cat.yaml --db s.db --period 2026-03-02 > db.out 2> /dev/null
 ! cmp -s cut.out db.out || fail "the data has nothing before the period that matters: the test would not notice"
 
+# Gap records as the collector stores an agent's (epoch 7, one record for two probes; the wire lets
+# one end where it starts): exported one line per probe, gap_until made 1 ms after ts, and the
+# report from the store still equals the report from the export.
+cp s.db agent-gaps.db
+python3 - agent-gaps.db <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("INSERT INTO gaps SELECT a.id, 7, 1, p.id, 1772409600000, 1772409600000, 3 FROM agents a, probes p"
+           " WHERE a.name = 'a2' AND p.name IN ('web.tcp', 'db.tcp')")
+db.commit()
+PY
+"$bin" export --db agent-gaps.db --output e3.jsonl 2> err || fail "export of agent gaps: $(cat err)"
+grep -q "warning: agent a2's gap record for probe db.tcp at 2026-03-02T00:00:00Z has no length" err || fail "no warning: $(cat err)"
+[ "$(grep -c '"ts":"2026-03-02T00:00:00Z","status":"unknown","gap_until":"2026-03-02T00:00:00.001Z","agent":"a2"' e3.jsonl)" -eq 2 ] \
+  || fail "agent gap lines: $(grep gap_until e3.jsonl)"
+for fmt in json text; do
+  "$bin" report --catalogue cat.yaml --db agent-gaps.db --period 2026-03-02 --format $fmt > db.out 2> /dev/null
+  "$bin" report --catalogue cat.yaml --results e3.jsonl --period 2026-03-02 --format $fmt > file.out 2> /dev/null
+  cmp -s db.out file.out || fail "report with agent gap records differs ($fmt)"
+done
+"$bin" import --db fresh3.db e3.jsonl > /dev/null 2>&1 || fail "import of e3"
+"$bin" export --db fresh3.db 2> /dev/null | cmp -s - e3.jsonl || fail "agent gaps do not round-trip"
+
 # --config: collector.yaml names the catalogue and the store.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem -out cert.pem -days 2 \
   -subj /CN=localhost > /dev/null 2>&1 || fail "openssl"
