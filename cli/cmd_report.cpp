@@ -98,7 +98,7 @@ int feed_store(const ReportOptions& o, const std::optional<StoreLocation>& locat
   if (!st) return 2;
   try {
     if (const auto window = engine::report_window(cat, req))
-      feed_from_store(*st, cat, *window, req.as_of, ingest, [](const std::string& probe) {
+      feed_from_store("report", *st, cat, *window, req.as_of, ingest, [](const std::string& probe) {
         std::fprintf(stderr, "slamon report: warning: the store holds results for probe '%s', which the catalogue "
                              "does not know: they are ignored\n", probe.c_str());
       });

@@ -108,7 +108,7 @@ int run(const StatusOptions& o) {
   try {
     // Results up to and including as_of; the status at as_of.
     engine::ResultIngest ingest(cat, as_of + 1);
-    feed_from_store(*st, cat, engine::Interval{window_start, as_of + 1}, as_of + 1, ingest, [](const std::string& probe) {
+    feed_from_store("status", *st, cat, engine::Interval{window_start, as_of + 1}, as_of + 1, ingest, [](const std::string& probe) {
       std::fprintf(stderr, "slamon status: warning: the store holds results for probe '%s', which the catalogue "
                            "does not know: they are ignored\n", probe.c_str());
     });

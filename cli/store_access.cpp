@@ -76,8 +76,9 @@ struct ProbeFeed {
 
 class Feeder {
  public:
-  Feeder(engine::ResultIngest& ingest, StoreFeed& stats, const std::function<void(const std::string&)>& on_unknown)
-      : ingest_(ingest), stats_(stats), on_unknown_(on_unknown) {}
+  Feeder(engine::ResultIngest& ingest, StoreFeed& stats, Progress& progress,
+         const std::function<void(const std::string&)>& on_unknown)
+      : ingest_(ingest), stats_(stats), progress_(progress), on_unknown_(on_unknown) {}
 
   void gaps_until(const std::string& probe, ProbeFeed& p, TimeMs ts) {
     for (; p.next_gap < p.gaps.size() && p.gaps[p.next_gap] <= ts; ++p.next_gap) {
@@ -86,6 +87,7 @@ class Feeder {
     }
   }
   void result(ProbeFeed* p, const ProbeResult& r) {
+    progress_.tick();
     if (p) gaps_until(r.probe, *p, r.ts);
     const auto o = ingest_.add(r);
     if (o == engine::ResultIngest::Outcome::unknown_probe_first) on_unknown_(r.probe);
@@ -95,16 +97,18 @@ class Feeder {
  private:
   engine::ResultIngest& ingest_;
   StoreFeed& stats_;
+  Progress& progress_;
   const std::function<void(const std::string&)>& on_unknown_;
 };
 
 }  // namespace
 
-StoreFeed feed_from_store(store::Store& s, const catalogue::Catalogue& cat, engine::Interval window,
-                          std::optional<TimeMs> cut, engine::ResultIngest& ingest,
+StoreFeed feed_from_store(const std::string& command, store::Store& s, const catalogue::Catalogue& cat,
+                          engine::Interval window, std::optional<TimeMs> cut, engine::ResultIngest& ingest,
                           const std::function<void(const std::string&)>& on_unknown_probe) {
   StoreFeed stats;
-  Feeder feed(ingest, stats, on_unknown_probe);
+  Progress progress(command, "results read from the store");
+  Feeder feed(ingest, stats, progress, on_unknown_probe);
   std::unordered_map<std::string, ProbeFeed> probes;
   std::vector<std::string> order;  // catalogue order
   for (const auto& ci : cat.cis)

@@ -27,20 +27,6 @@ std::unique_ptr<store::Store> open_store(const std::string& command, const Store
 std::optional<TimeMs> parse_time_option(const std::string& command, const std::string& option,
                                         const std::string& text);
 
-struct StoreFeed {
-  std::size_t results = 0;  // fed to the ingest
-  std::size_t gaps = 0;
-};
-
-// Feeds `ingest` (built with `cut`) with what reports looking at `window` need, in ts order per probe:
-// per catalogue probe its results from its anchor before window.begin, every result in the window,
-// and `confirm` result times after it (before `cut`); gap records before `cut`. Results and gaps of
-// probes the catalogue does not know are named once each through `on_unknown_probe`. Throws
-// store::StoreFailure.
-StoreFeed feed_from_store(store::Store& s, const catalogue::Catalogue& cat, engine::Interval window,
-                          std::optional<TimeMs> cut, engine::ResultIngest& ingest,
-                          const std::function<void(const std::string&)>& on_unknown_probe);
-
 // Progress on stderr for long work: "slamon COMMAND: N rows ..." every million.
 class Progress {
  public:
@@ -51,5 +37,20 @@ class Progress {
   std::string command_, what_;
   std::uint64_t n_ = 0;
 };
+
+struct StoreFeed {
+  std::size_t results = 0;  // fed to the ingest
+  std::size_t gaps = 0;
+};
+
+// Feeds `ingest` (built with `cut`) with what reports looking at `window` need, in ts order per probe:
+// per catalogue probe its results from its anchor before window.begin, every result in the window,
+// and `confirm` result times after it (before `cut`); gap records before `cut`. Results and gaps of
+// probes the catalogue does not know are named once each through `on_unknown_probe`. Throws
+// store::StoreFailure.
+// `command` names the progress lines on stderr (a line per million results read).
+StoreFeed feed_from_store(const std::string& command, store::Store& s, const catalogue::Catalogue& cat,
+                          engine::Interval window, std::optional<TimeMs> cut, engine::ResultIngest& ingest,
+                          const std::function<void(const std::string&)>& on_unknown_probe);
 
 }  // namespace slamon::cli
