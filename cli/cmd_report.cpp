@@ -1,5 +1,6 @@
-// slamon report: the offline service level report from a catalogue and a results JSONL file
-// (spec/interchange.md "The offline report"). Reads and prints; every decision is the engine's.
+// slamon report: the service level report from a catalogue and a results JSONL file (spec/interchange.md
+// "The offline report"), or from the collector's store (--db, --config): the same report for the same
+// results (docs/report.md). Reads and prints; every decision is the engine's.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -9,13 +10,16 @@
 #include <new>
 
 #include "cli/commands.h"
+#include "cli/store_access.h"
 #include "collector/engine/graph.h"
+#include "collector/engine/history_window.h"
 #include "collector/engine/node_timelines.h"
 #include "collector/engine/period.h"
 #include "collector/engine/report_format.h"
 #include "collector/engine/report_set.h"
 #include "collector/engine/result_ingest.h"
 #include "common/catalogue/parser.h"
+#include "common/collector_config.h"
 #include "common/results_reader.h"
 
 namespace slamon::cli {
@@ -26,6 +30,8 @@ namespace fs = std::filesystem;
 struct ReportOptions {
   std::string catalogue;
   std::string results;
+  std::string db;
+  std::string config;
   std::string sla;
   std::string period;
   std::string as_of;
@@ -36,11 +42,11 @@ struct ReportOptions {
 
 // The catalogue, plus the --maintenance file's windows read as a file of their own (validated like
 // the catalogue's, errors naming that file and its lines).
-std::optional<catalogue::Catalogue> load(const ReportOptions& o) {
+std::optional<catalogue::Catalogue> load(const ReportOptions& o, const std::string& catalogue_file) {
   catalogue::DiskFileSource disk;
   std::vector<fs::path> extra;
   if (!o.maintenance.empty()) extra.emplace_back(o.maintenance);
-  auto r = catalogue::load_catalogue(o.catalogue, disk, extra);
+  auto r = catalogue::load_catalogue(catalogue_file, disk, extra);
   if (!r.catalogue) {
     for (const auto& d : r.errors) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
     return std::nullopt;
@@ -48,62 +54,14 @@ std::optional<catalogue::Catalogue> load(const ReportOptions& o) {
   return std::move(r.catalogue);
 }
 
-int run(const ReportOptions& o) {
-  std::optional<TimeMs> as_of;
-  if (!o.as_of.empty()) {
-    as_of = parse_rfc3339(o.as_of);
-    if (!as_of) {
-      std::fprintf(stderr, "slamon report: --as-of '%s' is not an RFC 3339 timestamp with an offset\n", o.as_of.c_str());
-      return 2;
-    }
-    if (!engine::writable_instant(*as_of)) {
-      std::fprintf(stderr, "slamon report: --as-of '%s' is outside the years 0001-9999 in UTC\n", o.as_of.c_str());
-      return 2;
-    }
-  }
-  const auto cat = load(o);
-  if (!cat) return 2;
-
-  engine::ResultIngest ingest(*cat, as_of);
-  std::string error;
-  // Read once with diagnostics; a pipe or FIFO is copied as it is read, so that a second read (for
-  // probes whose results are not in ts order) sees the same results.
-  const auto input = ResultsInput::open(o.results, error);
-  if (!input) {
-    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
-    return 2;
-  }
-  auto on_error = [](Diagnostic&& d) { std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str()); };
-  auto stats = input->read(
-      [&](ProbeResult&& r) {
-        if (ingest.add(r) == engine::ResultIngest::Outcome::unknown_probe_first)
-          std::fprintf(stderr, "%s: warning: unknown probe '%s': its results are ignored\n", o.results.c_str(),
-                       r.probe.c_str());
-      },
-      on_error, error);
-  if (!stats) {
-    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
-    return 2;
-  }
-  if (ingest.needs_second_pass()) {
-    // Some probes' results are not in ts order: read them again, all of them, and sort.
-    auto again = input->read_again([&](ProbeResult&& r) { ingest.add_second_pass(r); }, error);
-    if (!again) {
-      std::fprintf(stderr, "slamon report: %s\n", error.c_str());
-      return 2;
-    }
-  }
-  const engine::ProbeDataMap data = ingest.finish();
-  engine::Graph graph(*cat, {});
+// Computes the reports over the probe data and prints them in the asked format.
+int print(const ReportOptions& o, const catalogue::Catalogue& cat, const engine::ProbeDataMap& data,
+          const engine::ReportRequest& req) {
+  engine::Graph graph(cat, {});
   engine::NodeTimelines nodes(graph, data);
-  engine::ReportRequest req;
-  if (!o.sla.empty()) req.sla = o.sla;
-  req.label = o.period;
-  req.as_of = as_of;
-  req.trend = o.trend;
   engine::ReportSet set;
   try {
-    set = engine::run_reports(nodes, data, *cat, req);
+    set = engine::run_reports(nodes, data, cat, req);
   } catch (const std::bad_alloc&) {
     throw;  // fatal, below
   } catch (const std::exception& e) {
@@ -133,6 +91,116 @@ int run(const ReportOptions& o) {
   return 0;
 }
 
+// Feeds the ingest from the store (--db, or collector.yaml's `store`): what the reports need, exactly.
+int feed_store(const ReportOptions& o, const std::optional<StoreLocation>& location, const catalogue::Catalogue& cat,
+               const engine::ReportRequest& req, engine::ResultIngest& ingest) {
+  const auto st = location ? open_store("report", *location, false) : open_store("report", o.db, false);
+  if (!st) return 2;
+  try {
+    if (const auto window = engine::report_window(cat, req))
+      feed_from_store("report", *st, cat, *window, req.as_of, ingest, [](const std::string& probe) {
+        std::fprintf(stderr, "slamon report: warning: the store holds results for probe '%s', which the catalogue "
+                             "does not know: they are ignored\n", probe.c_str());
+      });
+  } catch (const store::StoreFailure& e) {
+    std::fprintf(stderr, "slamon report: %s\n", e.what());
+    return 2;
+  }
+  if (ingest.needs_second_pass()) {
+    std::fputs("slamon report: internal error: the store's results were not fed in time order\n", stderr);
+    return 2;
+  }
+  return 0;
+}
+
+// Feeds the ingest from the --results file (gap lines included).
+int feed_file(const ReportOptions& o, engine::ResultIngest& ingest) {
+  std::string error;
+  // Read once with diagnostics; a pipe or FIFO is copied as it is read, so that a second read (for
+  // probes whose results are not in ts order) sees the same results.
+  const auto input = ResultsInput::open(o.results, error);
+  if (!input) {
+    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
+    return 2;
+  }
+  auto on_error = [](Diagnostic&& d) { std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str()); };
+  auto warn_unknown = [&](engine::ResultIngest::Outcome outcome, const std::string& probe) {
+    if (outcome == engine::ResultIngest::Outcome::unknown_probe_first)
+      std::fprintf(stderr, "%s: warning: unknown probe '%s': its results are ignored\n", o.results.c_str(),
+                   probe.c_str());
+  };
+  auto stats = input->read([&](ProbeResult&& r) { warn_unknown(ingest.add(r), r.probe); }, on_error, error,
+                           [&](ProbeGap&& g) { warn_unknown(ingest.add_gap(g.probe, g.from_ms), g.probe); });
+  if (!stats) {
+    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
+    return 2;
+  }
+  if (ingest.needs_second_pass()) {
+    // Some probes' results are not in ts order: read them again, all of them, and sort.
+    auto again = input->read_again([&](ProbeResult&& r) { ingest.add_second_pass(r); }, error,
+                                   [&](ProbeGap&& g) { ingest.add_gap_second_pass(g.probe, g.from_ms); });
+    if (!again) {
+      std::fprintf(stderr, "slamon report: %s\n", error.c_str());
+      return 2;
+    }
+  }
+  return 0;
+}
+
+int run(const ReportOptions& o) {
+  const int sources = !o.results.empty() + !o.db.empty();
+  if (sources > 1 || (sources == 0 && o.config.empty())) {
+    std::fputs("slamon report: give the results with one of --results FILE, --db STORE or --config COLLECTOR.yaml\n", stderr);
+    return 2;
+  }
+  if (o.catalogue.empty() && o.config.empty()) {
+    std::fputs("slamon report: --catalogue is required (or --config COLLECTOR.yaml, which names it)\n", stderr);
+    return 2;
+  }
+  if (!o.config.empty() && !o.results.empty()) {
+    std::fputs("slamon report: --config reads the collector's store: it does not go with --results\n", stderr);
+    return 2;
+  }
+  std::optional<TimeMs> as_of;
+  if (!o.as_of.empty()) {
+    as_of = parse_rfc3339(o.as_of);
+    if (!as_of) {
+      std::fprintf(stderr, "slamon report: --as-of '%s' is not an RFC 3339 timestamp with an offset\n", o.as_of.c_str());
+      return 2;
+    }
+    if (!engine::writable_instant(*as_of)) {
+      std::fprintf(stderr, "slamon report: --as-of '%s' is outside the years 0001-9999 in UTC\n", o.as_of.c_str());
+      return 2;
+    }
+  }
+  // Where the catalogue and the results come from: --catalogue with --results or --db, or
+  // collector.yaml (--config) naming both the catalogue and the store.
+  std::string catalogue_file = o.catalogue;
+  std::optional<StoreLocation> store_location;
+  if (!o.config.empty()) {
+    catalogue::DiskFileSource disk;
+    auto c = load_collector_config(o.config, disk);
+    if (!c.config) {
+      for (const auto& d : c.errors) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
+      return 2;
+    }
+    if (catalogue_file.empty()) catalogue_file = c.config->catalogue;
+    if (o.db.empty()) store_location = c.config->store;
+  }
+  const auto cat = load(o, catalogue_file);
+  if (!cat) return 2;
+
+  engine::ReportRequest req;
+  if (!o.sla.empty()) req.sla = o.sla;
+  req.label = o.period;
+  req.as_of = as_of;
+  req.trend = o.trend;
+  engine::ResultIngest ingest(*cat, as_of);
+  const int fed = o.results.empty() ? feed_store(o, store_location, *cat, req, ingest) : feed_file(o, ingest);
+  if (fed != 0) return fed;
+  return print(o, *cat, ingest.finish(), req);
+}
+
 // Running out of memory stops the report with a message (never a skipped line or a partial report).
 int run_or_fail(const ReportOptions& o) {
   try {
@@ -147,9 +215,11 @@ int run_or_fail(const ReportOptions& o) {
 
 void add_report_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<ReportOptions>();
-  auto* cmd = app.add_subcommand("report", "Service level report from a catalogue and raw results");
-  cmd->add_option("--catalogue", opts->catalogue, "Catalogue YAML file")->required();
-  cmd->add_option("--results", opts->results, "Probe results, JSON Lines")->required();
+  auto* cmd = app.add_subcommand("report", "Service level report from a catalogue and raw results (a file or the store)");
+  cmd->add_option("--catalogue", opts->catalogue, "Catalogue YAML file (default with --config: the one it names)");
+  cmd->add_option("--results", opts->results, "Probe results, JSON Lines");
+  cmd->add_option("--db", opts->db, "The collector's store instead of --results: PATH, sqlite:PATH");
+  cmd->add_option("--config", opts->config, "collector.yaml: its catalogue and its store");
   cmd->add_option("--sla", opts->sla, "SLA id (default: every SLA whose period kind matches the label)");
   cmd->add_option("--period", opts->period, "Period label: 2026-10-05, 2026-W41, 2026-10, 2026-Q4, 2026")->required();
   cmd->add_option("--as-of", opts->as_of, "Cut the report at this RFC 3339 instant");

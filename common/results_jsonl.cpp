@@ -46,4 +46,31 @@ std::string format_result_line(const ProbeResult& r) {
   return out;
 }
 
+void append_gap_line(std::string& out, const ProbeGap& g) {
+  out += "{\"probe\":";
+  append_json_string(out, g.probe);
+  out += ",\"ts\":\"";
+  out += format_rfc3339(g.from_ms);
+  out += "\",\"status\":\"unknown\",\"gap_until\":\"";
+  out += format_rfc3339(g.to_ms);
+  out += '"';
+  if (!g.agent.empty()) {
+    out += ",\"agent\":";
+    append_json_string(out, g.agent);
+  }
+  std::string message = (g.agent.empty() ? std::string("the agent") : "agent " + g.agent) + "'s spool was full: ";
+  message += std::to_string(g.dropped) + (g.dropped == 1 ? " result dropped" : " results dropped");
+  out += ",\"message\":";
+  append_json_string(out, message);
+  out += ",\"metrics\":{\"dropped\":";
+  out += std::to_string(g.dropped);
+  out += "}}\n";
+}
+
+std::string format_gap_line(const ProbeGap& g) {
+  std::string out;
+  append_gap_line(out, g);
+  return out;
+}
+
 }  // namespace slamon

@@ -42,7 +42,7 @@ std::optional<std::string_view> duplicate_key(std::vector<std::string_view>& key
 class LineParser {
  public:
   // `line` must be readable up to line.data() + line.size() + SIMDJSON_PADDING.
-  std::optional<ProbeResult> parse(std::string_view line, std::string& error);
+  std::optional<ResultsLine> parse(std::string_view line, std::string& error);
 
  private:
   simdjson::dom::parser parser_{kMaxResultLineBytes};
@@ -50,8 +50,8 @@ class LineParser {
   std::vector<std::string_view> metric_keys_;
 };
 
-std::optional<ProbeResult> LineParser::parse(std::string_view line, std::string& error) {
-  auto fail = [&](std::string msg) -> std::optional<ProbeResult> {
+std::optional<ResultsLine> LineParser::parse(std::string_view line, std::string& error) {
+  auto fail = [&](std::string msg) -> std::optional<ResultsLine> {
     error = std::move(msg);
     return std::nullopt;
   };
@@ -67,6 +67,7 @@ std::optional<ProbeResult> LineParser::parse(std::string_view line, std::string&
   if (doc.get_object().get(obj)) return fail("not a JSON object");
   ProbeResult r;
   bool has_probe = false, has_ts = false, has_status = false;
+  std::optional<TimeMs> gap_until;
   keys_.clear();
   for (const auto field : obj) {
     const std::string_view key = field.key;
@@ -92,6 +93,12 @@ std::optional<ProbeResult> LineParser::parse(std::string_view line, std::string&
       if (!st) return fail("'status' must be up, degraded, down or unknown, not '" + std::string(s) + "'");
       r.status = *st;
       has_status = true;
+    } else if (key == "gap_until") {
+      std::string_view s;
+      if (v.get_string().get(s)) return fail("'gap_until' must be a string");
+      auto t = parse_rfc3339(s);
+      if (!t) return fail("'gap_until' is not an RFC 3339 timestamp with an offset: '" + std::string(s) + "'");
+      gap_until = *t;
     } else if (key == "latency_ms") {
       if (v.is_null()) {
         r.latency_ms.reset();
@@ -132,7 +139,19 @@ std::optional<ProbeResult> LineParser::parse(std::string_view line, std::string&
   if (!has_probe) return fail("missing 'probe'");
   if (!has_ts) return fail("missing 'ts'");
   if (!has_status) return fail("missing 'status'");
-  return r;
+  if (!gap_until) return ResultsLine(std::move(r));
+  // A gap record (docs/report.md, "Gap records").
+  if (r.status != Status::unknown)
+    return fail("a gap record ('gap_until') must have status 'unknown', not '" + std::string(to_string(r.status)) + "'");
+  if (*gap_until <= r.ts) return fail("'gap_until' must be after 'ts'");
+  ProbeGap g{std::move(r.probe), r.ts, *gap_until, std::move(r.agent), 1};
+  for (const auto& m : r.metrics) {
+    if (m.name != "dropped") continue;
+    if (m.value < 1 || m.value > static_cast<double>(kMaxGapDropped) || m.value != std::floor(m.value))
+      return fail("a gap record's metric 'dropped' must be a whole number from 1 to 2^40");
+    g.dropped = static_cast<std::uint64_t>(m.value);
+  }
+  return ResultsLine(std::move(g));
 }
 
 bool blank(std::string_view s) {
@@ -146,8 +165,9 @@ bool blank(std::string_view s) {
 // are bounded. Valid lines are copied to `copy` when given.
 class LineReader {
  public:
-  LineReader(const std::string& file, const ResultSink& on_result, const DiagnosticSink& on_error, std::FILE* copy)
-      : file_(file), on_result_(on_result), on_error_(on_error), copy_(copy) {}
+  LineReader(const std::string& file, const ResultSink& on_result, const DiagnosticSink& on_error,
+             const GapSink& on_gap, std::FILE* copy)
+      : file_(file), on_result_(on_result), on_error_(on_error), on_gap_(on_gap), copy_(copy) {}
 
   // Consumes the complete lines of buf[0, len) (readable to len + SIMDJSON_PADDING); `final`: the
   // input ends at len. Returns the bytes consumed; the rest (shorter than the limit) is the start of
@@ -167,6 +187,7 @@ class LineReader {
   const std::string& file_;
   const ResultSink& on_result_;
   const DiagnosticSink& on_error_;
+  const GapSink& on_gap_;
   std::FILE* copy_;
   LineParser parser_;
   std::string scratch_;
@@ -217,6 +238,10 @@ void LineReader::line(std::string_view text) {
     return;
   }
   auto r = parser_.parse(text, scratch_);
+  if (r && std::holds_alternative<ProbeGap>(*r) && !on_gap_) {
+    r.reset();
+    scratch_ = "a gap record ('gap_until') is not accepted here";
+  }
   if (!r) {
     invalid(line_no_, scratch_);
     without_result(bytes, 1);
@@ -230,8 +255,13 @@ void LineReader::line(std::string_view text) {
     }
     copied_ += text.size() + 1;
   }
+  if (auto* g = std::get_if<ProbeGap>(&*r)) {
+    ++stats_.gaps;
+    on_gap_(std::move(*g));
+    return;
+  }
   ++stats_.results;
-  on_result_(std::move(*r));
+  on_result_(std::get<ProbeResult>(std::move(*r)));
 }
 
 std::size_t LineReader::feed(const char* buf, std::size_t len, bool final) {
@@ -272,13 +302,14 @@ std::size_t LineReader::feed(const char* buf, std::size_t len, bool final) {
 // Reads `in` (at most `limit` bytes) through a LineReader.
 std::optional<ResultsReadStats> read_stream(std::FILE* in, std::uint64_t limit, const std::string& file,
                                             const ResultSink& on_result, const DiagnosticSink& on_error,
-                                            std::FILE* copy, std::uint64_t* copied, std::string& error) {
+                                            const GapSink& on_gap, std::FILE* copy, std::uint64_t* copied,
+                                            std::string& error) {
   constexpr std::size_t kChunk = 8u << 20;
   static_assert(kChunk > 2 * kMaxResultLineBytes, "a chunk holds a kept line start and more");
   std::vector<char> buf(kChunk + simdjson::SIMDJSON_PADDING);
   std::size_t have = 0;
   std::uint64_t total = 0;
-  LineReader reader(file, on_result, on_error, copy);
+  LineReader reader(file, on_result, on_error, on_gap, copy);
   for (;;) {
     const std::size_t room = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk - have, limit - total));
     const std::size_t n = room == 0 ? 0 : std::fread(buf.data() + have, 1, room, in);
@@ -329,17 +360,27 @@ std::FILE* temporary_file(std::string& error) {
 
 }  // namespace
 
-std::optional<ProbeResult> parse_result_line(std::string_view line, std::string& error) {
+std::optional<ResultsLine> parse_results_line(std::string_view line, std::string& error) {
   LineParser p;
   simdjson::padded_string padded(line);
   return p.parse(std::string_view(padded.data(), line.size()), error);
 }
 
+std::optional<ProbeResult> parse_result_line(std::string_view line, std::string& error) {
+  auto r = parse_results_line(line, error);
+  if (!r) return std::nullopt;
+  if (std::holds_alternative<ProbeGap>(*r)) {
+    error = "a gap record ('gap_until'), not a result";
+    return std::nullopt;
+  }
+  return std::get<ProbeResult>(std::move(*r));
+}
+
 std::optional<ResultsReadStats> read_results_text(std::string_view text, const std::string& file,
                                                   const ResultSink& on_result, const DiagnosticSink& on_error,
-                                                  std::string& error) {
+                                                  std::string& error, const GapSink& on_gap) {
   simdjson::padded_string padded(text);
-  LineReader reader(file, on_result, on_error, nullptr);
+  LineReader reader(file, on_result, on_error, on_gap, nullptr);
   reader.feed(padded.data(), text.size(), true);
   if (reader.stopped()) {
     error = reader.error();
@@ -384,15 +425,16 @@ ResultsInput::~ResultsInput() {
 }
 
 std::optional<ResultsReadStats> ResultsInput::read(const ResultSink& on_result, const DiagnosticSink& on_error,
-                                                   std::string& error) {
+                                                   std::string& error, const GapSink& on_gap) {
   read_once_ = true;
-  auto stats = read_stream(in_, UINT64_MAX, path_, on_result, on_error, spool_, &spool_bytes_, error);
+  auto stats = read_stream(in_, UINT64_MAX, path_, on_result, on_error, on_gap, spool_, &spool_bytes_, error);
   if (stats) first_bytes_ = stats->bytes;
   return stats;
 }
 
-std::optional<ResultsReadStats> ResultsInput::read_again(const ResultSink& on_result, std::string& error) {
-  if (!read_once_) return read(on_result, [](Diagnostic&&) {}, error);
+std::optional<ResultsReadStats> ResultsInput::read_again(const ResultSink& on_result, std::string& error,
+                                                         const GapSink& on_gap) {
+  if (!read_once_) return read(on_result, [](Diagnostic&&) {}, error, on_gap);
   const DiagnosticSink ignore = [](Diagnostic&&) {};
   if (spool_) {
     if (std::fflush(spool_) != 0) {
@@ -403,24 +445,25 @@ std::optional<ResultsReadStats> ResultsInput::read_again(const ResultSink& on_re
       error = "cannot read the temporary copy of " + path_ + ": " + std::strerror(errno);
       return std::nullopt;
     }
-    return read_stream(spool_, spool_bytes_, path_, on_result, ignore, nullptr, nullptr, error);
+    return read_stream(spool_, spool_bytes_, path_, on_result, ignore, on_gap, nullptr, nullptr, error);
   }
   if (std::fseek(in_, 0, SEEK_SET) != 0) {
     error = path_ + ": cannot read it again: " + std::strerror(errno);
     return std::nullopt;
   }
-  return read_stream(in_, first_bytes_, path_, on_result, ignore, nullptr, nullptr, error);
+  return read_stream(in_, first_bytes_, path_, on_result, ignore, on_gap, nullptr, nullptr, error);
 }
 
 std::optional<ResultsReadStats> read_results_file(const std::string& path, const ResultSink& on_result,
-                                                  const DiagnosticSink& on_error, std::string& error) {
+                                                  const DiagnosticSink& on_error, std::string& error,
+                                                  const GapSink& on_gap) {
   std::FILE* in = std::fopen(path.c_str(), "rb");
   if (!in) {
     error = path + ": " + std::strerror(errno);
     return std::nullopt;
   }
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned(in, &std::fclose);
-  return read_stream(in, UINT64_MAX, path, on_result, on_error, nullptr, nullptr, error);
+  return read_stream(in, UINT64_MAX, path, on_result, on_error, on_gap, nullptr, nullptr, error);
 }
 
 }  // namespace slamon

@@ -19,6 +19,15 @@ EngineState::EngineState(const catalogue::Catalogue& cat, std::vector<catalogue:
     }
 }
 
+std::vector<EngineState::Group>::iterator EngineState::group_at(const std::string& id, ProbeState& p, TimeMs ts) {
+  auto pos = std::lower_bound(p.groups.begin(), p.groups.end(), ts, [](const Group& g, TimeMs t) { return g.ts < t; });
+  if (pos == p.groups.end() || pos->ts != ts) pos = p.groups.insert(pos, Group{ts, std::nullopt, false});
+  // A change before what the builder has seen: replay from the checkpoint before it on the next report.
+  p.fed = std::min(p.fed, static_cast<std::size_t>(pos - p.groups.begin()));
+  dirty_.push_back(id);
+  return pos;
+}
+
 EngineState::AddOutcome EngineState::add_result(const ProbeResult& r) {
   auto it = probes_.find(r.probe);
   if (it == probes_.end()) return AddOutcome::unknown_probe;
@@ -26,20 +35,44 @@ EngineState::AddOutcome EngineState::add_result(const ProbeResult& r) {
   const Arrival a = to_arrival(r);
   auto pos = std::lower_bound(p.groups.begin(), p.groups.end(), r.ts,
                               [](const Group& g, TimeMs t) { return g.ts < t; });
-  const auto idx = static_cast<std::size_t>(pos - p.groups.begin());
-  bool changed = true;
-  if (pos != p.groups.end() && pos->ts == r.ts) {
-    const Sample before = pos->results.winner();
-    pos->results.receive(a);
-    changed = !(pos->results.winner() == before);
-    if (!changed) return AddOutcome::resend;
-  } else {
-    p.groups.insert(pos, Group{r.ts, TsGroup(a)});
+  if (pos != p.groups.end() && pos->ts == r.ts && pos->results) {
+    const Sample before = pos->results->winner();
+    pos->results->receive(a);
+    if (pos->results->winner() == before) return AddOutcome::resend;
   }
-  // A change before what the builder has seen: replay from the checkpoint before idx on the next report.
-  p.fed = std::min(p.fed, idx);
-  dirty_.push_back(r.probe);
+  pos = group_at(r.probe, p, r.ts);
+  if (!pos->results) pos->results.emplace(a);
   return AddOutcome::stored;
+}
+
+EngineState::AddOutcome EngineState::add_gap(const std::string& probe, TimeMs from_ms) {
+  auto it = probes_.find(probe);
+  if (it == probes_.end()) return AddOutcome::unknown_probe;
+  ProbeState& p = it->second;
+  auto pos = std::lower_bound(p.groups.begin(), p.groups.end(), from_ms,
+                              [](const Group& g, TimeMs t) { return g.ts < t; });
+  if (pos != p.groups.end() && pos->ts == from_ms && pos->gap) return AddOutcome::resend;
+  group_at(probe, p, from_ms)->gap = true;
+  return AddOutcome::stored;
+}
+
+void EngineState::feed_group(ProbeTimelineBuilder& b, const Group& g) {
+  if (g.gap) b.gap(g.ts);
+  if (g.results) {
+    const Sample& s = g.results->winner();
+    b.add(s.ts, s.status);
+  }
+}
+
+std::vector<RtSample> EngineState::rt_of(const ProbeState& p, std::size_t upto) {
+  std::vector<RtSample> rt;
+  if (!p.keep_rt) return rt;
+  for (std::size_t i = 0; i < upto; ++i) {
+    if (!p.groups[i].results) continue;
+    const Sample& s = p.groups[i].results->winner();
+    if (s.latency_ms && (s.status == Status::up || s.status == Status::degraded)) rt.push_back({s.ts, *s.latency_ms});
+  }
+  return rt;
 }
 
 void EngineState::feed(ProbeState& p, std::size_t upto) {
@@ -54,23 +87,14 @@ void EngineState::feed(ProbeState& p, std::size_t upto) {
     from = k * kEvery;
   }
   for (std::size_t i = from; i < upto; ++i) {
-    const Sample& s = p.groups[i].results.winner();
-    p.builder.add(s.ts, s.status);
+    feed_group(p.builder, p.groups[i]);
     if ((i + 1) % kEvery == 0) p.checkpoints.push_back(p.builder.checkpoint());
   }
   p.fed = upto;
 }
 
 ProbeData EngineState::data_of(ProbeState& p, std::size_t upto) {
-  ProbeData d;
-  d.timeline = p.builder.finish();
-  if (p.keep_rt) {
-    for (std::size_t i = 0; i < upto; ++i) {
-      const Sample& s = p.groups[i].results.winner();
-      if (s.latency_ms && (s.status == Status::up || s.status == Status::degraded)) d.rt.push_back({s.ts, *s.latency_ms});
-    }
-  }
-  return d;
+  return ProbeData{p.builder.finish(), rt_of(p, upto)};
 }
 
 void EngineState::refresh(const std::string& id, ProbeState& p) {
@@ -104,18 +128,8 @@ ProbeDataMap EngineState::probe_data_before(TimeMs cut) {
     std::size_t from = 0;
     if (k == 0 || !copy.builder.restore(p.checkpoints[k - 1])) copy.builder = ProbeTimelineBuilder(p.params);
     else from = k * kEvery;
-    for (std::size_t i = from; i < upto; ++i) {
-      const Sample& s = p.groups[i].results.winner();
-      copy.builder.add(s.ts, s.status);
-    }
-    ProbeData d;
-    d.timeline = copy.builder.finish();
-    if (p.keep_rt)
-      for (std::size_t i = 0; i < upto; ++i) {
-        const Sample& s = p.groups[i].results.winner();
-        if (s.latency_ms && (s.status == Status::up || s.status == Status::degraded)) d.rt.push_back({s.ts, *s.latency_ms});
-      }
-    out.emplace(id, std::move(d));
+    for (std::size_t i = from; i < upto; ++i) feed_group(copy.builder, p.groups[i]);
+    out.emplace(id, ProbeData{copy.builder.finish(), rt_of(p, upto)});
   }
   return out;
 }

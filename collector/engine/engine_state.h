@@ -26,6 +26,9 @@ class EngineState {
 
   enum class AddOutcome { stored, resend, unknown_probe };
   AddOutcome add_result(const ProbeResult& r);
+  // A gap record of `probe` from from_ms (ProbeTimelineBuilder::gap), at any time: late ones replay the
+  // probe from there like late results. The same gap start again is a resend.
+  AddOutcome add_gap(const std::string& probe, TimeMs from_ms);
 
   // One SLA for one period label; as_of cuts it (results with ts >= as_of ignored).
   ReportOutcome report(const std::string& sla_id, const std::string& label, std::optional<TimeMs> as_of);
@@ -36,9 +39,11 @@ class EngineState {
   ProbeDataMap probe_data_before(TimeMs cut);
 
  private:
+  // What arrived for one ts: a gap starting there (applied first), and/or results.
   struct Group {
     TimeMs ts;
-    TsGroup results;
+    std::optional<TsGroup> results;
+    bool gap = false;
   };
   struct ProbeState {
     ProbeParams params;
@@ -51,6 +56,10 @@ class EngineState {
   };
   static constexpr std::size_t kEvery = 256;
 
+  // Where a group for ts is (inserted if new), and the probe marked for replay from there.
+  std::vector<Group>::iterator group_at(const std::string& id, ProbeState& p, TimeMs ts);
+  static void feed_group(ProbeTimelineBuilder& b, const Group& g);
+  static std::vector<RtSample> rt_of(const ProbeState& p, std::size_t upto);
   void feed(ProbeState& p, std::size_t upto);
   void refresh(const std::string& id, ProbeState& p);
   static ProbeData data_of(ProbeState& p, std::size_t upto);

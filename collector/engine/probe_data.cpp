@@ -76,6 +76,14 @@ bool ProbeStream::add(const Arrival& a) {
   return true;
 }
 
+bool ProbeStream::add_gap(TimeMs from_ms) {
+  if (group_ts_ && from_ms < *group_ts_) return false;
+  // At the current group's ts the group is not fed yet: the gap goes first.
+  if (group_ts_ && from_ms > *group_ts_) commit();
+  builder_.gap(from_ms);
+  return true;
+}
+
 void ProbeStream::commit() {
   if (!group_) return;
   const Sample& s = group_->winner();
@@ -90,11 +98,18 @@ ProbeData ProbeStream::finish() {
   return ProbeData{builder_.finish(), std::move(rt_)};
 }
 
-ProbeData build_probe_data(ProbeParams params, bool keep_rt, std::vector<Arrival> arrivals) {
+ProbeData build_probe_data(ProbeParams params, bool keep_rt, std::vector<Arrival> arrivals,
+                           std::vector<TimeMs> gaps) {
   std::stable_sort(arrivals.begin(), arrivals.end(),
                    [](const Arrival& a, const Arrival& b) { return a.sample.ts < b.sample.ts; });
+  std::sort(gaps.begin(), gaps.end());
   ProbeStream s(params, keep_rt);
-  for (const auto& a : arrivals) s.add(a);
+  auto g = gaps.begin();
+  for (const auto& a : arrivals) {
+    for (; g != gaps.end() && *g <= a.sample.ts; ++g) s.add_gap(*g);
+    s.add(a);
+  }
+  for (; g != gaps.end(); ++g) s.add_gap(*g);
   return s.finish();
 }
 

@@ -67,6 +67,9 @@ class ProbeStream {
   ProbeStream(ProbeParams params, bool keep_rt) : builder_(params), keep_rt_(keep_rt) {}
   // False when a's ts is before the current group's: the caller must fall back to build_probe_data.
   bool add(const Arrival& a);
+  // A gap record from from_ms (ProbeTimelineBuilder::gap): it applies before results of the same ts,
+  // even those already received. False when from_ms is before the current group's ts (fall back).
+  bool add_gap(TimeMs from_ms);
   ProbeData finish();
 
  private:
@@ -78,7 +81,9 @@ class ProbeStream {
   std::vector<RtSample> rt_;
 };
 
-// Any arrival order: sorts by ts (stable, so arrival order decides within a ts).
-ProbeData build_probe_data(ProbeParams params, bool keep_rt, std::vector<Arrival> arrivals);
+// Any arrival order: sorts by ts (stable, so arrival order decides within a ts); gap records (their
+// from_ms, any order) apply before the results of their ts.
+ProbeData build_probe_data(ProbeParams params, bool keep_rt, std::vector<Arrival> arrivals,
+                           std::vector<TimeMs> gaps = {});
 
 }  // namespace slamon::engine

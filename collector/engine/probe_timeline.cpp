@@ -3,13 +3,15 @@
 
 namespace slamon::engine {
 
+void ProbeTimelineBuilder::to_unknown(TimeMs t) {
+  append_change(timeline_, t, Status::unknown);
+  confirmed_ = Status::unknown;
+  pending_count_ = 0;
+}
+
 void ProbeTimelineBuilder::add(TimeMs ts, Status status) {
-  if (has_prev_ && ts > prev_ts_ + params_.stale_after_ms) {
-    // A gap: unknown from previous + S, pending run dropped; a fresh run is needed.
-    append_change(timeline_, prev_ts_ + params_.stale_after_ms, Status::unknown);
-    confirmed_ = Status::unknown;
-    pending_count_ = 0;
-  }
+  // Stale: unknown from previous + S, pending run dropped; a fresh run is needed.
+  if (has_prev_ && ts > prev_ts_ + params_.stale_after_ms) to_unknown(prev_ts_ + params_.stale_after_ms);
   if (status == confirmed_) {
     pending_count_ = 0;
   } else if (pending_count_ > 0 && status == pending_) {
@@ -26,6 +28,13 @@ void ProbeTimelineBuilder::add(TimeMs ts, Status status) {
   }
   has_prev_ = true;
   prev_ts_ = ts;
+}
+
+void ProbeTimelineBuilder::gap(TimeMs from_ms) {
+  // Staleness that falls before the gap comes first (the timeline's points stay in order); the
+  // previous result stays the reference for the staleness of the next one.
+  if (has_prev_ && from_ms > prev_ts_ + params_.stale_after_ms) to_unknown(prev_ts_ + params_.stale_after_ms);
+  to_unknown(from_ms);
 }
 
 ProbeTimelineBuilder::Checkpoint ProbeTimelineBuilder::checkpoint() const {

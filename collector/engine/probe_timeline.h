@@ -1,6 +1,7 @@
 // A probe's confirmed-status timeline from its results in ts order (semantics.md section 1):
-// confirm runs backdated to their first result, staleness after stale_after without a result.
-// Streaming: one result at a time, constant memory per probe.
+// confirm runs backdated to their first result, staleness after stale_after without a result, and
+// gap records (results an agent dropped from a full spool: unknown from the gap's start, exactly like
+// staleness; docs/semantics-notes.md). Streaming: one event at a time, constant memory per probe.
 #pragma once
 
 #include "collector/engine/timeline.h"
@@ -20,6 +21,10 @@ class ProbeTimelineBuilder {
 
   // The next result; ts strictly greater than the previous one (same-ts resends are settled before).
   void add(TimeMs ts, Status status);
+  // A gap record starting at from_ms (>= every result added so far; it comes before results of the
+  // same ts): staleness up to it applies first, then the status is unknown from from_ms and any
+  // pending run is dropped. The next results need a fresh run of `confirm` equal ones.
+  void gap(TimeMs from_ms);
   // Applies the final staleness (no further result) and returns the timeline.
   StatusTimeline finish();
   // The timeline so far, without the final staleness.
@@ -42,6 +47,7 @@ class ProbeTimelineBuilder {
   bool restore(const Checkpoint& c);
 
  private:
+  void to_unknown(TimeMs t);
   ProbeParams params_;
   StatusTimeline timeline_;
   Status confirmed_ = Status::unknown;

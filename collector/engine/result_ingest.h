@@ -24,11 +24,14 @@ class ResultIngest {
   enum class Outcome { used, after_cut, unknown_probe_first, unknown_probe, out_of_order_first };
   // Pass 1, in file order.
   Outcome add(const ProbeResult& r);
+  // A gap record of `probe` from from_ms (ProbeTimelineBuilder::gap), in file order with the results.
+  Outcome add_gap(const std::string& probe, TimeMs from_ms);
   // Whether a second pass is needed, and for which probes.
   bool needs_second_pass() const { return !reordered_.empty(); }
   const std::set<std::string>& reordered() const { return reordered_; }
   // Pass 2, in file order again: only the reordered probes' results are kept.
   void add_second_pass(const ProbeResult& r);
+  void add_gap_second_pass(const std::string& probe, TimeMs from_ms);
   ProbeDataMap finish();
 
  private:
@@ -38,7 +41,10 @@ class ResultIngest {
     std::optional<ProbeStream> stream;
     bool reordered = false;
     std::vector<Arrival> arrivals;  // pass 2 only
+    std::vector<TimeMs> gaps;       // pass 2 only
   };
+  Entry* find(const std::string& probe, Outcome& outcome);
+  void mark_reordered(const std::string& probe, Entry& e);
   std::optional<TimeMs> cut_;
   std::unordered_map<std::string, Entry> probes_;
   std::set<std::string> unknown_;

@@ -91,6 +91,17 @@ class Store {
   virtual void for_each_result(const ResultQuery& q, const std::function<void(const ProbeResult&)>& on_result) = 0;
   // Gap records (results an agent dropped from a full spool), per probe, ordered by from_ms.
   virtual std::vector<StoredGap> gaps(const ResultQuery& q) = 0;
+
+  // One probe's results from an instant on, lazily (what a report needs around its period):
+  // forward, ts >= from_ms in ts order; backward, ts < from_ms latest first. Within one ts, agents in
+  // name order either way. `on_result` returns false to stop. (The default reads through
+  // for_each_result: correct, not lazy; implementations override it.)
+  enum class Direction : std::uint8_t { forward, backward };
+  virtual void walk_probe_results(std::string_view probe, TimeMs from_ms, Direction direction,
+                                  const std::function<bool(const ProbeResult&)>& on_result);
+  // The stored result of this run (probe, ts, agent), if any (slamon import: added, identical, replaced).
+  // (The default reads through for_each_result.)
+  virtual std::optional<ProbeResult> find_result(std::string_view probe, TimeMs ts, std::string_view agent);
   // Deletes results with ts before `before_ms` (retention); returns how many.
   virtual std::uint64_t prune_results(TimeMs before_ms) = 0;
 

@@ -58,8 +58,8 @@ class Stmt {
 
 class Db {
  public:
-  // Opens (creating) `path`. Throws Error.
-  explicit Db(std::string path);
+  // Opens `path`, creating it unless `create` is false (then a missing file is an Error). Throws Error.
+  explicit Db(std::string path, bool create = true);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

@@ -327,3 +327,74 @@ TEST_CASE("a regular file is read again up to the bytes of the first read, even 
 }
 
 }  // namespace slamon
+
+// Gap records: slamon's extension of the results JSONL (docs/report.md, "Gap records").
+namespace slamon {
+
+TEST_CASE("a gap line round-trips through its writer and the reader, apart from results") {
+  const ProbeGap g{"web-01.http", 1'790'000'000'000, 1'790'000'600'000, "dc1", 120};
+  const std::string line = format_gap_line(g);
+  CHECK(line ==
+        R"({"probe":"web-01.http","ts":"2026-09-21T14:13:20Z","status":"unknown","gap_until":"2026-09-21T14:23:20Z","agent":"dc1","message":"agent dc1's spool was full: 120 results dropped","metrics":{"dropped":120}})"
+        "\n");
+  std::vector<ProbeGap> gaps;
+  std::vector<ProbeResult> results;
+  std::vector<Diagnostic> errors;
+  std::string fatal;
+  const std::string text = line + format_result_line(ProbeResult{"web-01.http", 1'790'000'700'000, Status::up, 1.5, "", "dc1", {}});
+  const auto stats = read_results_text(
+      text, "r.jsonl", [&](ProbeResult&& r) { results.push_back(std::move(r)); },
+      [&](Diagnostic&& d) { errors.push_back(std::move(d)); }, fatal, [&](ProbeGap&& x) { gaps.push_back(std::move(x)); });
+  REQUIRE(stats);
+  CHECK(stats->gaps == 1);
+  CHECK(stats->results == 1);
+  CHECK(errors.empty());
+  CHECK(gaps == std::vector<ProbeGap>{g});
+  CHECK(results.size() == 1);
+  // Without an agent; one result dropped.
+  const ProbeGap anon{"p", 0, 1, "", 1};
+  CHECK(format_gap_line(anon).find(R"("message":"the agent's spool was full: 1 result dropped")") != std::string::npos);
+  std::string err;
+  const auto back = parse_results_line(std::string_view(format_gap_line(anon)).substr(0, format_gap_line(anon).size() - 1), err);
+  REQUIRE(back);
+  CHECK(std::get<ProbeGap>(*back) == anon);
+  // parse_result_line (results only) refuses it and says why.
+  CHECK_FALSE(parse_result_line(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":"2026-10-01T09:00:00Z"})", err));
+  CHECK(err.find("gap record") != std::string::npos);
+}
+
+TEST_CASE("invalid gap lines are reported with their reason") {
+  auto why = [](std::string_view line) {
+    std::string err;
+    CHECK_FALSE(parse_results_line(line, err));
+    return err;
+  };
+  CHECK(why(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"down","gap_until":"2026-10-01T09:00:00Z"})") ==
+        "a gap record ('gap_until') must have status 'unknown', not 'down'");
+  CHECK(why(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":"2026-10-01T08:00:00Z"})") ==
+        "'gap_until' must be after 'ts'");
+  CHECK(why(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":"tomorrow"})") ==
+        "'gap_until' is not an RFC 3339 timestamp with an offset: 'tomorrow'");
+  CHECK(why(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":5})") == "'gap_until' must be a string");
+  CHECK(why(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":"2026-10-01T09:00:00Z","metrics":{"dropped":1.5}})") ==
+        "a gap record's metric 'dropped' must be a whole number from 1 to 2^40");
+  CHECK(why(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":"2026-10-01T09:00:00Z","metrics":{"dropped":0}})") ==
+        "a gap record's metric 'dropped' must be a whole number from 1 to 2^40");
+  // Without metrics: one result dropped.
+  std::string err;
+  const auto one = parse_results_line(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":"2026-10-01T09:00:00Z"})", err);
+  REQUIRE(one);
+  CHECK(std::get<ProbeGap>(*one).dropped == 1);
+  // A reader without a gap sink reports gap lines as invalid lines (never as results).
+  std::vector<Diagnostic> errors;
+  std::string fatal;
+  std::size_t results = 0;
+  read_results_text(R"({"probe":"p","ts":"2026-10-01T08:00:00Z","status":"unknown","gap_until":"2026-10-01T09:00:00Z"})",
+                    "r.jsonl", [&](ProbeResult&&) { ++results; }, [&](Diagnostic&& d) { errors.push_back(std::move(d)); }, fatal);
+  CHECK(results == 0);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 1);
+  CHECK(errors[0].message == "a gap record ('gap_until') is not accepted here");
+}
+
+}  // namespace slamon

@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "common/json_writer.h"
@@ -124,11 +125,12 @@ void bind_query(Stmt& s, const ResultQuery& q) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : db_(path) {
+SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : db_(path, options.create) {
+  if (!options.create) migrate(false);  // before anything writes to a file that may not be a store
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
-  migrate();
+  migrate(options.create);
   find_agent_ = Stmt(db_, "SELECT id FROM agents WHERE name = ?1");
   add_agent_ = Stmt(db_, "INSERT INTO agents (name) VALUES (?1)");
   find_probe_ = Stmt(db_, "SELECT id FROM probes WHERE name = ?1");
@@ -152,6 +154,12 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : d
                            " last_seen_ms = excluded.last_seen_ms, clock_offset_ms = excluded.clock_offset_ms,"
                            " backlog = excluded.backlog, assignment_version = excluded.assignment_version,"
                            " epoch = excluded.epoch, committed_seq = excluded.committed_seq");
+  constexpr std::string_view kResultColumns =
+      "SELECT p.name, r.ts_ms, r.status, r.latency_ms, r.message, a.name, r.metrics"
+      " FROM results r JOIN agents a ON a.id = r.agent_id JOIN probes p ON p.id = r.probe_id";
+  walk_forward_ = Stmt(db_, std::string(kResultColumns) + " WHERE r.probe_id = ?1 AND r.ts_ms >= ?2 ORDER BY r.ts_ms");
+  walk_backward_ = Stmt(db_, std::string(kResultColumns) + " WHERE r.probe_id = ?1 AND r.ts_ms < ?2 ORDER BY r.ts_ms DESC");
+  find_result_ = Stmt(db_, std::string(kResultColumns) + " WHERE p.name = ?1 AND r.ts_ms = ?2 AND a.name = ?3");
   insert_gap_ = Stmt(db_,
                      "INSERT INTO gaps (agent_id, epoch, seq, probe_id, from_ms, to_ms, dropped)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -159,7 +167,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : d
   throw StoreFailure(e.what());
 }
 
-void SqliteStore::migrate() {
+void SqliteStore::migrate(bool create) {
   Stmt v(db_, "PRAGMA user_version");
   int version = 0;
   if (v.step()) version = static_cast<int>(v.int64(0));
@@ -172,6 +180,7 @@ void SqliteStore::migrate() {
     const bool empty = tables.step() && tables.int64(0) == 0;
     tables.reset();
     if (!empty) throw StoreFailure("store " + db_.path() + ": not a slamon store (it has tables but no schema version)");
+    if (!create) throw StoreFailure("store " + db_.path() + ": not a slamon store (an empty database)");
     Transaction t(db_);
     db_.exec(kSchemaV1);
     db_.exec("PRAGMA user_version = 1");
@@ -320,25 +329,69 @@ std::uint64_t SqliteStore::last_epoch(std::string_view agent) {
   });
 }
 
+// Columns p.name, ts_ms, status, latency_ms, message, a.name, metrics from `first`.
+ProbeResult SqliteStore::read_result(Stmt& s, int first) {
+  ProbeResult r;
+  r.probe.assign(s.text(first));
+  r.ts = s.int64(first + 1);
+  const auto st = s.int64(first + 2);
+  if (st < 0 || st > 3) throw StoreFailure("store " + db_.path() + ": corrupt status " + std::to_string(st));
+  r.status = static_cast<Status>(st);
+  r.latency_ms = s.is_null(first + 3) ? std::nullopt : std::optional<double>(s.real(first + 3));
+  r.message.assign(s.text(first + 4));
+  r.agent.assign(s.text(first + 5));
+  r.metrics = s.is_null(first + 6) ? std::vector<Metric>{} : decode_metrics(s.text(first + 6), db_.path());
+  return r;
+}
+
 void SqliteStore::for_each_result(const ResultQuery& q, const std::function<void(const ProbeResult&)>& on_result) {
   return guarded([&]() -> void {
     Stmt s(db_, std::string("SELECT p.name, r.ts_ms, r.status, r.latency_ms, r.message, a.name, r.metrics"
                             " FROM results r JOIN agents a ON a.id = r.agent_id JOIN probes p ON p.id = r.probe_id") +
                     std::string(kQueryWhere) + " ORDER BY r.ts_ms, p.name, a.name, r.epoch, r.seq");
     bind_query(s, q);
-    ProbeResult r;
+    while (s.step()) on_result(read_result(s, 0));
+  });
+}
+
+void SqliteStore::walk_probe_results(std::string_view probe, TimeMs from_ms, Direction direction,
+                                     const std::function<bool(const ProbeResult&)>& on_result) {
+  guarded([&] {
+    find_probe_.bind(1, probe);
+    if (!find_probe_.step()) return;  // no result was ever stored for it
+    const std::int64_t probe_id = find_probe_.int64(0);
+    find_probe_.reset();
+    Stmt& s = direction == Direction::forward ? walk_forward_ : walk_backward_;
+    struct ResetOnExit {
+      Stmt& s;
+      ~ResetOnExit() { s.reset(); }  // stopped early, or a callback threw
+    } reset_on_exit{s};
+    s.bind(1, probe_id).bind(2, std::int64_t{from_ms});
+    // The index gives ts order; the rows of one ts (one per agent) are put in agent name order here.
+    std::vector<ProbeResult> same_ts;
+    auto flush = [&]() -> bool {
+      std::sort(same_ts.begin(), same_ts.end(), [](const ProbeResult& a, const ProbeResult& b) { return a.agent < b.agent; });
+      for (const auto& r : same_ts)
+        if (!on_result(r)) return false;
+      same_ts.clear();
+      return true;
+    };
     while (s.step()) {
-      r.probe.assign(s.text(0));
-      r.ts = s.int64(1);
-      const auto st = s.int64(2);
-      if (st < 0 || st > 3) throw StoreFailure("store " + db_.path() + ": corrupt status " + std::to_string(st));
-      r.status = static_cast<Status>(st);
-      r.latency_ms = s.is_null(3) ? std::nullopt : std::optional<double>(s.real(3));
-      r.message.assign(s.text(4));
-      r.agent.assign(s.text(5));
-      r.metrics = s.is_null(6) ? std::vector<Metric>{} : decode_metrics(s.text(6), db_.path());
-      on_result(r);
+      ProbeResult r = read_result(s, 0);
+      if (!same_ts.empty() && same_ts.front().ts != r.ts && !flush()) return;
+      same_ts.push_back(std::move(r));
     }
+    flush();
+  });
+}
+
+std::optional<ProbeResult> SqliteStore::find_result(std::string_view probe, TimeMs ts, std::string_view agent) {
+  return guarded([&]() -> std::optional<ProbeResult> {
+    find_result_.bind(1, probe).bind(2, std::int64_t{ts}).bind(3, agent);
+    if (!find_result_.step()) return std::nullopt;
+    ProbeResult r = read_result(find_result_, 0);
+    find_result_.reset();
+    return r;
   });
 }
 

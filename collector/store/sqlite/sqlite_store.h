@@ -16,12 +16,16 @@ namespace slamon::store::sqlite {
 struct SqliteOptions {
   // FULL: fsync at every commit (the default); NORMAL: may lose the last commits on power loss.
   bool synchronous_full = true;
+  // false: open an existing store only (the CLI's read commands): a missing file, or a database
+  // without slamon's schema (an empty one included), is a StoreFailure, and nothing is created.
+  bool create = true;
 };
 
 class SqliteStore final : public Store {
  public:
   // Opens or creates the store at `path` and brings its schema to kSchemaVersion. Throws
-  // StoreFailure (unreadable, not a slamon store, written by a newer slamon).
+  // StoreFailure (unreadable, not a slamon store, written by a newer slamon). The connection waits up
+  // to 5 s for another writer (the collector) before a statement fails as busy.
   explicit SqliteStore(const std::string& path, SqliteOptions options = {});
   // Every method throws StoreFailure when the database fails.
 
@@ -33,15 +37,19 @@ class SqliteStore final : public Store {
   std::uint64_t last_epoch(std::string_view agent) override;
   void for_each_result(const ResultQuery& q, const std::function<void(const ProbeResult&)>& on_result) override;
   std::vector<StoredGap> gaps(const ResultQuery& q) override;
+  void walk_probe_results(std::string_view probe, TimeMs from_ms, Direction direction,
+                          const std::function<bool(const ProbeResult&)>& on_result) override;
+  std::optional<ProbeResult> find_result(std::string_view probe, TimeMs ts, std::string_view agent) override;
   std::uint64_t prune_results(TimeMs before_ms) override;
   void record_agents(std::span<const AgentRecord> records) override;
   void disconnect_all() override;
   std::vector<AgentRecord> agent_records() override;
 
  private:
-  void migrate();
   using Db = slamon::sqlite::Db;
   using Stmt = slamon::sqlite::Stmt;
+  void migrate(bool create);
+  ProbeResult read_result(Stmt& s, int first_col);
   AppendOutcome append_in_transaction(std::string_view agent, const wire::Batch& batch);
   std::uint64_t mark_of(std::string_view agent, std::uint64_t epoch);
   std::int64_t id_of(std::unordered_map<std::string, std::int64_t>& cache, Stmt& find, Stmt& add, std::string_view name);
@@ -50,6 +58,7 @@ class SqliteStore final : public Store {
   Db db_;
   Stmt find_agent_, add_agent_, find_probe_, add_probe_;
   Stmt get_mark_, set_mark_, last_epoch_, insert_result_, insert_gap_, set_agent_status_;
+  Stmt walk_forward_, walk_backward_, find_result_;
   std::unordered_map<std::string, std::int64_t> agent_ids_, probe_ids_;
   std::vector<std::pair<std::unordered_map<std::string, std::int64_t>*, std::string>> made_;  // ids new in this transaction
 };

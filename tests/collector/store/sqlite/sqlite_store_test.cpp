@@ -36,8 +36,9 @@ wire::Batch batch(std::uint64_t epoch, std::uint64_t first, std::size_t n, TimeM
   wire::Batch b;
   b.epoch = epoch;
   b.first_seq = first;
+  // (std::string("p") += ... rather than "p" + ...: g++ 12 warns falsely (-Wrestrict) on the latter.)
   for (std::size_t i = 0; i < n; ++i)
-    b.entries.emplace_back(result("p" + std::to_string((first + i) % 3), ts0 + static_cast<TimeMs>(first + i) * 1000));
+    b.entries.emplace_back(result(std::string("p") += std::to_string((first + i) % 3), ts0 + static_cast<TimeMs>(first + i) * 1000));
   return b;
 }
 
@@ -384,4 +385,84 @@ TEST_CASE("every batch acknowledged before kill -9 of the writing process is in 
   CHECK(seen.size() == n);     // each once
   // Resending everything after the restart stores nothing twice.
   CHECK(s.append("a1", batch(1, 1, static_cast<std::size_t>(mark))).stored == 0);
+}
+
+TEST_CASE("opened without create: a missing file or an empty database is refused and nothing is created") {
+  TempDir d;
+  const std::string missing = d.file("missing.db");
+  CHECK_THROWS_WITH_AS(SqliteStore(missing, {.create = false}), doctest::Contains("cannot open"), StoreFailure);
+  CHECK_FALSE(std::filesystem::exists(missing));
+  sql(d.file("empty.db"), "PRAGMA user_version = 0");
+  CHECK_THROWS_WITH_AS(SqliteStore(d.file("empty.db"), {.create = false}), doctest::Contains("not a slamon store"),
+                       StoreFailure);
+  sql(d.file("other.db"), "CREATE TABLE t (x)");
+  CHECK_THROWS_WITH_AS(SqliteStore(d.file("other.db"), {.create = false}), doctest::Contains("not a slamon store"),
+                       StoreFailure);
+  {
+    SqliteStore s(d.file("s.db"));
+    s.append("a1", batch(1, 1, 3));
+  }
+  SqliteStore s(d.file("s.db"), {.create = false});
+  CHECK(all(s).size() == 3);
+}
+
+TEST_CASE("walk_probe_results: one probe forward or backward from an instant, agents in name order per ts, stops on request") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  auto r = [](const char* probe, TimeMs ts, const char* agent, Status st = Status::up) {
+    return ProbeResult{probe, ts, st, std::nullopt, "", agent, {}};
+  };
+  // Two agents report p at 2000 (arriving b first); q is another probe.
+  for (const char* agent : {"b", "a"}) {
+    wire::Batch b;
+    b.epoch = 1;
+    b.first_seq = 1;
+    for (TimeMs ts : {1000, 2000, 3000}) {
+      if (ts != 2000 && std::string(agent) == "a") continue;
+      b.entries.emplace_back(r("p", ts, agent, ts == 2000 ? Status::down : Status::up));
+    }
+    b.entries.emplace_back(r("q", 1500, agent));
+    s.append(agent, b);
+  }
+  using D = Store::Direction;
+  auto walk = [&](TimeMs from, D dir, std::size_t stop_after = 100) {
+    std::vector<std::pair<TimeMs, std::string>> seen;
+    s.walk_probe_results("p", from, dir, [&](const ProbeResult& x) {
+      CHECK(x.probe == "p");
+      seen.emplace_back(x.ts, x.agent);
+      return seen.size() < stop_after;
+    });
+    return seen;
+  };
+  using V = std::vector<std::pair<TimeMs, std::string>>;
+  CHECK(walk(2000, D::forward) == V{{2000, "a"}, {2000, "b"}, {3000, "b"}});
+  CHECK(walk(3000, D::backward) == V{{2000, "a"}, {2000, "b"}, {1000, "b"}});
+  CHECK(walk(0, D::forward, 1) == V{{1000, "b"}});
+  CHECK(walk(1000, D::backward).empty());
+  // The statement is usable again after an early stop.
+  CHECK(walk(0, D::forward) == V{{1000, "b"}, {2000, "a"}, {2000, "b"}, {3000, "b"}});
+  std::size_t none = 0;
+  s.walk_probe_results("never-stored", 0, D::forward, [&](const ProbeResult&) { return ++none > 0; });
+  CHECK(none == 0);
+
+  // The interface's default (over for_each_result) gives the same rows.
+  for (const TimeMs from : {0, 1000, 2000, 2001, 5000})
+    for (const D dir : {D::forward, D::backward})
+      for (const std::size_t stop : {std::size_t{1}, std::size_t{2}, std::size_t{100}}) {
+        V base;
+        s.Store::walk_probe_results("p", from, dir, [&](const ProbeResult& x) {
+          base.emplace_back(x.ts, x.agent);
+          return base.size() < stop;
+        });
+        CHECK(base == walk(from, dir, stop));
+      }
+
+  // find_result: the stored run of (probe, ts, agent); the same through the default.
+  const auto found = s.find_result("p", 2000, "a");
+  REQUIRE(found);
+  CHECK(*found == r("p", 2000, "a", Status::down));
+  CHECK(s.Store::find_result("p", 2000, "a") == found);
+  CHECK_FALSE(s.find_result("p", 2000, "c"));
+  CHECK_FALSE(s.find_result("p", 2001, "a"));
+  CHECK_FALSE(s.Store::find_result("p", 2001, "a"));
 }
