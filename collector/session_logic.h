@@ -102,6 +102,14 @@ class SkewWatch {
   bool over_ = false;
 };
 
+// What an agent's AssignmentReply means, given the version of the last assignment sent to it.
+enum class AssignmentAnswer : unsigned char {
+  runs,     // it runs `sent_version` now
+  stale,    // it accepted another version (an older update, a newer one is on its way; or one never sent)
+  refused,  // it keeps running its previous assignment (reply.reason() says why)
+};
+AssignmentAnswer judge_assignment_reply(const wire::v1::AssignmentReply& reply, std::string_view sent_version);
+
 // The assignment message for one agent: its probes (secrets included; an HTTP probe's tls.ca_file
 // read through `read_ca` and sent as PEM) and a version, the SHA-256 of the probes' encoding (equal
 // probes give an equal version, whatever else changed in the catalogue). `read_ca` returns nullopt

@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "common/catalogue/parser.h"
 #include "tests/common/catalogue_test_util.h"
 
@@ -249,4 +251,35 @@ TEST_CASE("an assignment carries the agent's probes with the CA's PEM; its versi
   const auto none = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   CHECK_FALSE(make_assignment(assign_probes(cat).front(), none, error));
   CHECK(error.find("cannot read tls.ca_file") != std::string::npos);
+}
+
+TEST_CASE("an assignment reply runs the version sent, answers an older one, or refuses") {
+  wire::v1::AssignmentReply r;
+  r.set_version("v2");
+  r.set_accepted(true);
+  CHECK(judge_assignment_reply(r, "v2") == AssignmentAnswer::runs);
+  CHECK(judge_assignment_reply(r, "v3") == AssignmentAnswer::stale);
+  r.set_accepted(false);
+  r.set_reason("probe x: bad");
+  CHECK(judge_assignment_reply(r, "v2") == AssignmentAnswer::refused);
+}
+
+TEST_CASE("clock offsets from any clock an agent sends saturate instead of overflowing") {
+  constexpr auto lo = std::numeric_limits<std::int64_t>::min();
+  constexpr auto hi = std::numeric_limits<std::int64_t>::max();
+  CHECK(estimate_clock_offset(1'000, lo, 0, 5'000) == hi);
+  CHECK(estimate_clock_offset(1'000, hi, 0, 5'000) == -hi + 1'000);
+  CHECK(estimate_clock_offset(-1'000, hi, 0, 5'000) == lo);
+  CHECK(estimate_clock_offset(10'000, lo, 9'000, 5'000) == hi - 500);  // a plausible round trip
+  CHECK(estimate_clock_offset(10'000, 4'000, lo, 5'000) == 6'000);  // implausible echo: one way
+  wire::v1::Hello h;
+  h.set_protocol_version(wire::kProtocolVersion);
+  h.set_agent("a1");
+  h.set_token("t");
+  h.set_agent_clock_ms(lo);
+  h.set_spool_epoch(1);
+  const KnownAgent a{"a1", sha256_hex("t")};
+  const auto d = decide_hello(h, &a, AgentMarks{}, 1'000);
+  REQUIRE(d.accepted);
+  CHECK(d.clock_offset_ms == hi);
 }
