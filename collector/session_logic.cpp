@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 #include "common/saturating.h"
 
@@ -99,6 +100,12 @@ HelloDecision decide_hello(const v1::Hello& hello, const KnownAgent* agent, cons
     d.reason = who + " resumes epoch " + std::to_string(e) + " after " + std::to_string(mark);
     return d;
   }
+  // No epoch above the largest number: the agent could not move to it (its spool takes only a higher
+  // epoch) and would come back forever. Its epochs are wall clocks in ms: a corrupt spool.
+  constexpr auto kLastEpoch = std::numeric_limits<std::uint64_t>::max();
+  if (e == kLastEpoch || marks.last_epoch == kLastEpoch)
+    return refuse_hello(v1::Refusal::MALFORMED, who + " needs a new epoch (" + why_new + "), and there is none above " +
+                                                    std::to_string(std::max(e, marks.last_epoch)));
   d.new_epoch = true;
   d.epoch = std::max({static_cast<std::uint64_t>(std::max<TimeMs>(now_ms, 1)), marks.last_epoch + 1, e + 1});
   d.committed_seq = 0;

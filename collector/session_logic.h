@@ -54,7 +54,8 @@ struct HelloDecision {
 // snapshot or a lost spool: numbers would be reused), or whose oldest number is past mark + 1 (the
 // entries between were acknowledged but are not in the store: a store restored from a backup). Then
 // the agent goes on in a new epoch, above every epoch seen, renumbering what it holds from 1; results
-// it sends again are stored once (the store keeps one row per run).
+// it sends again are stored once (the store keeps one row per run). When no epoch is above (2^64 - 1
+// seen), the hello is refused MALFORMED.
 HelloDecision decide_hello(const wire::v1::Hello& hello, const KnownAgent* agent, const AgentMarks& marks,
                            TimeMs now_ms);
 

@@ -178,7 +178,11 @@ TEST_CASE("entries for unassigned probes or stamped past the skew limit become h
   wire::Batch many;
   many.epoch = 5;
   many.first_seq = 1;
-  for (int i = 0; i < 20; ++i) many.entries.emplace_back(result(("p" + std::to_string(i)).c_str(), kNow));
+  for (int i = 0; i < 20; ++i) {
+    std::string id = "p";  // (not "p" + ...: g++ 12's -Wrestrict false positive)
+    id += std::to_string(i);
+    many.entries.emplace_back(result(id.c_str(), kNow));
+  }
   d = check_batch(many, "a1", 5, assigned, kNow, 2000);
   CHECK(d.not_assigned == 20);
   CHECK(d.first_refused.size() == kRefusedProbesShown);
@@ -282,4 +286,23 @@ TEST_CASE("clock offsets from any clock an agent sends saturate instead of overf
   const auto d = decide_hello(h, &a, AgentMarks{}, 1'000);
   REQUIRE(d.accepted);
   CHECK(d.clock_offset_ms == hi);
+}
+
+TEST_CASE("a hello that needs a new epoch when none is above 2^64 - 1 is refused, not sent to an epoch below") {
+  constexpr auto top = std::numeric_limits<std::uint64_t>::max();
+  const auto a = agent_a1();
+  // A spool in the last epoch that must move (its oldest entry past mark + 1).
+  auto d = decide_hello(hello(top, 5, 9), &a, AgentMarks{0, 3}, kNow);
+  CHECK_FALSE(d.accepted);
+  CHECK(d.refusal == v1::Refusal::MALFORMED);
+  std::string none_above = "there is none above ";
+  none_above += std::to_string(top);
+  CHECK(d.reason.find(none_above) != std::string::npos);
+  // The store already moved it to the last epoch.
+  d = decide_hello(hello(7, 1, 9), &a, AgentMarks{0, top}, kNow);
+  CHECK_FALSE(d.accepted);
+  // In the last epoch, with nothing to renumber, it simply resumes.
+  d = decide_hello(hello(top, 1, 9), &a, AgentMarks{0, top}, kNow);
+  CHECK(d.accepted);
+  CHECK(d.epoch == top);
 }
