@@ -225,7 +225,8 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
     try {
       for (;;) {
         auto m = co_await read_message(stream, options.silence_limit_ms, "message");
-        auto r = session.on_message(m, spool.state().epoch, clock.now_ms());
+        const auto held = spool.state();
+        auto r = session.on_message(m, SpoolMarks{held.epoch, held.first_seq, held.last_seq}, clock.now_ms());
         apply(r, session);
       }
     } catch (const SessionEnd& e) {
@@ -335,7 +336,8 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
     auto first = co_await read_message(stream, options.welcome_timeout_ms, "Welcome");
     if (!first.has_welcome() && !first.has_refusal())
       throw SessionEnd("the collector answered Hello with something else than Welcome or Refusal");
-    auto r = session.on_message(first, st.epoch, clock.now_ms());
+    const auto held = spool.state();
+    auto r = session.on_message(first, SpoolMarks{held.epoch, held.first_seq, held.last_seq}, clock.now_ms());
     apply(r, session);
     established = true;
     current = &session;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "common/saturating.h"
+
 namespace slamon::agent {
 
 namespace v1 = wire::v1;
@@ -125,8 +127,17 @@ std::string refusal_name(int reason) {
   return "UNKNOWN_REASON_" + std::to_string(reason);
 }
 
-Reaction UplinkSession::on_message(const v1::CollectorMessage& m, std::uint64_t spool_epoch, TimeMs now_ms) {
+Reaction UplinkSession::on_message(const v1::CollectorMessage& m, const SpoolMarks& spool, TimeMs now_ms) {
   Reaction r;
+  const std::uint64_t spool_epoch = spool.epoch;
+  // A collector that acknowledges or asks for numbers this spool never gave breaks the protocol: the
+  // window would move past the spool's end and what comes next would never be sent.
+  const auto beyond_spool = [&](const std::string& what) {
+    r.close = true;
+    r.level = LogLevel::error;
+    r.log = "collector " + collector_ + " sent " + what + ", past the spool's last entry " +
+            std::to_string(spool.last_seq) + " of epoch " + std::to_string(spool_epoch) + "; closing";
+  };
   const auto expected_welcome = [&](const char* what) {
     r.close = true;
     r.level = LogLevel::error;
@@ -147,10 +158,18 @@ Reaction UplinkSession::on_message(const v1::CollectorMessage& m, std::uint64_t 
         r.log = "collector " + collector_ + " sent a Welcome with epoch 0; closing";
         break;
       }
+      // A new epoch starts from nothing stored (decide_hello); in the spool's own epoch the mark is at
+      // most the spool's last number.
+      const bool new_epoch = w.epoch() != spool_epoch;
+      if (new_epoch ? w.committed_seq() != 0 : w.committed_seq() > spool.last_seq) {
+        beyond_spool("a Welcome of epoch " + std::to_string(w.epoch()) + " committed up to " +
+                     std::to_string(w.committed_seq()));
+        break;
+      }
       established_ = true;
       r.welcome = true;
       r.wake_sender = true;
-      if (w.epoch() != spool_epoch) {
+      if (new_epoch) {
         r.new_epoch = w.epoch();
         r.level = LogLevel::warn;
         r.log = "collector " + collector_ + " starts a new spool epoch " + std::to_string(w.epoch()) +
@@ -168,6 +187,10 @@ Reaction UplinkSession::on_message(const v1::CollectorMessage& m, std::uint64_t 
         break;
       }
       const auto& a = m.ack();
+      if (a.epoch() == window_.epoch() && a.committed_seq() > spool.last_seq) {
+        beyond_spool("an Ack up to " + std::to_string(a.committed_seq()));
+        break;
+      }
       if (!window_.on_ack(a.epoch(), a.committed_seq())) {
         r.log = "collector " + collector_ + " acknowledged epoch " + std::to_string(a.epoch()) + " (ours is " +
                 std::to_string(window_.epoch()) + "); ignored";
@@ -183,6 +206,10 @@ Reaction UplinkSession::on_message(const v1::CollectorMessage& m, std::uint64_t 
         break;
       }
       const auto& q = m.resend();
+      if (q.epoch() == window_.epoch() && q.from_seq() > spool.last_seq + 1) {
+        beyond_spool("a ResendRequest from " + std::to_string(q.from_seq()));
+        break;
+      }
       if (!window_.on_resend(q.epoch(), q.from_seq())) {
         r.log = "collector " + collector_ + " asked to resend epoch " + std::to_string(q.epoch()) + " (ours is " +
                 std::to_string(window_.epoch()) + "); ignored";
@@ -204,7 +231,8 @@ Reaction UplinkSession::on_message(const v1::CollectorMessage& m, std::uint64_t 
       const auto& h = m.heartbeat();
       last_clock_ms_ = h.clock_ms();
       if (h.echo_clock_ms() != 0)
-        r.log = "collector " + collector_ + " heartbeat: round trip " + std::to_string(now_ms - h.echo_clock_ms()) + " ms";
+        r.log = "collector " + collector_ + " heartbeat: round trip " +
+                std::to_string(saturating_sub(now_ms, h.echo_clock_ms())) + " ms";
       break;
     }
     case v1::CollectorMessage::kRefusal: {

@@ -20,6 +20,13 @@
 
 namespace slamon::agent {
 
+// What the spool holds: its epoch and numbers (0: none).
+struct SpoolMarks {
+  std::uint64_t epoch = 0;
+  std::uint64_t first_seq = 0;
+  std::uint64_t last_seq = 0;  // the newest number given in the epoch
+};
+
 // ---- the send window ----
 
 // Sequence numbers sent but not yet acknowledged, as whole batches, and the cursor: the next number
@@ -90,12 +97,6 @@ class Backoff {
 
 // ---- what the agent sends ----
 
-struct SpoolMarks {
-  std::uint64_t epoch = 0;
-  std::uint64_t first_seq = 0;
-  std::uint64_t last_seq = 0;
-};
-
 // The first message of a session. `token` is a secret: it goes into the message, never into a log.
 wire::v1::AgentMessage make_hello(const std::string& agent, const std::string& token, TimeMs now_ms,
                                   const SpoolMarks& spool, const std::string& assignment_version);
@@ -129,8 +130,9 @@ class UplinkSession {
  public:
   UplinkSession(std::string collector, std::size_t max_in_flight = 8) : collector_(std::move(collector)), window_(max_in_flight) {}
 
-  // `spool_epoch` is the spool's epoch when the message arrived; `now_ms` the agent's wall clock.
-  Reaction on_message(const wire::v1::CollectorMessage& m, std::uint64_t spool_epoch, TimeMs now_ms);
+  // `spool` is the spool when the message arrived; `now_ms` the agent's wall clock. A Welcome, Ack or
+  // ResendRequest for numbers past the spool's last one closes the session (a broken collector).
+  Reaction on_message(const wire::v1::CollectorMessage& m, const SpoolMarks& spool, TimeMs now_ms);
 
   bool established() const { return established_; }
   SendWindow& window() { return window_; }

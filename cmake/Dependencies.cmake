@@ -10,9 +10,9 @@ find_package(SQLite3 REQUIRED)               # the collector's store (also in th
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 find_package(CURL REQUIRED)                # common checks HTTP URLs with libcurl's URL parser
+find_package(OpenSSL REQUIRED)             # SHA-256 of tokens and assignments (slamon_collector_logic)
 if(NOT SLAMON_PURE_ONLY)
   find_package(Boost 1.81 CONFIG REQUIRED)  # header-only parts: Asio, Beast, System
-  find_package(OpenSSL REQUIRED)
   find_package(CLI11 CONFIG REQUIRED)
   # net-snmp ships no CMake config; net-snmp-config gives its flags.
   find_program(NETSNMP_CONFIG net-snmp-config REQUIRED)

@@ -27,3 +27,17 @@ endfunction()
 # translation units (PRIVATE: their users are not affected).
 add_library(slamon_pure INTERFACE)
 target_compile_options(slamon_pure INTERFACE -include ${PROJECT_SOURCE_DIR}/cmake/pure_library.h)
+
+# slamon_include_files(TARGET FOLDER HEADER...): for a pure library that is only part of its folder
+# (collector/session_logic.* beside the Asio sessions): TARGET's PUBLIC include root holds just these
+# headers of FOLDER, one symlink each, so includes keep their path ("collector/session_logic.h") and the
+# rest of the folder stays out of sight:
+#   build/include/slamon_collector_logic/collector/session_logic.h -> <source>/collector/session_logic.h
+function(slamon_include_files target folder)
+  set(_root ${PROJECT_BINARY_DIR}/include/${target})
+  file(MAKE_DIRECTORY ${_root}/${folder})
+  foreach(_h ${ARGN})
+    file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${folder}/${_h} ${_root}/${folder}/${_h} SYMBOLIC)
+  endforeach()
+  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${_root}>)
+endfunction()

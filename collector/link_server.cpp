@@ -633,20 +633,21 @@ void Session::heartbeat(const v1::Heartbeat& hb) {
 }
 
 void Session::assignment_reply(const v1::AssignmentReply& reply) {
-  if (reply.accepted()) {
-    if (reply.version() != sent_version_) {
-      // An answer to an older update (a newer one is on its way), or a version never sent.
+  switch (judge_assignment_reply(reply, sent_version_)) {
+    case AssignmentAnswer::stale:
       srv_.log->info("{}: accepted assignment '{}', not the latest it was sent ({}); waiting for its answer to that",
                      who(), printable(reply.version()).substr(0, 64), sent_version_.substr(0, 12));
-      return;
-    }
-    running_version_ = reply.version();
-    srv_.log->info("{}: runs assignment {}", who(), running_version_.substr(0, 12));
-    publish(true);
-  } else {
-    srv_.log->error("{}: refused assignment {}: {}; it keeps running its previous assignment {}", who(),
-                    printable(reply.version()).substr(0, 12), printable(reply.reason()),
-                    running_version_.empty() ? std::string("(none)") : running_version_.substr(0, 12));
+      break;
+    case AssignmentAnswer::runs:
+      running_version_ = reply.version();
+      srv_.log->info("{}: runs assignment {}", who(), running_version_.substr(0, 12));
+      publish(true);
+      break;
+    case AssignmentAnswer::refused:
+      srv_.log->error("{}: refused assignment {}: {}; it keeps running its previous assignment {}", who(),
+                      printable(reply.version()).substr(0, 12), printable(reply.reason()),
+                      running_version_.empty() ? std::string("(none)") : running_version_.substr(0, 12));
+      break;
   }
 }
 

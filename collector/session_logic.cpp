@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
+
+#include "common/saturating.h"
 
 namespace slamon::collector {
 namespace {
@@ -78,7 +81,7 @@ HelloDecision decide_hello(const v1::Hello& hello, const KnownAgent* agent, cons
 
   HelloDecision d;
   d.accepted = true;
-  d.clock_offset_ms = now_ms - hello.agent_clock_ms();
+  d.clock_offset_ms = saturating_sub(now_ms, hello.agent_clock_ms());
   const std::uint64_t e = hello.spool_epoch();
   const std::uint64_t mark = marks.committed_seq;
   std::string why_new;
@@ -97,6 +100,12 @@ HelloDecision decide_hello(const v1::Hello& hello, const KnownAgent* agent, cons
     d.reason = who + " resumes epoch " + std::to_string(e) + " after " + std::to_string(mark);
     return d;
   }
+  // No epoch above the largest number: the agent could not move to it (its spool takes only a higher
+  // epoch) and would come back forever. Its epochs are wall clocks in ms: a corrupt spool.
+  constexpr auto kLastEpoch = std::numeric_limits<std::uint64_t>::max();
+  if (e == kLastEpoch || marks.last_epoch == kLastEpoch)
+    return refuse_hello(v1::Refusal::MALFORMED, who + " needs a new epoch (" + why_new + "), and there is none above " +
+                                                    std::to_string(std::max(e, marks.last_epoch)));
   d.new_epoch = true;
   d.epoch = std::max({static_cast<std::uint64_t>(std::max<TimeMs>(now_ms, 1)), marks.last_epoch + 1, e + 1});
   d.committed_seq = 0;
@@ -166,11 +175,13 @@ BatchDecision check_batch(wire::Batch& batch, std::string_view agent, std::uint6
 }
 
 std::int64_t estimate_clock_offset(TimeMs now_ms, TimeMs agent_clock_ms, TimeMs echo_clock_ms, DurationMs max_rtt_ms) {
+  // The agent's clocks are whatever it sent: no overflow, whatever they are.
+  const std::int64_t one_way = saturating_sub(now_ms, agent_clock_ms);
   if (echo_clock_ms > 0) {
-    const std::int64_t rtt = now_ms - echo_clock_ms;
-    if (rtt >= 0 && rtt <= max_rtt_ms) return now_ms - (agent_clock_ms + rtt / 2);
+    const std::int64_t rtt = saturating_sub(now_ms, echo_clock_ms);
+    if (rtt >= 0 && rtt <= max_rtt_ms) return saturating_sub(one_way, rtt / 2);
   }
-  return now_ms - agent_clock_ms;
+  return one_way;
 }
 
 SkewWatch::Change SkewWatch::update(std::int64_t offset_ms, DurationMs limit_ms) {
@@ -178,6 +189,11 @@ SkewWatch::Change SkewWatch::update(std::int64_t offset_ms, DurationMs limit_ms)
   if (over == over_) return Change::none;
   over_ = over;
   return over ? Change::went_over : Change::came_back;
+}
+
+AssignmentAnswer judge_assignment_reply(const v1::AssignmentReply& reply, std::string_view sent_version) {
+  if (!reply.accepted()) return AssignmentAnswer::refused;
+  return reply.version() == sent_version ? AssignmentAnswer::runs : AssignmentAnswer::stale;
 }
 
 std::optional<v1::Assignment> make_assignment(

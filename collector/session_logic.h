@@ -54,7 +54,8 @@ struct HelloDecision {
 // snapshot or a lost spool: numbers would be reused), or whose oldest number is past mark + 1 (the
 // entries between were acknowledged but are not in the store: a store restored from a backup). Then
 // the agent goes on in a new epoch, above every epoch seen, renumbering what it holds from 1; results
-// it sends again are stored once (the store keeps one row per run).
+// it sends again are stored once (the store keeps one row per run). When no epoch is above (2^64 - 1
+// seen), the hello is refused MALFORMED.
 HelloDecision decide_hello(const wire::v1::Hello& hello, const KnownAgent* agent, const AgentMarks& marks,
                            TimeMs now_ms);
 
@@ -101,6 +102,14 @@ class SkewWatch {
  private:
   bool over_ = false;
 };
+
+// What an agent's AssignmentReply means, given the version of the last assignment sent to it.
+enum class AssignmentAnswer : unsigned char {
+  runs,     // it runs `sent_version` now
+  stale,    // it accepted another version (an older update, a newer one is on its way; or one never sent)
+  refused,  // it keeps running its previous assignment (reply.reason() says why)
+};
+AssignmentAnswer judge_assignment_reply(const wire::v1::AssignmentReply& reply, std::string_view sent_version);
 
 // The assignment message for one agent: its probes (secrets included; an HTTP probe's tls.ca_file
 // read through `read_ca` and sent as PEM) and a version, the SHA-256 of the probes' encoding (equal

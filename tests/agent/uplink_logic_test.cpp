@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <random>
 #include <set>
 
@@ -161,12 +162,14 @@ v1::CollectorMessage welcome(std::uint64_t epoch, std::uint64_t committed, bool 
   if (with_assignment) w->mutable_assignment()->set_version("v2");
   return m;
 }
+// A spool of `epoch` holding 1..last.
+SpoolMarks held(std::uint64_t epoch, std::uint64_t last = 100) { return {epoch, 1, last}; }
 }  // namespace
 
 TEST_CASE("session: a welcome resets the window at the collector's mark; a new epoch is announced with a warning") {
   UplinkSession s("c:7443");
   CHECK_FALSE(s.established());
-  auto r = s.on_message(welcome(9, 40), 9, 6'000);
+  auto r = s.on_message(welcome(9, 40), held(9), 6'000);
   CHECK(r.welcome);
   CHECK_FALSE(r.new_epoch);
   CHECK_FALSE(r.close);
@@ -177,7 +180,7 @@ TEST_CASE("session: a welcome resets the window at the collector's mark; a new e
 
   UplinkSession t("c:7443");
   const auto m = welcome(12, 0, true);
-  r = t.on_message(m, 9, 6'000);
+  r = t.on_message(m, held(9), 6'000);
   REQUIRE(r.new_epoch);
   CHECK(*r.new_epoch == 12);
   CHECK(r.level == LogLevel::warn);
@@ -186,7 +189,7 @@ TEST_CASE("session: a welcome resets the window at the collector's mark; a new e
   CHECK(r.assignment->version() == "v2");
   CHECK(t.window().cursor() == 1);
   // A second welcome is a protocol error.
-  CHECK(t.on_message(m, 12, 6'000).close);
+  CHECK(t.on_message(m, held(12), 6'000).close);
 }
 
 TEST_CASE("session: acks and resends before the welcome close; of another epoch they are ignored with a debug line") {
@@ -194,19 +197,19 @@ TEST_CASE("session: acks and resends before the welcome close; of another epoch 
   v1::CollectorMessage ack;
   ack.mutable_ack()->set_epoch(3);
   ack.mutable_ack()->set_committed_seq(10);
-  auto r = s.on_message(ack, 3, 0);
+  auto r = s.on_message(ack, held(3), 0);
   CHECK(r.close);
   CHECK(r.level == LogLevel::error);
   s = UplinkSession("c:1");
-  s.on_message(welcome(3, 0), 3, 0);
+  s.on_message(welcome(3, 0), held(3), 0);
   s.window().sent(1, 10);
-  r = s.on_message(ack, 3, 0);
+  r = s.on_message(ack, held(3), 0);
   CHECK_FALSE(r.close);
   CHECK(r.acknowledge == std::make_pair<std::uint64_t, std::uint64_t>(3, 10));
   CHECK(r.wake_sender);
   CHECK(s.window().in_flight() == 0);
   ack.mutable_ack()->set_epoch(2);
-  r = s.on_message(ack, 3, 0);
+  r = s.on_message(ack, held(3), 0);
   CHECK_FALSE(r.acknowledge);
   CHECK(r.level == LogLevel::debug);
   CHECK(r.log.find("ignored") != std::string::npos);
@@ -214,7 +217,7 @@ TEST_CASE("session: acks and resends before the welcome close; of another epoch 
   resend.mutable_resend()->set_epoch(3);
   resend.mutable_resend()->set_from_seq(11);
   s.window().sent(11, 20);
-  r = s.on_message(resend, 3, 0);
+  r = s.on_message(resend, held(3), 0);
   CHECK(r.wake_sender);
   CHECK(s.window().cursor() == 11);
 }
@@ -224,21 +227,21 @@ TEST_CASE("session: a refusal closes, with its reason and detail; SHUTTING_DOWN 
   v1::CollectorMessage m;
   m.mutable_refusal()->set_reason(v1::Refusal::UNKNOWN_AGENT_OR_TOKEN);
   m.mutable_refusal()->set_detail("agent a1: wrong token");
-  auto r = s.on_message(m, 1, 0);
+  auto r = s.on_message(m, held(1), 0);
   CHECK(r.close);
   CHECK(r.level == LogLevel::error);
   CHECK(r.log == "collector collector.example:7443 refused us: UNKNOWN_AGENT_OR_TOKEN: agent a1: wrong token");
   m.mutable_refusal()->set_reason(v1::Refusal::SHUTTING_DOWN);
-  r = s.on_message(m, 1, 0);
+  r = s.on_message(m, held(1), 0);
   CHECK(r.level == LogLevel::warn);
   CHECK(refusal_name(99) == "UNKNOWN_REASON_99");
   v1::CollectorMessage hb;
   hb.mutable_heartbeat()->set_clock_ms(777);
   hb.mutable_heartbeat()->set_echo_clock_ms(900);
-  r = s.on_message(hb, 1, 1'000);
+  r = s.on_message(hb, held(1), 1'000);
   CHECK(s.last_collector_clock_ms() == 777);
   CHECK(r.log.find("round trip 100 ms") != std::string::npos);
-  CHECK(s.on_message(v1::CollectorMessage{}, 1, 0).close);
+  CHECK(s.on_message(v1::CollectorMessage{}, held(1), 0).close);
 }
 
 TEST_CASE("decode_assignment: all probes or the first error naming the probe") {
@@ -274,4 +277,50 @@ TEST_CASE("decode_assignment: all probes or the first error naming the probe") {
   a.mutable_probes()->RemoveLast();
   add("../x");
   CHECK_FALSE(decode_assignment(a, "agent-1").error.empty());
+}
+
+TEST_CASE("session: a collector that acknowledges or asks for numbers the spool never gave is closed on") {
+  // A Welcome in the spool's epoch past its last number, or a new epoch with something stored.
+  UplinkSession s("c:1");
+  auto r = s.on_message(welcome(9, 41), held(9, 40), 0);
+  CHECK(r.close);
+  CHECK(r.level == LogLevel::error);
+  CHECK(r.log.find("past the spool's last entry 40 of epoch 9") != std::string::npos);
+  CHECK_FALSE(s.established());
+  CHECK_FALSE(r.acknowledge);
+  CHECK(UplinkSession("c:1").on_message(welcome(12, 3), held(9, 40), 0).close);
+  CHECK_FALSE(UplinkSession("c:1").on_message(welcome(9, 40), held(9, 40), 0).close);
+  CHECK_FALSE(UplinkSession("c:1").on_message(welcome(12, 0), held(9, 40), 0).close);
+
+  // An Ack past the last number; a ResendRequest past the next one.
+  REQUIRE_FALSE(s.on_message(welcome(9, 10), held(9, 40), 0).close);
+  s.window().sent(11, 40);
+  v1::CollectorMessage ack;
+  ack.mutable_ack()->set_epoch(9);
+  ack.mutable_ack()->set_committed_seq(41);
+  r = s.on_message(ack, held(9, 40), 0);
+  CHECK(r.close);
+  CHECK_FALSE(r.acknowledge);
+  CHECK(s.window().committed_seq() == 10);
+  CHECK(s.window().cursor() == 41);
+  v1::CollectorMessage resend;
+  resend.mutable_resend()->set_epoch(9);
+  resend.mutable_resend()->set_from_seq(42);
+  CHECK(s.on_message(resend, held(9, 40), 0).close);
+  CHECK(s.window().cursor() == 41);
+  resend.mutable_resend()->set_from_seq(41);
+  CHECK_FALSE(s.on_message(resend, held(9, 40), 0).close);
+  ack.mutable_ack()->set_committed_seq(40);
+  r = s.on_message(ack, held(9, 40), 0);
+  CHECK_FALSE(r.close);
+  CHECK(s.window().cursor() == 41);
+}
+
+TEST_CASE("session: a heartbeat echoing any clock gives a round trip without overflow") {
+  UplinkSession s("c:1");
+  v1::CollectorMessage hb;
+  hb.mutable_heartbeat()->set_clock_ms(1);
+  hb.mutable_heartbeat()->set_echo_clock_ms(std::numeric_limits<std::int64_t>::min());
+  const auto r = s.on_message(hb, held(1), 1'000);
+  CHECK(r.log.find("round trip " + std::to_string(std::numeric_limits<std::int64_t>::max())) != std::string::npos);
 }

@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "common/catalogue/parser.h"
 #include "tests/common/catalogue_test_util.h"
 
@@ -176,7 +178,11 @@ TEST_CASE("entries for unassigned probes or stamped past the skew limit become h
   wire::Batch many;
   many.epoch = 5;
   many.first_seq = 1;
-  for (int i = 0; i < 20; ++i) many.entries.emplace_back(result(("p" + std::to_string(i)).c_str(), kNow));
+  for (int i = 0; i < 20; ++i) {
+    std::string id = "p";  // (not "p" + ...: g++ 12's -Wrestrict false positive)
+    id += std::to_string(i);
+    many.entries.emplace_back(result(id.c_str(), kNow));
+  }
   d = check_batch(many, "a1", 5, assigned, kNow, 2000);
   CHECK(d.not_assigned == 20);
   CHECK(d.first_refused.size() == kRefusedProbesShown);
@@ -249,4 +255,54 @@ TEST_CASE("an assignment carries the agent's probes with the CA's PEM; its versi
   const auto none = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   CHECK_FALSE(make_assignment(assign_probes(cat).front(), none, error));
   CHECK(error.find("cannot read tls.ca_file") != std::string::npos);
+}
+
+TEST_CASE("an assignment reply runs the version sent, answers an older one, or refuses") {
+  wire::v1::AssignmentReply r;
+  r.set_version("v2");
+  r.set_accepted(true);
+  CHECK(judge_assignment_reply(r, "v2") == AssignmentAnswer::runs);
+  CHECK(judge_assignment_reply(r, "v3") == AssignmentAnswer::stale);
+  r.set_accepted(false);
+  r.set_reason("probe x: bad");
+  CHECK(judge_assignment_reply(r, "v2") == AssignmentAnswer::refused);
+}
+
+TEST_CASE("clock offsets from any clock an agent sends saturate instead of overflowing") {
+  constexpr auto lo = std::numeric_limits<std::int64_t>::min();
+  constexpr auto hi = std::numeric_limits<std::int64_t>::max();
+  CHECK(estimate_clock_offset(1'000, lo, 0, 5'000) == hi);
+  CHECK(estimate_clock_offset(1'000, hi, 0, 5'000) == -hi + 1'000);
+  CHECK(estimate_clock_offset(-1'000, hi, 0, 5'000) == lo);
+  CHECK(estimate_clock_offset(10'000, lo, 9'000, 5'000) == hi - 500);  // a plausible round trip
+  CHECK(estimate_clock_offset(10'000, 4'000, lo, 5'000) == 6'000);  // implausible echo: one way
+  wire::v1::Hello h;
+  h.set_protocol_version(wire::kProtocolVersion);
+  h.set_agent("a1");
+  h.set_token("t");
+  h.set_agent_clock_ms(lo);
+  h.set_spool_epoch(1);
+  const KnownAgent a{"a1", sha256_hex("t")};
+  const auto d = decide_hello(h, &a, AgentMarks{}, 1'000);
+  REQUIRE(d.accepted);
+  CHECK(d.clock_offset_ms == hi);
+}
+
+TEST_CASE("a hello that needs a new epoch when none is above 2^64 - 1 is refused, not sent to an epoch below") {
+  constexpr auto top = std::numeric_limits<std::uint64_t>::max();
+  const auto a = agent_a1();
+  // A spool in the last epoch that must move (its oldest entry past mark + 1).
+  auto d = decide_hello(hello(top, 5, 9), &a, AgentMarks{0, 3}, kNow);
+  CHECK_FALSE(d.accepted);
+  CHECK(d.refusal == v1::Refusal::MALFORMED);
+  std::string none_above = "there is none above ";
+  none_above += std::to_string(top);
+  CHECK(d.reason.find(none_above) != std::string::npos);
+  // The store already moved it to the last epoch.
+  d = decide_hello(hello(7, 1, 9), &a, AgentMarks{0, top}, kNow);
+  CHECK_FALSE(d.accepted);
+  // In the last epoch, with nothing to renumber, it simply resumes.
+  d = decide_hello(hello(top, 1, 9), &a, AgentMarks{0, top}, kNow);
+  CHECK(d.accepted);
+  CHECK(d.epoch == top);
 }
