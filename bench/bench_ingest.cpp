@@ -17,6 +17,8 @@
 //       acked: sessions whose batch got an Ack since their current connection; reacked: agents that
 //       were disconnected at least once and have been acknowledged since. Ends after --max-seconds
 //       or on SIGTERM/SIGINT.
+//   bench_ingest month --db FILE --from-ms T [--agents 20] [--probes 2000] [--interval 300] [--days 30]
+//       A store filled with generated history, for bench/month_report_bench.sh (see run_month).
 //   bench_ingest peer --db FILE [--agents 100] [--probes 10] [--batch 1000] [--rows 2000000]
 //       The peer: the same rows (agents in turn, one batch of --batch rows per transaction, the mark
 //       upserted in it), the store's schema, indexes, insert statement with its ON CONFLICT clause,
@@ -314,8 +316,7 @@ asio::awaitable<void> hold_one(Common& c, AgentId a, HoldStats& st, int heartbea
       if (acked_here) --st.acked;
       ++st.disconnects;
       ever_lost = true;
-      counted_reack = false;
-      if (next > acked + 1) next = acked + 1;  // unacknowledged results are sent again
+      counted_reack = false;  // what is not acknowledged stays in the "spool": the Hello says so
     }
     boost::system::error_code ignored;
     s.next_layer().close(ignored);
@@ -496,6 +497,87 @@ int run_peer(const std::string& path, int agents, int probes, int batch, long lo
   return 0;
 }
 
+
+// ---- month --------------------------------------------------------------------------------------
+
+// A store holding --days of results from --from_ms for --probes probes (gen-NNNN, spread over --agents
+// agents gen-aNN) every --interval seconds: the store's schema, written with the raw sqlite3 API in
+// large transactions (synchronous=OFF while filling; the store is closed cleanly). Probe k runs at
+// from + phase(k) + i x interval; each probe has one outage of 3-12 runs (down) on a day of its own,
+// and latencies between 5 and 60 ms.
+int run_month(const std::string& path, int agents, int probes, int interval_s, TimeMs from_ms, int days) {
+  sqlite3* db = nullptr;
+  check(sqlite3_open(path.c_str(), &db), db, "open");
+  check(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000000;", nullptr, nullptr, nullptr), db, "pragma");
+  check(sqlite3_exec(db, kSchemaV1, nullptr, nullptr, nullptr), db, "schema");
+  sqlite3_stmt *ins = nullptr, *set = nullptr, *add_agent = nullptr, *add_probe = nullptr;
+  check(sqlite3_prepare_v2(db, kInsert, -1, &ins, nullptr), db, "prepare");
+  check(sqlite3_prepare_v2(db, kSetMark, -1, &set, nullptr), db, "prepare");
+  check(sqlite3_prepare_v2(db, "INSERT INTO agents (id, name) VALUES (?1, ?2)", -1, &add_agent, nullptr), db, "prepare");
+  check(sqlite3_prepare_v2(db, "INSERT INTO probes (id, name) VALUES (?1, ?2)", -1, &add_probe, nullptr), db, "prepare");
+  check(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr), db, "begin");
+  char name[64];
+  for (int a = 1; a <= agents; ++a) {
+    std::snprintf(name, sizeof name, "gen-a%02d", a);
+    sqlite3_bind_int(add_agent, 1, a);
+    sqlite3_bind_text(add_agent, 2, name, -1, SQLITE_TRANSIENT);
+    check(sqlite3_step(add_agent), db, "agent");
+    sqlite3_reset(add_agent);
+  }
+  for (int p = 1; p <= probes; ++p) {
+    std::snprintf(name, sizeof name, "gen-%04d", p);
+    sqlite3_bind_int(add_probe, 1, p);
+    sqlite3_bind_text(add_probe, 2, name, -1, SQLITE_TRANSIENT);
+    check(sqlite3_step(add_probe), db, "probe");
+    sqlite3_reset(add_probe);
+  }
+  const std::int64_t step = std::int64_t{interval_s} * 1000;
+  const std::int64_t runs = std::int64_t{days} * 86'400'000 / step;
+  std::vector<std::int64_t> seq(static_cast<std::size_t>(agents) + 1, 0);
+  long long rows = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::int64_t i = 0; i < runs; ++i) {
+    for (int p = 1; p <= probes; ++p) {
+      const int a = (p - 1) % agents + 1;
+      const auto u = static_cast<std::uint64_t>(p) * 0x9E3779B97F4A7C15ULL;
+      const std::int64_t phase = static_cast<std::int64_t>(u >> 20) % step;
+      const std::int64_t outage_start = static_cast<std::int64_t>((u >> 8) % static_cast<std::uint64_t>(runs));
+      const std::int64_t outage_len = 3 + static_cast<std::int64_t>((u >> 40) % 10);
+      const bool down = i >= outage_start && i < outage_start + outage_len;
+      sqlite3_bind_int(ins, 1, a);
+      sqlite3_bind_int(ins, 2, 1);
+      sqlite3_bind_int64(ins, 3, ++seq[static_cast<std::size_t>(a)]);
+      sqlite3_bind_int(ins, 4, p);
+      sqlite3_bind_int64(ins, 5, from_ms + phase + i * step);
+      sqlite3_bind_int(ins, 6, static_cast<int>(down ? Status::down : Status::up));
+      if (down) sqlite3_bind_null(ins, 7); else sqlite3_bind_double(ins, 7, 5.0 + static_cast<double>((u >> 3 ^ static_cast<std::uint64_t>(i) * 2654435761ULL) % 5500) / 100.0);
+      sqlite3_bind_text(ins, 8, down ? "connection refused" : "", -1, SQLITE_STATIC);
+      sqlite3_bind_null(ins, 9);
+      check(sqlite3_step(ins), db, "insert");
+      sqlite3_reset(ins);
+      ++rows;
+    }
+    if (rows % 1'000'000 < static_cast<long long>(probes)) {
+      check(sqlite3_exec(db, "COMMIT; BEGIN", nullptr, nullptr, nullptr), db, "commit");
+      std::fprintf(stderr, "bench_ingest month: %lld rows\n", rows);
+    }
+  }
+  for (int a = 1; a <= agents; ++a) {
+    sqlite3_bind_int(set, 1, a);
+    sqlite3_bind_int(set, 2, 1);
+    sqlite3_bind_int64(set, 3, seq[static_cast<std::size_t>(a)]);
+    check(sqlite3_step(set), db, "mark");
+    sqlite3_reset(set);
+  }
+  check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db, "commit");
+  for (auto* s : {ins, set, add_agent, add_probe}) sqlite3_finalize(s);
+  check(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr), db, "checkpoint");
+  sqlite3_close(db);
+  std::printf("result month rows=%lld probes=%d agents=%d interval_s=%d days=%d seconds=%.1f\n", rows, probes, agents,
+              interval_s, days, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -508,6 +590,15 @@ int main(int argc, char** argv) {
   auto* st = app.add_subcommand("stream", "stream results from one TLS connection per agent");
   auto* ho = app.add_subcommand("hold", "hold one connection per agent, reconnecting as the agent does");
   auto* pe = app.add_subcommand("peer", "the raw SQLite peer");
+  auto* mo = app.add_subcommand("month", "fill a store with generated history (bench/month_report_bench.sh)");
+  int interval_s = 300, days = 30;
+  std::int64_t from_ms = 0;
+  mo->add_option("--db", db, "a new SQLite file")->required();
+  mo->add_option("--agents", n_agents, "agents gen-aNN");
+  mo->add_option("--probes", probes, "probes gen-NNNN");
+  mo->add_option("--interval", interval_s, "seconds between runs of a probe");
+  mo->add_option("--from-ms", from_ms, "first instant (Unix ms)")->required();
+  mo->add_option("--days", days, "days of history");
   for (auto* sc : {st, ho}) {
     sc->add_option("--connect", connect, "collector host:port (loopback)");
     sc->add_option("--ca", ca, "CA of the collector's certificate")->required();
@@ -529,6 +620,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   std::signal(SIGPIPE, SIG_IGN);
   if (pe->parsed()) return run_peer(db, n_agents, probes, batch, rows);
+  if (mo->parsed()) return run_month(db, n_agents, probes, interval_s, from_ms, days);
 
   Common c;
   const auto colon = connect.rfind(':');
