@@ -62,6 +62,8 @@ rss, ms = int(sys.argv[1]) / 1024, int(sys.argv[2]) / 1000
 print("result: collector RSS %.0f MB with all connected (goal < 300 MB: %s, %.2fx the goal); reconnect+ack %.1f s (goal < 30 s: %s, %.2fx the goal)"
       % (rss, "met" if rss < 300 else "MISSED", rss / 300, ms, "met" if ms < 30 else "MISSED", ms / 30))
 PY
+echo "warnings/errors in the collector log while the agents were held (before they stop): $(grep -c -E '\] \[(warning|error)\]' "$work/collector.log" || true); the kinds (agent names and addresses masked):"
+grep -E '\] \[(warning|error)\]' "$work/collector.log" | sed -E 's/^\[[^]]*\] //; s/bench-a[0-9]+/AGENT/g; s/127\.0\.0\.1:[0-9]+/ADDR/g; s/[0-9]+/N/g' \
+  | sort | uniq -c | sort -rn | head -n 8 || true
 kill -TERM "$load_pid" 2>/dev/null || true; wait "$load_pid" 2>/dev/null || true; load_pid=
 stop_collector
-echo "refused/warnings in the collector log: $(grep -c -E '\[(warning|error)\]' "$work/collector.log" || true)"
