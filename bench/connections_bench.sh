@@ -6,6 +6,7 @@
 # and the time from the kill until every agent has reconnected (the real agent's backoff: 1 s doubling
 # to 60 s, each wait in [d/2, d]) and got an Ack for a batch (goal < 30 s). No peer: goals beside.
 #   bench/connections_bench.sh [--agents 2000] [--steady 20] [--keep]
+# shellcheck source=bench/link_lib.sh
 source "$(dirname "$0")/link_lib.sh"
 agents=2000 steady=20
 while [ $# -gt 0 ]; do

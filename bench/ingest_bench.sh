@@ -7,6 +7,7 @@
 # TLS, no network. Rounds alternate ours and the peer's; medians. Goals: >= 0.5x the peer, >= 100,000/s.
 #   bench/ingest_bench.sh [--agents 100] [--probes 10] [--batch 1000] [--window 4] [--warmup 10]
 #                         [--duration 30] [--rounds 3] [--peer-rows 3000000] [--keep]
+# shellcheck source=bench/link_lib.sh
 source "$(dirname "$0")/link_lib.sh"
 agents=100 probes=10 batch=1000 window=4 warmup=10 duration=30 rounds=3 peer_rows=3000000
 while [ $# -gt 0 ]; do

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by bench/ingest_bench.sh and bench/connections_bench.sh: a work folder, certificates, N
 # agents with tokens (agents.txt: "NAME TOKEN" lines for bench_ingest), a catalogue with P probes per
 # agent, collector.yaml, and helpers to start and stop the real collector. Loopback only; every wait
