@@ -16,7 +16,12 @@
 # CPU for context. bench/footprint_analyse.py then checks the results file (one result per probe per
 # planned start, statuses) and computes the lag of every run from its start time and its phase.
 #
-#   bench/footprint.sh [--modes "plain https"] [--duration SECONDS] [--hosts N] [--keep DIR]
+# Mode "link" (issue 13) is "plain" with the agent in agent.yaml mode: a real slamon-collector on
+# loopback (TLS, certificates from scripts/make-certs.sh, a fresh store) serves it the same catalogue,
+# the agent spools every result (SQLite WAL) and streams it; its results_log is what is analysed, and
+# the collector's CPU and RSS are printed beside the agent's.
+#
+#   bench/footprint.sh [--modes "plain https link"] [--duration SECONDS] [--hosts N] [--keep DIR]
 #                      [--agent-args "ARGS"]   (extra slamon-agent options, for A/B runs)
 #   env: SLAMON_BUILD_DIR (build), SNMP_ADDRESSES (50)
 # Needs root (network namespace, raw ICMP socket), nginx, snmpd, snmpget, python3. Raises the open-file
@@ -57,8 +62,10 @@ veth_ns=fpn$$
 net=10.77.0
 agent_pid=""
 snmpd_pid=""
+collector_pid=""
 cleanup() {
   [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
+  [ -n "$collector_pid" ] && kill -9 "$collector_pid" 2>/dev/null && wait "$collector_pid" 2>/dev/null || true
   if [ -n "$snmpd_pid" ]; then
     kill "$snmpd_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$snmpd_pid" 2>/dev/null || break; sleep 0.1; done
@@ -170,9 +177,33 @@ for mode in $modes; do
     --snmp-addresses "$snmp_list" --snmp-port 161 --community "$community"
   echo
   echo "footprint ($mode${agent_args:+, agent $agent_args}): $(date -u +%FT%TZ), load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+  if [ "$mode" = link ]; then
+    # The collector, on a free loopback port, with a fresh store; the agent in agent.yaml mode.
+    "$src/scripts/make-certs.sh" "$run/tls" >/dev/null
+    head -c 32 /dev/urandom | base64 | tr -d '\n' >"$run/token"
+    chmod 600 "$run/token"
+    sha=$(sha256sum <"$run/token" | cut -d' ' -f1)
+    sed -i "s/^  - {name: footprint-agent, /  - {name: footprint-agent, token_sha256: $sha, /" "$run/catalogue.yaml"
+    link_port=$(free_range 1)
+    mkdir -p "$run/collector" "$run/spool"
+    printf 'catalogue: %s\nlisten: 127.0.0.1:%s\ntls:\n  cert_file: %s\n  key_file: %s\nstore: %s\nstate_dir: %s\nlog_level: info\n' \
+      "$run/catalogue.yaml" "$link_port" "$run/tls/collector.pem" "$run/tls/collector.key" "$run/collector/store.db" \
+      "$run/collector" >"$run/collector.yaml"
+    printf 'collector: 127.0.0.1:%s\nname: footprint-agent\ntoken_file: %s\ntls:\n  ca_file: %s\nspool_dir: %s\nstate_dir: %s\nresults_log: %s\nlog_level: info\n' \
+      "$link_port" "$run/token" "$run/tls/ca.pem" "$run/spool" "$run/state" "$run/results.jsonl" >"$run/agent.yaml"
+    "$build/bin/slamon-collector" --config "$run/collector.yaml" 2>"$run/collector.log" &
+    collector_pid=$!
+    for _ in $(seq 1 200); do grep -q "listening on" "$run/collector.log" && break; sleep 0.1; done
+    grep -q "listening on" "$run/collector.log" || { echo "footprint: the collector did not start" >&2; tail "$run/collector.log" >&2; exit 1; }
+    c_ticks0=$(cpu_ticks "$collector_pid")
+  fi
   start_ms=$(date +%s%3N)
-  "$agent_bin" --catalogue "$run/catalogue.yaml" --agent footprint-agent --results-file "$run/results.jsonl" \
-    --state-dir "$run/state" --duration "${duration}s" --log-level info $agent_args 2>"$run/agent.log" &
+  if [ "$mode" = link ]; then
+    "$agent_bin" --config "$run/agent.yaml" --duration "${duration}s" $agent_args 2>"$run/agent.log" &
+  else
+    "$agent_bin" --catalogue "$run/catalogue.yaml" --agent footprint-agent --results-file "$run/results.jsonl" \
+      --state-dir "$run/state" --duration "${duration}s" --log-level info $agent_args 2>"$run/agent.log" &
+  fi
   agent_pid=$!
   : > "$run/samples"
   while kill -0 "$agent_pid" 2>/dev/null; do
@@ -189,6 +220,15 @@ for mode in $modes; do
   stop_ms=$(date +%s%3N)
   echo "footprint ($mode): agent exited with $rc; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   [ "$rc" = 0 ] || { status=1; tail -20 "$run/agent.log" >&2; }
+  if [ "$mode" = link ]; then
+    c_ticks1=$(cpu_ticks "$collector_pid")
+    c_rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$collector_pid/status")
+    kill "$collector_pid" 2>/dev/null || true
+    wait "$collector_pid" 2>/dev/null || true
+    collector_pid=""
+    stored=$("$build/bin/slamon" export --db "$run/collector/store.db" 2>/dev/null | wc -l || echo "?")
+    echo "footprint (link): collector CPU $(python3 -c "print('%.2f' % (100.0*($c_ticks1-$c_ticks0)/$ticks/(($stop_ms-$start_ms)/1000)))") % of one core over the whole run, RSS $((c_rss / 1024)) MB; results logged $(wc -l <"$run/results.jsonl"), stored $stored; spool $(du -sh "$run/spool" | cut -f1)"
+  fi
   python3 "$here/footprint_analyse.py" --results "$run/results.jsonl" --samples "$run/samples" --log "$run/agent.log" \
     --start-ms "$start_ms" --stop-ms $((start_ms + duration * 1000)) --probes $((hosts * 4)) --ticks "$ticks" --label "$mode" || status=1
 done
