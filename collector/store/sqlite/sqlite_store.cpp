@@ -256,13 +256,7 @@ AppendOutcome SqliteStore::append_in_transaction(std::string_view agent, const w
   if (batch.entries.empty()) return AppendOutcome{AppendOutcome::Kind::stored, mark_of(agent, batch.epoch), 0, 0, 0};
   const std::int64_t agent_id = id_of(agent_ids_, find_agent_, add_agent_, agent);
   const auto epoch = static_cast<std::int64_t>(batch.epoch);
-  std::uint64_t mark = 0;
-  get_mark_.bind(1, agent_id).bind(2, epoch);
-  if (get_mark_.step()) {
-    mark = static_cast<std::uint64_t>(get_mark_.int64(0));
-    get_mark_.reset();
-  }
-  const IngestPlan plan = plan_ingest(mark, batch);
+  const IngestPlan plan = plan_ingest(mark_by_id(agent_id, epoch), batch);
   AppendOutcome out;
   out.committed_seq = plan.new_mark;
   if (plan.gap) {
@@ -304,7 +298,11 @@ AppendOutcome SqliteStore::append_in_transaction(std::string_view agent, const w
 std::uint64_t SqliteStore::mark_of(std::string_view agent, std::uint64_t epoch) {
   const auto agent_id = find_agent(agent);
   if (!agent_id || epoch > kMaxSql) return 0;
-  get_mark_.bind(1, *agent_id).bind(2, static_cast<std::int64_t>(epoch));
+  return mark_by_id(*agent_id, static_cast<std::int64_t>(epoch));
+}
+
+std::uint64_t SqliteStore::mark_by_id(std::int64_t agent_id, std::int64_t epoch) {
+  get_mark_.bind(1, agent_id).bind(2, epoch);
   if (!get_mark_.step()) return 0;
   const auto mark = static_cast<std::uint64_t>(get_mark_.int64(0));
   get_mark_.reset();

@@ -52,6 +52,7 @@ class SqliteStore final : public Store {
   ProbeResult read_result(Stmt& s, int first_col);
   AppendOutcome append_in_transaction(std::string_view agent, const wire::Batch& batch);
   std::uint64_t mark_of(std::string_view agent, std::uint64_t epoch);
+  std::uint64_t mark_by_id(std::int64_t agent_id, std::int64_t epoch);
   std::int64_t id_of(std::unordered_map<std::string, std::int64_t>& cache, Stmt& find, Stmt& add, std::string_view name);
   std::optional<std::int64_t> find_agent(std::string_view agent);
 
