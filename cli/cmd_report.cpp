@@ -91,13 +91,18 @@ int print(const ReportOptions& o, const catalogue::Catalogue& cat, const engine:
   return 0;
 }
 
-// Feeds the ingest from the store (--db, or collector.yaml's `store`): what the reports need, exactly.
-int feed_store(const ReportOptions& o, const std::optional<StoreLocation>& location, const catalogue::Catalogue& cat,
-               const engine::ReportRequest& req, engine::ResultIngest& ingest) {
+// The probe data from the store (--db, or collector.yaml's `store`): from the engine's change points
+// when they give it exactly (every report but one cut before the newest result), else what the
+// reports need of the raw results, fed to the ingest. Either way, exactly.
+int from_store(const ReportOptions& o, const std::optional<StoreLocation>& location, const catalogue::Catalogue& cat,
+               const engine::ReportRequest& req, engine::ResultIngest& ingest,
+               std::optional<engine::ProbeDataMap>& data) {
   const auto st = location ? open_store("report", *location, false) : open_store("report", o.db, false);
   if (!st) return 2;
   try {
-    if (const auto window = engine::report_window(cat, req))
+    const auto window = engine::report_window(cat, req);
+    if (window) data = probe_data_from_changes("report", *st, cat, *window, req.as_of);
+    if (window && !data)
       feed_from_store("report", *st, cat, *window, req.as_of, ingest, [](const std::string& probe) {
         std::fprintf(stderr, "slamon report: warning: the store holds results for probe '%s', which the catalogue "
                              "does not know: they are ignored\n", probe.c_str());
@@ -196,9 +201,10 @@ int run(const ReportOptions& o) {
   req.as_of = as_of;
   req.trend = o.trend;
   engine::ResultIngest ingest(*cat, as_of);
-  const int fed = o.results.empty() ? feed_store(o, store_location, *cat, req, ingest) : feed_file(o, ingest);
+  std::optional<engine::ProbeDataMap> data;
+  const int fed = o.results.empty() ? from_store(o, store_location, *cat, req, ingest, data) : feed_file(o, ingest);
   if (fed != 0) return fed;
-  return print(o, *cat, ingest.finish(), req);
+  return print(o, *cat, data ? *data : ingest.finish(), req);
 }
 
 // Running out of memory stops the report with a message (never a skipped line or a partial report).

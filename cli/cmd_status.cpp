@@ -106,13 +106,17 @@ int run(const StatusOptions& o) {
   std::vector<store::AgentRecord> agents;
   std::vector<NodeStatus> nodes_out;
   try {
-    // Results up to and including as_of; the status at as_of.
+    // Results up to and including as_of; the status at as_of: from the engine's change points, or
+    // (as_of before the newest result) from the raw results.
+    const engine::Interval window{window_start, as_of + 1};
+    std::optional<engine::ProbeDataMap> changes = probe_data_from_changes("status", *st, cat, window, as_of + 1);
     engine::ResultIngest ingest(cat, as_of + 1);
-    feed_from_store("status", *st, cat, engine::Interval{window_start, as_of + 1}, as_of + 1, ingest, [](const std::string& probe) {
-      std::fprintf(stderr, "slamon status: warning: the store holds results for probe '%s', which the catalogue "
-                           "does not know: they are ignored\n", probe.c_str());
-    });
-    const engine::ProbeDataMap data = ingest.finish();
+    if (!changes)
+      feed_from_store("status", *st, cat, window, as_of + 1, ingest, [](const std::string& probe) {
+        std::fprintf(stderr, "slamon status: warning: the store holds results for probe '%s', which the catalogue "
+                             "does not know: they are ignored\n", probe.c_str());
+      });
+    const engine::ProbeDataMap data = changes ? std::move(*changes) : ingest.finish();
     engine::Graph graph(cat, {});
     engine::NodeTimelines timelines(graph, data);
     auto node_status = [&](const std::string& id, bool service) {

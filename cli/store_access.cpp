@@ -11,6 +11,9 @@
 #include <unordered_map>
 
 #include "collector/engine/history_window.h"
+#include "collector/live/live_engine.h"
+#include "collector/live/overlay_store.h"
+#include "collector/live/store_probe_data.h"
 #include "collector/store/sqlite/sqlite_store.h"
 #include "common/collector_config.h"
 
@@ -197,6 +200,35 @@ StoreFeed feed_from_store(const std::string& command, store::Store& s, const cat
   // Gaps after everything fed.
   for (const auto& id : order) feed.gaps_until(id, probes[id], engine::kMaxTime);
   return stats;
+}
+
+std::optional<engine::ProbeDataMap> probe_data_from_changes(const std::string& command, store::Store& s,
+                                                            const catalogue::Catalogue& cat, engine::Interval window,
+                                                            std::optional<TimeMs> cut) {
+  auto* es = dynamic_cast<store::EngineStore*>(&s);
+  if (es == nullptr) return std::nullopt;
+  live::OverlayEngineStore overlay(*es);
+  live::LiveEngine engine(cat, overlay);
+  Progress progress(command, "results applied to the change points");
+  for (int steps = 0;; ++steps) {
+    const auto r = engine.step();
+    for (std::size_t i = 0; i < r.arrivals; ++i) progress.tick();
+    if (!r.more) break;
+  }
+  if (cut) {
+    const auto newest = live::newest_applied(overlay, cat);
+    if (newest && *cut <= *newest) {
+      // The raw results from a day before the window on (the anchors a probe's state needs).
+      const auto pruned = s.pruned_before();
+      if (!pruned || *pruned <= window.begin - 86'400'000) return std::nullopt;
+      std::fprintf(stderr,
+                   "slamon %s: warning: raw results before %s were pruned (retention): the figures up to the cut "
+                   "come from the confirmed change points, which also reflect results after it\n",
+                   command.c_str(), format_rfc3339(*pruned).c_str());
+    }
+  }
+  const auto rt = engine::response_time_probes(cat);
+  return live::probe_data_from_engine(overlay, s, cat, window, rt);
 }
 
 void Progress::tick() {

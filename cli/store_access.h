@@ -53,4 +53,17 @@ StoreFeed feed_from_store(const std::string& command, store::Store& s, const cat
                           engine::Interval window, std::optional<TimeMs> cut, engine::ResultIngest& ingest,
                           const std::function<void(const std::string&)>& on_unknown_probe);
 
+// The probe data reports over `window` need, from the live engine's change points (exact after raw
+// results are pruned; collector/live/store_probe_data.h). The engine is first brought up to date
+// for this catalogue in memory (what the collector has not applied yet, probes whose parameters
+// differ), without writing to the store. nullopt when the raw results give it exactly and the
+// change points do not: `cut` falls at or before the newest result applied (a cut report ignores
+// later results, which the change points include), and the raw results of the window are still
+// there; the caller then reads them (feed_from_store). When they were pruned, the change points
+// are used with a warning on stderr (a run pending at the cut and confirmed after it counts).
+// Throws store::StoreFailure.
+std::optional<engine::ProbeDataMap> probe_data_from_changes(const std::string& command, store::Store& s,
+                                                            const catalogue::Catalogue& cat, engine::Interval window,
+                                                            std::optional<TimeMs> cut);
+
 }  // namespace slamon::cli

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "collector/ingest.h"
+#include "collector/live_thread.h"
 #include "collector/pid_file.h"
 #include "collector/served_catalogue.h"
 #include "collector/store/sqlite/sqlite_store.h"
@@ -74,6 +75,7 @@ int run_collector(const DaemonOptions& options) {
   auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto log = make_logger("collector", sink, level);
   auto ingest_log = make_logger("ingest", sink, level);
+  auto live_log = make_logger("engine", sink, level);
   raise_fd_limit(*log);
   // A peer gone or a closed stderr pipe is an error to handle, not a reason to die.
   std::signal(SIGPIPE, SIG_IGN);
@@ -102,9 +104,14 @@ int run_collector(const DaemonOptions& options) {
   }
 
   std::unique_ptr<store::Store> store;
+  // The engine thread's own connection: its writes are derived from the results (a commit lost to a
+  // power cut is done again), so it does not wait for fsync.
+  std::unique_ptr<store::sqlite::SqliteStore> engine_store;
   try {
     store = std::make_unique<store::sqlite::SqliteStore>(config.store.target);
     store->disconnect_all();
+    engine_store = std::make_unique<store::sqlite::SqliteStore>(config.store.target,
+                                                                store::sqlite::SqliteOptions{.synchronous_full = false});
   } catch (const store::StoreFailure& e) {
     log->error("cannot open the store {}: {}; not starting", config.store.target, e.what());
     return 1;
@@ -113,9 +120,11 @@ int run_collector(const DaemonOptions& options) {
   asio::io_context io(1);
   SystemClock clock;
   IngestOptions ingest_options;
-  ingest_options.retention_ms = config.retention_ms;
   Ingest ingest(*store, clock, [&io](std::function<void()> f) { asio::post(io, std::move(f)); }, ingest_options,
                 ingest_log);
+  LiveThreadOptions live_options;
+  live_options.retention_ms = config.retention_ms;
+  LiveThread live(*engine_store, *engine_store, clock, live_options, live_log);
 
   LinkOptions link = options.link;
   link.listen_host = config.listen_host;
@@ -137,6 +146,8 @@ int run_collector(const DaemonOptions& options) {
     return 1;
   }
   ingest.set_on_room([&] { server->on_room(); });
+  ingest.set_on_committed([&] { live.notify(); });
+  live.start(loaded.served->catalogue);
   ingest.start();
 
   // Reload: the catalogue is read and checked on a helper thread; the result is applied on the io thread.
@@ -162,6 +173,7 @@ int run_collector(const DaemonOptions& options) {
         } else {
           log->info("catalogue reloaded: {} agents, {} probes", result->served->agents.size(), result->served->probes);
           server->set_catalogue(result->served);
+          live.set_catalogue(result->served->catalogue);
         }
         if (reload_again) {
           reload_again = false;
@@ -208,6 +220,7 @@ int run_collector(const DaemonOptions& options) {
   io.run();
   if (reloader.joinable()) reloader.join();
   ingest.stop();  // commits what it still holds (unacknowledged: the agents send it again), writes the records
+  live.stop();    // (what it has not applied yet, the next start applies)
   try {
     store->disconnect_all();
   } catch (const store::StoreFailure& e) {

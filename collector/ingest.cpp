@@ -1,6 +1,7 @@
 // The collector's store thread (see ingest.h).
 #include "collector/ingest.h"
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -61,7 +62,6 @@ std::size_t Ingest::queued() const {
 void Ingest::run() {
   using clock = std::chrono::steady_clock;
   auto next_records = clock::now() + std::chrono::milliseconds(options_.record_interval_ms);
-  auto next_prune = clock::now();  // once at start, then every prune_interval_ms
   for (;;) {
     std::deque<Lookup> lookups;
     std::deque<Job> group;
@@ -70,7 +70,7 @@ void Ingest::run() {
     bool last = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_until(lock, std::min(next_records, next_prune),
+      wake_.wait_until(lock, next_records,
                        [&] { return stopping_ || !jobs_.empty() || !lookups_.empty(); });
       lookups.swap(lookups_);
       std::size_t entries = 0;
@@ -94,10 +94,6 @@ void Ingest::run() {
     if (!records.empty()) write_records(records);
     if (clock::now() >= next_records) next_records = clock::now() + std::chrono::milliseconds(options_.record_interval_ms);
     if (last) break;
-    if (clock::now() >= next_prune) {
-      prune();
-      next_prune = clock::now() + std::chrono::milliseconds(options_.prune_interval_ms);
-    }
   }
 }
 
@@ -144,6 +140,8 @@ void Ingest::commit(std::deque<Job>& group) {
               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
   for (std::size_t i = 0; i < group.size(); ++i)
     post_([done = std::move(group[i].done), o = outcomes[i]]() { done(BatchResult{o, {}}); });
+  if (on_committed_ && std::any_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.stored > 0; }))
+    on_committed_();
 }
 
 void Ingest::write_records(std::map<std::string, store::AgentRecord>& records) {
@@ -156,17 +154,6 @@ void Ingest::write_records(std::map<std::string, store::AgentRecord>& records) {
     log_->error("store failure writing {} agent records: {}; tried again with the next ones", list.size(), e.what());
     std::lock_guard lock(mutex_);
     for (auto& r : list) records_.try_emplace(r.name, std::move(r));  // a newer state wins
-  }
-}
-
-void Ingest::prune() {
-  const TimeMs before = clock_.now_ms() - options_.retention_ms;
-  try {
-    const auto n = store_.prune_results(before);
-    log_->info("pruned {} raw results older than {} (retention {})", n, format_rfc3339(before),
-               format_duration(options_.retention_ms));
-  } catch (const store::StoreFailure& e) {
-    log_->error("store failure pruning results older than {}: {}", format_rfc3339(before), e.what());
   }
 }
 

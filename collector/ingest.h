@@ -1,9 +1,9 @@
 // The collector's store thread: the one owner of the Store. Sessions (on the io thread) hand it
 // batches through a bounded queue; it commits everything queued, up to a cap, in one transaction
 // (group commit) and posts each outcome back to the io thread, so an Ack leaves only after its COMMIT
-// returned. It also answers the marks a hello needs, writes the agents' records every few seconds,
-// and prunes raw results past the retention once an hour. No Asio here: the io thread is reached
-// through the `Post` function the daemon passes in.
+// returned. It also answers the marks a hello needs and writes the agents' records every few seconds.
+// (The engine thread, collector/live_thread.h, applies what was committed and prunes.) No Asio here:
+// the io thread is reached through the `Post` function the daemon passes in.
 #pragma once
 
 #include <spdlog/logger.h>
@@ -31,8 +31,6 @@ struct IngestOptions {
   std::size_t max_group_batches = 64;     // one transaction holds at most this many batches...
   std::size_t max_group_entries = 50'000; // ...and about this many entries (a larger batch goes alone)
   DurationMs record_interval_ms = 5'000;  // agent records written this often (those that changed)
-  DurationMs prune_interval_ms = 3'600'000;
-  DurationMs retention_ms = 35LL * 24 * 3600 * 1000;
 };
 
 // What became of a batch: committed (outcome), or not (error: the store failed; nothing committed).
@@ -60,6 +58,8 @@ class Ingest {
   // when `on_room` (set once, before start) runs on the io thread.
   bool submit(std::string agent, std::shared_ptr<const wire::Batch> batch, std::function<void(BatchResult)> done);
   void set_on_room(std::function<void()> on_room) { on_room_ = std::move(on_room); }
+  // Runs on the store thread after each commit that stored something (set once, before start).
+  void set_on_committed(std::function<void()> on_committed) { on_committed_ = std::move(on_committed); }
   // The marks a hello needs; `done` runs on the io thread (nullopt: the store failed, `error` says why).
   void lookup(std::string agent, std::uint64_t epoch,
               std::function<void(std::optional<AgentMarks>, std::string error)> done);
@@ -83,7 +83,6 @@ class Ingest {
   void commit(std::deque<Job>& group);
   void answer(std::deque<Lookup>& lookups);
   void write_records(std::map<std::string, store::AgentRecord>& records);
-  void prune();
 
   store::Store& store_;
   const Clock& clock_;
@@ -91,6 +90,7 @@ class Ingest {
   IngestOptions options_;
   std::shared_ptr<spdlog::logger> log_;
   std::function<void()> on_room_;
+  std::function<void()> on_committed_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

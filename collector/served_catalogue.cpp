@@ -21,6 +21,7 @@ ServedLoad load_served_catalogue(const std::string& path) {
   };
   auto served = std::make_shared<ServedCatalogue>();
   served->path = path;
+  served->catalogue = std::make_shared<const catalogue::Catalogue>(*loaded.catalogue);
   for (const auto& share : assign_probes(*loaded.catalogue)) {
     ServedAgent a;
     for (const auto& agent : loaded.catalogue->agents)

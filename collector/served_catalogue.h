@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "collector/session_logic.h"
+#include "common/catalogue/model.h"
 #include "common/wire/slamon.pb.h"
 
 namespace slamon::collector {
@@ -24,6 +25,7 @@ struct ServedAgent {
 
 struct ServedCatalogue {
   std::string path;
+  std::shared_ptr<const catalogue::Catalogue> catalogue;  // the model (the engine's, the API's)
   std::map<std::string, ServedAgent, std::less<>> agents;  // by name
   std::size_t probes = 0;
 

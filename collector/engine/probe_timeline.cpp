@@ -56,6 +56,21 @@ bool ProbeTimelineBuilder::restore(const Checkpoint& c) {
   return true;
 }
 
+void ProbeTimelineBuilder::resume(const State& s, StatusTimeline last_points) {
+  confirmed_ = s.confirmed;
+  pending_ = s.pending;
+  pending_count_ = s.pending_count;
+  pending_start_ = s.pending_start;
+  has_prev_ = s.has_prev;
+  prev_ts_ = s.prev_ts;
+  timeline_ = std::move(last_points);
+  keep_last_points();
+}
+
+void ProbeTimelineBuilder::keep_last_points() {
+  if (timeline_.size() > 2) timeline_.erase(timeline_.begin(), timeline_.end() - 2);
+}
+
 StatusTimeline ProbeTimelineBuilder::finish() {
   StatusTimeline out = timeline_;
   if (has_prev_) append_change(out, prev_ts_ + params_.stale_after_ms, Status::unknown);

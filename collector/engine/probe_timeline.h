@@ -46,6 +46,23 @@ class ProbeTimelineBuilder {
   // False (and nothing changed) when the points before it are no longer there.
   bool restore(const Checkpoint& c);
 
+  // The live engine's use (collector/live/live_engine.h): the state without the points, kept in the
+  // store; resuming from such a state with the last points written before it (up to two: enough
+  // for append_change to replace or drop the last one exactly as with the whole timeline); and
+  // forgetting the points already written.
+  struct State {
+    Status confirmed = Status::unknown;
+    Status pending = Status::unknown;
+    int pending_count = 0;
+    TimeMs pending_start = 0;
+    bool has_prev = false;
+    TimeMs prev_ts = 0;
+    bool operator==(const State&) const = default;
+  };
+  State state() const { return State{confirmed_, pending_, pending_count_, pending_start_, has_prev_, prev_ts_}; }
+  void resume(const State& s, StatusTimeline last_points);
+  void keep_last_points();  // the last two
+
  private:
   void to_unknown(TimeMs t);
   ProbeParams params_;

@@ -102,8 +102,13 @@ class Store {
   // The stored result of this run (probe, ts, agent), if any (slamon import: added, identical, replaced).
   // (The default reads through for_each_result.)
   virtual std::optional<ProbeResult> find_result(std::string_view probe, TimeMs ts, std::string_view agent);
-  // Deletes results with ts before `before_ms` (retention); returns how many.
-  virtual std::uint64_t prune_results(TimeMs before_ms) = 0;
+  // Deletes raw results with ts before `before_ms` (retention), except those of `keep_probes` (a
+  // response-time objective needs their latencies) and those the live engine may still need: rows it
+  // has not applied, and of each probe it follows, the results after its latest checkpoint before the
+  // bound (and before the probe's pending replay). Returns how many.
+  virtual std::uint64_t prune_results(TimeMs before_ms, std::span<const std::string> keep_probes) = 0;
+  // The latest bound prune_results was called with: raw results before it may be gone.
+  virtual std::optional<TimeMs> pruned_before() = 0;
 
   // Creates or replaces the records of these agents (by name), in one transaction.
   virtual void record_agents(std::span<const AgentRecord> records) = 0;

@@ -295,5 +295,48 @@ expect_error "no-such.jsonl: No such file" "$bin" import --db s.db no-such.jsonl
 expect_error "no such store" "$bin" export --db missing.db --output never.jsonl
 [ ! -e never.jsonl ] || fail "a failed export left its output"
 ls -a | grep -q '\.tmp-' && fail "a temporary export file was left behind"
+# ---- the collector's engine applies what was imported, then prunes (retention 1d): reports stay exact
+# (from the confirmed change points; the response-time probe web.http keeps its raw results) ------------
+"$SLAMON_SOURCE_DIR/scripts/make-certs.sh" tls > /dev/null
+cp s.db p.db
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+cat > collector.yaml <<YAML
+catalogue: cat.yaml
+listen: 127.0.0.1:$port
+tls: {cert_file: tls/collector.pem, key_file: tls/collector.key}
+store: p.db
+state_dir: state
+retention: 1d
+YAML
+"$SLAMON_BIN_DIR/slamon-collector" --config collector.yaml 2> col.log &
+col=$!
+for _ in $(seq 300); do grep -q "pruned" col.log && break; sleep 0.1; done
+kill -TERM $col; wait $col || true
+grep -q "pruned [1-9][0-9]* raw results" col.log || fail "the collector did not prune: $(cat col.log)"
+python3 - p.db <<'PY' || fail "the prune left too much of web.tcp/db.tcp or dropped web.http"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = dict(db.execute("SELECT p.name, COUNT(*) FROM results r JOIN probes p ON p.id = r.probe_id GROUP BY p.name"))
+assert n.get("web.http", 0) > 5000, n          # a response-time probe: kept
+assert n.get("web.tcp", 0) + n.get("db.tcp", 0) < 200, n
+PY
+for args in "--period 2026-03-02" "--period 2026-03-01" "--period 2026-03" "--period 2026-03-02 --sla shop-berlin --trend 2" \
+            "--period 2026-03-03 --as-of 2026-03-09T00:00:00Z"; do
+  for fmt in json text; do
+    # shellcheck disable=SC2086
+    "$bin" report --catalogue cat.yaml --db p.db $args --format $fmt > db.out 2> db.err || fail "report --db $args after prune: $(cat db.err)"
+    # shellcheck disable=SC2086
+    "$bin" report --catalogue cat.yaml --results e1.jsonl $args --format $fmt > file.out 2> /dev/null
+    cmp -s db.out file.out || fail "report --db $args --format $fmt after the prune differs from the offline report"
+  done
+done
+"$bin" status --catalogue cat.yaml --db p.db --as-of 2026-03-09T00:00:00Z --format json > st.db 2> /dev/null
+"$bin" status --catalogue cat.yaml --db s.db --as-of 2026-03-09T00:00:00Z --format json > st.raw 2> /dev/null
+cmp -s <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["services"], r["cis"])' st.db) \
+       <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["services"], r["cis"])' st.raw) \
+  || fail "status after the prune differs: $(cat st.db)"
+# A report cut inside the pruned time says the raw results are gone.
+"$bin" report --catalogue cat.yaml --db p.db --period 2026-03-02 --as-of 2026-03-02T13:17:00Z > /dev/null 2> db.err
+grep -q "warning: raw results before .* were pruned" db.err || fail "no warning for a cut report over pruned results: $(cat db.err)"
 for c in export import status; do "$bin" $c --help > /dev/null || fail "$c --help"; done
 echo "store_test: ok"

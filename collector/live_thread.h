@@ -1,0 +1,87 @@
+// The collector's engine thread: runs the live engine (collector/live/live_engine.h) over a store
+// connection of its own, woken by the store thread after each commit, by the next staleness instant
+// (a silent agent's probes turn unknown exactly at their last result + stale_after) and by a reload.
+// It logs what operators act on: services and CIs changing status, probes turning unknown for lack
+// of results (grouped per agent), the engine falling behind; it keeps a snapshot of every node's
+// current status for readers on other threads; and it prunes raw results past the retention once an
+// hour (what the engine still needs and the response-time probes' results stay). No Asio here.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "collector/live/live_engine.h"
+#include "collector/store/engine_store.h"
+#include "collector/store/store.h"
+#include "common/catalogue/model.h"
+#include "common/time.h"
+
+namespace slamon::collector {
+
+struct LiveThreadOptions {
+  DurationMs retention_ms = 35LL * 24 * 3600 * 1000;
+  DurationMs prune_interval_ms = 3'600'000;
+  DurationMs idle_wake_ms = 1'000;  // at least this often, even without news
+  live::LiveOptions engine;
+};
+
+// A node's status as of the snapshot's instant.
+struct NodeNow {
+  Status status = Status::unknown;
+  std::optional<TimeMs> since;  // when the current status began, as far as the live state tells
+};
+
+struct LiveSnapshot {
+  TimeMs as_of = 0;
+  store::EnginePosition position;                 // the arrivals applied
+  std::map<std::string, NodeNow, std::less<>> nodes;   // services and CIs
+  std::map<std::string, NodeNow, std::less<>> probes;
+};
+
+class LiveThread {
+ public:
+  // `store` and `engine_store` are one connection the thread alone uses (not the store thread's).
+  LiveThread(store::Store& store, store::EngineStore& engine_store, const Clock& clock, LiveThreadOptions options,
+             std::shared_ptr<spdlog::logger> log);
+  ~LiveThread();  // stop()
+  LiveThread(const LiveThread&) = delete;
+  LiveThread& operator=(const LiveThread&) = delete;
+
+  void start(std::shared_ptr<const catalogue::Catalogue> cat);
+  // A reloaded catalogue: the engine starts again from the store with it.
+  void set_catalogue(std::shared_ptr<const catalogue::Catalogue> cat);
+  // Results were committed: apply them.
+  void notify();
+  void stop();
+
+  std::shared_ptr<const LiveSnapshot> snapshot() const;
+
+ private:
+  void run();
+  void catch_up(live::LiveEngine& engine, const catalogue::Catalogue& cat);
+  void publish(live::LiveEngine& engine, const catalogue::Catalogue& cat, TimeMs now, bool log_changes);
+  void prune(const catalogue::Catalogue& cat);
+
+  store::Store& store_;
+  store::EngineStore& engine_store_;
+  const Clock& clock_;
+  LiveThreadOptions options_;
+  std::shared_ptr<spdlog::logger> log_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::shared_ptr<const catalogue::Catalogue> next_catalogue_;
+  bool news_ = false;
+  bool stopping_ = false;
+  std::shared_ptr<const LiveSnapshot> snapshot_;
+  std::thread thread_;
+};
+
+}  // namespace slamon::collector
