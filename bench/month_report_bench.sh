@@ -3,6 +3,7 @@
 # 2026-11-01T00:00Z) for --probes probes every --interval seconds (bench_ingest month: the store's
 # schema, raw sqlite3 API), a catalogue with those probes on 20 agents, in 200 CIs of 10 probes, 100
 # services (2 CIs each) and 100 monthly SLAs (every 10th with a response-time objective); then
+# the collector's live engine applies them (its rate is printed), then
 # `slamon report --db STORE --catalogue C --period 2026-11` (every SLA: no --sla), goal < 5 s. Peer:
 # the same report offline from the exported JSONL (`slamon report --results`); both outputs must be
 # equal. Rounds alternate ours and the peer's; medians.
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: see the opening comment of $0" >&2; exit 2 ;;
   esac
 done
-for b in slamon bench_ingest; do [ -x "$BIN/$b" ] || { echo "$BIN/$b is not built" >&2; exit 1; }; done
+for b in slamon slamon-collector bench_ingest; do [ -x "$BIN/$b" ] || { echo "$BIN/$b is not built" >&2; exit 1; }; done
 work=$(mktemp -d "${TMPDIR:-/tmp}/slamon-monthbench.XXXXXX")
 trap 'if [ "$keep" = 1 ]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi' EXIT
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -58,6 +59,31 @@ t0=$(date +%s.%N)
 "$BIN/slamon" export --db "$work/store.db" --output "$work/results.jsonl" 2>/dev/null
 t1=$(date +%s.%N)
 echo "export: $(wc -l <"$work/results.jsonl") results, $(du -h "$work/results.jsonl" | cut -f1), $(python3 -c "print('%.1f' % ($t1-$t0))") s"
+# The collector's live engine applies the month as it would have live (here all at once, as after a
+# long import): its change points are what `report --db` reads. Timed from its log.
+"$SRC/scripts/make-certs.sh" "$work/tls" >/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+cat > "$work/collector.yaml" <<YAML
+catalogue: catalogue.yaml
+listen: 127.0.0.1:$port
+tls: {cert_file: tls/collector.pem, key_file: tls/collector.key}
+store: store.db
+state_dir: state
+retention: 400d
+YAML
+"$BIN/slamon-collector" --config "$work/collector.yaml" 2>"$work/collector.log" &
+col=$!
+for _ in $(seq 36000); do grep -q "engine: caught up" "$work/collector.log" && break; sleep 0.1; done
+kill -TERM "$col"; wait "$col" || true
+caught=$(grep "engine: caught up" "$work/collector.log" | head -n 1) || { echo "the engine did not catch up: $(tail -n 5 "$work/collector.log")" >&2; exit 1; }
+python3 - "$caught" <<'PY'
+import re, sys
+m = re.search(r"caught up: (\d+) arrival\(s\) applied, (\d+) probe replay\(s\), in (\d+) ms", sys.argv[1])
+n, r, ms = int(m.group(1)), int(m.group(2)), int(m.group(3))
+print("engine: %d results applied in %.1f s (%.0f results/s; the collector ingests up to ~120,000/s), %d replays" % (n, ms / 1000, n / (ms / 1000), r))
+PY
+echo "store with change points: $(du -h "$work/store.db" | cut -f1); change points: $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM engine_changes').fetchone()[0])" "$work/store.db")"
+
 # timed NAME OUT ARGS...: runs slamon report, prints "NAME seconds maxrss_kb load".
 timed() {
   local name=$1 out=$2; shift 2

@@ -64,7 +64,7 @@ std::shared_ptr<const LiveSnapshot> LiveThread::snapshot() const {
 }
 
 void LiveThread::catch_up(live::LiveEngine& engine, const catalogue::Catalogue& cat) {
-  bool changed = false;
+  bool changed = false, more = false;
   std::size_t arrivals = 0, replayed = 0;
   for (int i = 0; i < kStepsPerWake; ++i) {
     const auto r = engine.step();
@@ -72,15 +72,33 @@ void LiveThread::catch_up(live::LiveEngine& engine, const catalogue::Catalogue& 
     replayed += r.replayed;
     changed = changed || !r.changed.empty() || r.reloaded;
     if (r.reloaded) log_->info("another process applied results to the store: the engine's state was read again");
-    if (!r.more) break;
-    if (i + 1 == kStepsPerWake) {
-      std::lock_guard lock(mutex_);
-      news_ = true;  // more to do: come back at once, after a look at staleness and the snapshot
-    }
+    more = r.more;
+    if (!more) break;
+  }
+  if (more) {
+    std::lock_guard lock(mutex_);
+    news_ = true;  // more to do: come back at once, after a look at staleness and the snapshot
   }
   if (arrivals > 0 || replayed > 0)
     log_->debug("engine: {} arrival(s) applied, {} probe(s) replayed, {} still to replay", arrivals, replayed,
                 engine.dirty());
+  // A backlog (a start after downtime, a large import, a back-fill): said when it begins and ends.
+  if (more && !behind_) {
+    behind_ = Backlog{std::chrono::steady_clock::now(), 0, 0};
+    log_->info("engine: catching up with the store (position {}/{})", engine.position().result_row,
+               engine.position().gap_row);
+  }
+  if (behind_) {
+    behind_->arrivals += arrivals;
+    behind_->replayed += replayed;
+    if (!more) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                            behind_->since).count();
+      log_->info("engine: caught up: {} arrival(s) applied, {} probe replay(s), in {} ms", behind_->arrivals,
+                 behind_->replayed, ms);
+      behind_.reset();
+    }
+  }
   if (changed || arrivals > 0) publish(engine, cat, clock_.now_ms(), true);
 }
 

@@ -9,6 +9,7 @@
 
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -81,6 +82,11 @@ class LiveThread {
   bool news_ = false;
   bool stopping_ = false;
   std::shared_ptr<const LiveSnapshot> snapshot_;
+  struct Backlog {
+    std::chrono::steady_clock::time_point since;
+    std::size_t arrivals = 0, replayed = 0;
+  };
+  std::optional<Backlog> behind_;  // the engine thread's own
   std::thread thread_;
 };
 

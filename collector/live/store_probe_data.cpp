@@ -25,19 +25,17 @@ engine::ProbeDataMap probe_data_from_engine(store::EngineStore& es, store::Store
       }
       if (rt_probes.count(def.id) > 0) {
         // The winner of each ts is the last result in agent order (distinct agents).
-        store::ResultQuery q;
-        q.probe = def.id;
-        q.from_ms = window.begin;
-        q.to_ms = window.end;
         std::optional<engine::Sample> group;
         auto flush = [&] {
           if (group && group->latency_ms && (group->status == Status::up || group->status == Status::degraded))
             d.rt.push_back(engine::RtSample{group->ts, *group->latency_ms});
           group.reset();
         };
-        st.for_each_result(q, [&](const ProbeResult& r) {
+        st.walk_probe_results(def.id, window.begin, store::Store::Direction::forward, [&](const ProbeResult& r) {
+          if (r.ts >= window.end) return false;
           if (group && group->ts != r.ts) flush();
           group = engine::Sample{r.ts, r.status, r.latency_ms};
+          return true;
         });
         flush();
       }
