@@ -106,7 +106,8 @@ void LiveThread::publish(live::LiveEngine& engine, const catalogue::Catalogue& c
   auto snap = std::make_shared<LiveSnapshot>();
   snap->as_of = now;
   snap->position = engine.position();
-  // Each probe's current status as a one-point timeline: enough for every node's status now.
+  // Each probe's latest change points: enough for every node's status now, and since when (as far as
+  // those points reach back).
   engine::ProbeDataMap data;
   for (const auto& ci : cat.cis)
     for (const auto& p : ci.probes) {
@@ -114,7 +115,7 @@ void LiveThread::publish(live::LiveEngine& engine, const catalogue::Catalogue& c
       NodeNow n;
       if (pn) n = NodeNow{pn->status, pn->since};
       snap->probes.emplace(p.id, n);
-      if (n.since && n.status != Status::unknown) data[p.id].timeline.push_back({*n.since, n.status});
+      data[p.id].timeline = engine.recent_timeline(p.id, now);
     }
   engine::Graph graph(cat, {});
   engine::NodeTimelines timelines(graph, data);

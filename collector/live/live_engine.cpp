@@ -259,6 +259,20 @@ std::optional<ProbeNow> LiveEngine::probe_now(const std::string& probe, TimeMs n
   return ProbeNow{pts.back().status, pts.back().t};
 }
 
+engine::StatusTimeline LiveEngine::recent_timeline(const std::string& probe, TimeMs now) const {
+  engine::StatusTimeline out;
+  const auto it = probes_.find(probe);
+  if (it == probes_.end()) return out;
+  const Probe& p = it->second;
+  for (const auto& pt : p.builder.points())
+    if (pt.t <= now) engine::append_change(out, pt.t, pt.status);
+  const auto s = p.builder.state();
+  const TimeMs stale = s.prev_ts + p.params.stale_after_ms;
+  if (s.has_prev && stale <= now && (out.empty() || stale >= out.back().t)) engine::append_change(out, stale, Status::unknown);
+  while (!out.empty() && out.front().status == Status::unknown) out.erase(out.begin());
+  return out;
+}
+
 bool LiveEngine::has_status(const Probe& p) {
   const auto& pts = p.builder.points();
   return !pts.empty() && pts.back().status != Status::unknown;

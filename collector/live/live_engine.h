@@ -62,6 +62,9 @@ class LiveEngine {
   // (After load() or step().) The probe's confirmed status as of `now`: its last change point, or unknown from its last
   // result + stale_after once that has passed. nullopt for a probe not in the catalogue.
   std::optional<ProbeNow> probe_now(const std::string& probe, TimeMs now) const;
+  // The probe's latest change points as of `now` (the last two, and unknown for staleness when it has
+  // come), never starting with unknown: enough to roll its current status up with since-when.
+  engine::StatusTimeline recent_timeline(const std::string& probe, TimeMs now) const;
   // The earliest instant after `now` at which a probe with a known status turns unknown for
   // staleness.
   std::optional<TimeMs> next_staleness(TimeMs now) const;

@@ -300,6 +300,10 @@ TEST_CASE("the live status turns unknown exactly at the last result + stale_afte
   CHECK(*engine.probe_now("p1", stale - 1)->since == kT0 + kMin);
   CHECK(engine.probe_now("p1", stale)->status == Status::unknown);
   CHECK(*engine.probe_now("p1", stale)->since == stale);
+  using TL = engine::StatusTimeline;
+  CHECK(engine.recent_timeline("p1", stale - 1) == TL{{kT0, Status::up}, {kT0 + kMin, Status::down}});
+  CHECK(engine.recent_timeline("p1", stale) ==
+        TL{{kT0, Status::up}, {kT0 + kMin, Status::down}, {stale, Status::unknown}});
   // p3 (confirm 2, stale_after 5 min): up from kT0 (confirmed by its second result), unknown at kT0 + 6 min.
   CHECK(engine.probe_now("p3", kT0 + 1)->status == Status::up);
   CHECK(*engine.next_staleness(kT0) == stale);
