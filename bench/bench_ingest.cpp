@@ -49,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/store/sqlite/sqlite_store.h"
 #include "common/time.h"
 #include "common/wire/convert.h"
 #include "common/wire/frame.h"
@@ -357,54 +358,16 @@ int run_hold(Common& c, const std::vector<AgentId>& agents, int heartbeat_s, int
 
 // ---- peer ---------------------------------------------------------------------------------------
 
-// Copied from collector/store/sqlite/sqlite_store.cpp (kSchemaV1, kSchemaV2 and the statements).
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE agents (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE probes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE marks (
-  agent_id INTEGER NOT NULL REFERENCES agents(id),
-  epoch INTEGER NOT NULL,
-  committed_seq INTEGER NOT NULL,
-  PRIMARY KEY (agent_id, epoch)
-) WITHOUT ROWID;
-CREATE TABLE results (
-  agent_id INTEGER NOT NULL,
-  epoch INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  probe_id INTEGER NOT NULL,
-  ts_ms INTEGER NOT NULL,
-  status INTEGER NOT NULL,
-  latency_ms REAL,
-  message TEXT NOT NULL,
-  metrics TEXT,
-  PRIMARY KEY (agent_id, epoch, seq)
-);
-CREATE INDEX results_ts ON results (ts_ms);
-CREATE UNIQUE INDEX results_run ON results (probe_id, ts_ms, agent_id);
-CREATE TABLE gaps (
-  agent_id INTEGER NOT NULL,
-  epoch INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  probe_id INTEGER NOT NULL,
-  from_ms INTEGER NOT NULL,
-  to_ms INTEGER NOT NULL,
-  dropped INTEGER NOT NULL,
-  PRIMARY KEY (agent_id, epoch, seq, probe_id)
-);
-CREATE INDEX gaps_probe_from ON gaps (probe_id, from_ms);
-CREATE TABLE agent_status (
-  name TEXT PRIMARY KEY,
-  connected INTEGER NOT NULL,
-  peer TEXT NOT NULL,
-  last_seen_ms INTEGER NOT NULL,
-  clock_offset_ms INTEGER,
-  backlog INTEGER NOT NULL,
-  assignment_version TEXT NOT NULL,
-  epoch INTEGER NOT NULL,
-  committed_seq INTEGER NOT NULL
-) WITHOUT ROWID;
-PRAGMA user_version = 2;
-)sql";
+// The peer writes into the store's own schema (made by opening a SqliteStore on the file, then closed),
+// with the store's statements (as in collector/store/sqlite/sqlite_store.cpp) through the raw API.
+void make_schema(const std::string& path) {
+  try {
+    slamon::store::sqlite::SqliteStore s(path);
+  } catch (const slamon::store::StoreFailure& e) {
+    std::fprintf(stderr, "bench_ingest: %s\n", e.what());
+    std::exit(1);
+  }
+}
 constexpr const char* kInsert =
     "INSERT INTO results (agent_id, epoch, seq, probe_id, ts_ms, status, latency_ms, message, metrics)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
@@ -425,12 +388,10 @@ void check(int rc, sqlite3* db, const char* what) {
 }
 
 int run_peer(const std::string& path, int agents, int probes, int batch, long long rows) {
+  make_schema(path);
   sqlite3* db = nullptr;
   check(sqlite3_open(path.c_str(), &db), db, "open");
   check(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", nullptr, nullptr, nullptr), db, "pragma");
-  check(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr), db, "begin");
-  check(sqlite3_exec(db, kSchemaV1, nullptr, nullptr, nullptr), db, "schema");
-  check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db, "commit");
   sqlite3_stmt *ins = nullptr, *get = nullptr, *set = nullptr, *add_agent = nullptr, *add_probe = nullptr;
   check(sqlite3_prepare_v2(db, kInsert, -1, &ins, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, kGetMark, -1, &get, nullptr), db, "prepare");
@@ -506,10 +467,10 @@ int run_peer(const std::string& path, int agents, int probes, int batch, long lo
 // from + phase(k) + i x interval; each probe has one outage of 3-12 runs (down) on a day of its own,
 // and latencies between 5 and 60 ms.
 int run_month(const std::string& path, int agents, int probes, int interval_s, TimeMs from_ms, int days) {
+  make_schema(path);
   sqlite3* db = nullptr;
   check(sqlite3_open(path.c_str(), &db), db, "open");
   check(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000000;", nullptr, nullptr, nullptr), db, "pragma");
-  check(sqlite3_exec(db, kSchemaV1, nullptr, nullptr, nullptr), db, "schema");
   sqlite3_stmt *ins = nullptr, *set = nullptr, *add_agent = nullptr, *add_probe = nullptr;
   check(sqlite3_prepare_v2(db, kInsert, -1, &ins, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, kSetMark, -1, &set, nullptr), db, "prepare");
