@@ -74,7 +74,9 @@ YAML
 "$BIN/slamon-collector" --config "$work/collector.yaml" 2>"$work/collector.log" &
 col=$!
 for _ in $(seq 36000); do grep -q "engine: caught up" "$work/collector.log" && break; sleep 0.1; done
+hwm=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$col/status")
 kill -TERM "$col"; wait "$col" || true
+echo "collector peak resident while applying: ${hwm} MB (the engine keeps a state and two change points per probe)"
 caught=$(grep "engine: caught up" "$work/collector.log" | head -n 1) || { echo "the engine did not catch up: $(tail -n 5 "$work/collector.log")" >&2; exit 1; }
 python3 - "$caught" <<'PY'
 import re, sys
