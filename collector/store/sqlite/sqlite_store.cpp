@@ -472,45 +472,57 @@ std::vector<StoredGap> SqliteStore::gaps(const ResultQuery& q) {
 std::uint64_t SqliteStore::prune_results(TimeMs before_ms, std::span<const std::string> keep_probes) {
   return guarded([&]() -> std::uint64_t {
     const std::set<std::string, std::less<>> keep(keep_probes.begin(), keep_probes.end());
-    Transaction t(db_);
     const EnginePosition pos = read_position();
     // Per probe: the engine's probes up to their latest checkpoint before the bound (and before
     // their dirty_from: a replay starts from a checkpoint before it), the others (no engine state:
-    // not in the catalogue) up to the bound; only rows the engine has applied.
-    Stmt probes(db_,
-                "SELECT p.id, p.name, e.probe_id IS NOT NULL, e.dirty_from FROM probes p"
-                " LEFT JOIN engine_probes e ON e.probe_id = p.id");
+    // not in the catalogue) up to the bound; only rows the engine has applied. One transaction per
+    // probe, so that the writer lock is never held long (the store thread commits in between).
+    struct Target {
+      std::int64_t id;
+      bool engine;
+      std::optional<TimeMs> dirty_from;
+    };
+    std::vector<Target> targets;
+    {
+      Stmt probes(db_,
+                  "SELECT p.id, p.name, e.probe_id IS NOT NULL, e.dirty_from FROM probes p"
+                  " LEFT JOIN engine_probes e ON e.probe_id = p.id");
+      while (probes.step())
+        if (keep.count(probes.text(1)) == 0)
+          targets.push_back(Target{probes.int64(0), probes.int64(2) != 0,
+                                   probes.is_null(3) ? std::nullopt : std::optional<TimeMs>(probes.int64(3))});
+    }
     Stmt cutoff(db_, "SELECT MAX(ts) FROM engine_checkpoints WHERE probe_id = ?1 AND ts < ?2");
     Stmt del_upto(db_, "DELETE FROM results WHERE probe_id = ?1 AND ts_ms <= ?2 AND rowid <= ?3");
     Stmt del_before(db_, "DELETE FROM results WHERE probe_id = ?1 AND ts_ms < ?2 AND rowid <= ?3");
     Stmt del_ckpt(db_, "DELETE FROM engine_checkpoints WHERE probe_id = ?1 AND ts < ?2");
     std::uint64_t n = 0;
-    while (probes.step()) {
-      const std::int64_t id = probes.int64(0);
-      if (keep.count(probes.text(1)) > 0) continue;
-      if (probes.int64(2) == 0) {
-        del_before.bind(1, id).bind(2, std::int64_t{before_ms}).bind(3, pos.result_row).run();
+    for (const auto& t : targets) {
+      Transaction tx(db_);
+      if (!t.engine) {
+        del_before.bind(1, t.id).bind(2, std::int64_t{before_ms}).bind(3, pos.result_row).run();
         n += static_cast<std::uint64_t>(db_.changes());
+        tx.commit();
         continue;
       }
-      TimeMs bound = before_ms;
-      if (!probes.is_null(3)) bound = std::min(bound, TimeMs{probes.int64(3)});
-      cutoff.bind(1, id).bind(2, std::int64_t{bound});
+      const TimeMs bound = t.dirty_from ? std::min(before_ms, *t.dirty_from) : before_ms;
+      cutoff.bind(1, t.id).bind(2, std::int64_t{bound});
       std::optional<TimeMs> upto;
       if (cutoff.step()) {
         if (!cutoff.is_null(0)) upto = cutoff.int64(0);
         cutoff.reset();
       }
-      if (!upto) continue;
-      del_upto.bind(1, id).bind(2, std::int64_t{*upto}).bind(3, pos.result_row).run();
-      n += static_cast<std::uint64_t>(db_.changes());
-      del_ckpt.bind(1, id).bind(2, std::int64_t{*upto}).run();
+      if (upto) {
+        del_upto.bind(1, t.id).bind(2, std::int64_t{*upto}).bind(3, pos.result_row).run();
+        n += static_cast<std::uint64_t>(db_.changes());
+        del_ckpt.bind(1, t.id).bind(2, std::int64_t{*upto}).run();
+      }
+      tx.commit();
     }
     Stmt mark(db_,
               "INSERT INTO store_meta (key, value) VALUES ('pruned_before', ?1)"
               " ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)");
     mark.bind(1, std::int64_t{before_ms}).run();
-    t.commit();
     return n;
   });
 }
