@@ -38,6 +38,8 @@ struct ReportOptions {
   std::string maintenance;
   std::string format = "json";
   int trend = 0;
+  std::string agreement;
+  bool agreements = false;
 };
 
 // The catalogue, plus the --maintenance file's windows read as a file of their own (validated like
@@ -74,7 +76,7 @@ int print(const ReportOptions& o, const catalogue::Catalogue& cat, const engine:
     return 2;
   }
   std::string out;
-  const bool single = !o.sla.empty() && o.trend == 0;
+  const bool single = (!o.sla.empty() && o.trend == 0) || !o.agreement.empty();
   if (o.format == "json") {
     out = single && set.reports.size() == 1 ? engine::report_to_json(set.reports.front())
                                             : engine::reports_to_json(set.reports);
@@ -162,6 +164,10 @@ int run(const ReportOptions& o) {
     std::fputs("slamon report: --catalogue is required (or --config COLLECTOR.yaml, which names it)\n", stderr);
     return 2;
   }
+  if ((!o.agreement.empty() || o.agreements) && (!o.sla.empty() || o.trend > 0)) {
+    std::fputs("slamon report: --agreement/--agreements report OLAs and UCs: they do not go with --sla or --trend\n", stderr);
+    return 2;
+  }
   if (!o.config.empty() && !o.results.empty()) {
     std::fputs("slamon report: --config reads the collector's store: it does not go with --results\n", stderr);
     return 2;
@@ -200,6 +206,8 @@ int run(const ReportOptions& o) {
   req.label = o.period;
   req.as_of = as_of;
   req.trend = o.trend;
+  req.agreements = o.agreements || !o.agreement.empty();
+  if (!o.agreement.empty()) req.agreement = o.agreement;
   engine::ResultIngest ingest(*cat, as_of);
   std::optional<engine::ProbeDataMap> data;
   const int fed = o.results.empty() ? from_store(o, store_location, *cat, req, ingest, data) : feed_file(o, ingest);
@@ -227,6 +235,8 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--db", opts->db, "The collector's store instead of --results: PATH, sqlite:PATH");
   cmd->add_option("--config", opts->config, "collector.yaml: its catalogue and its store");
   cmd->add_option("--sla", opts->sla, "SLA id (default: every SLA whose period kind matches the label)");
+  cmd->add_option("--agreement", opts->agreement, "Report this OLA or UC instead of SLAs");
+  cmd->add_flag("--agreements", opts->agreements, "Report every OLA and UC whose period kind matches the label");
   cmd->add_option("--period", opts->period, "Period label: 2026-10-05, 2026-W41, 2026-10, 2026-Q4, 2026")->required();
   cmd->add_option("--as-of", opts->as_of, "Cut the report at this RFC 3339 instant");
   cmd->add_option("--maintenance", opts->maintenance, "Extra maintenance windows (YAML, catalogue syntax)");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "collector/engine/agreement_report.h"
 #include "collector/engine/calendar.h"
 #include "collector/engine/period.h"
 #include "collector/engine/sla_report.h"
@@ -10,9 +11,11 @@
 namespace slamon::engine {
 
 std::optional<Interval> report_window(const catalogue::Catalogue& cat, const ReportRequest& req) {
+  if (req.agreements) return agreement_window(cat, req);
   const auto label = parse_period_label(req.label);
   if (!label) return std::nullopt;
   std::optional<Interval> out;
+  auto widen = [&](Interval w) { out = out ? Interval{std::min(out->begin, w.begin), std::max(out->end, w.end)} : w; };
   for (const auto& s : cat.slas) {
     if (req.sla ? s.id != *req.sla : s.period != label->kind) continue;
     const auto p = sla_period(s, req.label);
@@ -25,8 +28,17 @@ std::optional<Interval> report_window(const catalogue::Catalogue& cat, const Rep
       first = earlier;
     }
     const TimeMs cut = req.as_of ? std::min(*req.as_of, p.period->end) : p.period->end;
-    const Interval w{first.start - 1, std::max(cut, first.start) + 1};
-    out = out ? Interval{std::min(out->begin, w.begin), std::max(out->end, w.end)} : w;
+    widen(Interval{first.start - 1, std::max(cut, first.start) + 1});
+    // The agreements' periods its reports list (agreement_verdicts: each one's period containing the
+    // first day of every reported period).
+    for (Period q = first;; q = next_period(q, zone)) {
+      for (const auto& a : cat.agreements) {
+        const Period ap = agreement_period_at(a, q.first_day);
+        const TimeMs acut = req.as_of ? std::min(*req.as_of, ap.end) : ap.end;
+        widen(Interval{ap.start - 1, std::max(acut, ap.start) + 1});
+      }
+      if (q.start >= p.period->start) break;
+    }
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "collector/engine/period.h"
+#include "common/catalogue/model.h"
 #include "common/decimal.h"
 
 namespace slamon::engine {
@@ -45,6 +46,29 @@ struct DayFigure {
   bool operator==(const DayFigure&) const = default;
 };
 
+// An agreement's report: what it is beside the figures (Report::sla then holds its id).
+struct AgreementInfo {
+  catalogue::AgreementKind kind = catalogue::AgreementKind::ola;
+  std::string provider;
+  std::optional<DurationMs> restore_within_ms;
+  bool operator==(const AgreementInfo&) const = default;
+};
+
+// An agreement under an SLA's node, with its verdict for the SLA's period (agreement_report.h).
+struct AgreementVerdict {
+  std::string id;
+  catalogue::AgreementKind kind = catalogue::AgreementKind::ola;
+  std::string provider;
+  std::string covers;
+  std::string period;  // the label of its own period
+  Decimal4 target{};
+  std::optional<double> availability;
+  DurationMs longest_outage_ms = 0;
+  std::optional<DurationMs> restore_within_ms;
+  std::optional<bool> met;
+  bool operator==(const AgreementVerdict&) const = default;
+};
+
 struct Report {
   std::string sla;
   std::string service;
@@ -75,6 +99,8 @@ struct Report {
   std::optional<ResponseTimeFigure> response_time;
   std::optional<bool> met;
   std::vector<DayFigure> days;
+  std::optional<AgreementInfo> agreement;   // set: this is an OLA's or UC's report
+  std::vector<AgreementVerdict> agreements; // an SLA's: the agreements under its node
   bool operator==(const Report&) const = default;
 };
 

@@ -110,7 +110,10 @@ std::string reports_to_html(const std::vector<Report>& rs, bool with_kpi) {
       "</style></head><body>\n";
   for (const auto& r : rs) o += one(r);
   if (with_kpi) {
-    o += "<section><h1>SLA attainment</h1><p>" + esc(format_percent(attainment_percent(rs))) + " of judged SLAs met</p></section>\n";
+    const bool agreements = !rs.empty() && rs.front().agreement.has_value();
+    o += std::string("<section><h1>") + (agreements ? "Agreement" : "SLA") + " attainment</h1><p>" +
+         esc(format_percent(attainment_percent(rs))) + " of judged " + (agreements ? "agreements" : "SLAs") +
+         " met</p></section>\n";
   }
   o += "</body></html>\n";
   return o;

@@ -18,7 +18,13 @@ void opt(JsonWriter& w, const char* k, const std::optional<double>& v) {
 
 void write_report_json(JsonWriter& w, const Report& r) {
   w.begin_object();
-  w.key("sla").value(r.sla);
+  if (r.agreement) {
+    w.key("agreement").value(r.sla);
+    w.key("kind").value(catalogue::to_string(r.agreement->kind));
+    w.key("provider").value(r.agreement->provider);
+  } else {
+    w.key("sla").value(r.sla);
+  }
   w.key("service").value(r.service);
   w.key("period").begin_object();
   w.key("label").value(r.period.label);
@@ -73,6 +79,33 @@ void write_report_json(JsonWriter& w, const Report& r) {
     w.key("under_ms").value(static_cast<double>(f.under_ms));
     w.key("met").value(f.met);
     w.end_object();
+  }
+  if (r.agreement) {
+    w.key("restore_within_s");
+    if (r.agreement->restore_within_ms) w.value(secs(*r.agreement->restore_within_ms));
+    else w.null();
+  }
+  if (!r.agreements.empty()) {
+    w.key("agreements").begin_array();
+    for (const auto& a : r.agreements) {
+      w.begin_object();
+      w.key("id").value(a.id);
+      w.key("kind").value(catalogue::to_string(a.kind));
+      w.key("provider").value(a.provider);
+      w.key("covers").value(a.covers);
+      w.key("period").value(a.period);
+      w.key("target").raw(format_decimal4(a.target));
+      opt(w, "availability", a.availability);
+      w.key("longest_outage_s").value(secs(a.longest_outage_ms));
+      w.key("restore_within_s");
+      if (a.restore_within_ms) w.value(secs(*a.restore_within_ms));
+      else w.null();
+      w.key("met");
+      if (a.met) w.value(*a.met);
+      else w.null();
+      w.end_object();
+    }
+    w.end_array();
   }
   w.key("met");
   if (r.met) w.value(*r.met);

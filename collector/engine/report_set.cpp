@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "collector/engine/agreement_report.h"
 #include "collector/engine/period.h"
 #include "collector/engine/sla_report.h"
 
@@ -10,6 +11,7 @@ namespace slamon::engine {
 
 ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogue::Catalogue& cat,
                       const ReportRequest& req) {
+  if (req.agreements) return run_agreement_reports(nodes, probes, cat, req);
   ReportSet out;
   const auto label = parse_period_label(req.label);
   if (!label) {
@@ -49,6 +51,7 @@ ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const ca
     for (std::size_t i = 0; i < periods.size(); ++i) {
       auto o = compute_report(nodes, probes, *it, periods[i], req.as_of);
       const bool asked = i + 1 == periods.size();
+      if (o.report) o.report->agreements = agreement_verdicts(nodes, probes, cat, *it, periods[i], req.as_of);
       if (o.report) {
         // Trend periods that start after as_of are not reported.
         out.reports.push_back(std::move(*o.report));
@@ -74,6 +77,7 @@ ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const ca
       continue;
     }
     auto o = compute_report(nodes, probes, s, *p.period, req.as_of);
+    if (o.report) o.report->agreements = agreement_verdicts(nodes, probes, cat, s, *p.period, req.as_of);
     if (o.report) out.reports.push_back(std::move(*o.report));
     else out.left_out.push_back(o.error);
   }

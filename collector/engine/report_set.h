@@ -18,6 +18,9 @@ struct ReportRequest {
   std::string label;
   std::optional<TimeMs> as_of;
   int trend = 0;  // > 0: the last `trend` periods of `sla`, oldest first
+  // Agreement reports instead (agreement_report.h): `agreement`, or every agreement of the label's kind.
+  bool agreements = false;
+  std::optional<std::string> agreement;
 };
 
 struct ReportSet {

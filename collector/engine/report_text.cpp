@@ -42,7 +42,14 @@ std::string format_local(TimeMs t, const std::string& timezone) {
 
 std::string report_to_text(const Report& r) {
   std::string o;
-  o += "Service level report: SLA " + r.sla + " on " + r.service + "\n";
+  if (r.agreement) {
+    std::string kind(catalogue::to_string(r.agreement->kind));
+    for (auto& c : kind) c = static_cast<char>(c - 'a' + 'A');
+    o += "Agreement report: " + kind + " " + r.sla + (r.agreement->provider.empty() ? "" : " (" + r.agreement->provider + ")") +
+         " on " + r.service + "\n";
+  } else {
+    o += "Service level report: SLA " + r.sla + " on " + r.service + "\n";
+  }
   o += "Period " + r.period.label + ": " + format_local(r.period.start, r.timezone) + " to " +
        format_local(r.period.end, r.timezone) + (r.complete ? "" : " (cut at " + format_local(r.as_of, r.timezone) + ", incomplete)") + "\n";
   o += "Target " + format_decimal4(r.target) + " %\n\n";
@@ -73,6 +80,24 @@ std::string report_to_text(const Report& r) {
     for (const auto& [k, v] : r.by_cause_s) o += line(k.c_str(), format_seconds(v) + " s");
     if (r.unattributed_s > 0) o += line("(unattributed)", format_seconds(r.unattributed_s) + " s");
   }
+  if (r.agreement && r.agreement->restore_within_ms)
+    o += "\nRestore within " + format_seconds(static_cast<double>(*r.agreement->restore_within_ms) / 1000.0) +
+         " s (longest outage " + format_seconds(static_cast<double>(r.longest_outage_ms) / 1000.0) + " s)\n";
+  if (!r.agreements.empty()) {
+    o += "\nAgreements underneath\n";
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "  %-20s %-4s %-22s %-16s %-10s %10s %9s  %s\n", "id", "kind", "provider", "covers",
+                  "period", "avail. %", "target %", "verdict");
+    o += buf;
+    for (const auto& a : r.agreements) {
+      char av[32] = "-";
+      if (a.availability) std::snprintf(av, sizeof av, "%.4f", *a.availability);
+      std::snprintf(buf, sizeof buf, "  %-20s %-4s %-22s %-16s %-10s %10s %9s  %s\n", a.id.c_str(),
+                    std::string(catalogue::to_string(a.kind)).c_str(), a.provider.c_str(), a.covers.c_str(),
+                    a.period.c_str(), av, format_decimal4(a.target).c_str(), verdict(a.met).c_str());
+      o += buf;
+    }
+  }
   o += "\nVerdict: " + verdict(r.met) + "\n";
   return o;
 }
@@ -91,8 +116,11 @@ std::string reports_to_text(const std::vector<Report>& rs, bool with_kpi) {
         met += *r.met ? 1 : 0;
       }
     o += "\n" + std::string(78, '=') + "\n";
-    o += "SLA attainment: " + format_percent(attainment_percent(rs), 2) + " (" + std::to_string(met) + " of " +
-         std::to_string(judged) + " judged SLAs met, " + std::to_string(rs.size()) + " reported)\n";
+    const bool agreements = !rs.empty() && rs.front().agreement.has_value();
+    const std::string what = agreements ? "agreements" : "SLAs";
+    o += std::string(agreements ? "Agreement attainment: " : "SLA attainment: ") + format_percent(attainment_percent(rs), 2) +
+         " (" + std::to_string(met) + " of " + std::to_string(judged) + " judged " + what + " met, " +
+         std::to_string(rs.size()) + " reported)\n";
   }
   return o;
 }

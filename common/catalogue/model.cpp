@@ -34,4 +34,6 @@ std::string_view to_string(PeriodKind k) {
   return "?";
 }
 
+std::string_view to_string(AgreementKind k) { return k == AgreementKind::uc ? "uc" : "ola"; }
+
 }  // namespace slamon::catalogue

@@ -341,5 +341,6 @@ struct Catalogue {
 std::string_view to_string(ProbeType t);
 std::string_view to_string(ServiceKind k);
 std::string_view to_string(PeriodKind k);
+std::string_view to_string(AgreementKind k);  // "ola", "uc"
 
 }  // namespace slamon::catalogue

@@ -2,6 +2,7 @@
 // services and maintenance; plus rules, service hours, ids and the LoadContext helpers.
 #include <array>
 #include <date/tz.h>
+#include <new>
 #include <unordered_map>
 
 #include "common/catalogue/hours.h"
@@ -79,6 +80,8 @@ bool LoadContext::check_zone(const Ctx& ctx, const YamlNode& n, const std::strin
     if (!zone.empty() && zone.size() < 200 && !not_a_name) {
       try {
         ok = date::locate_zone(zone) != nullptr;
+      } catch (const std::bad_alloc&) {
+        throw;  // out of memory is fatal, never "unknown time zone"
       } catch (const std::exception&) {
         ok = false;
       }

@@ -104,4 +104,66 @@ assert [r['period']['label'] for r in a]==['2026-02-28','2026-03-01','2026-03-02
 if report --results "$data/worked-example.jsonl" --sla nope --period 2026-03-01 > /dev/null 2>&1; then fail "unknown SLA accepted"; fi
 if report --results "$data/worked-example.jsonl" --sla shop-24x7 --period 2026-03 > /dev/null 2>&1; then fail "wrong period kind accepted"; fi
 if report --results "$tmp/none.jsonl" --sla shop-24x7 --period 2026-03-01 > /dev/null 2>&1; then fail "missing results accepted"; fi
+# 9. OLA/UC reports (--agreement, --agreements) and the agreements an SLA report lists. By hand: web-ola
+# on web: down [10:00, 10:10) = 600 s of 86,400, availability 100 x 85,800 / 86,400 = 99.30555...%,
+# under its 99.5 target and its one outage (600 s) over restore_within 5m: not met. db-uc on db: its
+# own window [02:00, 03:00) planned (3,600 s), unknown [20:02, 20:20) excluded (1,080 s), never down:
+# 100 %, met. An agreement on a child of weight 0 (mail) is not under shop.
+{ cat "$data/worked-example.yaml"; cat <<'YAML'
+  - {id: mail, type: host}
+agreements:
+  - {id: web-ola, kind: ola, provider: Web team, covers: web, target: 99.5, period: day, timezone: UTC, restore_within: 5m}
+  - {id: db-uc, kind: uc, provider: Example DB Inc, covers: db, target: 99.9, period: day, timezone: UTC}
+  - {id: mail-uc, kind: uc, provider: Mail Co, covers: mail, target: 99.0, period: day, timezone: UTC}
+  - {id: web-month, kind: ola, provider: Web team, covers: web, target: 99.0, period: month, timezone: UTC}
+YAML
+} | sed 's/^    children: \[web, db\]$/    children: [web, db, {id: mail, weight: 0}]/' > "$tmp/agreements.yaml"
+python3 - "$tmp/agreements.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+t = open(p).read()
+# the extra CI goes into the cis list (before services:)
+t = t.replace("  - {id: mail, type: host}\nagreements:", "agreements:")
+t = t.replace("services:\n", "  - {id: mail, type: host}\n\nservices:\n", 1)
+open(p, "w").write(t)
+PY
+"$bin" check "$tmp/agreements.yaml" > /dev/null 2> "$tmp/err" || fail "the agreements catalogue is invalid: $(cat "$tmp/err")"
+ar() { "$bin" report --catalogue "$tmp/agreements.yaml" --results "$data/worked-example.jsonl" --period 2026-03-01 "$@"; }
+ar --agreement web-ola > "$tmp/a.json" 2> "$tmp/err" || fail "agreement report failed: $(cat "$tmp/err")"
+python3 - "$tmp/a.json" <<'PY' || fail "web-ola figures: $(cat "$tmp/a.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert list(r)[:4] == ["agreement", "kind", "provider", "service"], list(r)
+assert r["agreement"] == "web-ola" and r["kind"] == "ola" and r["provider"] == "Web team" and r["service"] == "web", r
+assert r["down_s"] == 600.0 and r["up_s"] == 85800.0 and r["service_time_s"] == 86400.0, r
+assert abs(r["availability"] - 100 * 85800 / 86400) < 1e-9, r["availability"]
+assert r["restore_within_s"] == 300.0 and r["longest_outage_s"] == 600.0 and r["met"] is False, r
+PY
+ar --agreements > "$tmp/all-a.json" 2> "$tmp/err" || fail "--agreements failed: $(cat "$tmp/err")"
+python3 - "$tmp/all-a.json" <<'PY' || fail "--agreements: $(cat "$tmp/all-a.json")"
+import json, sys
+a = {r["agreement"]: r for r in json.load(open(sys.argv[1]))}
+assert sorted(a) == ["db-uc", "mail-uc", "web-ola"], sorted(a)
+d = a["db-uc"]
+assert d["kind"] == "uc" and d["planned_s"] == 3600.0 and d["unknown_s"] == 1080.0 and d["down_s"] == 0.0, d
+assert d["availability"] == 100.0 and d["met"] is True and d["restore_within_s"] is None, d
+PY
+grep -q "left out: agreement web-month" "$tmp/err" || fail "the monthly agreement is not named as left out: $(cat "$tmp/err")"
+ar --sla shop-24x7 > "$tmp/s.json" 2> /dev/null
+python3 - "$tmp/s.json" <<'PY' || fail "the SLA report's agreements: $(cat "$tmp/s.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+ag = {a["id"]: a for a in r["agreements"]}
+assert sorted(ag) == ["db-uc", "web-month", "web-ola"], sorted(ag)   # mail-uc: weight 0, not under shop
+assert ag["web-ola"]["met"] is False and ag["web-ola"]["period"] == "2026-03-01" and ag["web-ola"]["covers"] == "web"
+assert ag["db-uc"]["met"] is True and ag["db-uc"]["provider"] == "Example DB Inc"
+assert ag["web-month"]["period"] == "2026-03", ag["web-month"]
+assert list(r)[-2:] == ["agreements", "met"], list(r)[-2:]
+PY
+ar --agreement web-ola --format text > "$tmp/a.txt" 2> /dev/null
+grep -q "^Agreement report: OLA web-ola (Web team) on web" "$tmp/a.txt" || fail "text header: $(head -2 "$tmp/a.txt")"
+ar --sla shop-24x7 --format text | grep -q "^Agreements underneath" || fail "the SLA's text report lists no agreements"
+if ar --agreement nope > /dev/null 2> "$tmp/err"; then fail "an unknown agreement was accepted"; fi
+grep -q "unknown agreement 'nope'" "$tmp/err" || fail "unknown agreement: $(cat "$tmp/err")"
+if ar --agreement web-ola --sla shop-24x7 > /dev/null 2>&1; then fail "--agreement with --sla accepted"; fi
 echo "report_test: ok"
