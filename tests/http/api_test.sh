@@ -17,7 +17,7 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["store_ope
   fail "readyz body: $(cat "$tmp/body")"
 
 # A real agent: hello, the assignment accepted, 5 results stored, heartbeats.
-lc a1 --epoch 2 hello reply:accept batch:1:5:web.tcp expect:ack heartbeat keepalive:30000 > "$tmp/a1.out" 2>&1 &
+lc a1 --epoch 2 hello reply:accept batch:1:5:web.tcp heartbeat keepalive:30000 > "$tmp/a1.out" 2>&1 &
 pids+=("$!")
 wait_log "$log" "agent 'a1' from .*: connected"
 wait_json /api/v1/agents/a1 'd["connected"] and d["assignment_current"] and d["clock_offset_ms"] is not None and d["committed_seq"] == 5'

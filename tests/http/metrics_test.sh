@@ -6,7 +6,7 @@ command -v promtool >/dev/null || { echo "SKIP: promtool is not installed (scrip
 write_http
 log=$tmp/collector.log
 start_collector "$log"
-lc a1 --epoch 2 hello reply:accept batch:1:3:web.tcp expect:ack heartbeat keepalive:30000 > "$tmp/a1.out" 2>&1 &
+lc a1 --epoch 2 hello reply:accept batch:1:3:web.tcp heartbeat keepalive:30000 > "$tmp/a1.out" 2>&1 &
 pids+=("$!")
 wait_json /api/v1/agents/a1 'd["connected"] and d["committed_seq"] == 3'
 expect_error /nope 404

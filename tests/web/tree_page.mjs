@@ -36,6 +36,7 @@ try {
   // Every root service, in the API's order, with the counts the API gives.
   const roots = await page.$$eval('ul.tree > li[data-kind=service]', (els) => els.map((e) => e.dataset.id));
   check(JSON.stringify(roots) === JSON.stringify(catalogue.roots), `roots ${roots} != ${catalogue.roots}`);
+  check((await page.$$('#app > p.loading')).length === 0, 'the static "Loading…" is gone once the page is up');
   const counts = await page.textContent('main p.muted');
   check(counts.includes(`${catalogue.counts.services} services, ${catalogue.counts.cis} CIs, ${catalogue.counts.probes} probes`),
     `counts line: ${counts}`);

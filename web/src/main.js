@@ -51,4 +51,6 @@ function App() {
   return html`<${Header} page=${where.page} /><main id="main">${body}</main>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = '';  // the static "Loading…" of index.html
+render(html`<${App} />`, root);

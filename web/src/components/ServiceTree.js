@@ -41,8 +41,9 @@ export function ServiceTree({ catalogue }) {
   for (const s of catalogue.services) for (const c of s.children) inTree.add(c.id);
   const loose = catalogue.cis.filter((ci) => !inTree.has(ci.id));
   const c = catalogue.counts;
+  const n = (count, one, many) => `${count} ${count === 1 ? one : many}`;
   return html`<h1>Services</h1>
-    <p class="muted">${c.services} services, ${c.cis} CIs, ${c.probes} probes, ${c.slas} SLAs, ${c.agents} agents; catalogue loaded ${catalogue.loaded_at}</p>
+    <p class="muted">${n(c.services, 'service', 'services')}, ${n(c.cis, 'CI', 'CIs')}, ${n(c.probes, 'probe', 'probes')}, ${n(c.slas, 'SLA', 'SLAs')}, ${n(c.agents, 'agent', 'agents')}; catalogue loaded ${catalogue.loaded_at}</p>
     <ul class="tree" aria-label="Service tree">
       ${catalogue.roots.map((id) => html`<${ServiceNode} key=${id} service=${index.services.get(id)} index=${index} depth=${0} />`)}
     </ul>
