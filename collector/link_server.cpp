@@ -689,9 +689,6 @@ void Session::catalogue_changed(const std::shared_ptr<const ServedCatalogue>& c)
 
 void Session::publish(bool force) {
   if (me_ == nullptr) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (!force && now - last_publish_ < std::chrono::seconds(1)) return;
-  last_publish_ = now;
   store::AgentRecord r;
   r.name = agent_;
   // The current session of the agent speaks for it; an older one that ends says nothing.
@@ -706,7 +703,12 @@ void Session::publish(bool force) {
   r.assignment_version = running_version_;
   r.epoch = epoch_;
   r.committed_seq = committed_seq_;
+  // The API sees every change at once (a map entry on this thread); the store at most once a second
+  // per session (the last state is always written: `force` at the ends of a session).
   if (srv_.on_agent) srv_.on_agent(r);
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_publish_ < std::chrono::seconds(1)) return;
+  last_publish_ = now;
   srv_.ingest.update_agent(std::move(r));
 }
 

@@ -1,5 +1,6 @@
 // slamon-collector: the central server.
-//   slamon-collector --config collector.yaml [--listen H:P] [--store S] [--log-level L] [--duration D]
+//   slamon-collector --config collector.yaml [--listen H:P] [--http-listen H:P] [--store S] [--log-level L]
+//                    [--duration D]
 //   slamon-collector reload --config collector.yaml       (SIGHUP to the running collector)
 //   slamon-collector --catalogue C --dry-run               (check a catalogue and show each agent's share)
 // Exit codes: 0; 1 when it cannot start (an invalid catalogue, the store, the address) or reload finds
@@ -57,13 +58,15 @@ CLI::Validator duration_check(bool zero_ok) {
 
 int main(int argc, char** argv) {
   CLI::App app{"slamon-collector: the central server (agents over TLS, ingest into the store, catalogue reload)"};
-  std::string config_path, catalogue_path, listen, store, log_level, duration;
+  std::string config_path, catalogue_path, listen, http_listen, store, log_level, duration;
   bool dry = false;
   std::map<std::string, std::string> advanced;  // flag -> duration text
   app.add_option("--config", config_path, "collector.yaml (docs/collector-config.md)");
   app.add_option("--catalogue,-c", catalogue_path, "catalogue (YAML); with --config, instead of the file's `catalogue`");
   app.add_flag("--dry-run", dry, "load and validate the catalogue, print each agent's probes, and exit");
   app.add_option("--listen", listen, "host:port or [v6-address]:port agents connect to (instead of the file's)");
+  app.add_option("--http-listen", http_listen,
+                 "host:port of the HTTP API, metrics and UI (instead of the file's http.listen)");
   app.add_option("--store", store, "the store: a SQLite file path or sqlite:PATH (instead of the file's)");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off (instead of the file's)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -130,6 +133,23 @@ int main(int argc, char** argv) {
     }
     config->listen_host = hp->first;
     config->listen_port = hp->second;
+  }
+  if (!http_listen.empty()) {
+    const auto hp = catalogue::parse_host_port(http_listen);
+    if (!hp) {
+      std::fprintf(stderr, "slamon-collector: --http-listen must be host:port or [v6-address]:port, not '%s'\n",
+                   http_listen.c_str());
+      return 2;
+    }
+    if (!is_loopback_host(hp->first) && config->http.read_token_sha256.empty()) {
+      std::fprintf(stderr,
+                   "slamon-collector: --http-listen %s is not a loopback address and collector.yaml sets no "
+                   "http.read_token_sha256\n",
+                   http_listen.c_str());
+      return 2;
+    }
+    config->http.listen_host = hp->first;
+    config->http.listen_port = hp->second;
   }
   if (!store.empty()) {
     std::string error;

@@ -34,7 +34,7 @@ stop_collector
 
 # A non-loopback address without a read token: the collector does not start (exit 2).
 cp "$tmp/plain.yaml" "$tmp/collector.yaml"
-printf 'http:\n  listen: 0.0.0.0:%s\n' "$http_port" >> "$tmp/collector.yaml"
+sed -i "s|listen: 127.0.0.1:$http_port|listen: 0.0.0.0:$http_port|" "$tmp/collector.yaml"
 rc=0; out=$("$collector" --config "$tmp/collector.yaml" 2>&1) || rc=$?
 [ "$rc" = 2 ] || fail "non-loopback without a token: exit $rc: $out"
 grep -qE "collector.yaml:[0-9]+:11: error: collector config: http.listen 0.0.0.0:$http_port is not a loopback address" <<<"$out" ||

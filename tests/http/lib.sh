@@ -18,10 +18,10 @@ YAML
 }
 add_services
 
-http_port=$(free_port)
-# write_http [EXTRA_HTTP_LINES]: appends the http: section (listen on loopback, and what is given).
+# write_http [EXTRA_HTTP_LINES]: lines added to the http: section (the last of collector.yaml, which
+# tests/link/lib.sh writes with listen: 127.0.0.1:$http_port).
 write_http() {
-  printf 'http:\n  listen: 127.0.0.1:%s\n%s\n' "$http_port" "${1:-}" >> "$tmp/collector.yaml"
+  printf '%s\n' "${1:-}" >> "$tmp/collector.yaml"
 }
 base=http://127.0.0.1:$http_port
 
