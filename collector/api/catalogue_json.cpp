@@ -208,7 +208,6 @@ void write_probe(JsonWriter& w, const Probe& p) {
 void write_sla(JsonWriter& w, const Sla& s) {
   w.begin_object().key("id").value(s.id).key("name").value(s.name).key("service").value(s.service);
   w.key("customer").value(s.customer).key("period").value(to_string(s.period)).key("timezone").value(s.timezone);
-  if (!s.versions.empty()) w.key("target_percent").value(format_decimal4(s.versions.back().terms.target));
   w.key("versions").begin_array();
   for (const auto& v : s.versions) {
     w.begin_object();

@@ -57,7 +57,7 @@ done
 
 # Single objects.
 [ "$(get /api/v1/services/shop | jq -r .name)" = "Web shop" ] || fail "service shop: $(cat "$tmp/body")"
-[ "$(get /api/v1/slas/shop-gold | jq -r .target_percent)" = "99.5" ] || fail "sla: $(cat "$tmp/body")"
+[ "$(get /api/v1/slas/shop-gold | jq -r '.versions[0].target_percent')" = "99.5" ] || fail "sla: $(cat "$tmp/body")"
 expect_error /api/v1/cis/nope 404
 
 # Agents: a1 connected with its record; a2, a3 never connected.

@@ -115,7 +115,8 @@ TEST_CASE_FIXTURE(Fixture, "the catalogue tree has every object and its relation
   CHECK(std::string_view(doc["services"].at(0)["children"].at(1)["kind"]) == "ci");
   CHECK(std::string_view(doc["services"].at(1)["id"]) == "shop-app");
   CHECK(std::string_view(doc["cis"].at(2)["parents"].at(0)) == "shop-app");  // web
-  CHECK(std::string_view(doc["slas"].at(0)["target_percent"]) == "99.5");
+  CHECK(std::string_view(doc["slas"].at(0)["versions"].at(0)["target_percent"]) == "99.5");
+  CHECK(doc["slas"].at(0)["versions"].at(0)["effective_from"].is_null());
   CHECK(std::string_view(doc["agents"].at(0)["labels"]["site"]) == "dc1");
   CHECK(r.body.find("\"Host\":\"shop.example\"") != std::string::npos);  // a harmless header is shown
 }
