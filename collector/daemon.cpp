@@ -169,12 +169,7 @@ int run_collector(const DaemonOptions& options) {
   server->set_on_agent([&](const store::AgentRecord& r) { agent_records[r.name] = r; });
 
   // The HTTP listener: the API over the running catalogue and the link's records, /metrics, the UI.
-  std::shared_ptr<const api::ApiCatalogue> api_catalogue;
-  {
-    auto c = std::make_shared<api::ApiCatalogue>(loaded.served);
-    c->loaded_ms = start_ms;
-    api_catalogue = std::move(c);
-  }
+  std::shared_ptr<const api::ApiCatalogue> api_catalogue = std::make_shared<api::ApiCatalogue>(loaded.served, start_ms);
   api::CatalogueCounters catalogue_counters{0, 0, start_ms};
   api::HttpCounters http_counters;
   api::AccessPolicy access{config.http.read_token_sha256.value(), config.http.admin_token_sha256.value()};
@@ -233,7 +228,10 @@ int run_collector(const DaemonOptions& options) {
     log->info("reloading the catalogue {}", config.catalogue);
     reloader = std::thread([&] {
       auto result = std::make_shared<ServedLoad>(load_served_catalogue(config.catalogue));
-      asio::post(io, [&, result] {
+      // The API's view (with its JSON tree) is built here too, not on the io thread.
+      std::shared_ptr<const api::ApiCatalogue> api_view;
+      if (result->served) api_view = std::make_shared<api::ApiCatalogue>(result->served, clock.now_ms());
+      asio::post(io, [&, result, api_view] {
         reloading = false;
         if (stopping) return;
         if (!result->served) {
@@ -244,10 +242,8 @@ int run_collector(const DaemonOptions& options) {
         } else {
           log->info("catalogue reloaded: {} agents, {} probes", result->served->agents.size(), result->served->probes);
           server->set_catalogue(result->served);
-          auto c = std::make_shared<api::ApiCatalogue>(result->served);
-          c->loaded_ms = clock.now_ms();
-          catalogue_counters.loaded_ms = c->loaded_ms;
-          api_catalogue = std::move(c);
+          catalogue_counters.loaded_ms = api_view->loaded_ms;
+          api_catalogue = api_view;
           ++catalogue_counters.reloads_ok;
         }
         if (reload_again) {

@@ -97,7 +97,7 @@ std::map<std::string, AgentView, std::less<>> agent_views(const ApiState& s) {
   return out;
 }
 
-Response catalogue_tree(const ApiCatalogue& c) {
+std::string catalogue_tree(const ApiCatalogue& c) {
   const auto& idx = c.index;
   JsonWriter w;
   w.begin_object();
@@ -129,7 +129,7 @@ Response catalogue_tree(const ApiCatalogue& c) {
   w.end_array().key("agents").begin_array();
   for (const auto& [_, a] : idx.agents) write_agent(w, *a);
   w.end_array().end_object();
-  return json_ok(w.take());
+  return w.take();
 }
 
 Response api_index() {
@@ -162,7 +162,7 @@ Response route_api(const Target& t, const ApiState& s) {
   const auto& idx = s.catalogue->index;
   if (what == "catalogue") {
     if (seg.size() != 3) return json_error(404, "no such endpoint (see /api/v1)");
-    return catalogue_tree(*s.catalogue);
+    return json_ok(s.catalogue->tree_json);
   }
   auto by = [&](const auto& items, std::string_view noun, auto write) {
     if (seg.size() == 3) return list(t, items, write);
@@ -241,8 +241,8 @@ Response json_ok(std::string body) {
   return r;
 }
 
-ApiCatalogue::ApiCatalogue(std::shared_ptr<const ServedCatalogue> s)
-    : served(std::move(s)), index(*served->catalogue) {}
+ApiCatalogue::ApiCatalogue(std::shared_ptr<const ServedCatalogue> s, TimeMs loaded)
+    : served(std::move(s)), index(*served->catalogue), loaded_ms(loaded), tree_json(catalogue_tree(*this)) {}
 
 Response handle(const Request& request, const ApiState& state) {
   auto parsed = parse_target(request.target, state.limits);

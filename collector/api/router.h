@@ -19,12 +19,14 @@
 
 namespace slamon::collector::api {
 
-// The running catalogue with the index the API reads it through; replaced as a whole on reload.
+// The running catalogue with the index the API reads it through, and its whole tree as JSON (built
+// once, off the io thread: at start and on the reload helper thread); replaced as a whole on reload.
 struct ApiCatalogue {
-  explicit ApiCatalogue(std::shared_ptr<const ServedCatalogue> s);
+  ApiCatalogue(std::shared_ptr<const ServedCatalogue> s, TimeMs loaded_ms);
   std::shared_ptr<const ServedCatalogue> served;  // served->catalogue is set
   CatalogueIndex index;
   TimeMs loaded_ms = 0;
+  std::string tree_json;  // GET /api/v1/catalogue
 };
 
 using AgentRecords = std::map<std::string, store::AgentRecord, std::less<>>;

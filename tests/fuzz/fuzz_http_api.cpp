@@ -45,7 +45,7 @@ std::shared_ptr<const ApiCatalogue> make_catalogue() {
   auto loaded = load_served_catalogue((dir / "cat.yaml").string());
   std::filesystem::remove_all(dir);
   if (!loaded.served) std::abort();
-  return std::make_shared<ApiCatalogue>(loaded.served);
+  return std::make_shared<ApiCatalogue>(loaded.served, 0);
 }
 
 std::string_view next_line(std::string_view& in) {

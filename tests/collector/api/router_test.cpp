@@ -51,9 +51,7 @@ struct Fixture {
     const auto path = dir.write("cat.yaml", kCatalogue);
     auto loaded = load_served_catalogue(path.string());
     REQUIRE_MESSAGE(loaded.served, (loaded.errors.empty() ? "" : loaded.errors.front()));
-    auto c = std::make_shared<ApiCatalogue>(loaded.served);
-    c->loaded_ms = 1'700'000'000'000;
-    state.catalogue = c;
+    state.catalogue = std::make_shared<ApiCatalogue>(loaded.served, 1'700'000'000'000);
     store::AgentRecord r;
     r.name = "a1";
     r.connected = true;
