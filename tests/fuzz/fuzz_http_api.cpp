@@ -3,7 +3,7 @@
 // through parse_target (percent-decoding, limits) and the router against a small catalogue, with and
 // without tokens. Aborts when anything throws, a status is outside 200..599, an error body is not
 // {"error": {"status": N, "message": ...}} with N the status, a decoded path segment holds '/', a
-// control character or is "." / "..", a token's secret shows in a body, or a cursor does not
+// control character or is "." / "..", a secret of the catalogue shows in a 2xx body, or a cursor does not
 // round-trip.
 #include <simdjson.h>
 #include <unistd.h>
@@ -57,9 +57,12 @@ std::string_view next_line(std::string_view& in) {
 
 void check_response(const Response& r) {
   if (r.status < 200 || r.status > 599) std::abort();
-  for (const char* secret : {"hdr-secret", "comm-secret", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"})
-    if (r.body.find(secret) != std::string::npos) std::abort();
-  if (r.status < 400) return;
+  if (r.status < 400) {
+    // (An error may quote the request, which may hold anything: only answers are checked for secrets.)
+    for (const char* secret : {"hdr-secret", "comm-secret", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"})
+      if (r.body.find(secret) != std::string::npos) std::abort();
+    return;
+  }
   simdjson::dom::parser p;
   simdjson::dom::element doc;
   if (p.parse(simdjson::padded_string(r.body)).get(doc) != simdjson::SUCCESS) std::abort();
@@ -97,7 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (const auto c = decode_cursor(req.body.substr(0, 600)); c && encode_cursor(*c) != req.body.substr(0, 600))
     std::abort();
-  if (decode_cursor(encode_cursor(req.authorization)) != req.authorization && req.authorization.size() <= 384)
+  if (!req.authorization.empty() && req.authorization.size() <= 384 &&
+      decode_cursor(encode_cursor(req.authorization)) != req.authorization)
     std::abort();
 
   ApiState state;
