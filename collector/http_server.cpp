@@ -166,11 +166,12 @@ asio::awaitable<void> Connection::serve(Stream& stream) {
     }
     auto req = parser.release();
     auto res = srv.respond(req, peer);
+    if (srv.stopping) res.keep_alive(false);
     ++srv.counters.responses[res.result_int()];
     if (res.result_int() >= 400 && res.result_int() != 404)
       srv.log->debug("{}: {} {} -> {}", peer, std::string(req.method_string()), std::string(req.target()).substr(0, 200),
                      res.result_int());
-    const bool keep = res.keep_alive() && !srv.stopping;
+    const bool keep = res.keep_alive();
     tcp_stream.expires_after(std::chrono::milliseconds(o.request_timeout_ms));
     auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
     if (wec || !keep) co_return;
