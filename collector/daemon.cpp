@@ -181,7 +181,6 @@ int run_collector(const DaemonOptions& options) {
     st.metrics.link = &server->counters();
     st.metrics.catalogue_counters = &catalogue_counters;
     st.metrics.http = &http_counters;
-    st.metrics.catalogue = api_catalogue->served.get();
     st.metrics.agents = &agent_records;
     st.metrics.sessions = server->sessions();
     st.metrics.ingest_queued = ingest.queued();

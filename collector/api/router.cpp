@@ -263,7 +263,9 @@ Response handle(const Request& request, const ApiState& state) {
   if (metrics) {
     Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = render_metrics(state.metrics);
+    MetricsInput in = state.metrics;  // the catalogue's figures from the running catalogue, never another
+    in.catalogue = state.catalogue ? state.catalogue->served.get() : nullptr;
+    r.body = render_metrics(in);
     return r;
   }
   if (api) return route_api(t, state);

@@ -35,7 +35,7 @@ struct ApiState {
   std::shared_ptr<const ApiCatalogue> catalogue;  // null: none loaded (/readyz says so)
   const AgentRecords* agents = nullptr;           // the link's latest record of each agent
   bool store_open = false;
-  MetricsInput metrics;
+  MetricsInput metrics;  // its `catalogue` is taken from `catalogue` above
   const WebBundle* web = nullptr;  // null: the UI is not there (`/` says why: web_missing)
   std::string web_missing;
   AccessPolicy access;

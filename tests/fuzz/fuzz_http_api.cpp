@@ -108,7 +108,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   state.catalogue = catalogue;
   state.agents = &records;
   state.store_open = true;
-  state.metrics.catalogue = catalogue->served.get();
   state.metrics.agents = &records;
   state.web_missing = "fuzzing";
   try {

@@ -66,7 +66,6 @@ struct Fixture {
     records[gone.name] = gone;
     state.agents = &records;
     state.store_open = true;
-    state.metrics.catalogue = loaded.served.get();
     state.metrics.agents = &records;
     state.web_missing = "no index.html in /nowhere";
   }
@@ -81,6 +80,10 @@ struct Fixture {
   AgentRecords records;
   ApiState state;
 };
+
+std::shared_ptr<const ServedCatalogue> loaded_again(const test::TempDir& dir) {
+  return load_served_catalogue(dir.file("cat.yaml")).served;
+}
 
 simdjson::padded_string padded(const std::string& s) { return simdjson::padded_string(s); }
 
@@ -172,7 +175,7 @@ TEST_CASE_FIXTURE(Fixture, "agents: catalogue agents with the link's record, and
   check_error(get("/api/v1/agents/zz"), 404);
 }
 
-TEST_CASE_FIXTURE(Fixture, "healthz, readyz (store open and catalogue loaded) and metrics") {
+TEST_CASE_FIXTURE(Fixture, "healthz, readyz (store open and catalogue loaded) and metrics (catalogue figures from the running catalogue)") {
   CHECK(get("/healthz").body == "{\"status\":\"ok\"}");
   CHECK(get("/readyz").status == 200);
   state.store_open = false;
@@ -185,6 +188,9 @@ TEST_CASE_FIXTURE(Fixture, "healthz, readyz (store open and catalogue loaded) an
   CHECK(m.status == 200);
   CHECK(m.content_type.find("text/plain; version=0.0.4") == 0);
   CHECK(m.body.find("slamon_agent_connected{agent=\"a1\"} 1") != std::string::npos);
+  CHECK(m.body.find("slamon_catalogue_probes") == std::string::npos);  // no catalogue: no catalogue figures
+  state.catalogue = std::make_shared<ApiCatalogue>(loaded_again(dir), 0);
+  CHECK(get("/metrics").body.find("slamon_catalogue_probes 5\n") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(Fixture, "with a read token: the API and metrics need it, health does not; writes get 405") {
