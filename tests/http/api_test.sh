@@ -3,7 +3,7 @@
 # equal to the catalogue and without a secret; a paginated list walked with its cursors; single
 # objects; /api/v1/agents with a real agent's link (connected, last seen, clock offset, assignment
 # current) next to agents that never connected; /metrics counting the agent's stored results; a
-# SIGHUP reload followed by the API; keep-alive (two requests on one connection).
+# SIGHUP reload followed by the API; HEAD; keep-alive (two requests on one connection).
 source "$(dirname "$0")/lib.sh"
 write_http
 log=$tmp/collector.log
@@ -91,6 +91,9 @@ wait_log "$log" "catalogue reloaded"
 wait_json /api/v1/catalogue 'd["roots"] == ["new-svc", "shop"] and d["counts"]["services"] == 4'
 get /metrics | grep -q '^slamon_catalogue_reloads_total{result="ok"} 1$' || fail "reload counter"
 
+# HEAD: the GET's headers (its Content-Length) without a body.
+len=$(curl -sS -m 10 -I "$base/api/v1/catalogue" | tr -d '\r' | sed -n 's/^Content-Length: //Ip')
+[ "$len" = "$(get /api/v1/catalogue | wc -c)" ] || fail "HEAD Content-Length $len"
 # Keep-alive: two requests, one connection.
 curl -sS -m 10 -v -o /dev/null -o /dev/null "$base/healthz" "$base/readyz" 2> "$tmp/curl.err" || fail "keep-alive curl"
 grep -qiE 're-?using existing connection' "$tmp/curl.err" || fail "the connection was not kept alive: $(cat "$tmp/curl.err")"
