@@ -184,11 +184,11 @@ for mode in $modes; do
     chmod 600 "$run/token"
     sha=$(sha256sum <"$run/token" | cut -d' ' -f1)
     sed -i "s/^  - {name: footprint-agent, /  - {name: footprint-agent, token_sha256: $sha, /" "$run/catalogue.yaml"
-    link_port=$(free_range 1)
+    link_port=$(free_range 2)  # and link_port + 1: the collector's HTTP listener
     mkdir -p "$run/collector" "$run/spool"
-    printf 'catalogue: %s\nlisten: 127.0.0.1:%s\ntls:\n  cert_file: %s\n  key_file: %s\nstore: %s\nstate_dir: %s\nlog_level: info\n' \
+    printf 'catalogue: %s\nlisten: 127.0.0.1:%s\ntls:\n  cert_file: %s\n  key_file: %s\nstore: %s\nstate_dir: %s\nlog_level: info\nhttp:\n  listen: 127.0.0.1:%s\n' \
       "$run/catalogue.yaml" "$link_port" "$run/tls/collector.pem" "$run/tls/collector.key" "$run/collector/store.db" \
-      "$run/collector" >"$run/collector.yaml"
+      "$run/collector" "$((link_port + 1))" >"$run/collector.yaml"
     printf 'collector: 127.0.0.1:%s\nname: footprint-agent\ntoken_file: %s\ntls:\n  ca_file: %s\nspool_dir: %s\nstate_dir: %s\nresults_log: %s\nlog_level: info\n' \
       "$link_port" "$run/token" "$run/tls/ca.pem" "$run/spool" "$run/state" "$run/results.jsonl" >"$run/agent.yaml"
     "$build/bin/slamon-collector" --config "$run/collector.yaml" 2>"$run/collector.log" &

@@ -27,6 +27,7 @@ link_init() {
   local n=$1 p=$2
   "$SRC/scripts/make-certs.sh" "$work/tls" >/dev/null
   port=$(free_port)
+  http_port=$(free_port)  # the collector's HTTP listener: never the default 8080
   python3 - "$work" "$n" "$p" <<'PY'
 import hashlib, os, secrets, sys
 work, n, p = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -54,6 +55,8 @@ tls:
 store: store.db
 state_dir: state
 log_level: ${LINKBENCH_LOG_LEVEL:-info}
+http:
+  listen: 127.0.0.1:$http_port
 YAML
   mkdir -p "$work/state"
 }

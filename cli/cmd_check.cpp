@@ -179,6 +179,10 @@ int run_check(CheckOptions o) {
       w.key("collector_config").begin_object()
           .key("file").value(o.collector_config)
           .key("listen").value(collector->listen_host + ":" + std::to_string(collector->listen_port))
+          .key("http_listen").value(collector->http.listen_host + ":" + std::to_string(collector->http.listen_port))
+          .key("http_tls").value(collector->http.tls.has_value())
+          .key("http_read_token").value(!collector->http.read_token_sha256.empty())
+          .key("http_admin_token").value(!collector->http.admin_token_sha256.empty())
           .key("store").value(format_store(collector->store))
           .key("retention_ms").value(std::int64_t{collector->retention_ms})
           .key("clock_skew_limit_ms").value(std::int64_t{collector->clock_skew_limit_ms})
@@ -201,9 +205,12 @@ int run_check(CheckOptions o) {
     std::printf("%s: OK (agent %s, collector %s:%d)\n", o.agent_config.c_str(), agent->name.c_str(),
                 agent->collector_host.c_str(), agent->collector_port);
   if (collector)
-    std::printf("%s: OK (listen %s:%d, store %s, retention %s, clock skew limit %s)\n", o.collector_config.c_str(),
-                collector->listen_host.c_str(), collector->listen_port, format_store(collector->store).c_str(),
-                format_duration(collector->retention_ms).c_str(), format_duration(collector->clock_skew_limit_ms).c_str());
+    std::printf("%s: OK (listen %s:%d, store %s, retention %s, clock skew limit %s, http %s:%d%s%s)\n",
+                o.collector_config.c_str(), collector->listen_host.c_str(), collector->listen_port,
+                format_store(collector->store).c_str(), format_duration(collector->retention_ms).c_str(),
+                format_duration(collector->clock_skew_limit_ms).c_str(), collector->http.listen_host.c_str(),
+                collector->http.listen_port, collector->http.tls ? " HTTPS" : "",
+                collector->http.read_token_sha256.empty() ? " without a token" : " with a read token");
   return 0;
 }
 

@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "collector/api/router.h"
+#include "collector/http_server.h"
 #include "collector/ingest.h"
 #include "collector/live_thread.h"
 #include "collector/pid_file.h"
@@ -26,6 +28,7 @@ namespace slamon::collector {
 namespace {
 
 namespace asio = boost::asio;
+constexpr const char* kCollectorVersion = "0.1.0";
 
 std::shared_ptr<spdlog::logger> make_logger(const std::string& name, spdlog::sink_ptr sink, spdlog::level::level_enum level) {
   auto log = std::make_shared<spdlog::logger>(name, std::move(sink));
@@ -45,6 +48,14 @@ void raise_fd_limit(spdlog::logger& log) {
     else
       log.warn("open files limit stays at {} (cannot raise it to {}): at most about that many agents", was, r.rlim_max);
   }
+}
+
+// The web UI's folder: http.web_root, else "web" beside this executable.
+std::string web_root(const CollectorConfig& config) {
+  if (!config.http.web_root.empty()) return config.http.web_root;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("web") : (exe.parent_path() / "web").string();
 }
 
 }  // namespace
@@ -76,6 +87,7 @@ int run_collector(const DaemonOptions& options) {
   auto log = make_logger("collector", sink, level);
   auto ingest_log = make_logger("ingest", sink, level);
   auto live_log = make_logger("engine", sink, level);
+  auto http_log = make_logger("http", sink, level);
   raise_fd_limit(*log);
   // A peer gone or a closed stderr pipe is an error to handle, not a reason to die.
   std::signal(SIGPIPE, SIG_IGN);
@@ -117,8 +129,26 @@ int run_collector(const DaemonOptions& options) {
     return 1;
   }
 
+  // The link's latest record of each agent (for the API), starting from the store's.
+  api::AgentRecords agent_records;
+  try {
+    for (auto& r : store->agent_records()) agent_records[r.name] = std::move(r);
+  } catch (const store::StoreFailure& e) {
+    log->error("cannot read the agents' records from the store {}: {}; not starting", config.store.target, e.what());
+    return 1;
+  }
+  // The web UI, read into memory once (served without touching the disk on the io thread).
+  std::optional<api::WebBundle> web;
+  std::string web_missing;
+  {
+    const auto root = web_root(config);
+    web = api::load_web_bundle(root, web_missing);
+    if (!web) http_log->warn("no web UI: {}; the API and /metrics are served", web_missing);
+  }
+
   asio::io_context io(1);
   SystemClock clock;
+  const TimeMs start_ms = clock.now_ms();
   IngestOptions ingest_options;
   Ingest ingest(*store, clock, [&io](std::function<void()> f) { asio::post(io, std::move(f)); }, ingest_options,
                 ingest_log);
@@ -145,6 +175,51 @@ int run_collector(const DaemonOptions& options) {
     log->error("cannot listen on {}:{}: {}; not starting", config.listen_host, config.listen_port, e.what());
     return 1;
   }
+  server->set_on_agent([&](const store::AgentRecord& r) { agent_records[r.name] = r; });
+
+  // The HTTP listener: the API over the running catalogue and the link's records, /metrics, the UI.
+  std::shared_ptr<const api::ApiCatalogue> api_catalogue = std::make_shared<api::ApiCatalogue>(loaded.served, start_ms);
+  api::CatalogueCounters catalogue_counters{0, 0, start_ms};
+  api::HttpCounters http_counters;
+  api::AccessPolicy access{config.http.read_token_sha256.value(), config.http.admin_token_sha256.value()};
+  auto handle = [&](const api::Request& request) {
+    api::ApiState st;
+    st.catalogue = api_catalogue;
+    st.agents = &agent_records;
+    st.store_open = true;  // opened before listening; a failing store shows in the ingest counters
+    st.metrics.link = &server->counters();
+    st.metrics.catalogue_counters = &catalogue_counters;
+    st.metrics.http = &http_counters;
+    st.metrics.agents = &agent_records;
+    st.metrics.sessions = server->sessions();
+    st.metrics.ingest_queued = ingest.queued();
+    st.metrics.start_ms = start_ms;
+    st.metrics.version = kCollectorVersion;
+    st.web = web ? &*web : nullptr;
+    st.web_missing = web_missing;
+    st.access = access;
+    st.now_ms = clock.now_ms();
+    return api::handle(request, st);
+  };
+  HttpOptions http_options = options.http;
+  http_options.listen_host = config.http.listen_host;
+  http_options.listen_port = config.http.listen_port;
+  http_options.tls = config.http.tls;
+  std::unique_ptr<HttpServer> http;
+  std::string http_bound;
+  try {
+    http = std::make_unique<HttpServer>(io, http_options, handle, http_counters, http_log);
+  } catch (const std::exception& e) {
+    log->error("{}; not starting", e.what());
+    return 2;
+  }
+  try {
+    http_bound = http->listen();
+  } catch (const std::exception& e) {
+    log->error("cannot listen (http) on {}:{}: {}; not starting", config.http.listen_host, config.http.listen_port,
+               e.what());
+    return 1;
+  }
   ingest.set_on_room([&] { server->on_room(); });
   ingest.set_on_committed([&] { live.notify(); });
   live.start(loaded.served->catalogue);
@@ -163,17 +238,24 @@ int run_collector(const DaemonOptions& options) {
     log->info("reloading the catalogue {}", config.catalogue);
     reloader = std::thread([&] {
       auto result = std::make_shared<ServedLoad>(load_served_catalogue(config.catalogue));
-      asio::post(io, [&, result] {
+      // The API's view (with its JSON tree) is built here too, not on the io thread.
+      std::shared_ptr<const api::ApiCatalogue> api_view;
+      if (result->served) api_view = std::make_shared<api::ApiCatalogue>(result->served, clock.now_ms());
+      asio::post(io, [&, result, api_view] {
         reloading = false;
         if (stopping) return;
         if (!result->served) {
           for (const auto& e : result->errors) log->error("{}", e);
           log->error("{}: {} error(s) in the new catalogue; keeping the running catalogue", config.catalogue,
                      result->errors.size());
+          ++catalogue_counters.reloads_failed;
         } else {
           log->info("catalogue reloaded: {} agents, {} probes", result->served->agents.size(), result->served->probes);
           server->set_catalogue(result->served);
           live.set_catalogue(result->served->catalogue);
+          catalogue_counters.loaded_ms = api_view->loaded_ms;
+          api_catalogue = api_view;
+          ++catalogue_counters.reloads_ok;
         }
         if (reload_again) {
           reload_again = false;
@@ -194,6 +276,7 @@ int run_collector(const DaemonOptions& options) {
     stop_signals.cancel();
     hup.cancel();
     duration_timer.cancel();
+    http->shutdown();
     server->shutdown([&] { io.stop(); });
   };
   stop_signals.async_wait([&](const boost::system::error_code& e, int signo) {
@@ -217,6 +300,9 @@ int run_collector(const DaemonOptions& options) {
   log->info("listening on {} (TLS{}); catalogue {}: {} agents, {} probes; store {}; pid file {}", bound,
             config.tls.client_ca_file ? ", client certificates required" : "", config.catalogue,
             loaded.served->agents.size(), loaded.served->probes, config.store.target, pid_file_path(config));
+  http_log->info("http listening on {} ({}{}); web UI {}", http_bound, config.http.tls ? "HTTPS" : "HTTP",
+                 config.http.read_token_sha256.empty() ? ", no token" : ", tokens required",
+                 web ? web->root : "not available");
   io.run();
   if (reloader.joinable()) reloader.join();
   ingest.stop();  // commits what it still holds (unacknowledged: the agents send it again), writes the records

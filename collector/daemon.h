@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "collector/http_server.h"
 #include "collector/link_server.h"
 #include "common/collector_config.h"
 #include "common/time.h"
@@ -15,6 +16,7 @@ namespace slamon::collector {
 struct DaemonOptions {
   CollectorConfig config;               // flags already applied
   LinkOptions link;                     // deadlines and limits (listen, tls and skew come from config)
+  HttpOptions http;                     // limits of the HTTP listener (listen and tls come from config.http)
   std::optional<DurationMs> duration_ms;  // ends by itself after this long
 };
 

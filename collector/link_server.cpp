@@ -103,6 +103,8 @@ struct LinkServer::Impl : std::enable_shared_from_this<LinkServer::Impl> {
   bool stopping = false;
   asio::steady_timer shutdown_timer;
   std::function<void()> shutdown_done;
+  api::LinkCounters counters;
+  std::function<void(const store::AgentRecord&)> on_agent;
 
   void setup_tls();
   asio::awaitable<void> accept_loop();
@@ -163,6 +165,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void send(const v1::CollectorMessage& m, bool final = false);
   void send_refusal(v1::Refusal::Reason why, const std::string& detail) {
+    if (!closing_) ++srv_.counters.refusals[v1::Refusal::Reason_Name(why)];
     v1::CollectorMessage m;
     m.mutable_refusal()->set_reason(why);
     m.mutable_refusal()->set_detail(detail);
@@ -227,6 +230,7 @@ asio::awaitable<void> Session::run() {
   auto hs = co_await (stream_.async_handshake(asio::ssl::stream_base::server, kTuple) ||
                       timer_.async_wait(kTuple) || stop_.async_wait(kTuple));
   if (hs.index() == 1) {
+    ++srv_.counters.tls_handshake_failures;
     srv_.log->warn("{}: TLS handshake failed: no handshake within {}", peer_, format_duration(o.handshake_timeout_ms));
     co_return;
   }
@@ -235,6 +239,7 @@ asio::awaitable<void> Session::run() {
     co_return;
   }
   if (const auto [ec] = std::get<0>(hs); ec) {
+    ++srv_.counters.tls_handshake_failures;
     srv_.log->warn("{}: TLS handshake failed: {}", peer_, tls_error_text(ec));
     co_return;
   }
@@ -548,6 +553,7 @@ asio::awaitable<bool> Session::batch(const v1::ResultBatch& wire_batch) {
     refuse_logged(d.refusal, d.reason);
     co_return false;
   }
+  srv_.counters.results_refused += d.not_assigned + d.in_future;
   if (!d.refused_summary.empty()) {
     const std::string prefix = "agent '" + printable(agent_) + "': ";
     const auto& line = d.refused_summary;
@@ -577,6 +583,7 @@ void Session::outcome(std::uint64_t first, std::uint64_t last, const BatchResult
   --in_flight_;
   wake_.cancel();
   if (!r.outcome) {
+    ++srv_.counters.batches_failed;
     srv_.log->error("{}: batch {}..{} of epoch {} not stored (store failure); closing the session, the agent sends it "
                     "again",
                     who(), first, last, epoch_);
@@ -587,6 +594,7 @@ void Session::outcome(std::uint64_t first, std::uint64_t last, const BatchResult
   const auto& o = *r.outcome;
   v1::CollectorMessage m;
   if (o.kind == store::AppendOutcome::Kind::gap) {
+    ++srv_.counters.batches_gap;
     const std::uint64_t from = o.committed_seq + 1;
     if (from == last_resend_from_) return;  // already asked; the later batches in flight say the same
     last_resend_from_ = from;
@@ -597,6 +605,9 @@ void Session::outcome(std::uint64_t first, std::uint64_t last, const BatchResult
     send(m);
     return;
   }
+  ++srv_.counters.batches_stored;
+  srv_.counters.results_stored += o.stored;
+  srv_.counters.results_duplicate += o.duplicates;
   if (o.duplicates > 0)
     srv_.log->info("{}: batch {}..{} of epoch {} was {} a resend: {} entr{} at or below the mark ignored", who(), first,
                    last, epoch_, o.stored == 0 ? "entirely" : "partly", o.duplicates, o.duplicates == 1 ? "y" : "ies");
@@ -671,15 +682,13 @@ void Session::catalogue_changed(const std::shared_ptr<const ServedCatalogue>& c)
   v1::CollectorMessage m;
   *m.mutable_assignment()->mutable_assignment() = a->assignment;
   send(m);
+  ++srv_.counters.assignment_updates;
   srv_.log->info("{}: sent assignment update {} ({} probes)", who(), sent_version_.substr(0, 12),
                  a->assignment.probes_size());
 }
 
 void Session::publish(bool force) {
   if (me_ == nullptr) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (!force && now - last_publish_ < std::chrono::seconds(1)) return;
-  last_publish_ = now;
   store::AgentRecord r;
   r.name = agent_;
   // The current session of the agent speaks for it; an older one that ends says nothing.
@@ -694,6 +703,12 @@ void Session::publish(bool force) {
   r.assignment_version = running_version_;
   r.epoch = epoch_;
   r.committed_seq = committed_seq_;
+  // The API sees every change at once (a map entry on this thread); the store at most once a second
+  // per session (the last state is always written: `force` at the ends of a session).
+  if (srv_.on_agent) srv_.on_agent(r);
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_publish_ < std::chrono::seconds(1)) return;
+  last_publish_ = now;
   srv_.ingest.update_agent(std::move(r));
 }
 
@@ -737,6 +752,7 @@ asio::awaitable<void> LinkServer::Impl::accept_loop() {
       co_await pause.async_wait(kTuple);
       continue;
     }
+    ++counters.connections;
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     const auto ep = socket.remote_endpoint(ignored);
@@ -864,5 +880,11 @@ void LinkServer::shutdown(std::function<void()> done) {
 }
 
 std::size_t LinkServer::sessions() const { return impl_->sessions.size(); }
+
+const api::LinkCounters& LinkServer::counters() const { return impl_->counters; }
+
+void LinkServer::set_on_agent(std::function<void(const store::AgentRecord&)> on_agent) {
+  impl_->on_agent = std::move(on_agent);
+}
 
 }  // namespace slamon::collector

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "collector/api/counters.h"
 #include "collector/ingest.h"
 #include "collector/served_catalogue.h"
 #include "common/collector_config.h"
@@ -65,6 +66,10 @@ class LinkServer {
   // shutdown_bound_ms), then a Refusal SHUTTING_DOWN, and is closed. `done` runs once all are closed.
   void shutdown(std::function<void()> done);
   std::size_t sessions() const;
+  // What the link counted so far (connections, refusals, batches and results), for /metrics.
+  const api::LinkCounters& counters() const;
+  // Called on the io thread with each agent record the sessions publish (also handed to the store).
+  void set_on_agent(std::function<void(const store::AgentRecord&)> on_agent);
 
   struct Impl;
 

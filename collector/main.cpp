@@ -1,5 +1,6 @@
 // slamon-collector: the central server.
-//   slamon-collector --config collector.yaml [--listen H:P] [--store S] [--log-level L] [--duration D]
+//   slamon-collector --config collector.yaml [--listen H:P] [--http-listen H:P] [--store S] [--log-level L]
+//                    [--duration D]
 //   slamon-collector reload --config collector.yaml       (SIGHUP to the running collector)
 //   slamon-collector --catalogue C --dry-run               (check a catalogue and show each agent's share)
 // Exit codes: 0; 1 when it cannot start (an invalid catalogue, the store, the address) or reload finds
@@ -57,19 +58,22 @@ CLI::Validator duration_check(bool zero_ok) {
 
 int main(int argc, char** argv) {
   CLI::App app{"slamon-collector: the central server (agents over TLS, ingest into the store, catalogue reload)"};
-  std::string config_path, catalogue_path, listen, store, log_level, duration;
+  std::string config_path, catalogue_path, listen, http_listen, store, log_level, duration;
   bool dry = false;
   std::map<std::string, std::string> advanced;  // flag -> duration text
   app.add_option("--config", config_path, "collector.yaml (docs/collector-config.md)");
   app.add_option("--catalogue,-c", catalogue_path, "catalogue (YAML); with --config, instead of the file's `catalogue`");
   app.add_flag("--dry-run", dry, "load and validate the catalogue, print each agent's probes, and exit");
   app.add_option("--listen", listen, "host:port or [v6-address]:port agents connect to (instead of the file's)");
+  app.add_option("--http-listen", http_listen,
+                 "host:port of the HTTP API, metrics and UI (instead of the file's http.listen)");
   app.add_option("--store", store, "the store: a SQLite file path or sqlite:PATH (instead of the file's)");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off (instead of the file's)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_option("--duration", duration, "stop by itself after this long (90s, 10m...); default: until signalled")
       ->check(duration_check(false));
   collector::LinkOptions link;
+  collector::HttpOptions http;
   struct Knob {
     const char* flag;
     DurationMs* value;
@@ -83,6 +87,8 @@ int main(int argc, char** argv) {
       {"--write-timeout", &link.write_timeout_ms, "deadline for writing one frame to an agent (default 30s)"},
       {"--heartbeat-interval", &link.heartbeat_interval_ms, "heartbeats to each agent this often (default 5s)"},
       {"--shutdown-bound", &link.shutdown_bound_ms, "at shutdown, wait this long for the store's answers (default 5s)"},
+      {"--http-request-timeout", &http.request_timeout_ms,
+       "HTTP: a whole request within this of the connection or the last response (default 15s)"},
   };
   auto* adv = app.add_option_group("Advanced", "deadlines, for tests and unusual networks");
   for (const auto& k : knobs) adv->add_option(k.flag, advanced[k.flag], k.help)->check(duration_check(false));
@@ -128,6 +134,23 @@ int main(int argc, char** argv) {
     config->listen_host = hp->first;
     config->listen_port = hp->second;
   }
+  if (!http_listen.empty()) {
+    const auto hp = catalogue::parse_host_port(http_listen);
+    if (!hp) {
+      std::fprintf(stderr, "slamon-collector: --http-listen must be host:port or [v6-address]:port, not '%s'\n",
+                   http_listen.c_str());
+      return 2;
+    }
+    if (!is_loopback_host(hp->first) && config->http.read_token_sha256.empty()) {
+      std::fprintf(stderr,
+                   "slamon-collector: --http-listen %s is not a loopback address and collector.yaml sets no "
+                   "http.read_token_sha256\n",
+                   http_listen.c_str());
+      return 2;
+    }
+    config->http.listen_host = hp->first;
+    config->http.listen_port = hp->second;
+  }
   if (!store.empty()) {
     std::string error;
     const auto loc = parse_store_location(store, std::filesystem::current_path(), error);
@@ -150,6 +173,7 @@ int main(int argc, char** argv) {
   for (const auto& k : knobs)
     if (const auto& text = advanced[k.flag]; !text.empty()) *k.value = *parse_duration(text);
   options.link = link;
+  options.http = http;
   options.config = *config;
   if (!duration.empty()) options.duration_ms = parse_duration(duration);
   return collector::run_collector(options);

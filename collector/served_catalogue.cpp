@@ -11,7 +11,7 @@ namespace slamon::collector {
 ServedLoad load_served_catalogue(const std::string& path) {
   ServedLoad out;
   const catalogue::DiskFileSource files;
-  const auto loaded = catalogue::load_catalogue(path, files);
+  auto loaded = catalogue::load_catalogue(path, files);
   if (!loaded.catalogue) {
     for (const auto& e : loaded.errors) out.errors.push_back(format_diagnostic(e));
     return out;
@@ -37,6 +37,7 @@ ServedLoad load_served_catalogue(const std::string& path) {
     served->probes += share.probes.size();
     served->agents.emplace(share.agent, std::move(a));
   }
+  served->catalogue = std::make_shared<const catalogue::Catalogue>(std::move(*loaded.catalogue));
   if (out.errors.empty()) out.served = std::move(served);
   return out;
 }

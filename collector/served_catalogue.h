@@ -1,7 +1,7 @@
 // What the collector serves from one catalogue: per agent, the token digest a hello is checked
 // against, the assignment it is handed (with its version) and the probe ids it may send results for.
 // Built off the io thread (at start and on reload: it reads the catalogue and the CA files its HTTP
-// probes name) and then shared read-only.
+// probes name) and then shared read-only, with the catalogue itself.
 #pragma once
 
 #include <cstddef>
@@ -25,7 +25,7 @@ struct ServedAgent {
 
 struct ServedCatalogue {
   std::string path;
-  std::shared_ptr<const catalogue::Catalogue> catalogue;  // the model (the engine's, the API's)
+  std::shared_ptr<const catalogue::Catalogue> catalogue;  // the model (the engine and the HTTP API read it)
   std::map<std::string, ServedAgent, std::less<>> agents;  // by name
   std::size_t probes = 0;
 

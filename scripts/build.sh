@@ -9,3 +9,5 @@ werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLAMON_WERROR="$werror" "$@" >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)"
+# The web UI the collector serves (skipped with a note when Node.js is absent).
+SLAMON_BUILD_DIR="$BUILD_DIR" scripts/build-web.sh

@@ -65,6 +65,7 @@ scripts/make-certs.sh "$out/tls" demo-agent >/dev/null
 rm -rf "$out/store.db" "$out/store.db-wal" "$out/store.db-shm" "$out/collector-state" "$out/agent-state" "$out/spool" \
   "$out/collector.log" "$out/agent.log"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 src=$(pwd)
 cat >"$out/collector.yaml" <<YAML
 # Written by scripts/demo.sh (docs/collector-config.md)
@@ -75,6 +76,8 @@ tls:
   key_file: tls/collector.key
 store: store.db
 state_dir: collector-state
+http:
+  listen: 127.0.0.1:$http_port
 YAML
 cat >"$out/agent.yaml" <<YAML
 # Written by scripts/demo.sh (docs/agent-config.md)
@@ -93,7 +96,7 @@ YAML
 collector_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$out/collector.log" && break; sleep 0.1; done
 grep -q "listening on" "$out/collector.log" || { cat "$out/collector.log"; echo "demo: the collector did not start" >&2; exit 1; }
-echo "demo: collector listening on 127.0.0.1:$port (log: $out/collector.log)"
+echo "demo: collector listening on 127.0.0.1:$port (log: $out/collector.log); API, metrics and web UI on http://127.0.0.1:$http_port/"
 "$bin/slamon-agent" --config "$out/agent.yaml" --duration "$duration" --drain-timeout 30s 2>"$out/agent.log" &
 agent_pid=$!
 echo "demo: agent started (log: $out/agent.log; its own results: $out/results.jsonl)"

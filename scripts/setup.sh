@@ -22,7 +22,9 @@ BUILD_PKGS=(
 )
 # Real peers the tests talk to.
 TEST_PKGS=(
-  snmpd snmp nginx-light iproute2 iputils-ping procps python3 curl
+  snmpd snmp nginx-light iproute2 iputils-ping procps python3 curl jq
+  chromium        # the web UI's tests (headless, driven by web/'s pinned playwright-core)
+  prometheus      # promtool: `promtool check metrics` on a live /metrics scrape
 )
 # Peers the benchmarks compare against.
 BENCH_PKGS=(
@@ -30,6 +32,9 @@ BENCH_PKGS=(
 )
 
 want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}")
+# The web UI builds with Node.js 18 or 20 and npm: Debian's own only when none is there (a machine's
+# Node.js 20 brings its npm, and Debian's npm package conflicts with it).
+command -v node >/dev/null || want+=(nodejs npm)
 [ "${1:-}" = "--bench" ] && want+=("${BENCH_PKGS[@]}")
 
 missing=()

@@ -173,7 +173,7 @@ printf 'catalogue: %s\ntls: {cert_file: tls/collector.pem, key_file: tls/collect
   "$src/config/example.yaml" >"$tmp/coll/collector.yaml"
 "$bin" check --collector-config "$tmp/coll/collector.yaml" >"$tmp/out" || fail "collector config alone: $(cat "$tmp/out")"
 grep -q "example.yaml: OK" "$tmp/out" || fail "collector config: the catalogue it names was not checked"
-grep -q "collector.yaml: OK (listen 0.0.0.0:7443, store sqlite $tmp/coll/s.db, retention 90d, clock skew limit 2s)" "$tmp/out" \
+grep -q "collector.yaml: OK (listen 0.0.0.0:7443, store sqlite $tmp/coll/s.db, retention 90d, clock skew limit 2s, http 127.0.0.1:8080 without a token)" "$tmp/out" \
   || fail "collector config line: $(cat "$tmp/out")"
 "$bin" check "$src/config/example.yaml" --collector-config "$tmp/coll/collector.yaml" --format json >"$tmp/json" \
   || fail "collector config json"
@@ -182,6 +182,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 c = d["collector_config"]
 assert d["ok"] and c["listen"] == "0.0.0.0:7443" and c["store"].startswith("sqlite ") and c["retention_ms"] == 90 * 86400000, d
+assert c["http_listen"] == "127.0.0.1:8080" and not c["http_read_token"] and not c["http_tls"], c
 PY
 set +e
 "$bin" check "$src/config/demo.yaml" --collector-config "$tmp/coll/collector.yaml" 2>"$tmp/err" >/dev/null; rc=$?
@@ -196,6 +197,15 @@ set -e
 [ "$rc" -eq 1 ] || fail "bad collector config: exit $rc"
 grep -q "bad.yaml:2:9: error: collector config: listen must be host:port" "$tmp/err" || fail "listen error: $(cat "$tmp/err")"
 grep -q "bad.yaml:3:18: error: collector config: cannot read tls.cert_file 'tls/none.pem'" "$tmp/err" || fail "cert error: $(cat "$tmp/err")"
+# http: a non-loopback listen address without a read token is an error, at its place.
+printf 'catalogue: %s\ntls: {cert_file: tls/collector.pem, key_file: tls/collector.key}\nhttp:\n  listen: 0.0.0.0:8080\n' \
+  "$src/config/example.yaml" >"$tmp/coll/open.yaml"
+set +e
+"$bin" check --collector-config "$tmp/coll/open.yaml" 2>"$tmp/err" >/dev/null; rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "http on 0.0.0.0 without a token: exit $rc"
+grep -q "open.yaml:4:11: error: collector config: http.listen 0.0.0.0:8080 is not a loopback address: set http.read_token_sha256" "$tmp/err" \
+  || fail "http listen error: $(cat "$tmp/err")"
 set +e
 "$bin" check 2>"$tmp/err" >/dev/null; rc=$?
 set -e

@@ -127,3 +127,78 @@ TEST_CASE("collector.yaml errors name file, line, column and what is wrong, all 
   const auto unreadable = load(kMinimal, false);
   CHECK(unreadable.errors.size() == 3);
 }
+
+// ---- http: the API's listener --------------------------------------------------------------------
+
+namespace {
+const std::string kDigestA(64, 'a');
+const std::string kDigestB = "ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789";
+}  // namespace
+
+TEST_CASE("http defaults to 127.0.0.1:8080 without tokens, TLS or web_root") {
+  const auto r = load(kMinimal);
+  REQUIRE_MESSAGE(r.config, errors(r));
+  CHECK(r.config->http.listen_host == "127.0.0.1");
+  CHECK(r.config->http.listen_port == 8080);
+  CHECK(r.config->http.read_token_sha256.empty());
+  CHECK(r.config->http.admin_token_sha256.empty());
+  CHECK_FALSE(r.config->http.tls);
+  CHECK(r.config->http.web_root.empty());
+}
+
+TEST_CASE("http: listen, token digests inline or in a file (lower-cased), tls and web_root") {
+  MemoryFileSource files;
+  files.add("/etc/slamon/collector.yaml", std::string(kMinimal) +
+                                              "http:\n  listen: 0.0.0.0:9443\n  read_token_sha256: " + kDigestB +
+                                              "\n  admin_token_sha256_file: secrets/admin.sha256\n  tls:\n"
+                                              "    cert_file: tls/collector.pem\n    key_file: tls/collector.key\n"
+                                              "  web_root: ui\n");
+  files.add("/etc/slamon/catalogue.yaml", "version: 1\n");
+  files.add("/etc/slamon/tls/collector.pem", "pem");
+  files.add("/etc/slamon/tls/collector.key", "key");
+  files.add("/etc/slamon/secrets/admin.sha256", kDigestA + "\n");
+  const auto r = load_collector_config("/etc/slamon/collector.yaml", files);
+  REQUIRE_MESSAGE(r.config, errors(r));
+  const auto& h = r.config->http;
+  CHECK(h.listen_host == "0.0.0.0");
+  CHECK(h.listen_port == 9443);
+  CHECK(h.read_token_sha256.value() == "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+  CHECK(h.admin_token_sha256.value() == kDigestA);
+  CHECK(h.admin_token_sha256.source_file() == "/etc/slamon/secrets/admin.sha256");
+  REQUIRE(h.tls);
+  CHECK(h.tls->cert_file == "/etc/slamon/tls/collector.pem");
+  CHECK(h.web_root == "/etc/slamon/ui");
+}
+
+TEST_CASE("http on a non-loopback address without a read token is an error at the listen value") {
+  const auto r = load(std::string(kMinimal) + "http:\n  listen: 0.0.0.0:8080\n  admin_token_sha256: " + kDigestA + "\n");
+  CHECK_FALSE(r.config);
+  CHECK_MESSAGE(has(r, 6, 11, "http.listen 0.0.0.0:8080 is not a loopback address: set http.read_token_sha256"),
+                errors(r));
+  for (const char* ok : {"127.0.0.1:8080", "127.1.2.3:80", "\"[::1]:8080\"", "localhost:8080"}) {
+    const auto l = load(std::string(kMinimal) + "http:\n  listen: " + ok + "\n");
+    CHECK_MESSAGE(l.config, ok, errors(l));
+  }
+}
+
+TEST_CASE("http errors: bad listen, bad digest, inline and file both, unreadable file, unknown key") {
+  const auto r = load(std::string(kMinimal) +
+                      "http:\n  listen: 8080\n  read_token_sha256: xyz\n  admin_token_sha256: " + kDigestA +
+                      "\n  admin_token_sha256_file: nope.sha256\n  web_rot: ui\n  tls: {cert_file: missing.pem}\n");
+  CHECK_FALSE(r.config);
+  CHECK_MESSAGE(has(r, 6, 11, "http.listen must be host:port"), errors(r));
+  CHECK_MESSAGE(has(r, 7, 22, "http.read_token_sha256 must be 64 hexadecimal digits"), errors(r));
+  CHECK_MESSAGE(has(r, 9, 28, "give admin_token_sha256 or admin_token_sha256_file, not both"), errors(r));
+  CHECK_MESSAGE(has(r, 10, 3, "unknown key 'web_rot'; did you mean 'web_root'?"), errors(r));
+  CHECK_MESSAGE(has(r, 11, 20, "cannot read http.tls.cert_file"), errors(r));
+  CHECK_MESSAGE(has(r, 11, 8, "key_file"), errors(r));
+  const auto f = load(std::string(kMinimal) + "http:\n  read_token_sha256_file: none.sha256\n");
+  CHECK_MESSAGE(has(f, 6, 27, "cannot read http.read_token_sha256_file 'none.sha256'"), errors(f));
+}
+
+TEST_CASE("is_loopback_host: 127.0.0.0/8, ::1, localhost; nothing else") {
+  for (const char* yes : {"127.0.0.1", "127.255.0.9", "::1", "localhost", "::ffff:127.0.0.1"}) CHECK_MESSAGE(is_loopback_host(yes), yes);
+  for (const char* no : {"0.0.0.0", "::", "10.0.0.1", "127.0.0", "127.0.0.1.5", "127.0.0.1x", "1270.0.0.1",
+                         "localhost.example", "", "128.0.0.1", "127..0.1"})
+    CHECK_MESSAGE(!is_loopback_host(no), no);
+}

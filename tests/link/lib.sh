@@ -52,6 +52,7 @@ write_catalogue() {
 "$src/scripts/make-certs.sh" "$tmp/tls" a1 a2 >/dev/null
 write_catalogue
 port=$(free_port)
+http_port=$(free_port)  # the HTTP listener (API, metrics): a free port, never the default 8080
 # write_config [EXTRA_TLS_KEY_LINE]
 write_config() {
   cat > "$tmp/collector.yaml" <<YAML
@@ -64,6 +65,8 @@ ${1:-}
 store: store.db
 state_dir: state
 clock_skew_limit: 2s
+http:
+  listen: 127.0.0.1:$http_port
 YAML
 }
 write_config

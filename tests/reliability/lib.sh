@@ -38,6 +38,7 @@ rel_init() {
   agents=("$@")
   "$SRC/scripts/make-certs.sh" "$work/tls" "${agents[@]}" >/dev/null
   port=$(free_port)
+  http_port=$(free_port)  # the collector's HTTP listener: never the default 8080
   closed_port=$(free_port)  # nothing listens there: tcp probes to it are down at once
   mkdir -p "$work/agents"
   for a in "${agents[@]}"; do
@@ -91,6 +92,8 @@ tls:
 store: store.db
 state_dir: state
 log_level: info
+http:
+  listen: 127.0.0.1:$http_port
 YAML
   mkdir -p "$work/state"
 }

@@ -1,0 +1,118 @@
+// The Prometheus exposition of the collector's figures (see metrics.h).
+#include "collector/api/metrics.h"
+
+#include <fmt/format.h>
+
+namespace slamon::collector::api {
+namespace {
+
+class Exposition {
+ public:
+  // # HELP and # TYPE once per family.
+  void family(std::string_view name, std::string_view type, std::string_view help) {
+    fmt::format_to(std::back_inserter(out_), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  }
+  void sample(std::string_view name, double value, std::string_view labels = {}) {
+    if (labels.empty()) fmt::format_to(std::back_inserter(out_), "{} {}\n", name, value);
+    else fmt::format_to(std::back_inserter(out_), "{}{{{}}} {}\n", name, labels, value);
+  }
+  void sample(std::string_view name, std::uint64_t value, std::string_view labels = {}) {
+    if (labels.empty()) fmt::format_to(std::back_inserter(out_), "{} {}\n", name, value);
+    else fmt::format_to(std::back_inserter(out_), "{}{{{}}} {}\n", name, labels, value);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+std::string label(std::string_view name, std::string_view value) {
+  return std::string(name) + "=\"" + escape_label_value(value) + "\"";
+}
+
+double seconds(std::int64_t ms) { return static_cast<double>(ms) / 1000.0; }
+
+}  // namespace
+
+std::string escape_label_value(std::string_view v) {
+  std::string out;
+  for (const char c : v) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+std::string render_metrics(const MetricsInput& in) {
+  Exposition e;
+  e.family("slamon_build_info", "gauge", "The collector's version (always 1).");
+  e.sample("slamon_build_info", std::uint64_t{1}, label("version", in.version));
+  e.family("slamon_start_time_seconds", "gauge", "When the collector started (Unix time).");
+  e.sample("slamon_start_time_seconds", seconds(in.start_ms));
+
+  if (in.catalogue) {
+    e.family("slamon_catalogue_agents", "gauge", "Agents in the running catalogue.");
+    e.sample("slamon_catalogue_agents", static_cast<std::uint64_t>(in.catalogue->agents.size()));
+    e.family("slamon_catalogue_probes", "gauge", "Probes in the running catalogue.");
+    e.sample("slamon_catalogue_probes", static_cast<std::uint64_t>(in.catalogue->probes));
+  }
+  if (const auto* c = in.catalogue_counters) {
+    e.family("slamon_catalogue_loaded_timestamp_seconds", "gauge", "When the running catalogue was loaded (Unix time).");
+    e.sample("slamon_catalogue_loaded_timestamp_seconds", seconds(c->loaded_ms));
+    e.family("slamon_catalogue_reloads_total", "counter", "Catalogue reloads (SIGHUP), by result.");
+    e.sample("slamon_catalogue_reloads_total", c->reloads_ok, label("result", "ok"));
+    e.sample("slamon_catalogue_reloads_total", c->reloads_failed, label("result", "failed"));
+  }
+
+  e.family("slamon_link_sessions", "gauge", "Agent connections open.");
+  e.sample("slamon_link_sessions", static_cast<std::uint64_t>(in.sessions));
+  e.family("slamon_ingest_queue_batches", "gauge", "Batches waiting for the store thread.");
+  e.sample("slamon_ingest_queue_batches", static_cast<std::uint64_t>(in.ingest_queued));
+  if (const auto* l = in.link) {
+    e.family("slamon_link_connections_total", "counter", "TCP connections accepted from agents.");
+    e.sample("slamon_link_connections_total", l->connections);
+    e.family("slamon_link_tls_handshake_failures_total", "counter", "Agent connections whose TLS handshake failed.");
+    e.sample("slamon_link_tls_handshake_failures_total", l->tls_handshake_failures);
+    e.family("slamon_link_refusals_total", "counter", "Agent sessions ended by a Refusal, by reason.");
+    if (l->refusals.empty()) e.sample("slamon_link_refusals_total", std::uint64_t{0}, label("reason", "UNSPECIFIED"));
+    for (const auto& [reason, n] : l->refusals) e.sample("slamon_link_refusals_total", n, label("reason", reason));
+    e.family("slamon_link_assignment_updates_total", "counter", "Assignment updates sent to agents after reloads.");
+    e.sample("slamon_link_assignment_updates_total", l->assignment_updates);
+    e.family("slamon_ingest_batches_total", "counter", "Result batches handled by the store thread, by outcome.");
+    e.sample("slamon_ingest_batches_total", l->batches_stored, label("outcome", "stored"));
+    e.sample("slamon_ingest_batches_total", l->batches_gap, label("outcome", "gap"));
+    e.sample("slamon_ingest_batches_total", l->batches_failed, label("outcome", "failed"));
+    e.family("slamon_ingest_results_total", "counter", "Result entries received in batches, by outcome.");
+    e.sample("slamon_ingest_results_total", l->results_stored, label("outcome", "stored"));
+    e.sample("slamon_ingest_results_total", l->results_duplicate, label("outcome", "duplicate"));
+    e.sample("slamon_ingest_results_total", l->results_refused, label("outcome", "refused"));
+  }
+
+  if (in.agents && !in.agents->empty()) {
+    e.family("slamon_agent_connected", "gauge", "1 while the agent has a session, else 0.");
+    for (const auto& [name, r] : *in.agents)
+      e.sample("slamon_agent_connected", std::uint64_t{r.connected ? 1u : 0u}, label("agent", name));
+    e.family("slamon_agent_backlog_results", "gauge", "Results in the agent's spool not yet acknowledged (its last heartbeat).");
+    for (const auto& [name, r] : *in.agents) e.sample("slamon_agent_backlog_results", r.backlog, label("agent", name));
+    e.family("slamon_agent_clock_offset_seconds", "gauge", "Collector clock minus agent clock (heartbeats).");
+    for (const auto& [name, r] : *in.agents)
+      if (r.clock_offset_ms) e.sample("slamon_agent_clock_offset_seconds", seconds(*r.clock_offset_ms), label("agent", name));
+    e.family("slamon_agent_last_seen_timestamp_seconds", "gauge", "When the agent last sent a message (Unix time).");
+    for (const auto& [name, r] : *in.agents)
+      if (r.last_seen_ms > 0)
+        e.sample("slamon_agent_last_seen_timestamp_seconds", seconds(r.last_seen_ms), label("agent", name));
+  }
+
+  if (const auto* h = in.http) {
+    e.family("slamon_http_connections_total", "counter", "HTTP connections accepted.");
+    e.sample("slamon_http_connections_total", h->connections);
+    e.family("slamon_http_responses_total", "counter", "HTTP responses sent, by status code.");
+    if (h->responses.empty()) e.sample("slamon_http_responses_total", std::uint64_t{0}, label("code", "200"));
+    for (const auto& [code, n] : h->responses) e.sample("slamon_http_responses_total", n, label("code", std::to_string(code)));
+  }
+  return e.take();
+}
+
+}  // namespace slamon::collector::api

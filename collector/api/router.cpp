@@ -1,0 +1,276 @@
+// Routing and handlers of the HTTP API (see router.h).
+#include "collector/api/router.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "collector/api/pagination.h"
+#include "common/json_writer.h"
+
+namespace slamon::collector::api {
+namespace {
+
+using namespace slamon::catalogue;
+
+Response method_not_allowed(std::string_view allow) {
+  auto r = json_error(405, "method not allowed here (allowed: " + std::string(allow) + ")");
+  r.headers.emplace_back("Allow", std::string(allow));
+  return r;
+}
+
+// A paginated list over a map kept in key order.
+template <class Map, class Write>
+Response list(const Target& t, const Map& items, Write write) {
+  const auto page = read_page(t);
+  if (!page.page) return json_error(400, page.error);
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  auto it = page.page->after ? items.upper_bound(*page.page->after) : items.begin();
+  std::size_t n = 0;
+  std::string last;
+  for (; it != items.end() && n < page.page->limit; ++it, ++n) {
+    write(w, it->first, it->second);
+    last = it->first;
+  }
+  w.end_array();
+  if (it != items.end()) w.key("next_cursor").value(encode_cursor(last));
+  else w.key("next_cursor").null();
+  w.end_object();
+  return json_ok(w.take());
+}
+
+// One item of a map by its id, or 404.
+template <class Map, class Write>
+Response one(const Map& items, const std::string& id, std::string_view what, Write write) {
+  const auto it = items.find(id);
+  if (it == items.end()) return json_error(404, std::string(what) + " '" + id.substr(0, 128) + "' is not in the catalogue");
+  JsonWriter w;
+  write(w, it->first, it->second);
+  return json_ok(w.take());
+}
+
+struct AgentView {
+  const Agent* agent = nullptr;             // null: known to the store only
+  const ServedAgent* served = nullptr;
+  const store::AgentRecord* record = nullptr;
+};
+
+void write_agent_view(JsonWriter& w, const std::string& name, const AgentView& v) {
+  w.begin_object().key("name").value(name).key("in_catalogue").value(v.agent != nullptr);
+  if (v.agent) {
+    w.key("labels").begin_object();
+    for (const auto& [k, l] : v.agent->labels) w.key(k).value(l);
+    w.end_object();
+  }
+  const auto* r = v.record;
+  w.key("connected").value(r && r->connected);
+  if (r && !r->peer.empty()) w.key("peer").value(r->peer);
+  else w.key("peer").null();
+  if (r && r->last_seen_ms > 0) w.key("last_seen").value(format_rfc3339(r->last_seen_ms));
+  else w.key("last_seen").null();
+  if (r && r->clock_offset_ms) w.key("clock_offset_ms").value(std::int64_t{*r->clock_offset_ms});
+  else w.key("clock_offset_ms").null();
+  w.key("backlog").value(static_cast<std::int64_t>(r ? r->backlog : 0));
+  if (r && !r->assignment_version.empty()) w.key("assignment_version").value(r->assignment_version);
+  else w.key("assignment_version").null();
+  if (v.served) {
+    w.key("assigned_version").value(v.served->assignment.version());
+    w.key("assignment_current").value(r && r->assignment_version == v.served->assignment.version());
+    w.key("probes").value(static_cast<std::int64_t>(v.served->assigned.size()));
+  } else {
+    w.key("assigned_version").null().key("assignment_current").value(false).key("probes").value(0);
+  }
+  w.key("epoch").value(static_cast<std::int64_t>(r ? r->epoch : 0));
+  w.key("committed_seq").value(static_cast<std::int64_t>(r ? r->committed_seq : 0));
+  w.end_object();
+}
+
+std::map<std::string, AgentView, std::less<>> agent_views(const ApiState& s) {
+  std::map<std::string, AgentView, std::less<>> out;
+  if (s.catalogue) {
+    for (const auto& [name, a] : s.catalogue->index.agents) out[name].agent = a;
+    for (const auto& [name, a] : s.catalogue->served->agents) out[name].served = &a;
+  }
+  if (s.agents)
+    for (const auto& [name, r] : *s.agents) out[name].record = &r;
+  return out;
+}
+
+std::string catalogue_tree(const ApiCatalogue& c) {
+  const auto& idx = c.index;
+  JsonWriter w;
+  w.begin_object();
+  w.key("loaded_at").value(format_rfc3339(c.loaded_ms));
+  w.key("counts").begin_object()
+      .key("services").value(static_cast<std::int64_t>(idx.services.size()))
+      .key("cis").value(static_cast<std::int64_t>(idx.cis.size()))
+      .key("probes").value(static_cast<std::int64_t>(idx.probes.size()))
+      .key("slas").value(static_cast<std::int64_t>(idx.slas.size()))
+      .key("agreements").value(static_cast<std::int64_t>(idx.agreements.size()))
+      .key("maintenance").value(static_cast<std::int64_t>(idx.maintenance.size()))
+      .key("agents").value(static_cast<std::int64_t>(idx.agents.size()))
+      .end_object();
+  w.key("roots").begin_array();
+  for (const auto& r : idx.roots) w.value(r);
+  w.end_array();
+  w.key("services").begin_array();
+  for (const auto& [_, s] : idx.services) write_service(w, *s, idx);
+  w.end_array().key("cis").begin_array();
+  for (const auto& [_, ci] : idx.cis) write_ci(w, *ci, idx);
+  w.end_array().key("probes").begin_array();
+  for (const auto& [_, p] : idx.probes) write_probe(w, *p);
+  w.end_array().key("slas").begin_array();
+  for (const auto& [_, s] : idx.slas) write_sla(w, *s);
+  w.end_array().key("agreements").begin_array();
+  for (const auto& [_, a] : idx.agreements) write_agreement(w, *a);
+  w.end_array().key("maintenance").begin_array();
+  for (const auto& [_, m] : idx.maintenance) write_maintenance(w, *m);
+  w.end_array().key("agents").begin_array();
+  for (const auto& [_, a] : idx.agents) write_agent(w, *a);
+  w.end_array().end_object();
+  return w.take();
+}
+
+Response api_index() {
+  JsonWriter w;
+  w.begin_object().key("version").value("v1").key("endpoints").begin_array();
+  for (const char* e : {"/api/v1/catalogue", "/api/v1/services", "/api/v1/services/{id}", "/api/v1/cis",
+                        "/api/v1/cis/{id}", "/api/v1/probes", "/api/v1/probes/{id}", "/api/v1/slas",
+                        "/api/v1/slas/{id}", "/api/v1/agreements", "/api/v1/agreements/{id}", "/api/v1/maintenance",
+                        "/api/v1/maintenance/{id}", "/api/v1/agents", "/api/v1/agents/{name}", "/healthz", "/readyz",
+                        "/metrics"})
+    w.value(e);
+  w.end_array().end_object();
+  return json_ok(w.take());
+}
+
+Response route_api(const Target& t, const ApiState& s) {
+  const auto& seg = t.segments;  // "api", "v1", ...
+  if (seg.size() == 2) return api_index();
+  const std::string& what = seg[2];
+  if (seg.size() > 4) return json_error(404, "no such endpoint (see /api/v1)");
+  if (what == "agents") {
+    const auto views = agent_views(s);
+    if (seg.size() == 3) return list(t, views, write_agent_view);
+    return one(views, seg[3], "agent", write_agent_view);
+  }
+  const auto known = {"catalogue", "services", "cis", "probes", "slas", "agreements", "maintenance"};
+  if (std::find(known.begin(), known.end(), what) == known.end())
+    return json_error(404, "no such endpoint (see /api/v1)");
+  if (!s.catalogue) return json_error(503, "no catalogue is loaded yet");
+  const auto& idx = s.catalogue->index;
+  if (what == "catalogue") {
+    if (seg.size() != 3) return json_error(404, "no such endpoint (see /api/v1)");
+    return json_ok(s.catalogue->tree_json);
+  }
+  auto by = [&](const auto& items, std::string_view noun, auto write) {
+    if (seg.size() == 3) return list(t, items, write);
+    return one(items, seg[3], noun, write);
+  };
+  if (what == "services")
+    return by(idx.services, "service", [&](JsonWriter& w, const std::string&, const Service* x) { write_service(w, *x, idx); });
+  if (what == "cis")
+    return by(idx.cis, "CI", [&](JsonWriter& w, const std::string&, const Ci* x) { write_ci(w, *x, idx); });
+  if (what == "probes")
+    return by(idx.probes, "probe", [](JsonWriter& w, const std::string&, const Probe* x) { write_probe(w, *x); });
+  if (what == "slas")
+    return by(idx.slas, "SLA", [](JsonWriter& w, const std::string&, const Sla* x) { write_sla(w, *x); });
+  if (what == "agreements")
+    return by(idx.agreements, "agreement",
+              [](JsonWriter& w, const std::string&, const Agreement* x) { write_agreement(w, *x); });
+  return by(idx.maintenance, "maintenance window",
+            [](JsonWriter& w, const std::string&, const Maintenance* x) { write_maintenance(w, *x); });
+}
+
+Response readyz(const ApiState& s) {
+  const bool ready = s.store_open && s.catalogue != nullptr;
+  JsonWriter w;
+  w.begin_object().key("status").value(ready ? "ready" : "not ready");
+  w.key("store_open").value(s.store_open).key("catalogue_loaded").value(s.catalogue != nullptr);
+  w.end_object();
+  Response r = json_ok(w.take());
+  if (!ready) r.status = 503;
+  return r;
+}
+
+Response static_file(const Target& t, const Request& req, const ApiState& s) {
+  if (!s.web) {
+    if (!t.segments.empty()) return json_error(404, "not found");
+    Response r;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "slamon-collector: the web UI is not available (" + s.web_missing +
+             "); build it with scripts/build-web.sh. The API is at /api/v1, metrics at /metrics.\n";
+    return r;
+  }
+  std::string path;
+  for (const auto& seg : t.segments) path += (path.empty() ? "" : "/") + seg;
+  if (path.empty()) path = "index.html";
+  const auto it = s.web->files.find(path);
+  if (it == s.web->files.end()) return json_error(404, "not found");
+  Response r;
+  r.content_type = it->second.content_type;
+  const bool gzip_ok = req.accept_encoding.find("gzip") != std::string::npos;
+  if (gzip_ok && it->second.gzip) {
+    r.body = *it->second.gzip;
+    r.headers.emplace_back("Content-Encoding", "gzip");
+  } else {
+    r.body = it->second.bytes;
+  }
+  r.headers.emplace_back("Vary", "Accept-Encoding");
+  // index.html names the bundle; the bundle's name changes with its content (esbuild's hash).
+  r.headers.emplace_back("Cache-Control", path == "index.html" ? "no-cache" : "public, max-age=3600");
+  return r;
+}
+
+}  // namespace
+
+Response json_error(int status, std::string_view message) {
+  JsonWriter w;
+  w.begin_object().key("error").begin_object().key("status").value(status).key("message").value(message);
+  w.end_object().end_object();
+  Response r;
+  r.status = status;
+  r.body = w.take();
+  return r;
+}
+
+Response json_ok(std::string body) {
+  Response r;
+  r.body = std::move(body);
+  return r;
+}
+
+ApiCatalogue::ApiCatalogue(std::shared_ptr<const ServedCatalogue> s, TimeMs loaded)
+    : served(std::move(s)), index(*served->catalogue), loaded_ms(loaded), tree_json(catalogue_tree(*this)) {}
+
+Response handle(const Request& request, const ApiState& state) {
+  auto parsed = parse_target(request.target, state.limits);
+  if (!parsed.target) return json_error(parsed.status, parsed.error);
+  const Target& t = *parsed.target;
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  const auto& seg = t.segments;
+  const bool api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
+  if (seg.size() == 1 && (seg[0] == "healthz" || seg[0] == "readyz")) {
+    if (!get) return method_not_allowed("GET, HEAD");
+    if (seg[0] == "healthz") return json_ok("{\"status\":\"ok\"}");
+    return readyz(state);
+  }
+  if (!get) return method_not_allowed("GET, HEAD");
+  const bool metrics = seg.size() == 1 && seg[0] == "metrics";
+  if (api || metrics)
+    if (auto denied = check_access(state.access, request.authorization, Need::read)) return *denied;
+  if (metrics) {
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    MetricsInput in = state.metrics;  // the catalogue's figures from the running catalogue, never another
+    in.catalogue = state.catalogue ? state.catalogue->served.get() : nullptr;
+    r.body = render_metrics(in);
+    return r;
+  }
+  if (api) return route_api(t, state);
+  if (!seg.empty() && seg[0] == "api") return json_error(404, "no such API version (this collector serves /api/v1)");
+  return static_file(t, request, state);
+}
+
+}  // namespace slamon::collector::api

@@ -1,0 +1,86 @@
+// The web UI in headless Chromium (Debian's /usr/bin/chromium, driven by web/'s pinned
+// playwright-core): opens the service tree served by a running collector, checks that it shows what
+// /api/v1/catalogue returns (every root service, their children once opened with the keyboard, a CI's
+// probes), clicks through service -> CI -> probe, opens the agents table and checks it against
+// /api/v1/agents, and takes screenshots (light and dark) into OUT_DIR.
+//   node tree_page.mjs BASE_URL OUT_DIR
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [base, out] = process.argv.slice(2);
+const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { chromium } = createRequire(join(src, 'web', 'package.json'))('playwright-core');
+
+function check(ok, what) {
+  if (!ok) throw new Error(`FAIL: ${what}`);
+}
+
+const catalogue = await (await fetch(`${base}/api/v1/catalogue`)).json();
+const agents = (await (await fetch(`${base}/api/v1/agents?limit=1000`)).json()).items;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  timeout: 30000,
+});
+try {
+  const page = await browser.newPage({ colorScheme: 'light' });
+  page.setDefaultTimeout(10000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+  await page.goto(`${base}/`);
+  await page.waitForSelector('ul.tree');
+  // Every root service, in the API's order, with the counts the API gives.
+  const roots = await page.$$eval('ul.tree > li[data-kind=service]', (els) => els.map((e) => e.dataset.id));
+  check(JSON.stringify(roots) === JSON.stringify(catalogue.roots), `roots ${roots} != ${catalogue.roots}`);
+  check((await page.$$('#app > p.loading')).length === 0, 'the static "Loading…" is gone once the page is up');
+  const counts = await page.textContent('main p.muted');
+  check(counts.includes(`${catalogue.counts.services} services, ${catalogue.counts.cis} CIs, ${catalogue.counts.probes} probes`),
+    `counts line: ${counts}`);
+  // Roots are open: their children are the API's children.
+  for (const id of catalogue.roots) {
+    const svc = catalogue.services.find((s) => s.id === id);
+    const shown = await page.$$eval(`li[data-kind=service][data-id="${id}"] > ul > li`, (els) => els.map((e) => e.dataset.id));
+    check(JSON.stringify(shown) === JSON.stringify(svc.children.map((c) => c.id)), `children of ${id}: ${shown}`);
+  }
+  // Open a CI with the keyboard: its probes appear.
+  const ci = catalogue.cis.find((c) => c.probes.length > 0 && c.parents.length > 0 && catalogue.roots.includes(c.parents[0]));
+  check(ci, 'a CI under a root service');
+  await page.focus(`li[data-kind=ci][data-id="${ci.id}"] > button.toggle`);
+  await page.keyboard.press('Enter');
+  const probes = await page.$$eval(`li[data-kind=ci][data-id="${ci.id}"] li[data-kind=probe]`, (els) => els.map((e) => e.dataset.id));
+  check(JSON.stringify(probes) === JSON.stringify(ci.probes), `probes of ${ci.id}: ${probes}`);
+  await page.screenshot({ path: join(out, 'tree-light.png'), fullPage: true });
+
+  // Click through: the CI's page, then a probe's.
+  await page.click(`li[data-kind=ci][data-id="${ci.id}"] > a`);
+  await page.waitForSelector('h1');
+  check((await page.$$eval('tbody tr', (r) => r.length)) === ci.probes.length, 'the CI page lists its probes');
+  const probe = catalogue.probes.find((p) => p.id === ci.probes[0]);
+  await page.click(`a[href="#/probes/${encodeURIComponent(probe.id)}"]`);
+  await page.waitForFunction((id) => document.querySelector('h1')?.textContent === id, probe.id);
+  check((await page.textContent('main')).includes(probe.target), `the probe page shows its target ${probe.target}`);
+
+  // The agents table: one row per agent, connected as the API says.
+  await page.click('a[href="#/agents"]');
+  await page.waitForSelector('table[aria-label=Agents] tbody tr');
+  const rows = await page.$$eval('tbody tr', (rs) => rs.map((r) => [r.dataset.agent, r.children[1].textContent]));
+  check(JSON.stringify(rows) === JSON.stringify(agents.map((a) => [a.name, a.connected ? 'yes' : 'no'])),
+    `agents table ${JSON.stringify(rows)}`);
+  await page.screenshot({ path: join(out, 'agents-light.png'), fullPage: true });
+
+  // Dark theme: the background follows prefers-color-scheme.
+  const dark = await browser.newPage({ colorScheme: 'dark' });
+  await dark.goto(`${base}/`);
+  await dark.waitForSelector('ul.tree');
+  const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  check(bg === 'rgb(15, 19, 24)', `dark background ${bg}`);
+  await dark.screenshot({ path: join(out, 'tree-dark.png'), fullPage: true });
+  check(errors.length === 0, `errors in the page: ${errors.join('; ')}`);
+  console.log(`PASS: tree page (${roots.length} roots, ${probes.length} probes of ${ci.id}, ${rows.length} agents); screenshots in ${out}`);
+} finally {
+  await browser.close();
+}
