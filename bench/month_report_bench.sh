@@ -63,9 +63,11 @@ echo "export: $(wc -l <"$work/results.jsonl") results, $(du -h "$work/results.js
 # long import): its change points are what `report --db` reads. Timed from its log.
 "$SRC/scripts/make-certs.sh" "$work/tls" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 cat > "$work/collector.yaml" <<YAML
 catalogue: catalogue.yaml
 listen: 127.0.0.1:$port
+http: {listen: "127.0.0.1:$http_port"}
 tls: {cert_file: tls/collector.pem, key_file: tls/collector.key}
 store: store.db
 state_dir: state

@@ -299,10 +299,12 @@ ls -a | grep -q '\.tmp-' && fail "a temporary export file was left behind"
 # (from the confirmed change points; the response-time probe web.http keeps its raw results) ------------
 "$SLAMON_SOURCE_DIR/scripts/make-certs.sh" tls > /dev/null
 cp s.db p.db
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+port=$(free_port)
 cat > collector.yaml <<YAML
 catalogue: cat.yaml
 listen: 127.0.0.1:$port
+http: {listen: "127.0.0.1:$(free_port)"}
 tls: {cert_file: tls/collector.pem, key_file: tls/collector.key}
 store: p.db
 state_dir: state

@@ -1,4 +1,4 @@
-// The web UI in headless Chromium (Debian's /usr/bin/chromium, driven by web/'s pinned
+// The web UI in headless Chromium (Debian's /usr/bin/chromium, driven by collector/web/'s pinned
 // playwright-core): opens the service tree served by a running collector, checks that it shows what
 // /api/v1/catalogue returns (every root service, their children once opened with the keyboard, a CI's
 // probes), clicks through service -> CI -> probe, opens the agents table and checks it against
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const [base, out] = process.argv.slice(2);
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { chromium } = createRequire(join(src, 'web', 'package.json'))('playwright-core');
+const { chromium } = createRequire(join(src, 'collector', 'web', 'package.json'))('playwright-core');
 
 function check(ok, what) {
   if (!ok) throw new Error(`FAIL: ${what}`);

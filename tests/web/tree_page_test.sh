@@ -8,7 +8,7 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || { echo "SKIP: $chromium is not installed (scripts/setup.sh)"; exit 77; }
 command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 77; }
 [ -f "$bin/web/index.html" ] || { echo "SKIP: the web UI is not built (scripts/build-web.sh)"; exit 77; }
-[ -d "$src/web/node_modules/playwright-core" ] || { echo "SKIP: web/node_modules has no playwright-core (scripts/build-web.sh)"; exit 77; }
+[ -d "$src/collector/web/node_modules/playwright-core" ] || { echo "SKIP: collector/web/node_modules has no playwright-core (scripts/build-web.sh)"; exit 77; }
 out=${SLAMON_TEST_OUT:-$bin/../test-output}/web
 mkdir -p "$out"
 write_http
