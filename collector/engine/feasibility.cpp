@@ -136,12 +136,13 @@ struct Evaluated {
   std::vector<std::size_t> conditioned;
 };
 
-Evaluated evaluate_conditioned(const Structure& st, std::vector<double> p, const FeasibilityOptions& o) {
+Evaluated evaluate_conditioned(const Structure& st, std::vector<double> p, const FeasibilityOptions& o,
+                               int max_conditioned) {
   Evaluated r;
   if (o.condition_shared) {
     for (std::size_t s = 0; s < st.size(); ++s) {
       if (!st.part(s) || !st.shared(s) || p[s] <= 0.0 || p[s] >= 1.0) continue;
-      if (static_cast<int>(r.conditioned.size()) >= o.max_conditioned) {
+      if (static_cast<int>(r.conditioned.size()) >= max_conditioned) {
         r.exact = false;
         continue;
       }
@@ -317,7 +318,14 @@ SlaFeasibility check_sla_feasibility(const catalogue::Catalogue& cat, const Grap
     f.dependencies.push_back(std::move(d));
   }
 
-  const Evaluated ceiling = evaluate_conditioned(st, p, options);
+  // How many shared parts can be conditioned on within options.max_work.
+  const std::int64_t figures = static_cast<std::int64_t>(parts.size()) + 64;
+  int max_conditioned = 0;
+  while (max_conditioned < std::min(options.max_conditioned, 40) &&
+         (std::int64_t{2} << max_conditioned) * static_cast<std::int64_t>(st.size()) * figures <= options.max_work)
+    ++max_conditioned;
+  auto evaluate = [&](const std::vector<double>& q) { return evaluate_conditioned(st, q, options, max_conditioned); };
+  const Evaluated ceiling = evaluate(p);
   f.ceiling_pct = 100.0 * ceiling.value;
   f.exact = ceiling.exact;
   for (std::size_t s : ceiling.conditioned) f.conditioned.push_back(graph.node(st.node(s)).id);
@@ -328,7 +336,7 @@ SlaFeasibility check_sla_feasibility(const catalogue::Catalogue& cat, const Grap
     if (p[parts[i]] >= 1.0) continue;
     std::vector<double> perfect = p;
     perfect[parts[i]] = 1.0;
-    d.cost_pct = 100.0 * evaluate_conditioned(st, perfect, options).value - f.ceiling_pct;
+    d.cost_pct = 100.0 * evaluate(perfect).value - f.ceiling_pct;
     if (budget_pct > 0) d.budget_share_pct = 100.0 * d.cost_pct / budget_pct;
   }
 
@@ -338,7 +346,7 @@ SlaFeasibility check_sla_feasibility(const catalogue::Catalogue& cat, const Grap
     auto ceiling_at = [&](double a) {
       std::vector<double> q = p;
       for (std::size_t s : unbacked) q[s] = a;
-      return 100.0 * evaluate_conditioned(st, q, options).value;
+      return 100.0 * evaluate(q).value;
     };
     if (f.ceiling_pct + kFeasibilityTolerancePct >= target_pct) {
       double lo = 0.0, hi = 1.0;

@@ -23,6 +23,9 @@ struct FeasibilityOptions {
   // conditioned on exactly; past this many, the rest are taken as independent and the result is
   // marked inexact (2^N evaluations of the structure per figure).
   int max_conditioned = 12;
+  // Fewer when 2^N x (nodes under the SLA) x (figures: one per part, the ceiling and the bisection's
+  // steps) would pass this many node evaluations, so that a large graph stays fast.
+  std::int64_t max_work = std::int64_t{1} << 28;
   // false: every part taken as independent (the naive bottom-up value; for comparison and tests).
   bool condition_shared = true;
 };
@@ -75,7 +78,7 @@ struct SlaFeasibility {
   double service_time_min = 0;          // the SLA's service time in that period
   double allowed_downtime_min = 0;      // (100 - target) % of it
   double ceiling_pct = 100.0;           // unbacked parts at 100 %
-  bool exact = true;                    // false when more shared parts than options.max_conditioned
+  bool exact = true;                    // false when more shared parts than could be conditioned on
   std::vector<std::string> conditioned; // the shared parts conditioned on
   FeasibilityVerdict verdict = FeasibilityVerdict::feasible;
   // The availability every unbacked part needs (the same for all, rounded up to 4 decimals) for the

@@ -367,3 +367,66 @@ agreements:
 }
 
 }  // namespace slamon::engine
+
+namespace slamon::engine {
+
+TEST_CASE("a deep graph (a chain of 50,000 services) is walked without recursion; the work bound caps "
+          "the shared parts conditioned on") {
+  catalogue::Catalogue cat;
+  catalogue::Probe probe;
+  probe.id = "x.tcp";
+  probe.ci = "x";
+  catalogue::Ci x;
+  x.id = "x";
+  x.probes = {probe};
+  cat.cis = {x};
+  constexpr int kDepth = 50'000;
+  for (int i = 0; i < kDepth; ++i) {
+    catalogue::Service s;
+    s.id = "s";
+    s.id += std::to_string(i);
+    std::string child = "x";
+    if (i + 1 < kDepth) {
+      child = "s";
+      child += std::to_string(i + 1);
+    }
+    s.children = {catalogue::ChildRef{child, 1, {}}};
+    cat.services.push_back(s);
+  }
+  catalogue::Sla sla;
+  sla.id = "deep";
+  sla.service = "s0";
+  sla.versions.resize(1);
+  sla.versions[0].terms.target = Decimal4{990000};
+  cat.slas = {sla};
+  catalogue::Agreement uc;
+  uc.id = "uc-x";
+  uc.covers = "x";
+  uc.terms.target = Decimal4{999000};
+  cat.agreements = {uc};
+  const Graph g(cat, {});
+  const auto f = check_sla_feasibility(cat, g, cat.slas[0], kOct2026);
+  CHECK(f.ceiling_pct == doctest::Approx(99.9).epsilon(1e-13));
+  CHECK(f.verdict == FeasibilityVerdict::feasible);
+  REQUIRE(f.dependencies.size() == 1);
+  CHECK(f.dependencies[0].node == "x");
+}
+
+TEST_CASE("the work bound: past options.max_work the shared parts are taken as independent, and the "
+          "result says it is not exact") {
+  const Loaded l = load(yaml({"s", "l", "r"}, R"(services:
+  - {id: top, children: [left, right]}
+  - {id: left, children: [s, l]}
+  - {id: right, children: [s, r]}
+slas:
+  - {id: s-top, service: top, target: 97}
+)" + ucs({{"s", "99"}, {"l", "99"}, {"r", "99"}})));
+  FeasibilityOptions tight;
+  tight.max_work = 10;  // less than one evaluation of the 6 nodes for each of the 67 figures
+  const auto f = check(l, "s-top", tight);
+  CHECK_FALSE(f.exact);
+  CHECK(f.conditioned.empty());
+  CHECK(f.ceiling_pct == doctest::Approx(96.059601).epsilon(1e-13));
+}
+
+}  // namespace slamon::engine
