@@ -333,10 +333,12 @@ SlaFeasibility check_sla_feasibility(const catalogue::Catalogue& cat, const Grap
   const double budget_pct = 100.0 - target_pct;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     auto& d = f.dependencies[i];
-    if (p[parts[i]] >= 1.0) continue;
-    std::vector<double> perfect = p;
-    perfect[parts[i]] = 1.0;
-    d.cost_pct = 100.0 * evaluate(perfect).value - f.ceiling_pct;
+    if (d.agreement.empty()) continue;  // unbacked: no cost at 100 %, no share
+    if (p[parts[i]] < 1.0) {
+      std::vector<double> perfect = p;
+      perfect[parts[i]] = 1.0;
+      d.cost_pct = 100.0 * evaluate(perfect).value - f.ceiling_pct;
+    }
     if (budget_pct > 0) d.budget_share_pct = 100.0 * d.cost_pct / budget_pct;
   }
 

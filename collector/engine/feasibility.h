@@ -41,6 +41,7 @@ struct FeasibilityDependency {
   bool shared = false;                 // reached by several paths from the SLA's node
   double cost_pct = 0.0;               // the ceiling with this part perfect, minus the ceiling
   std::optional<double> budget_share_pct;  // cost / (100 - SLA target), in percent; none at target 100
+                                           // and for unbacked parts
 };
 
 enum class FeasibilityFlagKind : std::uint8_t { hours, period, policy, restore_within };

@@ -36,7 +36,8 @@ assert f["ceiling"] == 99.9 and f["verdict"] == "unbacked_parts", f
 deps = {x["node"]: x for x in f["dependencies"]}
 assert set(deps) == {"web-01", "db-01", "db-02", "core-sw-1"}, deps
 assert deps["core-sw-1"]["agreement"] == "isp-uc" and deps["core-sw-1"]["budget_share_pct"] == 20.0, deps
-assert deps["web-01"]["agreement"] is None and deps["web-01"]["required"] == f["unbacked_required"], deps
+assert deps["web-01"]["agreement"] is None and deps["web-01"]["required"] == f["unbacked_required"] == 99.6012, deps
+assert deps["web-01"]["budget_share_pct"] is None, deps
 [a] = f["agreements"]
 assert a["id"] == "isp-uc" and a["used"] is True and a["period"] == "2026-10", a
 assert [x["kind"] for x in a["flags"]] == ["restore_within"], a

@@ -225,6 +225,9 @@ slas:
   CHECK(f.ceiling_pct == doctest::Approx(99.9).epsilon(1e-13));
   CHECK(dep(f, "y").agreement.empty());
   CHECK(dep(f, "y").availability_pct == 100.0);
+  CHECK_FALSE(dep(f, "y").budget_share_pct);
+  REQUIRE(dep(f, "x").budget_share_pct);
+  CHECK(*dep(f, "x").budget_share_pct == doctest::Approx(20.0).epsilon(1e-10));  // 0.1 of the 0.5 budget
   // y needs .995 / .999 = .995995995...: 99.5996 once rounded up to the catalogue's 4 decimals.
   REQUIRE(f.unbacked_required_pct);
   CHECK(f.unbacked_required_pct->e4 == 995996);
