@@ -1,10 +1,13 @@
-// slamon check [CATALOGUE] [--agent-config FILE] [--collector-config FILE] [--format text|json]:
-// validates a catalogue (and optionally an agent configuration against it, and a collector
-// configuration, whose catalogue is the one checked when CATALOGUE is not given) and prints a
-// summary, or every error, one per line on stderr (text) or as a JSON object on stdout. Exit 0 when
-// valid, 1 on any error.
+// slamon check [CATALOGUE] [--agent-config FILE] [--collector-config FILE] [--format text|json]
+// [--feasibility [--date YYYY-MM-DD]]: validates a catalogue (and optionally an agent configuration
+// against it, and a collector configuration, whose catalogue is the one checked when CATALOGUE is not
+// given) and prints a summary, or every error, one per line on stderr (text) or as a JSON object on
+// stdout. Exit 0 when valid, 1 on any error. With --feasibility, a valid catalogue's SLAs are checked
+// against the agreements underneath (docs/feasibility.md): exit 1 when one is not feasible or an
+// agreement under it is flagged.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -14,9 +17,13 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "collector/engine/feasibility.h"
+#include "collector/engine/feasibility_format.h"
+#include "collector/engine/graph.h"
 #include "collector/session_logic.h"
 #include "common/agent_config.h"
 #include "common/catalogue/parser.h"
+#include "common/catalogue/reader.h"
 #include "common/collector_config.h"
 #include "common/json_writer.h"
 
@@ -30,6 +37,8 @@ struct CheckOptions {
   std::string agent_config;
   std::string collector_config;
   std::string format = "text";
+  bool feasibility = false;
+  std::string date;  // YYYY-MM-DD; default today in UTC
 };
 
 struct Summary {
@@ -99,6 +108,33 @@ std::string format_store(const StoreLocation& s) {
   return (s.kind == StoreLocation::Kind::sqlite ? "sqlite " : "postgresql ") + s.target;
 }
 
+// The representative period's date: --date, else today in UTC (the CLI reads the clock, not the engine).
+LocalDate feasibility_date(const CheckOptions& o) {
+  if (!o.date.empty()) return *parse_local_date(o.date);
+  return LocalDate{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+}
+
+// --feasibility on a valid catalogue: 1 when an SLA is not feasible or an agreement under it is flagged.
+int run_feasibility(const CheckOptions& o, const Catalogue& cat) {
+  const engine::Graph graph(cat, {});
+  const LocalDate on = feasibility_date(o);
+  const auto result = engine::check_feasibility(cat, graph, on);
+  bool findings = false;
+  for (const auto& f : result)
+    findings = findings || f.verdict == engine::FeasibilityVerdict::not_feasible || f.flagged();
+  if (o.format == "json") {
+    JsonWriter w;
+    w.begin_object().key("ok").value(true).key("catalogue").value(o.catalogue);
+    w.key("date").value(format_local_date(on)).key("feasibility");
+    engine::write_feasibility_json(w, result);
+    w.end_object();
+    std::printf("%s\n", w.str().c_str());
+  } else {
+    std::printf("%s: OK\n%s", o.catalogue.c_str(), engine::feasibility_text(result).c_str());
+  }
+  return findings ? 1 : 0;
+}
+
 int run_check(CheckOptions o) {
   DiskFileSource disk;
   std::vector<Diagnostic> errors;
@@ -154,6 +190,7 @@ int run_check(CheckOptions o) {
     }
     return 1;
   }
+  if (o.feasibility) return run_feasibility(o, *r.catalogue);
   const Summary s = summarize(*r.catalogue);
   if (json) {
     JsonWriter w;
@@ -224,11 +261,19 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->footer(
       "Errors are printed one per line as FILE:LINE:COL: error: OBJECT: MESSAGE, all of them at once.\n"
       "Exit status: 0 when the catalogue is valid, 1 on any error.\n"
+      "--feasibility: for each SLA, the availability ceiling the OLAs and UCs underneath can guarantee\n"
+      "(all: product, any: 1 - prod(1 - a), quorum and min_percent exactly, a shared part counted once),\n"
+      "its verdict (feasible, not feasible, unbacked parts), the parts no agreement covers with the\n"
+      "availability each would need, every part's share of the error budget, and flags on agreements\n"
+      "whose hours, period or policies do not cover the SLA's, or whose restore_within exceeds its\n"
+      "max_outage. Exit status 1 when an SLA is not feasible or an agreement is flagged (unbacked parts\n"
+      "alone give 0); a catalogue with errors is reported as without --feasibility.\n"
       "Examples:\n"
       "  slamon check config/example.yaml\n"
       "  slamon check /etc/slamon/catalogue.yaml --agent-config /etc/slamon/agent.yaml --format json\n"
       "  slamon check --collector-config /etc/slamon/collector.yaml\n"
-      "See docs/catalogue.md, docs/agent-config.md and docs/collector-config.md.\n");
+      "  slamon check --feasibility config/example.yaml --date 2026-10-01 --format json\n"
+      "See docs/catalogue.md, docs/feasibility.md, docs/agent-config.md and docs/collector-config.md.\n");
   cmd->add_option("CATALOGUE", opts->catalogue,
                   "The catalogue's root YAML file (default: the one --collector-config names)");
   cmd->add_option("--agent-config", opts->agent_config,
@@ -237,6 +282,15 @@ void add_check_command(CLI::App& app, int& exit_code) {
                   "Also check a collector configuration file (collector.yaml); its catalogue is checked too");
   cmd->add_option("--format", opts->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
+  auto* feasibility = cmd->add_flag("--feasibility", opts->feasibility,
+                "Check each SLA's target against the agreements (OLAs, UCs) underneath, instead of the summary");
+  cmd->add_option("--date", opts->date,
+                  "With --feasibility: the representative period is each SLA's period containing this local "
+                  "date, YYYY-MM-DD (default: today in UTC)")
+      ->check(CLI::Validator(
+          [](const std::string& v) { return parse_local_date(v) ? std::string() : "not a date YYYY-MM-DD: " + v; },
+          "YYYY-MM-DD"))
+      ->needs(feasibility);
   cmd->callback([opts, &exit_code] { exit_code = run_check(*opts); });
 }
 
