@@ -58,10 +58,16 @@ class Spool {
   // Deletes every entry the collector has stored (up to `committed_seq` of `epoch`; another epoch's
   // acknowledgement is ignored). Returns how many rows went.
   std::uint64_t acknowledge(std::uint64_t epoch, std::uint64_t committed_seq);
+  // Deletes the entries the collector has stored above its mark (numbers first_seq..last_seq of
+  // `epoch`, live results that overtook the back-fill); a gap that starts inside and ends past them
+  // stands, from now on, only for the numbers after them. Returns how many rows went.
+  std::uint64_t acknowledge_range(std::uint64_t epoch, std::uint64_t first_seq, std::uint64_t last_seq);
   // Renumbers what is held from 1 in `epoch` (> the current one): the collector asked for a new
   // epoch because this spool's numbers went backwards (a restored snapshot).
   void start_epoch(std::uint64_t epoch);
-  // Drops the oldest results past the age limit, and past the size limit down to 90 % of it.
+  // Drops the oldest results past the age limit, and past the size limit down to 90 % of it. The gap
+  // that replaces them stands for every number from the first dropped to the end of the last, those
+  // already acknowledged (and deleted) between them included, so that the numbering stays contiguous.
   SpoolDrop enforce_limits();
 
   SpoolState state() const { return state_; }
@@ -82,7 +88,7 @@ class Spool {
   std::unique_ptr<sqlite::Db> db_;
   std::optional<std::string> moved_aside_;
   SpoolState state_;
-  std::unique_ptr<sqlite::Stmt> insert_, read_, delete_upto_, set_meta_;
+  std::unique_ptr<sqlite::Stmt> insert_, read_, delete_range_, set_meta_;
 };
 
 }  // namespace slamon::agent

@@ -33,6 +33,9 @@ struct IngestOptions {
   DurationMs record_interval_ms = 5'000;  // agent records written this often (those that changed)
   DurationMs prune_interval_ms = 3'600'000;
   DurationMs retention_ms = 35LL * 24 * 3600 * 1000;
+  // Tests only (--debug-ingest-delay): when positive, every batch commits alone, this long after the
+  // previous commit, as a slow store would (the store thread waits; the sessions' backpressure holds).
+  DurationMs commit_delay_ms = 0;
 };
 
 // What became of a batch: committed (outcome), or not (error: the store failed; nothing committed).

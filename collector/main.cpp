@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   app.add_option("--duration", duration, "stop by itself after this long (90s, 10m...); default: until signalled")
       ->check(duration_check(false));
   collector::LinkOptions link;
+  DurationMs debug_ingest_delay_ms = 0;
   struct Knob {
     const char* flag;
     DurationMs* value;
@@ -83,6 +84,8 @@ int main(int argc, char** argv) {
       {"--write-timeout", &link.write_timeout_ms, "deadline for writing one frame to an agent (default 30s)"},
       {"--heartbeat-interval", &link.heartbeat_interval_ms, "heartbeats to each agent this often (default 5s)"},
       {"--shutdown-bound", &link.shutdown_bound_ms, "at shutdown, wait this long for the store's answers (default 5s)"},
+      {"--debug-ingest-delay", &debug_ingest_delay_ms,
+       "tests only: commit each batch alone, this long after the previous commit (a slow store)"},
   };
   auto* adv = app.add_option_group("Advanced", "deadlines, for tests and unusual networks");
   for (const auto& k : knobs) adv->add_option(k.flag, advanced[k.flag], k.help)->check(duration_check(false));
@@ -150,6 +153,7 @@ int main(int argc, char** argv) {
   for (const auto& k : knobs)
     if (const auto& text = advanced[k.flag]; !text.empty()) *k.value = *parse_duration(text);
   options.link = link;
+  options.debug_ingest_delay_ms = debug_ingest_delay_ms;
   options.config = *config;
   if (!duration.empty()) options.duration_ms = parse_duration(duration);
   return collector::run_collector(options);

@@ -63,6 +63,7 @@ class GatedStore final : public store::Store {
     return real_.append_group(g);
   }
   std::uint64_t committed_seq(std::string_view a, std::uint64_t e) override { return real_.committed_seq(a, e); }
+  wire::SeqRanges stored_ranges(std::string_view a, std::uint64_t e) override { return real_.stored_ranges(a, e); }
   std::uint64_t last_epoch(std::string_view a) override { return real_.last_epoch(a); }
   void for_each_result(const store::ResultQuery& q, const std::function<void(const ProbeResult&)>& f) override {
     real_.for_each_result(q, f);
