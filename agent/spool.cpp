@@ -81,7 +81,7 @@ void Spool::open_or_reset() {
   }
   create_schema_if_new();
   insert_ = std::make_unique<Stmt>(*db_, "INSERT INTO entries (seq, width, ts_ms, entry) VALUES (?1, ?2, ?3, ?4)");
-  read_ = std::make_unique<Stmt>(*db_, "SELECT seq, entry FROM entries WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
+  read_ = std::make_unique<Stmt>(*db_, "SELECT seq, width, entry FROM entries WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
   // "seq BETWEEN" first: a range on the primary key, not a scan of the table.
   delete_range_ =
       std::make_unique<Stmt>(*db_, "DELETE FROM entries WHERE seq >= ?1 AND seq <= ?2 AND seq + width - 1 <= ?2");
@@ -167,9 +167,17 @@ wire::Batch Spool::read(std::uint64_t from_seq, std::size_t max_entries) {
   b.epoch = state_.epoch;
   read_->bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(from_seq, INT64_MAX)))
       .bind(2, static_cast<std::int64_t>(std::min<std::size_t>(max_entries, INT64_MAX)));
+  std::uint64_t next = 0;  // the number the next entry must have: a batch has no hole
   while (read_->step()) {
-    if (b.entries.empty()) b.first_seq = static_cast<std::uint64_t>(read_->int64(0));
-    b.entries.push_back(decode_entry(read_->blob(1), path_));
+    const auto seq = static_cast<std::uint64_t>(read_->int64(0));
+    if (b.entries.empty()) {
+      b.first_seq = seq;
+    } else if (seq != next) {  // numbers acknowledged out of order (deleted) lie between
+      read_->reset();
+      break;
+    }
+    next = seq + static_cast<std::uint64_t>(read_->int64(1));
+    b.entries.push_back(decode_entry(read_->blob(2), path_));
   }
   return b;
 }
@@ -229,12 +237,15 @@ std::uint64_t Spool::acknowledge_range(std::uint64_t epoch, std::uint64_t first_
 void Spool::start_epoch(std::uint64_t epoch) {
   if (epoch <= state_.epoch) throw std::invalid_argument("spool: a new epoch must be above the current one");
   Transaction t(*db_);
-  const std::int64_t shift = state_.first_seq == 0 ? 0 : static_cast<std::int64_t>(state_.first_seq) - 1;
-  // Two steps so that no intermediate number collides with one not yet moved.
-  Stmt neg(*db_, "UPDATE entries SET seq = -(seq - ?1)");
-  neg.bind(1, shift).run();
+  // Numbered again from 1, consecutively: numbers acknowledged out of order (deleted) leave no hole in
+  // the new epoch. Two steps so that no intermediate number collides with one not yet moved.
+  db_->exec(
+      "WITH renumbered AS (SELECT seq, SUM(width) OVER (ORDER BY seq) - width + 1 AS n FROM entries) "
+      "UPDATE entries SET seq = -(SELECT n FROM renumbered WHERE renumbered.seq = entries.seq)");
   db_->exec("UPDATE entries SET seq = -seq");
-  const std::uint64_t held_numbers = state_.first_seq == 0 ? 0 : state_.last_seq - state_.first_seq + 1;
+  Stmt held(*db_, "SELECT COALESCE(SUM(width), 0) FROM entries");
+  const std::uint64_t held_numbers = held.step() ? static_cast<std::uint64_t>(held.int64(0)) : 0;
+  held.reset();
   save_meta("epoch", epoch);
   save_meta("last_seq", held_numbers);
   t.commit();
