@@ -240,8 +240,8 @@ void Spool::start_epoch(std::uint64_t epoch) {
   // Numbered again from 1, consecutively: numbers acknowledged out of order (deleted) leave no hole in
   // the new epoch. Two steps so that no intermediate number collides with one not yet moved.
   db_->exec(
-      "WITH renumbered AS (SELECT seq, SUM(width) OVER (ORDER BY seq) - width + 1 AS n FROM entries) "
-      "UPDATE entries SET seq = -(SELECT n FROM renumbered WHERE renumbered.seq = entries.seq)");
+      "UPDATE entries SET seq = -r.n FROM (SELECT seq AS old, SUM(width) OVER (ORDER BY seq) - width + 1 AS n "
+      "FROM entries) AS r WHERE r.old = entries.seq");
   db_->exec("UPDATE entries SET seq = -seq");
   Stmt held(*db_, "SELECT COALESCE(SUM(width), 0) FROM entries");
   const std::uint64_t held_numbers = held.step() ? static_cast<std::uint64_t>(held.int64(0)) : 0;

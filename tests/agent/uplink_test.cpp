@@ -360,7 +360,10 @@ TEST_CASE("uplink over TLS: results committed during the session overtake a back
   hooks.apply_assignment = [](const v1::Assignment&) { return AssignmentOutcome{true, {}}; };
   Uplink up(f.io.get_executor(), f.config, spool, f.clock, f.log, hooks);
   up.start();
-  REQUIRE(run_until(f.io, [&] { return seen.seqs.size() >= 7'000; }, std::chrono::seconds(20)));
+  const bool filled = run_until(f.io, [&] { return seen.seqs.size() >= 7'000; }, std::chrono::seconds(20));
+  INFO(f.log_text.str());
+  INFO(seen.seqs.size());
+  REQUIRE(filled);
   spool.append(results(1));
   up.notify();
   REQUIRE(run_until(f.io, [&] { return spool.state().entries == 0; }, std::chrono::seconds(20)));
