@@ -24,12 +24,13 @@ grep -q '^ack epoch=5 committed_seq=10$' <<<"$out" || fail "ack of the resend: $
 [ "$(sql 'SELECT count(*) FROM results')" = 10 ] || fail "a resent batch added rows"
 wait_log "$log" "agent 'a1' from .*: batch 1\.\.10 of epoch 5 was entirely a resend: 10 entries stored already ignored"
 # Live results before the back-fill (a3): 20..24 while the mark is 0 is stored, as a range above it.
-out=$(lc a3 --epoch 5 --first-seq 1 --last-seq 24 hello batch:20:5:mail.tcp) || fail "live first: $out"
+a3_ts=$(( $(date +%s%3N) - 7200000 ))  # the same stamps in both sessions: the same runs
+out=$(lc a3 --epoch 5 --first-seq 1 --last-seq 24 --base-ts "$a3_ts" hello batch:20:5:mail.tcp) || fail "live first: $out"
 grep -q '^ack epoch=5 committed_seq=0 stored=20\.\.24$' <<<"$out" || fail "ack with the range: $out"
 [ "$(sql "SELECT count(*) FROM results r JOIN agents a ON a.id = r.agent_id WHERE a.name = 'a3'")" = 5 ] ||
   fail "a batch above the mark was not stored"
 # The next session is told what is stored; the back-fill 1..24 adds only 1..19, and the mark takes the range.
-out=$(lc a3 --epoch 5 --first-seq 1 --last-seq 24 hello batch:1:24:mail.tcp) || fail "back-fill: $out"
+out=$(lc a3 --epoch 5 --first-seq 1 --last-seq 24 --base-ts "$a3_ts" hello batch:1:24:mail.tcp) || fail "back-fill: $out"
 grep -qE '^welcome epoch=5 committed_seq=0 assignment=[0-9a-f]{64} probes=1 stored=20\.\.24$' <<<"$out" || fail "welcome with the range: $out"
 grep -q '^ack epoch=5 committed_seq=24$' <<<"$out" || fail "ack of the back-fill: $out"
 wait_log "$log" "agent 'a3' from .*: batch 1\.\.24 of epoch 5 was partly a resend: 5 entries stored already ignored"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Live results overtake a back-fill, and every result is still stored exactly once. The real agent
-# (50 tcp probes at 100 ms) streams to the real collector; the collector stops for 20 s (the agent
+# (80 tcp probes at 100 ms) streams to the real collector; the collector stops for 20 s (the agent
 # spools a backlog of well over 8 batches, more while its backoff brings it back), then restarts with
 # a slowed store (--debug-ingest-delay: one batch per commit, 300 ms apart). While the backlog is
 # being stored, results stamped after the agent reconnected are already in the store: the store is
 # polled and must show a moment where such a result is stored and the backlog is not complete yet.
+# (A live batch waits only for the back-fill batches the collector received before it: at most 7 in
+# flight when it was sent, and those sent while it waited for the spool's flush.)
 # Afterwards the agent stops with a drain, and compare_results.py finds every logged result stored
 # once and nothing else.
 source "$(dirname "$0")/lib.sh"
@@ -13,7 +15,7 @@ agent=$bin/slamon-agent
 
 closed=$(free_port)  # nothing listens there: the probes are down at once
 probes=""
-for i in $(seq 50); do
+for i in $(seq 80); do
   probes+="      - {id: web.p$i, type: tcp, agent: a1, target: \"127.0.0.1:$closed\", interval: 100ms, timeout: 50ms}"$'\n'
 done
 write_catalogue "${probes%$'\n'}"
@@ -55,13 +57,14 @@ connected_ms=$(now_ms)
 for _ in $(seq 50); do [ "$(grep -c 'connected to collector' "$tmp/agent.log")" -ge 2 ] && break; sleep 0.1; done
 backlog=$(grep 'connected to collector' "$tmp/agent.log" | tail -n 1 | grep -o 'backlog [0-9]* entries' | grep -o '[0-9]*')
 echo "the agent reconnected with a backlog of $backlog entries"
-[ "${backlog:-0}" -ge 9000 ] || fail "a backlog of ${backlog:-?} entries is too small for this test (at least 9000: 9 batches)"
+[ "${backlog:-0}" -ge 14000 ] || fail "a backlog of ${backlog:-?} entries is too small for this test (at least 14000: 14 batches)"
 
-# Poll until a result stamped after the reconnection (+ 1 s: it started after the Welcome, so it was
-# committed after it) is stored while results from before are still missing.
+# Poll until a result stamped after the reconnection (+ 200 ms: the collector logs it after sending the
+# Welcome, and this script sees it up to 100 ms later; such a result started, so was committed, after
+# the Welcome) is stored while results from before are still missing.
 overtaken=""
 for _ in $(seq 300); do
-  read -r before after < <(rows_around $((connected_ms + 1000)))
+  read -r before after < <(rows_around $((connected_ms + 200)))
   if [ "${after:-0}" -gt 0 ]; then
     overtaken="$before $after"
     break
@@ -78,8 +81,8 @@ wait "$agent_pid" || rc=$?
 [ "$rc" = 0 ] || fail "the agent exited $rc"
 stop_collector
 
-# Everything stamped before the reconnection + 1 s was in the spool then; the store had only part of it.
-logged_before=$(python3 - "$tmp/results.jsonl" $((connected_ms + 1000)) <<'PY'
+# Everything stamped before the reconnection + 200 ms was in the spool then; the store had only part of it.
+logged_before=$(python3 - "$tmp/results.jsonl" $((connected_ms + 200)) <<'PY'
 import datetime, json, sys
 t = int(sys.argv[2])
 n = 0
