@@ -18,7 +18,7 @@ void SendWindow::reset(std::uint64_t epoch, std::uint64_t committed_seq, wire::S
   epoch_ = epoch;
   committed_ = committed_seq;
   stored_ = std::move(stored);
-  stored_.erase_through(committed_);
+  absorb_into_mark();
   not_held_ = {};
   in_flight_.clear();
   live_from_ = stored_.size() < kLiveRangesLimit ? spool_last_seq + 1 : 0;
@@ -61,6 +61,13 @@ void SendWindow::sent(std::uint64_t first_seq, std::uint64_t last_seq, bool live
 
 void SendWindow::not_held(std::uint64_t first_seq, std::uint64_t last_seq) { not_held_.insert(first_seq, last_seq); }
 
+void SendWindow::absorb_into_mark() {
+  // A range that reaches the mark is part of it (a range known from an older Ack, say).
+  while (!stored_.empty() && stored_.ranges().front().first <= committed_ + 1)
+    committed_ = std::max(committed_, stored_.ranges().front().last), stored_.erase_through(committed_);
+  stored_.erase_through(committed_);
+}
+
 void SendWindow::free_stored() {
   std::erase_if(in_flight_, [&](const Sent& s) { return s.last_seq <= committed_ || stored_.covers(s.first_seq, s.last_seq); });
   not_held_.erase_through(committed_);
@@ -73,7 +80,7 @@ bool SendWindow::on_ack(std::uint64_t epoch, std::uint64_t committed_seq, const 
   const std::uint64_t before_mark = committed_;
   committed_ = std::max(committed_, committed_seq);
   stored_.insert(stored);
-  stored_.erase_through(committed_);
+  absorb_into_mark();
   if (newly != nullptr) {
     wire::SeqRanges known = before;
     if (before_mark > 0) known.insert(1, before_mark);
@@ -274,7 +281,7 @@ Reaction UplinkSession::on_message(const v1::CollectorMessage& m, const SpoolMar
                 std::to_string(window_.epoch()) + "); ignored";
         break;
       }
-      r.acknowledge = std::make_pair(a.epoch(), a.committed_seq());
+      r.acknowledge = std::make_pair(a.epoch(), window_.committed_seq());  // with the ranges that reach it
       r.wake_sender = true;
       break;
     }

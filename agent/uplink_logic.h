@@ -95,6 +95,7 @@ class SendWindow {
 
  private:
   wire::SeqRanges covered() const;  // stored (mark included), in flight, not held
+  void absorb_into_mark();
   void free_stored();
 
   std::size_t max_in_flight_;

@@ -101,6 +101,16 @@ TEST_CASE("send window: after a reconnect only what the collector does not hold 
   CHECK(v.next(30) == Next{5, 30, false});
 }
 
+TEST_CASE("send window: a known range that the mark reaches becomes part of the mark") {
+  SendWindow w(8);
+  w.reset(1, 2, SeqRanges{{6, 8}, {15, 16}}, 30);
+  SeqRanges newly;
+  CHECK(w.on_ack(1, 5, SeqRanges{{15, 18}}, &newly));  // the collector's mark moved to 5: 6..8 follows it
+  CHECK(w.committed_seq() == 8);
+  CHECK(w.stored() == SeqRanges{{15, 18}});
+  CHECK(newly == SeqRanges{{17, 18}});
+}
+
 TEST_CASE("send window: too many stored ranges: no live lane, everything in sequence order") {
   SeqRanges many;
   for (std::uint64_t i = 0; i < SendWindow::kLiveRangesLimit; ++i) many.insert(10 + 3 * i, 10 + 3 * i);
