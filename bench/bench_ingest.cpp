@@ -403,7 +403,14 @@ CREATE TABLE agent_status (
   epoch INTEGER NOT NULL,
   committed_seq INTEGER NOT NULL
 ) WITHOUT ROWID;
-PRAGMA user_version = 2;
+CREATE TABLE stored_ranges (
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  epoch INTEGER NOT NULL,
+  first_seq INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, epoch, first_seq)
+) WITHOUT ROWID;
+PRAGMA user_version = 3;
 )sql";
 constexpr const char* kInsert =
     "INSERT INTO results (agent_id, epoch, seq, probe_id, ts_ms, status, latency_ms, message, metrics)"
@@ -413,6 +420,9 @@ constexpr const char* kInsert =
     " WHERE status IS NOT excluded.status OR latency_ms IS NOT excluded.latency_ms"
     " OR message IS NOT excluded.message OR metrics IS NOT excluded.metrics";
 constexpr const char* kGetMark = "SELECT committed_seq FROM marks WHERE agent_id = ?1 AND epoch = ?2";
+// The store reads the ranges above the mark with it (none here: batches arrive in order).
+constexpr const char* kGetRanges =
+    "SELECT first_seq, last_seq FROM stored_ranges WHERE agent_id = ?1 AND epoch = ?2 ORDER BY first_seq";
 constexpr const char* kSetMark =
     "INSERT INTO marks (agent_id, epoch, committed_seq) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (agent_id, epoch) DO UPDATE SET committed_seq = excluded.committed_seq";
@@ -432,8 +442,10 @@ int run_peer(const std::string& path, int agents, int probes, int batch, long lo
   check(sqlite3_exec(db, kSchemaV1, nullptr, nullptr, nullptr), db, "schema");
   check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db, "commit");
   sqlite3_stmt *ins = nullptr, *get = nullptr, *set = nullptr, *add_agent = nullptr, *add_probe = nullptr;
+  sqlite3_stmt* ranges = nullptr;
   check(sqlite3_prepare_v2(db, kInsert, -1, &ins, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, kGetMark, -1, &get, nullptr), db, "prepare");
+  check(sqlite3_prepare_v2(db, kGetRanges, -1, &ranges, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, kSetMark, -1, &set, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, "INSERT INTO agents (name) VALUES (?1)", -1, &add_agent, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, "INSERT INTO probes (name) VALUES (?1)", -1, &add_probe, nullptr), db, "prepare");
@@ -465,6 +477,11 @@ int run_peer(const std::string& path, int agents, int probes, int batch, long lo
     sqlite3_bind_int64(get, 2, 1);
     sqlite3_step(get);
     sqlite3_reset(get);
+    sqlite3_bind_int64(ranges, 1, agent_id);
+    sqlite3_bind_int64(ranges, 2, 1);
+    while (sqlite3_step(ranges) == SQLITE_ROW) {
+    }
+    sqlite3_reset(ranges);
     for (int i = 0; i < batch; ++i) {
       const std::uint64_t seq = next[static_cast<std::size_t>(a)]++;
       const auto k = seq - 1;
@@ -492,7 +509,7 @@ int run_peer(const std::string& path, int agents, int probes, int batch, long lo
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("result peer rows=%lld batch=%d seconds=%.2f rate=%.0f cpu_pct=%.1f\n", done, batch, secs,
               static_cast<double>(done) / secs, 100.0 * (cpu_seconds() - c0) / secs);
-  for (auto* s : {ins, get, set, add_agent, add_probe}) sqlite3_finalize(s);
+  for (auto* s : {ins, get, ranges, set, add_agent, add_probe}) sqlite3_finalize(s);
   sqlite3_close(db);
   return 0;
 }
