@@ -81,9 +81,10 @@ void Spool::open_or_reset() {
   }
   create_schema_if_new();
   insert_ = std::make_unique<Stmt>(*db_, "INSERT INTO entries (seq, width, ts_ms, entry) VALUES (?1, ?2, ?3, ?4)");
-  read_ = std::make_unique<Stmt>(*db_, "SELECT seq, entry FROM entries WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
-  // "seq <= ?1" first: a range on the primary key, not a scan of the table.
-  delete_upto_ = std::make_unique<Stmt>(*db_, "DELETE FROM entries WHERE seq <= ?1 AND seq + width - 1 <= ?1");
+  read_ = std::make_unique<Stmt>(*db_, "SELECT seq, width, entry FROM entries WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
+  // "seq BETWEEN" first: a range on the primary key, not a scan of the table.
+  delete_range_ =
+      std::make_unique<Stmt>(*db_, "DELETE FROM entries WHERE seq >= ?1 AND seq <= ?2 AND seq + width - 1 <= ?2");
   set_meta_ = std::make_unique<Stmt>(*db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
   load_state();
 }
@@ -166,29 +167,46 @@ wire::Batch Spool::read(std::uint64_t from_seq, std::size_t max_entries) {
   b.epoch = state_.epoch;
   read_->bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(from_seq, INT64_MAX)))
       .bind(2, static_cast<std::int64_t>(std::min<std::size_t>(max_entries, INT64_MAX)));
+  std::uint64_t next = 0;  // the number the next entry must have: a batch has no hole
   while (read_->step()) {
-    if (b.entries.empty()) b.first_seq = static_cast<std::uint64_t>(read_->int64(0));
-    b.entries.push_back(decode_entry(read_->blob(1), path_));
+    const auto seq = static_cast<std::uint64_t>(read_->int64(0));
+    if (b.entries.empty()) {
+      b.first_seq = seq;
+    } else if (seq != next) {  // numbers acknowledged out of order (deleted) lie between
+      read_->reset();
+      break;
+    }
+    next = seq + static_cast<std::uint64_t>(read_->int64(1));
+    b.entries.push_back(decode_entry(read_->blob(2), path_));
   }
   return b;
 }
 
 std::uint64_t Spool::acknowledge(std::uint64_t epoch, std::uint64_t committed_seq) {
-  if (epoch != state_.epoch || committed_seq == 0 || state_.first_seq == 0 || committed_seq < state_.first_seq) return 0;
-  const auto upto = static_cast<std::int64_t>(std::min(committed_seq, state_.last_seq));
+  return acknowledge_range(epoch, 1, committed_seq);
+}
+
+std::uint64_t Spool::acknowledge_range(std::uint64_t epoch, std::uint64_t first_seq, std::uint64_t last_seq) {
+  if (epoch != state_.epoch || first_seq == 0 || first_seq > last_seq || state_.first_seq == 0 ||
+      last_seq < state_.first_seq || first_seq > state_.last_seq)
+    return 0;
+  const auto from = static_cast<std::int64_t>(first_seq);
+  const auto upto = static_cast<std::int64_t>(std::min(last_seq, state_.last_seq));
   Transaction t(*db_);
-  Stmt going(*db_, "SELECT COUNT(*), COALESCE(SUM(LENGTH(entry)), 0) FROM entries WHERE seq <= ?1 AND seq + width - 1 <= ?1");
-  going.bind(1, upto);
+  Stmt going(*db_,
+             "SELECT COUNT(*), COALESCE(SUM(LENGTH(entry)), 0) FROM entries WHERE seq >= ?1 AND seq <= ?2 AND "
+             "seq + width - 1 <= ?2");
+  going.bind(1, from).bind(2, upto);
   std::uint64_t rows = 0, bytes = 0;
   if (going.step()) {
     rows = static_cast<std::uint64_t>(going.int64(0));
     bytes = static_cast<std::uint64_t>(going.int64(1));
     going.reset();
   }
-  delete_upto_->bind(1, upto).run();
-  // A gap that began at or below the mark stands, from now on, only for the numbers after it.
-  Stmt straddle(*db_, "SELECT seq, width, entry FROM entries WHERE seq <= ?1 AND seq + width - 1 > ?1");
-  straddle.bind(1, upto);
+  delete_range_->bind(1, from).bind(2, upto).run();
+  // A gap that began inside the range stands, from now on, only for the numbers after it.
+  Stmt straddle(*db_, "SELECT seq, width, entry FROM entries WHERE seq >= ?1 AND seq <= ?2 AND seq + width - 1 > ?2");
+  straddle.bind(1, from).bind(2, upto);
   std::int64_t new_gap_bytes = -1, old_gap_bytes = 0;
   if (straddle.step()) {
     const auto seq = straddle.int64(0);
@@ -206,25 +224,28 @@ std::uint64_t Spool::acknowledge(std::uint64_t epoch, std::uint64_t committed_se
     new_gap_bytes = static_cast<std::int64_t>(encoded.size());
   }
   Stmt first(*db_, "SELECT MIN(seq) FROM entries");
-  const std::uint64_t first_seq = first.step() && !first.is_null(0) ? static_cast<std::uint64_t>(first.int64(0)) : 0;
+  const std::uint64_t first_held = first.step() && !first.is_null(0) ? static_cast<std::uint64_t>(first.int64(0)) : 0;
   first.reset();
   t.commit();
   state_.entries -= rows;
   state_.bytes -= bytes;
   if (new_gap_bytes >= 0) state_.bytes = state_.bytes - static_cast<std::uint64_t>(old_gap_bytes) + static_cast<std::uint64_t>(new_gap_bytes);
-  state_.first_seq = first_seq;
+  state_.first_seq = first_held;
   return rows;
 }
 
 void Spool::start_epoch(std::uint64_t epoch) {
   if (epoch <= state_.epoch) throw std::invalid_argument("spool: a new epoch must be above the current one");
   Transaction t(*db_);
-  const std::int64_t shift = state_.first_seq == 0 ? 0 : static_cast<std::int64_t>(state_.first_seq) - 1;
-  // Two steps so that no intermediate number collides with one not yet moved.
-  Stmt neg(*db_, "UPDATE entries SET seq = -(seq - ?1)");
-  neg.bind(1, shift).run();
+  // Numbered again from 1, consecutively: numbers acknowledged out of order (deleted) leave no hole in
+  // the new epoch. Two steps so that no intermediate number collides with one not yet moved.
+  db_->exec(
+      "UPDATE entries SET seq = -r.n FROM (SELECT seq AS old, SUM(width) OVER (ORDER BY seq) - width + 1 AS n "
+      "FROM entries) AS r WHERE r.old = entries.seq");
   db_->exec("UPDATE entries SET seq = -seq");
-  const std::uint64_t held_numbers = state_.first_seq == 0 ? 0 : state_.last_seq - state_.first_seq + 1;
+  Stmt held(*db_, "SELECT COALESCE(SUM(width), 0) FROM entries");
+  const std::uint64_t held_numbers = held.step() ? static_cast<std::uint64_t>(held.int64(0)) : 0;
+  held.reset();
   save_meta("epoch", epoch);
   save_meta("last_seq", held_numbers);
   t.commit();
@@ -240,7 +261,7 @@ SpoolDrop Spool::enforce_limits() {
   // Walk the oldest rows while they are too old or the spool is still above its target.
   Stmt oldest(*db_, "SELECT seq, width, ts_ms, entry FROM entries ORDER BY seq");
   std::uint64_t bytes = state_.bytes;
-  std::uint64_t first = 0, width = 0, rows = 0;
+  std::uint64_t first = 0, end = 0, rows = 0;  // the dropped rows span numbers first..end
   std::set<std::string> probes;
   wire::GapRecord& g = drop.gap;
   g.from_ms = INT64_MAX;
@@ -252,7 +273,7 @@ SpoolDrop Spool::enforce_limits() {
     const auto entry = decode_entry(raw, path_);
     if (rows == 0) first = static_cast<std::uint64_t>(oldest.int64(0));
     ++rows;
-    width += static_cast<std::uint64_t>(oldest.int64(1));
+    end = static_cast<std::uint64_t>(oldest.int64(0) + oldest.int64(1) - 1);
     bytes -= raw.size();
     if (const auto* r = std::get_if<ProbeResult>(&entry)) {
       probes.insert(r->probe);
@@ -269,6 +290,9 @@ SpoolDrop Spool::enforce_limits() {
   oldest.reset();
   if (drop.results == 0) return SpoolDrop{};  // nothing but an old gap: it stays as it is
   g.probes.assign(probes.begin(), probes.end());
+  // Numbers acknowledged out of order (deleted) between the dropped rows are spanned too: the gap
+  // keeps the numbering contiguous, and the collector skips nothing it stored (plan_ingest).
+  const std::uint64_t width = end - first + 1;
   g.dropped = width;
   Transaction t(*db_);
   Stmt del(*db_, "DELETE FROM entries WHERE seq >= ?1 AND seq < ?2");

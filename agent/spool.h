@@ -52,16 +52,23 @@ class Spool {
   // Commits `results` in one transaction, numbering them on from last_seq + 1; returns the first
   // number given (0 when `results` is empty).
   std::uint64_t append(const std::vector<ProbeResult>& results);
-  // The entries from `from_seq` on (at most `max_entries`, whole entries only) as a batch of the
-  // current epoch; no entries when nothing is held from there.
+  // The entries from `from_seq` on (at most `max_entries`, whole entries only, up to the first hole
+  // that acknowledged ranges left) as a batch of the current epoch; no entries when nothing is held
+  // from there.
   wire::Batch read(std::uint64_t from_seq, std::size_t max_entries);
   // Deletes every entry the collector has stored (up to `committed_seq` of `epoch`; another epoch's
   // acknowledgement is ignored). Returns how many rows went.
   std::uint64_t acknowledge(std::uint64_t epoch, std::uint64_t committed_seq);
-  // Renumbers what is held from 1 in `epoch` (> the current one): the collector asked for a new
-  // epoch because this spool's numbers went backwards (a restored snapshot).
+  // Deletes the entries the collector has stored above its mark (numbers first_seq..last_seq of
+  // `epoch`, live results that overtook the back-fill); a gap that starts inside and ends past them
+  // stands, from now on, only for the numbers after them. Returns how many rows went.
+  std::uint64_t acknowledge_range(std::uint64_t epoch, std::uint64_t first_seq, std::uint64_t last_seq);
+  // Renumbers what is held from 1 in `epoch` (> the current one), consecutively: the collector asked
+  // for a new epoch because this spool's numbers went backwards (a restored snapshot).
   void start_epoch(std::uint64_t epoch);
-  // Drops the oldest results past the age limit, and past the size limit down to 90 % of it.
+  // Drops the oldest results past the age limit, and past the size limit down to 90 % of it. The gap
+  // that replaces them stands for every number from the first dropped to the end of the last, those
+  // already acknowledged (and deleted) between them included, so that the numbering stays contiguous.
   SpoolDrop enforce_limits();
 
   SpoolState state() const { return state_; }
@@ -82,7 +89,7 @@ class Spool {
   std::unique_ptr<sqlite::Db> db_;
   std::optional<std::string> moved_aside_;
   SpoolState state_;
-  std::unique_ptr<sqlite::Stmt> insert_, read_, delete_upto_, set_meta_;
+  std::unique_ptr<sqlite::Stmt> insert_, read_, delete_range_, set_meta_;
 };
 
 }  // namespace slamon::agent

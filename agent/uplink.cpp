@@ -200,7 +200,11 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
                          std::to_string(spool.state().epoch));
       }
     }
-    if (r.acknowledge) stats.acknowledged += spool.acknowledge(r.acknowledge->first, r.acknowledge->second);
+    if (r.acknowledge) {
+      stats.acknowledged += spool.acknowledge(r.acknowledge->first, r.acknowledge->second);
+      for (const auto& range : r.acknowledge_ranges.ranges())
+        stats.acknowledged += spool.acknowledge_range(r.acknowledge->first, range.first, range.last);
+    }
     if (r.assignment) {
       const auto outcome = hooks.apply_assignment ? hooks.apply_assignment(*r.assignment)
                                                   : AssignmentOutcome{false, "this agent takes no assignments"};
@@ -268,11 +272,20 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
         next_heartbeat = after(options.heartbeat_every_ms);
       }
       auto& window = session.window();
-      while (window.can_send() && !stopping && outbox.empty()) {
-        wire::Batch batch = spool.read(window.cursor(), options.max_batch_entries);
-        if (batch.entries.empty()) break;
-        if (batch.first_seq != window.cursor() && log)
-          log->debug("{}: the spool holds no entry {}; sending from {}", config.name, window.cursor(), batch.first_seq);
+      // Live results first, the back-fill in the other slots (SendWindow::next).
+      while (!stopping && outbox.empty()) {
+        const auto next = window.next(spool.state().last_seq);
+        if (!next) break;
+        wire::Batch batch = spool.read(next->from_seq, options.max_batch_entries);
+        clip_batch(batch, next->until_seq);
+        if (batch.entries.empty()) {
+          window.not_held(next->from_seq, next->until_seq);
+          continue;
+        }
+        if (batch.first_seq != next->from_seq) {
+          if (log) log->debug("{}: the spool holds no entry {}; sending from {}", config.name, next->from_seq, batch.first_seq);
+          window.not_held(next->from_seq, batch.first_seq - 1);
+        }
         auto payload = encode_batch(batch);
         if (!payload)
           throw SessionEnd("spool entry " + std::to_string(batch.first_seq) + " is larger than a frame (" +
@@ -280,8 +293,8 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
         std::string frame;
         wire::append_frame(frame, *payload);
         // Counted as sent before the write: a ResendRequest or an Ack read meanwhile then finds the
-        // cursor and the window as they will be (the write fails only with the session).
-        window.sent(batch.first_seq, batch.last_seq());
+        // window as it will be (the write fails only with the session).
+        window.sent(batch.first_seq, batch.last_seq(), next->live);
         co_await write_frame(stream, frame);
         ++stats.batches_sent;
         stats.entries_sent += batch.entries.size();
@@ -346,9 +359,9 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
     backoff.reset();
     if (log) {
       const auto now = spool.state();
-      log->info("{}: connected to collector {}, {}, epoch {}, committed {}, backlog {} entries", config.name, peer,
-                SSL_get_version(stream.native_handle()), session.window().epoch(), session.window().committed_seq(),
-                now.entries);
+      log->info("{}: connected to collector {}, {}, epoch {}, committed {}, stored above: {}, backlog {} entries",
+                config.name, peer, SSL_get_version(stream.native_handle()), session.window().epoch(),
+                session.window().committed_seq(), wire::to_string(session.window().stored()), now.entries);
     }
     ending.clear();
     co_await (reader(stream, session) || writer(stream, session));

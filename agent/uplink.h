@@ -1,6 +1,8 @@
 // The agent's link to its collector: one coroutine that connects (resolve, TCP, TLS 1.2+ verifying
-// the collector's certificate and name), says Hello, and then sends the spool's results in sequence
-// order (at most 8 batches unacknowledged), heartbeats every 5 s, applies the collector's
+// the collector's certificate and name), says Hello, and then sends the spool's results, the newest
+// first (results committed during the session go as soon as they are, while the backlog fills the
+// other slots from the oldest; at most 8 batches unacknowledged, one slot kept for live results) and
+// only what the collector does not hold; heartbeats every 5 s, applies the collector's
 // acknowledgements, resend requests and assignments, and reconnects with a jittered exponential
 // backoff when the connection fails, goes silent for 30 s or is refused. Every read and write has a
 // deadline. It runs on the agent's single loop thread, with the scheduler and the spool sink (the

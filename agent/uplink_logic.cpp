@@ -13,38 +13,101 @@ namespace v1 = wire::v1;
 
 // ---- SendWindow ----
 
-void SendWindow::reset(std::uint64_t epoch, std::uint64_t committed_seq) {
+void SendWindow::reset(std::uint64_t epoch, std::uint64_t committed_seq, wire::SeqRanges stored,
+                       std::uint64_t spool_last_seq) {
   epoch_ = epoch;
   committed_ = committed_seq;
-  cursor_ = committed_seq + 1;
+  stored_ = std::move(stored);
+  absorb_into_mark();
+  not_held_ = {};
   in_flight_.clear();
+  live_from_ = stored_.size() < kLiveRangesLimit ? spool_last_seq + 1 : 0;
 }
 
-void SendWindow::sent(std::uint64_t first_seq, std::uint64_t last_seq) {
-  in_flight_.push_back({first_seq, last_seq});
-  cursor_ = last_seq + 1;
+wire::SeqRanges SendWindow::covered() const {
+  wire::SeqRanges c = stored_;
+  if (committed_ > 0) c.insert(1, committed_);
+  c.insert(not_held_);
+  for (const auto& b : in_flight_) c.insert(b.first_seq, b.last_seq);
+  return c;
 }
 
-bool SendWindow::on_ack(std::uint64_t epoch, std::uint64_t committed_seq) {
+std::size_t SendWindow::backfill_in_flight() const {
+  return static_cast<std::size_t>(std::count_if(in_flight_.begin(), in_flight_.end(), [](const Sent& s) { return !s.live; }));
+}
+
+std::optional<SendWindow::Next> SendWindow::next(std::uint64_t spool_last_seq) const {
+  if (!can_send() || spool_last_seq == 0) return std::nullopt;
+  const wire::SeqRanges c = covered();
+  // The first missing number from `from`, and where the lane's run of missing numbers ends.
+  const auto lane = [&](std::uint64_t from, std::uint64_t hi, bool live) -> std::optional<Next> {
+    const std::uint64_t n = c.next_missing(from);
+    if (n > hi || n < from) return std::nullopt;  // n < from: the set reaches 2^64 - 1
+    const auto present = c.next_present(n);
+    return Next{n, present && *present - 1 < hi ? *present - 1 : hi, live};
+  };
+  if (live_from_ != 0) {
+    if (auto live = lane(std::max(live_from_, committed_ + 1), spool_last_seq, true)) return live;
+    // The back-fill leaves the last free slot to live results.
+    if (max_in_flight_ > 1 && backfill_in_flight() + 1 >= max_in_flight_) return std::nullopt;
+    return lane(committed_ + 1, std::min(live_from_ - 1, spool_last_seq), false);
+  }
+  return lane(committed_ + 1, spool_last_seq, false);
+}
+
+void SendWindow::sent(std::uint64_t first_seq, std::uint64_t last_seq, bool live) {
+  in_flight_.push_back({first_seq, last_seq, live});
+}
+
+void SendWindow::not_held(std::uint64_t first_seq, std::uint64_t last_seq) { not_held_.insert(first_seq, last_seq); }
+
+void SendWindow::absorb_into_mark() {
+  // A range that reaches the mark is part of it (a range known from an older Ack, say).
+  while (!stored_.empty() && stored_.ranges().front().first <= committed_ + 1)
+    committed_ = std::max(committed_, stored_.ranges().front().last), stored_.erase_through(committed_);
+  stored_.erase_through(committed_);
+}
+
+void SendWindow::free_stored() {
+  std::erase_if(in_flight_, [&](const Sent& s) { return s.last_seq <= committed_ || stored_.covers(s.first_seq, s.last_seq); });
+  not_held_.erase_through(committed_);
+}
+
+bool SendWindow::on_ack(std::uint64_t epoch, std::uint64_t committed_seq, const wire::SeqRanges& stored,
+                        wire::SeqRanges* newly) {
   if (epoch != epoch_) return false;
+  const wire::SeqRanges before = stored_;
+  const std::uint64_t before_mark = committed_;
   committed_ = std::max(committed_, committed_seq);
-  while (!in_flight_.empty() && in_flight_.front().last_seq <= committed_) in_flight_.pop_front();
-  // Acknowledged past what this session sent (another session's batches committed late): go on after it.
-  if (cursor_ <= committed_) cursor_ = committed_ + 1;
+  stored_.insert(stored);
+  absorb_into_mark();
+  if (newly != nullptr) {
+    wire::SeqRanges known = before;
+    if (before_mark > 0) known.insert(1, before_mark);
+    *newly = stored_.minus(known);
+  }
+  free_stored();
   return true;
 }
 
 bool SendWindow::on_resend(std::uint64_t epoch, std::uint64_t from_seq) {
   if (epoch != epoch_) return false;
-  const std::uint64_t from = std::max(from_seq, committed_ + 1);
-  cursor_ = from;
-  while (!in_flight_.empty() && in_flight_.back().last_seq >= from) in_flight_.pop_back();
+  std::erase_if(in_flight_, [&](const Sent& s) { return s.last_seq >= from_seq; });
+  live_from_ = 0;
   return true;
 }
 
 void SendWindow::on_dropped(std::uint64_t first_seq, std::uint64_t last_seq) {
-  if (cursor_ > first_seq && cursor_ <= last_seq) cursor_ = std::max(first_seq, committed_ + 1);
   std::erase_if(in_flight_, [&](const Sent& s) { return s.last_seq >= first_seq && s.first_seq <= last_seq; });
+  not_held_ = not_held_.minus(wire::SeqRanges{{first_seq, last_seq}});
+  if (live_from_ != 0 && live_from_ <= last_seq) live_from_ = last_seq + 1;
+}
+
+void clip_batch(wire::Batch& batch, std::uint64_t until_seq) {
+  std::uint64_t seq = batch.first_seq;
+  std::size_t keep = 0;
+  while (keep < batch.entries.size() && seq <= until_seq) seq += wire::seq_width(batch.entries[keep++]);
+  batch.entries.resize(keep);
 }
 
 // ---- Backoff ----
@@ -158,12 +221,21 @@ Reaction UplinkSession::on_message(const v1::CollectorMessage& m, const SpoolMar
         r.log = "collector " + collector_ + " sent a Welcome with epoch 0; closing";
         break;
       }
-      // A new epoch starts from nothing stored (decide_hello); in the spool's own epoch the mark is at
-      // most the spool's last number.
+      std::string error;
+      auto stored = wire::ranges_from_wire(w.stored(), w.committed_seq(), error);
+      if (!stored) {
+        r.close = true;
+        r.level = LogLevel::error;
+        r.log = "collector " + collector_ + " sent a Welcome with " + error + "; closing";
+        break;
+      }
+      // A new epoch starts from nothing stored (decide_hello); in the spool's own epoch the mark and
+      // the ranges are at most the spool's last number.
       const bool new_epoch = w.epoch() != spool_epoch;
-      if (new_epoch ? w.committed_seq() != 0 : w.committed_seq() > spool.last_seq) {
+      if (new_epoch ? w.committed_seq() != 0 || !stored->empty()
+                    : std::max(w.committed_seq(), stored->top()) > spool.last_seq) {
         beyond_spool("a Welcome of epoch " + std::to_string(w.epoch()) + " committed up to " +
-                     std::to_string(w.committed_seq()));
+                     std::to_string(w.committed_seq()) + ", stored above: " + wire::to_string(*stored));
         break;
       }
       established_ = true;
@@ -176,8 +248,13 @@ Reaction UplinkSession::on_message(const v1::CollectorMessage& m, const SpoolMar
                 " (the spool had epoch " + std::to_string(spool_epoch) +
                 "): what the spool holds is numbered again from 1 and sent again";
       }
-      window_.reset(w.epoch(), w.committed_seq());
+      // A new epoch renumbers what the spool holds from 1 (Spool::start_epoch) before anything is read.
+      const std::uint64_t last = !new_epoch ? spool.last_seq
+                                 : spool.first_seq == 0 ? 0
+                                                        : spool.last_seq - spool.first_seq + 1;
+      window_.reset(w.epoch(), w.committed_seq(), *stored, last);
       r.acknowledge = std::make_pair(w.epoch(), w.committed_seq());
+      r.acknowledge_ranges = window_.stored();
       if (w.has_assignment()) r.assignment = &w.assignment();
       break;
     }
@@ -187,16 +264,24 @@ Reaction UplinkSession::on_message(const v1::CollectorMessage& m, const SpoolMar
         break;
       }
       const auto& a = m.ack();
-      if (a.epoch() == window_.epoch() && a.committed_seq() > spool.last_seq) {
-        beyond_spool("an Ack up to " + std::to_string(a.committed_seq()));
+      std::string error;
+      const auto stored = wire::ranges_from_wire(a.stored(), a.committed_seq(), error);
+      if (!stored) {
+        r.close = true;
+        r.level = LogLevel::error;
+        r.log = "collector " + collector_ + " sent an Ack with " + error + "; closing";
         break;
       }
-      if (!window_.on_ack(a.epoch(), a.committed_seq())) {
+      if (a.epoch() == window_.epoch() && std::max(a.committed_seq(), stored->top()) > spool.last_seq) {
+        beyond_spool("an Ack up to " + std::to_string(a.committed_seq()) + ", stored above: " + wire::to_string(*stored));
+        break;
+      }
+      if (!window_.on_ack(a.epoch(), a.committed_seq(), *stored, &r.acknowledge_ranges)) {
         r.log = "collector " + collector_ + " acknowledged epoch " + std::to_string(a.epoch()) + " (ours is " +
                 std::to_string(window_.epoch()) + "); ignored";
         break;
       }
-      r.acknowledge = std::make_pair(a.epoch(), a.committed_seq());
+      r.acknowledge = std::make_pair(a.epoch(), window_.committed_seq());  // with the ranges that reach it
       r.wake_sender = true;
       break;
     }

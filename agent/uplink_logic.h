@@ -16,6 +16,7 @@
 #include "common/time.h"
 #include "common/wire/convert.h"
 #include "common/wire/frame.h"
+#include "common/wire/seq_ranges.h"
 #include "common/wire/slamon.pb.h"
 
 namespace slamon::agent {
@@ -29,47 +30,85 @@ struct SpoolMarks {
 
 // ---- the send window ----
 
-// Sequence numbers sent but not yet acknowledged, as whole batches, and the cursor: the next number
-// to send. Results go in sequence order only (the collector stores them contiguous).
+// Sequence numbers in flight (sent, not yet stored), what the collector has stored (its mark and the
+// ranges above it), and which numbers go next. Two lanes: *live*, the numbers committed to the spool
+// after the session's Welcome (from live_from() on), and the *back-fill*, everything older, from the
+// mark up. Live goes first whenever it has something, so the newest results never wait behind a
+// backlog; the back-fill uses the other slots, never the last free one (kept for live). Each lane
+// sends in sequence order, skipping what the collector holds; the collector stores what it gets and
+// tells the ranges it holds (Ack, Welcome), so every number is stored once whatever the order.
 class SendWindow {
  public:
   struct Sent {
     std::uint64_t first_seq = 0;
     std::uint64_t last_seq = 0;
+    bool live = false;
     bool operator==(const Sent&) const = default;
+  };
+  // What to send next: the spool's entries from `from_seq`, those that start at most at `until_seq`
+  // (a gap entry that starts there may end past it).
+  struct Next {
+    std::uint64_t from_seq = 0;
+    std::uint64_t until_seq = 0;
+    bool live = false;
+    bool operator==(const Next&) const = default;
   };
 
   explicit SendWindow(std::size_t max_in_flight = 8) : max_in_flight_(max_in_flight < 1 ? 1 : max_in_flight) {}
 
-  // A session starts (Welcome): every number of `epoch` up to `committed_seq` is stored; nothing in flight.
-  void reset(std::uint64_t epoch, std::uint64_t committed_seq);
-  // Another batch may go now.
-  bool can_send() const { return in_flight_.size() < max_in_flight_; }
-  // A batch [first_seq, last_seq] was sent: the cursor moves past it.
-  void sent(std::uint64_t first_seq, std::uint64_t last_seq);
-  // A cumulative Ack: true when it is of this session's epoch (batches ending at or below it are freed).
-  bool on_ack(std::uint64_t epoch, std::uint64_t committed_seq);
-  // A ResendRequest: true when it is of this session's epoch (the cursor goes back to `from_seq`, and
-  // batches at or above it are forgotten; they go again).
+  // A session starts (Welcome): every number of `epoch` up to `committed_seq` is stored, and `stored`
+  // above it; nothing in flight. Live results are those numbered after `spool_last_seq` (the spool's
+  // last number now). With kLiveRangesLimit stored ranges or more, there is no live lane this session:
+  // everything goes in sequence order (a new live range would fragment the collector's set further).
+  void reset(std::uint64_t epoch, std::uint64_t committed_seq, wire::SeqRanges stored, std::uint64_t spool_last_seq);
+  // What to send next, the spool's last number being `spool_last_seq`; nullopt: nothing, or no slot.
+  std::optional<Next> next(std::uint64_t spool_last_seq) const;
+  // A batch [first_seq, last_seq] of that lane was sent.
+  void sent(std::uint64_t first_seq, std::uint64_t last_seq, bool live);
+  // The spool holds nothing at [first_seq, last_seq] (a read found no entry starting there): not asked
+  // for again this session.
+  void not_held(std::uint64_t first_seq, std::uint64_t last_seq);
+  // An Ack (the collector's mark and the whole set stored above it): true when it is of this
+  // session's epoch. Batches now stored are freed; `newly` (when given) gets the numbers above the mark
+  // the collector holds and this window did not know of (the spool deletes them).
+  bool on_ack(std::uint64_t epoch, std::uint64_t committed_seq, const wire::SeqRanges& stored,
+              wire::SeqRanges* newly = nullptr);
+  // A ResendRequest: true when it is of this session's epoch. Batches in flight that end at or above
+  // `from_seq` are forgotten (they go again unless stored meanwhile), and the rest of the session
+  // sends in sequence order from the mark (the collector holds too many ranges: holes first).
   bool on_resend(std::uint64_t epoch, std::uint64_t from_seq);
-  // The spool's oldest entries became one gap [first_seq, last_seq]: when the cursor was inside it, it
-  // goes back to the gap's start (the gap is sent in place of what was dropped); batches overlapping
-  // the gap are forgotten.
+  // The spool's oldest entries became one gap [first_seq, last_seq]: batches overlapping it are
+  // forgotten; the gap goes with the back-fill (the live lane starts after it when it reached there).
   void on_dropped(std::uint64_t first_seq, std::uint64_t last_seq);
 
   std::uint64_t epoch() const { return epoch_; }
-  std::uint64_t cursor() const { return cursor_; }
   std::uint64_t committed_seq() const { return committed_; }
+  const wire::SeqRanges& stored() const { return stored_; }  // above the mark
+  std::uint64_t live_from() const { return live_from_; }      // 0: no live lane (sequence order)
   std::size_t in_flight() const { return in_flight_.size(); }
+  std::size_t backfill_in_flight() const;
+  bool can_send() const { return in_flight_.size() < max_in_flight_; }
   const std::deque<Sent>& batches() const { return in_flight_; }
 
+  // Stored ranges at or past which a session has no live lane.
+  static constexpr std::size_t kLiveRangesLimit = wire::kMaxStoredRanges / 2;
+
  private:
+  wire::SeqRanges covered() const;  // stored (mark included), in flight, not held
+  void absorb_into_mark();
+  void free_stored();
+
   std::size_t max_in_flight_;
   std::uint64_t epoch_ = 0;
   std::uint64_t committed_ = 0;
-  std::uint64_t cursor_ = 1;
-  std::deque<Sent> in_flight_;  // oldest first
+  wire::SeqRanges stored_;    // above committed_
+  wire::SeqRanges not_held_;  // numbers the spool has no entry for (acknowledged earlier)
+  std::uint64_t live_from_ = 0;
+  std::deque<Sent> in_flight_;  // in send order
 };
+
+// Drops the entries of `batch` that start past `until_seq` (a read from the spool, cut to a lane).
+void clip_batch(wire::Batch& batch, std::uint64_t until_seq);
 
 // ---- reconnecting ----
 
@@ -118,6 +157,7 @@ struct Reaction {
   bool welcome = false;                  // the session is established (window reset, backoff reset)
   std::optional<std::uint64_t> new_epoch;  // the spool renumbers in this epoch (Welcome)
   std::optional<std::pair<std::uint64_t, std::uint64_t>> acknowledge;  // (epoch, committed_seq) for the spool
+  wire::SeqRanges acknowledge_ranges;    // of the same epoch, stored above the mark: the spool deletes them too
   const wire::v1::Assignment* assignment = nullptr;  // to apply, then reply to
   bool wake_sender = false;              // the window changed: more may be sent
   bool close = false;                    // end the session (refused, or a protocol error)
@@ -131,7 +171,8 @@ class UplinkSession {
   UplinkSession(std::string collector, std::size_t max_in_flight = 8) : collector_(std::move(collector)), window_(max_in_flight) {}
 
   // `spool` is the spool when the message arrived; `now_ms` the agent's wall clock. A Welcome, Ack or
-  // ResendRequest for numbers past the spool's last one closes the session (a broken collector).
+  // ResendRequest for numbers past the spool's last one, or with stored ranges that are not ascending,
+  // disjoint and above the mark, closes the session (a broken collector).
   Reaction on_message(const wire::v1::CollectorMessage& m, const SpoolMarks& spool, TimeMs now_ms);
 
   bool established() const { return established_; }

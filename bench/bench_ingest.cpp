@@ -376,6 +376,9 @@ constexpr const char* kInsert =
     " WHERE status IS NOT excluded.status OR latency_ms IS NOT excluded.latency_ms"
     " OR message IS NOT excluded.message OR metrics IS NOT excluded.metrics";
 constexpr const char* kGetMark = "SELECT committed_seq FROM marks WHERE agent_id = ?1 AND epoch = ?2";
+// The store reads the ranges above the mark with it (none here: batches arrive in order).
+constexpr const char* kGetRanges =
+    "SELECT first_seq, last_seq FROM stored_ranges WHERE agent_id = ?1 AND epoch = ?2 ORDER BY first_seq";
 constexpr const char* kSetMark =
     "INSERT INTO marks (agent_id, epoch, committed_seq) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (agent_id, epoch) DO UPDATE SET committed_seq = excluded.committed_seq";
@@ -393,8 +396,10 @@ int run_peer(const std::string& path, int agents, int probes, int batch, long lo
   check(sqlite3_open(path.c_str(), &db), db, "open");
   check(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", nullptr, nullptr, nullptr), db, "pragma");
   sqlite3_stmt *ins = nullptr, *get = nullptr, *set = nullptr, *add_agent = nullptr, *add_probe = nullptr;
+  sqlite3_stmt* ranges = nullptr;
   check(sqlite3_prepare_v2(db, kInsert, -1, &ins, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, kGetMark, -1, &get, nullptr), db, "prepare");
+  check(sqlite3_prepare_v2(db, kGetRanges, -1, &ranges, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, kSetMark, -1, &set, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, "INSERT INTO agents (name) VALUES (?1)", -1, &add_agent, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, "INSERT INTO probes (name) VALUES (?1)", -1, &add_probe, nullptr), db, "prepare");
@@ -426,6 +431,11 @@ int run_peer(const std::string& path, int agents, int probes, int batch, long lo
     sqlite3_bind_int64(get, 2, 1);
     sqlite3_step(get);
     sqlite3_reset(get);
+    sqlite3_bind_int64(ranges, 1, agent_id);
+    sqlite3_bind_int64(ranges, 2, 1);
+    while (sqlite3_step(ranges) == SQLITE_ROW) {
+    }
+    sqlite3_reset(ranges);
     for (int i = 0; i < batch; ++i) {
       const std::uint64_t seq = next[static_cast<std::size_t>(a)]++;
       const auto k = seq - 1;
@@ -453,7 +463,7 @@ int run_peer(const std::string& path, int agents, int probes, int batch, long lo
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("result peer rows=%lld batch=%d seconds=%.2f rate=%.0f cpu_pct=%.1f\n", done, batch, secs,
               static_cast<double>(done) / secs, 100.0 * (cpu_seconds() - c0) / secs);
-  for (auto* s : {ins, get, set, add_agent, add_probe}) sqlite3_finalize(s);
+  for (auto* s : {ins, get, ranges, set, add_agent, add_probe}) sqlite3_finalize(s);
   sqlite3_close(db);
   return 0;
 }

@@ -150,6 +150,10 @@ int run_collector(const DaemonOptions& options) {
   SystemClock clock;
   const TimeMs start_ms = clock.now_ms();
   IngestOptions ingest_options;
+  ingest_options.commit_delay_ms = options.debug_ingest_delay_ms;
+  if (options.debug_ingest_delay_ms > 0)
+    log->warn("--debug-ingest-delay {}: every batch is committed alone, {} after the previous one (a test setting)",
+              format_duration(options.debug_ingest_delay_ms), format_duration(options.debug_ingest_delay_ms));
   Ingest ingest(*store, clock, [&io](std::function<void()> f) { asio::post(io, std::move(f)); }, ingest_options,
                 ingest_log);
   LiveThreadOptions live_options;

@@ -18,6 +18,7 @@ struct DaemonOptions {
   LinkOptions link;                     // deadlines and limits (listen, tls and skew come from config)
   HttpOptions http;                     // limits of the HTTP listener (listen and tls come from config.http)
   std::optional<DurationMs> duration_ms;  // ends by itself after this long
+  DurationMs debug_ingest_delay_ms = 0;   // tests: IngestOptions::commit_delay_ms
 };
 
 // Serves until a signal or the duration; returns the exit code (0; 1 when it cannot start).

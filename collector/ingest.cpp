@@ -74,7 +74,8 @@ void Ingest::run() {
                        [&] { return stopping_ || !jobs_.empty() || !lookups_.empty(); });
       lookups.swap(lookups_);
       std::size_t entries = 0;
-      while (!jobs_.empty() && group.size() < options_.max_group_batches &&
+      const std::size_t max_group = options_.commit_delay_ms > 0 ? 1 : options_.max_group_batches;
+      while (!jobs_.empty() && group.size() < max_group &&
              (group.empty() || entries + jobs_.front().batch->entries.size() <= options_.max_group_entries)) {
         entries += jobs_.front().batch->entries.size();
         group.push_back(std::move(jobs_.front()));
@@ -90,6 +91,8 @@ void Ingest::run() {
     }
     if (room && on_room_) post_(on_room_);
     if (!lookups.empty()) answer(lookups);
+    if (!group.empty() && options_.commit_delay_ms > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(options_.commit_delay_ms));  // a test setting
     if (!group.empty()) commit(group);
     if (!records.empty()) write_records(records);
     if (clock::now() >= next_records) next_records = clock::now() + std::chrono::milliseconds(options_.record_interval_ms);
@@ -102,7 +105,8 @@ void Ingest::answer(std::deque<Lookup>& lookups) {
     std::optional<AgentMarks> marks;
     std::string error;
     try {
-      marks = AgentMarks{store_.committed_seq(l.agent, l.epoch), store_.last_epoch(l.agent)};
+      marks = AgentMarks{store_.committed_seq(l.agent, l.epoch), store_.last_epoch(l.agent),
+                         store_.stored_ranges(l.agent, l.epoch)};
     } catch (const store::StoreFailure& e) {
       error = e.what();
       log_->error("{}: store failure reading the marks of epoch {}: {}", l.agent, l.epoch, e.what());

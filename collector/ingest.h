@@ -31,6 +31,9 @@ struct IngestOptions {
   std::size_t max_group_batches = 64;     // one transaction holds at most this many batches...
   std::size_t max_group_entries = 50'000; // ...and about this many entries (a larger batch goes alone)
   DurationMs record_interval_ms = 5'000;  // agent records written this often (those that changed)
+  // Tests only (--debug-ingest-delay): when positive, every batch commits alone, this long after the
+  // previous commit, as a slow store would (the store thread waits; the sessions' backpressure holds).
+  DurationMs commit_delay_ms = 0;
 };
 
 // What became of a batch: committed (outcome), or not (error: the store failed; nothing committed).

@@ -525,6 +525,7 @@ asio::awaitable<bool> Session::hello(const std::string& payload) {
   welcome->set_protocol_version(wire::kProtocolVersion);
   welcome->set_epoch(epoch_);
   welcome->set_committed_seq(committed_seq_);
+  wire::to_wire(d.stored, *welcome->mutable_stored());
   welcome->set_collector_clock_ms(srv_.clock.now_ms());
   sent_version_ = me_->assignment.version();
   if (h.assignment_version() != sent_version_) *welcome->mutable_assignment() = me_->assignment;
@@ -598,8 +599,9 @@ void Session::outcome(std::uint64_t first, std::uint64_t last, const BatchResult
     const std::uint64_t from = o.committed_seq + 1;
     if (from == last_resend_from_) return;  // already asked; the later batches in flight say the same
     last_resend_from_ = from;
-    srv_.log->info("{}: batch {}..{} of epoch {} leaves a gap after {}: asked to send again from {}", who(), first, last,
-                   epoch_, o.committed_seq, from);
+    srv_.log->info("{}: batch {}..{} of epoch {} not stored: it would leave more than {} stored ranges above the mark {} "
+                   "({} now); asked to send again from {}, holes first",
+                   who(), first, last, epoch_, wire::kMaxStoredRanges, o.committed_seq, o.stored_above.size(), from);
     m.mutable_resend()->set_epoch(epoch_);
     m.mutable_resend()->set_from_seq(from);
     send(m);
@@ -609,7 +611,7 @@ void Session::outcome(std::uint64_t first, std::uint64_t last, const BatchResult
   srv_.counters.results_stored += o.stored;
   srv_.counters.results_duplicate += o.duplicates;
   if (o.duplicates > 0)
-    srv_.log->info("{}: batch {}..{} of epoch {} was {} a resend: {} entr{} at or below the mark ignored", who(), first,
+    srv_.log->info("{}: batch {}..{} of epoch {} was {} a resend: {} entr{} stored already ignored", who(), first,
                    last, epoch_, o.stored == 0 ? "entirely" : "partly", o.duplicates, o.duplicates == 1 ? "y" : "ies");
   if (o.committed_seq > committed_seq_) {
     committed_seq_ = o.committed_seq;
@@ -617,6 +619,7 @@ void Session::outcome(std::uint64_t first, std::uint64_t last, const BatchResult
   }
   m.mutable_ack()->set_epoch(epoch_);
   m.mutable_ack()->set_committed_seq(o.committed_seq);
+  wire::to_wire(o.stored_above, *m.mutable_ack()->mutable_stored());
   send(m);
   publish(false);
 }

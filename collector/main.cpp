@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
       ->check(duration_check(false));
   collector::LinkOptions link;
   collector::HttpOptions http;
+  DurationMs debug_ingest_delay_ms = 0;
   struct Knob {
     const char* flag;
     DurationMs* value;
@@ -89,6 +90,8 @@ int main(int argc, char** argv) {
       {"--shutdown-bound", &link.shutdown_bound_ms, "at shutdown, wait this long for the store's answers (default 5s)"},
       {"--http-request-timeout", &http.request_timeout_ms,
        "HTTP: a whole request within this of the connection or the last response (default 15s)"},
+      {"--debug-ingest-delay", &debug_ingest_delay_ms,
+       "tests only: commit each batch alone, this long after the previous commit (a slow store)"},
   };
   auto* adv = app.add_option_group("Advanced", "deadlines, for tests and unusual networks");
   for (const auto& k : knobs) adv->add_option(k.flag, advanced[k.flag], k.help)->check(duration_check(false));
@@ -174,6 +177,7 @@ int main(int argc, char** argv) {
     if (const auto& text = advanced[k.flag]; !text.empty()) *k.value = *parse_duration(text);
   options.link = link;
   options.http = http;
+  options.debug_ingest_delay_ms = debug_ingest_delay_ms;
   options.config = *config;
   if (!duration.empty()) options.duration_ms = parse_duration(duration);
   return collector::run_collector(options);

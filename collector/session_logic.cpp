@@ -88,16 +88,19 @@ HelloDecision decide_hello(const v1::Hello& hello, const KnownAgent* agent, cons
   if (e < marks.last_epoch)
     why_new = "its spool is in epoch " + std::to_string(e) + ", older than epoch " + std::to_string(marks.last_epoch) +
               " it already moved to (a restored snapshot?)";
-  else if (hello.spool_last_seq() < mark)
+  else if (const std::uint64_t top = std::max(mark, marks.stored.top()); hello.spool_last_seq() < top)
     why_new = "its spool ends at " + std::to_string(hello.spool_last_seq()) + ", below the " +
-              std::to_string(mark) + " stored for epoch " + std::to_string(e) + " (a restored snapshot or a lost spool?)";
+              std::to_string(top) + " stored for epoch " + std::to_string(e) + " (a restored snapshot or a lost spool?)";
   else if (hello.spool_first_seq() > mark + 1)
     why_new = "entries " + std::to_string(mark + 1) + ".." + std::to_string(hello.spool_first_seq() - 1) + " of epoch " +
               std::to_string(e) + " were acknowledged but are not in the store (restored from a backup?)";
   if (why_new.empty()) {
     d.epoch = e;
     d.committed_seq = mark;
+    d.stored = marks.stored;
+    d.stored.erase_through(mark);
     d.reason = who + " resumes epoch " + std::to_string(e) + " after " + std::to_string(mark);
+    if (!d.stored.empty()) d.reason += " (stored above: " + wire::to_string(d.stored) + ")";
     return d;
   }
   // No epoch above the largest number: the agent could not move to it (its spool takes only a higher

@@ -17,6 +17,7 @@
 #include "collector/assignment.h"
 #include "common/time.h"
 #include "common/wire/convert.h"
+#include "common/wire/seq_ranges.h"
 
 namespace slamon::collector {
 
@@ -35,6 +36,7 @@ struct KnownAgent {
 struct AgentMarks {
   std::uint64_t committed_seq = 0;  // the mark of (agent, hello's epoch)
   std::uint64_t last_epoch = 0;     // the highest epoch stored for the agent (0: none)
+  wire::SeqRanges stored;           // what is stored of (agent, hello's epoch) above the mark
 };
 
 struct HelloDecision {
@@ -42,7 +44,8 @@ struct HelloDecision {
   wire::v1::Refusal::Reason refusal = wire::v1::Refusal::UNSPECIFIED;  // when not accepted
   std::string reason;               // for the log line: names the agent and the cause, never the token
   std::uint64_t epoch = 0;          // the epoch the agent goes on in
-  std::uint64_t committed_seq = 0;  // send from committed_seq + 1
+  std::uint64_t committed_seq = 0;  // every number up to it is stored
+  wire::SeqRanges stored;           // and these above it (Welcome.stored): the agent sends the rest
   bool new_epoch = false;           // the agent renumbers what it holds from 1 in `epoch`
   std::int64_t clock_offset_ms = 0; // collector clock minus agent clock at hello (one-way delay included)
 };
@@ -50,8 +53,8 @@ struct HelloDecision {
 // `agent` is the catalogue's entry for hello.agent(), or nullptr when there is none.
 //
 // Epochs: the agent keeps its spool's epoch unless the store disagrees with it: an epoch older than
-// one the agent already moved to, or a spool whose last number is below the store's mark (a restored
-// snapshot or a lost spool: numbers would be reused), or whose oldest number is past mark + 1 (the
+// one the agent already moved to, or a spool whose last number is below the highest number stored (a
+// restored snapshot or a lost spool: numbers would be reused), or whose oldest number is past mark + 1 (the
 // entries between were acknowledged but are not in the store: a store restored from a backup). Then
 // the agent goes on in a new epoch, above every epoch seen, renumbering what it holds from 1; results
 // it sends again are stored once (the store keeps one row per run). When no epoch is above (2^64 - 1

@@ -6,25 +6,42 @@
 
 namespace slamon::store {
 
-IngestPlan plan_ingest(std::uint64_t mark, const wire::Batch& batch) {
+IngestPlan plan_ingest(std::uint64_t mark, const wire::SeqRanges& stored, const wire::Batch& batch) {
   IngestPlan p;
   p.new_mark = mark;
+  p.new_ranges = stored;
+  p.new_ranges.erase_through(mark);
   if (batch.entries.empty()) return p;
-  if (batch.first_seq > mark + 1) {
-    p.gap = true;
-    return p;
-  }
+  wire::SeqRanges all = p.new_ranges;  // every stored number
+  if (mark > 0) all.insert(1, mark);
+  wire::SeqRanges added;
+  p.store.reserve(batch.entries.size());
   std::uint64_t seq = batch.first_seq;  // the current entry's first number
   for (const auto& e : batch.entries) {
     const std::uint64_t last = seq + wire::seq_width(e) - 1;
-    if (last <= mark) {
+    if (all.covers(seq, last)) {
       ++p.skip;
-    } else if (seq <= mark) {
-      p.straddles = true;  // a gap entry over the mark: stored (see IngestPlan)
+      p.store.push_back(false);
+    } else {
+      if (all.overlaps(seq, last)) p.straddles = true;  // a gap entry partly stored: stored (see IngestPlan)
+      p.store.push_back(true);
+      added.insert(seq, last);
     }
     seq = last + 1;
   }
-  p.new_mark = std::max(mark, seq - 1);
+  all.insert(added);
+  const std::uint64_t new_mark =
+      !all.empty() && all.ranges().front().first == 1 ? std::max(mark, all.ranges().front().last) : mark;
+  all.erase_through(new_mark);
+  if (all.size() > wire::kMaxStoredRanges && all.size() > p.new_ranges.size()) {
+    IngestPlan refused;
+    refused.gap = true;
+    refused.new_mark = mark;
+    refused.new_ranges = std::move(p.new_ranges);
+    return refused;
+  }
+  p.new_mark = new_mark;
+  p.new_ranges = std::move(all);
   return p;
 }
 

@@ -1,7 +1,9 @@
 // The collector's store, behind one interface so that the engine, the sessions and the CLI never see
 // which database holds the results (SQLite today: store/sqlite/; PostgreSQL for several collectors
-// next). It keeps every result an agent sent exactly once: a batch's rows and the (agent, epoch)
-// mark commit in one transaction, and entries at or below the mark are never stored again.
+// next). It keeps every result an agent sent exactly once: a batch's rows and what is stored of the
+// (agent, epoch) commit in one transaction (the mark, below which everything is stored, and the
+// ranges stored above it: live results that overtook a back-fill), and numbers stored once are never
+// stored again.
 #pragma once
 
 #include <cstdint>
@@ -17,20 +19,23 @@
 #include "common/probe_result.h"
 #include "common/time.h"
 #include "common/wire/convert.h"
+#include "common/wire/seq_ranges.h"
 
 namespace slamon::store {
 
 // What append() did with a batch.
 struct AppendOutcome {
   enum class Kind : std::uint8_t {
-    stored,     // the entries above the mark are stored (maybe none: a full resend)
-    gap,        // the batch starts past mark + 1: nothing stored, ask for a resend from mark + 1
+    stored,     // the entries not stored yet are stored (maybe none: a full resend)
+    gap,        // storing it would leave more than wire::kMaxStoredRanges ranges above the mark:
+                // nothing stored, ask for a resend from mark + 1 (the holes first)
   };
   Kind kind = Kind::stored;
   std::uint64_t committed_seq = 0;  // the (agent, epoch) mark after the call
   std::size_t stored = 0;           // entries stored by this call
-  std::size_t duplicates = 0;       // entries at or below the mark, ignored
+  std::size_t duplicates = 0;       // entries whose numbers were all stored already, ignored
   std::size_t resends = 0;          // of the stored: results identical to a stored run (same probe, ts, agent)
+  wire::SeqRanges stored_above;     // the ranges stored above the mark after the call
   bool operator==(const AppendOutcome&) const = default;
 };
 
@@ -75,8 +80,8 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Stores the batch's entries above the (agent, epoch) mark and moves the mark, in one transaction;
-  // returns once it is durable. A store failure throws StoreFailure: nothing of the batch is kept.
+  // Stores the batch's entries that are not stored yet and moves the (agent, epoch) mark and ranges,
+  // in one transaction (plan_ingest); returns once it is durable. A store failure throws StoreFailure: nothing of the batch is kept.
   virtual AppendOutcome append(std::string_view agent, const wire::Batch& batch) = 0;
   // Group commit: every batch as append() would store it, in order, all in one transaction (batches of
   // one agent and epoch see each other's marks); one outcome per batch. A failure throws StoreFailure
@@ -84,6 +89,8 @@ class Store {
   virtual std::vector<AppendOutcome> append_group(std::span<const AgentBatch> group) = 0;
   // The mark of (agent, epoch): every entry up to it is stored. 0 when nothing is.
   virtual std::uint64_t committed_seq(std::string_view agent, std::uint64_t epoch) = 0;
+  // What is stored of (agent, epoch) above its mark (at most wire::kMaxStoredRanges ranges).
+  virtual wire::SeqRanges stored_ranges(std::string_view agent, std::uint64_t epoch) = 0;
   // The highest epoch this agent has stored anything under (0: none).
   virtual std::uint64_t last_epoch(std::string_view agent) = 0;
 
@@ -125,20 +132,31 @@ class StoreFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Which entries of a batch to store given the mark: the pure part of append().
+// Which entries of a batch to store, given what is stored of its (agent, epoch): the mark (every
+// number up to it) and the ranges above it. The pure part of append().
 //
-// A gap entry that covers the mark (it starts at or below it and ends above) is stored, and the mark
-// moves to its end. It happens when the collector stored results whose acknowledgement was lost and
-// the agent's full spool then folded them into a gap: the gap says truthfully that the agent no longer
-// holds them; the results already stored stay, and the gap marks its probes unknown from its start only
-// until their next stored result.
+// An entry whose numbers are all stored is a duplicate and skipped; any other entry is stored, and its
+// numbers join the stored set; the mark then moves to the top of the range that starts at 1. So a
+// batch above the mark (live results overtaking a back-fill) is stored, and becomes a range above it.
+//
+// A gap entry partly stored already (it straddles the mark or a range) is stored whole. It happens
+// when the collector stored results whose acknowledgement was lost and the agent's full spool then
+// folded them into a gap: the gap says truthfully that the agent no longer holds them; the results
+// already stored stay, and the gap marks its probes unknown from its start only until their next
+// stored result.
+//
+// A batch after which more than wire::kMaxStoredRanges ranges (more than before) would lie above the
+// mark is not stored at all (`gap`): the agent is asked to send from mark + 1, holes first. This
+// bounds what the store keeps per epoch whatever an agent sends.
 struct IngestPlan {
-  bool gap = false;         // the batch starts past mark + 1: store nothing, ask from mark + 1
-  bool straddles = false;   // a gap entry covers the mark: stored from that entry on
-  std::size_t skip = 0;     // leading entries at or below the mark
+  bool gap = false;          // too many ranges: store nothing, ask from mark + 1
+  bool straddles = false;    // a gap entry partly stored already is stored
+  std::size_t skip = 0;      // entries whose numbers are all stored already (duplicates)
+  std::vector<bool> store;   // per entry: stored by this batch (empty when gap)
   std::uint64_t new_mark = 0;
+  wire::SeqRanges new_ranges;  // the ranges above new_mark after the batch
   bool operator==(const IngestPlan&) const = default;
 };
-IngestPlan plan_ingest(std::uint64_t mark, const wire::Batch& batch);
+IngestPlan plan_ingest(std::uint64_t mark, const wire::SeqRanges& stored, const wire::Batch& batch);
 
 }  // namespace slamon::store

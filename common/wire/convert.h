@@ -16,7 +16,7 @@
 namespace slamon::wire {
 
 // Bumped when a change to slamon.proto cannot be read by the previous version.
-constexpr std::uint32_t kProtocolVersion = 1;
+constexpr std::uint32_t kProtocolVersion = 2;  // 2: stored ranges in Ack and Welcome
 
 // A decoded value or the reason it was refused.
 template <class T>

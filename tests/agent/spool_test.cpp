@@ -177,6 +177,63 @@ TEST_CASE("an acknowledgement that falls inside a gap leaves a gap for the numbe
   CHECK(b.last_seq() == 12);  // starts right after the collector's mark: no gap, nothing straddling it
 }
 
+TEST_CASE("acknowledged ranges above the mark are deleted, not only a prefix; the rest is read around them") {
+  TempDir d;
+  ManualClock clock;
+  Spool s(d.file("spool.db"), clock);
+  s.append(results(20, clock.now));
+  const auto e = s.state().epoch;
+  CHECK(s.acknowledge_range(e + 1, 5, 8) == 0);  // another epoch: ignored
+  CHECK(s.acknowledge_range(e, 5, 8) == 4);       // live results stored ahead of the back-fill
+  CHECK(s.acknowledge_range(e, 15, 30) == 6);     // past the last number: up to it
+  CHECK(s.state().entries == 10);
+  CHECK(s.state().first_seq == 1);
+  auto b = s.read(1, 100);
+  CHECK(b.entries.size() == 4);  // 1..4: a batch stops at a hole
+  b = s.read(5, 100);
+  CHECK(b.first_seq == 9);
+  CHECK(b.entries.size() == 6);
+  CHECK(b.last_seq() == 14);
+  CHECK(s.acknowledge(e, 4) == 4);
+  CHECK(s.state().first_seq == 9);
+  // The bytes held shrink with the rows: what is left is what a fresh count says.
+  {
+    Spool again(d.file("spool.db"), clock);
+    CHECK(again.state() == s.state());
+  }
+  // A new epoch numbers what is held (9..14) from 1, without the hole.
+  s.start_epoch(e + 1);
+  CHECK(s.state().first_seq == 1);
+  CHECK(s.state().last_seq == 6);
+  b = s.read(1, 100);
+  CHECK(b.entries.size() == 6);
+}
+
+TEST_CASE("a drop across numbers acknowledged out of order makes one gap spanning them; a range ack trims a gap inside it") {
+  TempDir d;
+  ManualClock clock;
+  SpoolOptions o;
+  o.max_age_ms = 1000;
+  Spool s(d.file("spool.db"), clock, o);
+  s.append(results(10, clock.now - 100'000));
+  s.append(results(2, clock.now));
+  const auto e = s.state().epoch;
+  CHECK(s.acknowledge_range(e, 4, 6) == 3);
+  const auto drop = s.enforce_limits();
+  CHECK(drop.results == 7);
+  CHECK(drop.gap.dropped == 10);  // 1..10: the stored 4..6 included, so the numbering has no hole
+  auto b = s.read(1, 100);
+  CHECK(b.first_seq == 1);
+  REQUIRE(b.entries.size() == 3);
+  CHECK(b.last_seq() == 12);
+  // The collector stored 1..3 (above a mark of 0, say): the gap now stands for 4..10.
+  CHECK(s.acknowledge_range(e, 1, 3) == 0);
+  b = s.read(1, 100);
+  CHECK(b.first_seq == 4);
+  CHECK(std::get<wire::GapRecord>(b.entries[0]).dropped == 7);
+  CHECK(b.last_seq() == 12);
+}
+
 TEST_CASE("a garbage or truncated spool file is moved aside and a new spool with a new epoch takes its place") {
   TempDir d;
   ManualClock clock;

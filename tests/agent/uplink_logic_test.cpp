@@ -1,5 +1,5 @@
-// Tests for agent/uplink_logic.h (pure): the send window (in flight, cumulative acks, resends, a
-// drop under the cursor), the backoff's bounds with a seeded random source, the batch encoding under
+// Tests for agent/uplink_logic.h (pure): the send window (live results first, the back-fill in the
+// other slots, acks with stored ranges, resends, drops), the backoff's bounds with a seeded random source, the batch encoding under
 // the frame cap, and what each collector message means for the session.
 #include "agent/uplink_logic.h"
 
@@ -13,69 +13,164 @@ using namespace slamon;
 using namespace slamon::agent;
 namespace v1 = slamon::wire::v1;
 
-TEST_CASE("send window: at most N batches in flight; cumulative acks free them; the cursor follows what was sent") {
+using wire::SeqRanges;
+using Next = SendWindow::Next;
+
+TEST_CASE("send window: at most N batches in flight; acks free the batches they store; in order without a backlog") {
   SendWindow w(3);
-  w.reset(7, 10);
-  CHECK(w.cursor() == 11);
-  CHECK(w.can_send());
-  w.sent(11, 20);
-  w.sent(21, 30);
-  w.sent(31, 35);
-  CHECK(w.cursor() == 36);
+  w.reset(7, 10, {}, 10);  // nothing held past the mark: every later result is live
+  CHECK(w.live_from() == 11);
+  CHECK_FALSE(w.next(10));  // nothing to send
+  CHECK(w.next(35) == Next{11, 35, true});
+  w.sent(11, 20, true);
+  CHECK(w.next(35) == Next{21, 35, true});
+  w.sent(21, 30, true);
+  w.sent(31, 35, true);
   CHECK_FALSE(w.can_send());
+  CHECK_FALSE(w.next(40));
   CHECK(w.in_flight() == 3);
-  CHECK(w.on_ack(7, 25));  // frees 11..20 only: 21..30 is not wholly stored
+  CHECK(w.on_ack(7, 25, {}));  // frees 11..20 only: 21..30 is not wholly stored
   CHECK(w.in_flight() == 2);
-  CHECK(w.can_send());
   CHECK(w.committed_seq() == 25);
-  CHECK(w.on_ack(7, 20));  // an older ack changes nothing
+  CHECK(w.next(40) == Next{36, 40, true});
+  CHECK(w.on_ack(7, 20, {}));  // an older ack changes nothing
   CHECK(w.committed_seq() == 25);
-  CHECK_FALSE(w.on_ack(6, 35));  // another epoch: ignored
+  CHECK_FALSE(w.on_ack(6, 35, {}));  // another epoch: ignored
   CHECK(w.in_flight() == 2);
-  CHECK(w.on_ack(7, 35));
+  CHECK(w.on_ack(7, 35, {}));
   CHECK(w.in_flight() == 0);
-  CHECK(w.cursor() == 36);
-  // An ack past the cursor (stored by an earlier session): go on after it.
-  CHECK(w.on_ack(7, 50));
-  CHECK(w.cursor() == 51);
+  // An ack past what was sent (stored by an earlier session): go on after it.
+  CHECK(w.on_ack(7, 50, {}));
+  CHECK(w.next(60) == Next{51, 60, true});
 }
 
-TEST_CASE("send window: a resend moves the cursor back and forgets the batches above it; another epoch is ignored") {
-  SendWindow w(8);
-  w.reset(3, 0);
-  CHECK(w.cursor() == 1);
-  w.sent(1, 10);
-  w.sent(11, 20);
-  w.sent(21, 30);
-  CHECK_FALSE(w.on_resend(2, 1));
-  CHECK(w.cursor() == 31);
-  CHECK(w.on_resend(3, 11));
-  CHECK(w.cursor() == 11);
-  REQUIRE(w.in_flight() == 1);
-  CHECK(w.batches().front() == SendWindow::Sent{1, 10});
-  // Never below what is stored.
-  CHECK(w.on_ack(3, 10));
-  CHECK(w.on_resend(3, 4));
-  CHECK(w.cursor() == 11);
+TEST_CASE("send window: live results go first, the back-fill takes the other slots but never the last free one") {
+  SendWindow w(4);
+  w.reset(1, 100, {}, 10'000);  // 101..10000 are the backlog; live from 10001
+  CHECK(w.live_from() == 10'001);
+  // No live result yet: the back-fill from the mark, in sequence order, up to 3 of the 4 slots.
+  CHECK(w.next(10'000) == Next{101, 10'000, false});
+  w.sent(101, 1'100, false);
+  CHECK(w.next(10'000) == Next{1'101, 10'000, false});
+  w.sent(1'101, 2'100, false);
+  w.sent(2'101, 3'100, false);
+  CHECK(w.backfill_in_flight() == 3);
+  CHECK_FALSE(w.next(10'000));  // the last slot waits for live results
+  // A live result is committed: it goes at once, ahead of the rest of the backlog.
+  CHECK(w.next(10'001) == Next{10'001, 10'001, true});
+  w.sent(10'001, 10'001, true);
+  CHECK_FALSE(w.can_send());
+  // The collector stores the live batch first (it arrived in a lighter lane of its queue, say): the
+  // Ack carries it as a range above the mark, and the spool may delete it.
+  SeqRanges newly;
+  CHECK(w.on_ack(1, 100, SeqRanges{{10'001, 10'001}}, &newly));
+  CHECK(newly == SeqRanges{{10'001, 10'001}});
+  CHECK(w.stored() == SeqRanges{{10'001, 10'001}});
+  CHECK(w.in_flight() == 3);
+  // More live results: they take the free slot, from after what is stored.
+  CHECK(w.next(10'050) == Next{10'002, 10'050, true});
+  // Then the back-fill goes on where it was, and stops below the live numbers.
+  CHECK(w.on_ack(1, 3'100, SeqRanges{{10'001, 10'001}}, &newly));
+  CHECK(newly.empty());  // 101..3100 is the mark's part; the range was known
   CHECK(w.in_flight() == 0);
+  CHECK(w.next(10'000) == Next{3'101, 10'000, false});
+  // The back-fill reaches the live range: the mark merges with it.
+  CHECK(w.on_ack(1, 10'001, {}, &newly));
+  CHECK(newly.empty());
+  CHECK(w.stored().empty());
+  CHECK(w.next(10'050) == Next{10'002, 10'050, true});
 }
 
-TEST_CASE("send window: a drop that turns sent entries into a gap sends the gap from its start") {
+TEST_CASE("send window: after a reconnect only what the collector does not hold is sent, holes first in the back-fill") {
   SendWindow w(8);
-  w.reset(1, 0);
-  w.sent(1, 10);
-  w.sent(11, 20);
-  w.on_dropped(1, 15);  // the spool's oldest 15 numbers are one gap now
-  CHECK(w.cursor() == 21);  // the cursor is past the gap: nothing to resend
-  w.on_dropped(1, 30);
-  CHECK(w.cursor() == 1);
-  CHECK(w.in_flight() == 0);
-  // Above the collector's mark only.
+  // The collector holds up to 10, and 21..30 and 41..50 above; the spool ends at 60.
+  w.reset(2, 10, SeqRanges{{21, 30}, {41, 50}}, 60);
+  CHECK(w.live_from() == 61);
+  CHECK(w.next(60) == Next{11, 20, false});
+  w.sent(11, 20, false);
+  CHECK(w.next(60) == Next{31, 40, false});
+  w.sent(31, 40, false);
+  CHECK(w.next(60) == Next{51, 60, false});
+  w.sent(51, 60, false);
+  CHECK_FALSE(w.next(60));
+  CHECK(w.next(61) == Next{61, 61, true});
+  // Numbers the spool turned out not to hold are not asked for again.
   SendWindow v(8);
-  v.reset(1, 5);
-  v.sent(6, 10);
-  v.on_dropped(1, 12);
-  CHECK(v.cursor() == 6);
+  v.reset(2, 0, {}, 30);
+  v.not_held(1, 4);
+  CHECK(v.next(30) == Next{5, 30, false});
+}
+
+TEST_CASE("send window: a known range that the mark reaches becomes part of the mark") {
+  SendWindow w(8);
+  w.reset(1, 2, SeqRanges{{6, 8}, {15, 16}}, 30);
+  SeqRanges newly;
+  CHECK(w.on_ack(1, 5, SeqRanges{{15, 18}}, &newly));  // the collector's mark moved to 5: 6..8 follows it
+  CHECK(w.committed_seq() == 8);
+  CHECK(w.stored() == SeqRanges{{15, 18}});
+  CHECK(newly == SeqRanges{{17, 18}});
+}
+
+TEST_CASE("send window: too many stored ranges: no live lane, everything in sequence order") {
+  SeqRanges many;
+  for (std::uint64_t i = 0; i < SendWindow::kLiveRangesLimit; ++i) many.insert(10 + 3 * i, 10 + 3 * i);
+  SendWindow w(8);
+  w.reset(1, 0, many, 1'000);
+  CHECK(w.live_from() == 0);
+  CHECK(w.next(2'000) == Next{1, 9, false});
+  for (int i = 0; i < 7; ++i) w.sent(100 + i, 100 + i, false);
+  CHECK(w.next(2'000));  // in sequence order the back-fill takes every slot
+}
+
+TEST_CASE("send window: a resend forgets the batches from there and switches to sequence order; another epoch is ignored") {
+  SendWindow w(8);
+  w.reset(3, 0, {}, 30);
+  w.sent(1, 10, false);
+  w.sent(11, 20, false);
+  w.sent(31, 40, true);
+  CHECK_FALSE(w.on_resend(2, 1));
+  CHECK(w.in_flight() == 3);
+  CHECK(w.on_resend(3, 11));
+  REQUIRE(w.in_flight() == 1);
+  CHECK(w.batches().front() == SendWindow::Sent{1, 10, false});
+  CHECK(w.live_from() == 0);
+  CHECK(w.next(40) == Next{11, 40, false});
+}
+
+TEST_CASE("send window: a drop that turns sent entries into a gap sends the gap from its start, with the back-fill") {
+  SendWindow w(8);
+  w.reset(1, 0, {}, 20);
+  w.sent(1, 10, false);
+  w.sent(11, 20, false);
+  w.on_dropped(1, 15);  // the spool's oldest 15 numbers are one gap now
+  CHECK(w.in_flight() == 0);
+  CHECK(w.next(20) == Next{1, 20, false});
+  // A gap that reaches into the live numbers: the live lane starts after it.
+  SendWindow v(8);
+  v.reset(1, 5, {}, 10);
+  v.sent(11, 12, true);
+  v.on_dropped(6, 12);
+  CHECK(v.in_flight() == 0);
+  CHECK(v.live_from() == 13);
+  CHECK(v.next(12) == Next{6, 12, false});
+}
+
+TEST_CASE("clip_batch keeps the entries that start at most at the bound; a gap that starts there stays whole") {
+  wire::Batch b;
+  b.first_seq = 5;
+  b.entries.emplace_back(ProbeResult{});
+  b.entries.emplace_back(wire::GapRecord{{"p"}, 0, 1, 4});  // 6..9
+  b.entries.emplace_back(ProbeResult{});                     // 10
+  auto c = b;
+  clip_batch(c, 6);
+  CHECK(c.entries.size() == 2);
+  CHECK(c.last_seq() == 9);
+  c = b;
+  clip_batch(c, 100);
+  CHECK(c.entries.size() == 3);
+  c = b;
+  clip_batch(c, 4);
+  CHECK(c.entries.empty());
 }
 
 TEST_CASE("backoff: doubles from 1 s to 60 s, each delay in [bound/2, bound], reset after a welcome") {
@@ -174,7 +269,8 @@ TEST_CASE("session: a welcome resets the window at the collector's mark; a new e
   CHECK_FALSE(r.new_epoch);
   CHECK_FALSE(r.close);
   CHECK(r.acknowledge == std::make_pair<std::uint64_t, std::uint64_t>(9, 40));
-  CHECK(s.window().cursor() == 41);
+  CHECK(s.window().committed_seq() == 40);
+  CHECK(s.window().live_from() == 101);
   CHECK(s.last_collector_clock_ms() == 0);  // only a Heartbeat's clock is echoed
   CHECK(r.assignment == nullptr);
 
@@ -187,7 +283,8 @@ TEST_CASE("session: a welcome resets the window at the collector's mark; a new e
   CHECK(r.log.find("new spool epoch 12") != std::string::npos);
   REQUIRE(r.assignment != nullptr);
   CHECK(r.assignment->version() == "v2");
-  CHECK(t.window().cursor() == 1);
+  CHECK(t.window().committed_seq() == 0);
+  CHECK(t.window().live_from() == 101);  // the spool's 1..100, renumbered from 1, are the backlog
   // A second welcome is a protocol error.
   CHECK(t.on_message(m, held(12), 6'000).close);
 }
@@ -202,7 +299,7 @@ TEST_CASE("session: acks and resends before the welcome close; of another epoch 
   CHECK(r.level == LogLevel::error);
   s = UplinkSession("c:1");
   s.on_message(welcome(3, 0), held(3), 0);
-  s.window().sent(1, 10);
+  s.window().sent(1, 10, false);
   r = s.on_message(ack, held(3), 0);
   CHECK_FALSE(r.close);
   CHECK(r.acknowledge == std::make_pair<std::uint64_t, std::uint64_t>(3, 10));
@@ -216,10 +313,11 @@ TEST_CASE("session: acks and resends before the welcome close; of another epoch 
   v1::CollectorMessage resend;
   resend.mutable_resend()->set_epoch(3);
   resend.mutable_resend()->set_from_seq(11);
-  s.window().sent(11, 20);
+  s.window().sent(11, 20, false);
   r = s.on_message(resend, held(3), 0);
   CHECK(r.wake_sender);
-  CHECK(s.window().cursor() == 11);
+  CHECK(s.window().in_flight() == 0);
+  CHECK(s.window().next(100) == SendWindow::Next{11, 100, false});
 }
 
 TEST_CASE("session: a refusal closes, with its reason and detail; SHUTTING_DOWN is a warning, the others errors") {
@@ -294,7 +392,7 @@ TEST_CASE("session: a collector that acknowledges or asks for numbers the spool 
 
   // An Ack past the last number; a ResendRequest past the next one.
   REQUIRE_FALSE(s.on_message(welcome(9, 10), held(9, 40), 0).close);
-  s.window().sent(11, 40);
+  s.window().sent(11, 40, false);
   v1::CollectorMessage ack;
   ack.mutable_ack()->set_epoch(9);
   ack.mutable_ack()->set_committed_seq(41);
@@ -302,18 +400,69 @@ TEST_CASE("session: a collector that acknowledges or asks for numbers the spool 
   CHECK(r.close);
   CHECK_FALSE(r.acknowledge);
   CHECK(s.window().committed_seq() == 10);
-  CHECK(s.window().cursor() == 41);
+  CHECK(s.window().in_flight() == 1);
   v1::CollectorMessage resend;
   resend.mutable_resend()->set_epoch(9);
   resend.mutable_resend()->set_from_seq(42);
   CHECK(s.on_message(resend, held(9, 40), 0).close);
-  CHECK(s.window().cursor() == 41);
+  CHECK(s.window().in_flight() == 1);
   resend.mutable_resend()->set_from_seq(41);
   CHECK_FALSE(s.on_message(resend, held(9, 40), 0).close);
   ack.mutable_ack()->set_committed_seq(40);
   r = s.on_message(ack, held(9, 40), 0);
   CHECK_FALSE(r.close);
-  CHECK(s.window().cursor() == 41);
+  CHECK_FALSE(s.window().next(40));
+}
+
+namespace {
+void add_range(google::protobuf::RepeatedPtrField<v1::SeqRange>& out, std::uint64_t first, std::uint64_t last) {
+  auto* r = out.Add();
+  r->set_first_seq(first);
+  r->set_last_seq(last);
+}
+}  // namespace
+
+TEST_CASE("session: the stored ranges of a welcome and an ack are acknowledged to the spool, each only once") {
+  UplinkSession s("c:1");
+  auto w = welcome(9, 10);
+  add_range(*w.mutable_welcome()->mutable_stored(), 50, 60);
+  auto r = s.on_message(w, held(9, 100), 0);
+  REQUIRE_FALSE(r.close);
+  CHECK(r.acknowledge == std::make_pair<std::uint64_t, std::uint64_t>(9, 10));
+  CHECK(r.acknowledge_ranges == wire::SeqRanges{{50, 60}});
+  CHECK(s.window().next(100) == SendWindow::Next{11, 49, false});
+  v1::CollectorMessage ack;
+  ack.mutable_ack()->set_epoch(9);
+  ack.mutable_ack()->set_committed_seq(20);
+  add_range(*ack.mutable_ack()->mutable_stored(), 50, 60);
+  add_range(*ack.mutable_ack()->mutable_stored(), 100, 100);
+  r = s.on_message(ack, held(9, 100), 0);
+  REQUIRE_FALSE(r.close);
+  CHECK(r.acknowledge_ranges == wire::SeqRanges{{100, 100}});  // 50..60 was known
+  CHECK(s.window().stored() == wire::SeqRanges{{50, 60}, {100, 100}});
+}
+
+TEST_CASE("session: stored ranges that are backwards, overlapping, touch the mark or pass the spool close the session") {
+  const auto closes = [](std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges, std::uint64_t mark = 10) {
+    UplinkSession s("c:1");
+    auto w = welcome(9, mark);
+    for (auto [f, l] : ranges) add_range(*w.mutable_welcome()->mutable_stored(), f, l);
+    return s.on_message(w, held(9, 100), 0).close;
+  };
+  CHECK_FALSE(closes({{12, 20}, {22, 30}}));
+  CHECK(closes({{20, 12}}));             // backwards
+  CHECK(closes({{12, 20}, {15, 30}}));   // overlapping
+  CHECK(closes({{12, 20}, {21, 30}}));   // adjacent: one range
+  CHECK(closes({{11, 20}}));             // starts right after the mark: part of it
+  CHECK(closes({{5, 20}}));              // below the mark
+  CHECK(closes({{90, 101}}));            // past the spool's last number
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> many;
+  for (std::uint64_t i = 0; i <= wire::kMaxStoredRanges; ++i) many.emplace_back(12 + 2 * i, 12 + 2 * i);
+  CHECK(closes(many));                   // more than the collector ever keeps
+  UplinkSession s("c:1");
+  auto w = welcome(12, 0);               // a new epoch with something stored
+  add_range(*w.mutable_welcome()->mutable_stored(), 5, 6);
+  CHECK(s.on_message(w, held(9, 100), 0).close);
 }
 
 TEST_CASE("session: a heartbeat echoing any clock gives a round trip without overflow") {

@@ -1,8 +1,10 @@
 // A loopback test of agent/uplink.h over real TLS: a tiny test-only collector (Asio ssl, a CA and a
 // server certificate made here with the openssl command) answers Hello with a Welcome that starts a
-// new epoch and carries an assignment, then acknowledges every batch. The agent's spool must be sent
-// whole, in order, renumbered in the new epoch, acknowledged (so emptied), the assignment applied and
-// answered, heartbeats sent, and stop() must close the link. A certificate for another name is refused.
+// new epoch and carries an assignment, then stores every batch as the real one does (what it does not
+// hold yet, with the ranges above its mark) and acknowledges it. The agent's spool must be sent whole,
+// renumbered in the new epoch, acknowledged (so emptied), the assignment applied and answered,
+// heartbeats sent, and stop() must close the link; results committed during the session overtake the
+// backlog. A certificate for another name is refused.
 #include "agent/uplink.h"
 
 #include <doctest/doctest.h>
@@ -85,9 +87,11 @@ asio::awaitable<void> send(ssl::stream<tcp::socket>& s, const v1::CollectorMessa
 
 // Accepts one agent: Welcome in a new epoch with an assignment of one TCP probe, then an Ack per batch.
 // `quiet`: after the Welcome it reads on but never answers (a collector that hung). `resend_after`:
-// after storing that many numbers, it drops what came above its mark once and asks for a resend.
+// the first batch that starts past that number is refused once, with a resend request from there.
+// `hold_acks_until`: no Ack until a number at or past it is stored (a slow store that holds the
+// backlog: the agent's window fills up).
 asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen& seen, bool quiet = false,
-                                std::uint64_t resend_after = 0) {
+                                std::uint64_t resend_after = 0, std::uint64_t hold_acks_until = 0) {
   ssl::stream<tcp::socket> s(co_await acceptor.async_accept(asio::use_awaitable), ctx);
   try {
     co_await s.async_handshake(ssl::stream_base::server, asio::use_awaitable);
@@ -98,7 +102,7 @@ asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen
     seen.hello = hello.hello();
     seen.epoch = hello.hello().spool_epoch() + 5;
     v1::CollectorMessage w;
-    w.mutable_welcome()->set_protocol_version(1);
+    w.mutable_welcome()->set_protocol_version(wire::kProtocolVersion);
     w.mutable_welcome()->set_epoch(seen.epoch);
     w.mutable_welcome()->set_committed_seq(0);
     w.mutable_welcome()->set_collector_clock_ms(1);
@@ -114,7 +118,7 @@ asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen
     p->mutable_tcp()->set_host("127.0.0.1");
     p->mutable_tcp()->set_port(5432);
     co_await send(s, w);
-    std::uint64_t mark = 0;
+    wire::SeqRanges stored;  // every number stored
     for (;;) {
       const auto m = co_await read_message(s, dec, rest);
       if (quiet) {
@@ -134,21 +138,25 @@ asio::awaitable<void> collector(tcp::acceptor& acceptor, ssl::context& ctx, Seen
           co_await send(s, rq);
           continue;
         }
-        // As a real collector: a batch that leaves a hole after the mark is not stored; entries at or
-        // below the mark are stored once; the acknowledgement is the mark.
-        if (b.first_seq() > mark + 1) continue;
+        // As a real collector: entries not stored yet are stored, whatever their place; the
+        // acknowledgement is the mark and the ranges above it.
         std::uint64_t seq = b.first_seq();
         for (const auto& e : b.entries()) {
-          if (seq > mark) {
+          if (!stored.covers(seq, seq)) {
             seen.seqs.push_back(seq);
             seen.probes.push_back(e.result().probe());
-            mark = seq;
+            stored.insert(seq, seq);
           }
           ++seq;
         }
+        if (hold_acks_until != 0 && stored.top() < hold_acks_until) continue;
+        const std::uint64_t mark = stored.next_missing(1) - 1;
+        wire::SeqRanges above = stored;
+        above.erase_through(mark);
         v1::CollectorMessage ack;
         ack.mutable_ack()->set_epoch(b.epoch());
         ack.mutable_ack()->set_committed_seq(mark);
+        wire::to_wire(above, *ack.mutable_ack()->mutable_stored());
         co_await send(s, ack);
       } else if (m.has_assignment_reply()) {
         seen.reply = m.assignment_reply();
@@ -323,7 +331,8 @@ TEST_CASE("uplink over TLS: a resend request sends again from the collector's ma
   Uplink up(f.io.get_executor(), f.config, spool, f.clock, f.log, hooks);
   up.start();
   REQUIRE(run_until(f.io, [&] { return spool.state().entries == 0 && spool.state().last_seq == 5'000; }, std::chrono::seconds(20)));
-  // Stored: 1..1000; then the refused batch (and those in flight behind it) came again from 1001.
+  // Stored: 1..1000; then the refused batch came again from 1001 (those in flight behind it were
+  // stored meanwhile and are not sent twice to the store); every number stored once.
   const auto cut = std::find(seen.seqs.begin(), seen.seqs.end(), 0u);
   REQUIRE(cut != seen.seqs.end());
   CHECK(cut - seen.seqs.begin() == 1'000);
@@ -331,8 +340,40 @@ TEST_CASE("uplink over TLS: a resend request sends again from the collector's ma
   for (std::uint64_t n = 1; n <= 5'000; ++n) expected.push_back(n);
   std::vector<std::uint64_t> stored(seen.seqs.begin(), cut);
   stored.insert(stored.end(), cut + 1, seen.seqs.end());
+  std::sort(stored.begin(), stored.end());
   CHECK(stored == expected);
   CHECK(f.log_text.str().find("asked to resend from 1001") != std::string::npos);
+  up.stop();
+  CHECK(run_until(f.io, [&] { return up.stopped(); }, std::chrono::seconds(5)));
+}
+
+TEST_CASE("uplink over TLS: results committed during the session overtake a backlog the collector holds back") {
+  Fixture f;
+  REQUIRE_MESSAGE(f.init(), "the openssl command could not make the test certificates");
+  Spool spool(f.d.file("spool.db"), f.clock);
+  spool.append(results(20'000));  // the backlog: 20 batches of 1,000
+  Seen seen;
+  // No Ack until the live result (20,001 in the new epoch) is stored: with the window full of backlog
+  // and no slot kept for live results, it would never be sent.
+  asio::co_spawn(f.io, collector(f.acceptor, f.server_ctx, seen, false, 0, 20'001), asio::detached);
+  UplinkHooks hooks;
+  hooks.apply_assignment = [](const v1::Assignment&) { return AssignmentOutcome{true, {}}; };
+  Uplink up(f.io.get_executor(), f.config, spool, f.clock, f.log, hooks);
+  up.start();
+  const bool filled = run_until(f.io, [&] { return seen.seqs.size() >= 7'000; }, std::chrono::seconds(20));
+  INFO(f.log_text.str());
+  INFO(seen.seqs.size());
+  REQUIRE(filled);
+  spool.append(results(1));
+  up.notify();
+  REQUIRE(run_until(f.io, [&] { return spool.state().entries == 0; }, std::chrono::seconds(20)));
+  const auto live = std::find(seen.seqs.begin(), seen.seqs.end(), 20'001u);
+  REQUIRE(live != seen.seqs.end());
+  CHECK(live - seen.seqs.begin() <= 7'000);  // after at most the 7 backlog batches in flight
+  auto sorted = seen.seqs;
+  std::sort(sorted.begin(), sorted.end());
+  CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());  // each once
+  CHECK(sorted.size() == 20'001);
   up.stop();
   CHECK(run_until(f.io, [&] { return up.stopped(); }, std::chrono::seconds(5)));
 }

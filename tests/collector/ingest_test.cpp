@@ -63,6 +63,7 @@ class GatedStore final : public store::Store {
     return real_.append_group(g);
   }
   std::uint64_t committed_seq(std::string_view a, std::uint64_t e) override { return real_.committed_seq(a, e); }
+  wire::SeqRanges stored_ranges(std::string_view a, std::uint64_t e) override { return real_.stored_ranges(a, e); }
   std::uint64_t last_epoch(std::string_view a) override { return real_.last_epoch(a); }
   void for_each_result(const store::ResultQuery& q, const std::function<void(const ProbeResult&)>& f) override {
     real_.for_each_result(q, f);
@@ -163,18 +164,19 @@ TEST_CASE("queued batches of several agents commit in one group; outcomes come b
     return [&seen, tag](BatchResult r) {
       REQUIRE(r.outcome);
       seen.push_back(tag + ":" + std::to_string(r.outcome->committed_seq) +
-                     (r.outcome->kind == store::AppendOutcome::Kind::gap ? "gap" : ""));
+                     (r.outcome->kind == store::AppendOutcome::Kind::gap ? "gap" : "") +
+                     (r.outcome->stored_above.empty() ? "" : "+" + wire::to_string(r.outcome->stored_above)));
     };
   };
   REQUIRE(ingest.submit("a1", batch(5, 1, 10, "p1"), record("a1")));
   REQUIRE(store.wait_held());  // the first batch is in a commit of its own; the others queue behind
   REQUIRE(ingest.submit("a1", batch(5, 11, 10, "p1"), record("a1")));
   REQUIRE(ingest.submit("a2", batch(7, 1, 3, "p2"), record("a2")));
-  REQUIRE(ingest.submit("a1", batch(5, 30, 1, "p1"), record("a1")));  // past the mark: a gap
+  REQUIRE(ingest.submit("a1", batch(5, 30, 1, "p1"), record("a1")));  // past the mark: a range above it
   REQUIRE(ingest.submit("a1", batch(5, 1, 10, "p1"), record("a1")));  // a resend
   store.open_gate();
   REQUIRE(io.run_until([&] { return seen.size() == 5; }));
-  CHECK(seen == std::vector<std::string>{"a1:10", "a1:20", "a2:3", "a1:20gap", "a1:20"});
+  CHECK(seen == std::vector<std::string>{"a1:10", "a1:20", "a2:3", "a1:20+30..30", "a1:20+30..30"});
   CHECK(store.group_sizes() == std::vector<std::size_t>{1, 4});  // group commit
 
   // The marks a hello needs.
@@ -183,10 +185,11 @@ TEST_CASE("queued batches of several agents commit in one group; outcomes come b
   REQUIRE(io.run_until([&] { return marks.has_value(); }));
   CHECK(marks->committed_seq == 20);
   CHECK(marks->last_epoch == 5);
+  CHECK(marks->stored == wire::SeqRanges{{30, 30}});
   ingest.stop();
   std::size_t rows = 0;
   store.for_each_result({}, [&](const ProbeResult&) { ++rows; });
-  CHECK(rows == 23);
+  CHECK(rows == 24);
 }
 
 TEST_CASE("a full queue refuses a batch until the store thread makes room, then on_room runs on the io thread") {

@@ -56,11 +56,13 @@ TEST_CASE("sha256_hex is SHA-256 in lower-case hex; token_matches takes either c
 TEST_CASE("a hello is refused for another protocol version, an unknown agent, a wrong token or a malformed spool state") {
   const KnownAgent a = agent_a1();
   auto h = hello(5, 1, 10);
-  h.set_protocol_version(2);
+  h.set_protocol_version(wire::kProtocolVersion + 1);
   auto d = decide_hello(h, &a, {}, kNow);
   CHECK_FALSE(d.accepted);
   CHECK(d.refusal == v1::Refusal::BAD_PROTOCOL_VERSION);
-  CHECK(d.reason.find("protocol version 2") != std::string::npos);
+  CHECK(d.reason.find("protocol version " + std::to_string(wire::kProtocolVersion + 1)) != std::string::npos);
+  h.set_protocol_version(1);  // before the stored ranges: not spoken any more
+  CHECK(decide_hello(h, &a, {}, kNow).refusal == v1::Refusal::BAD_PROTOCOL_VERSION);
 
   d = decide_hello(hello(5, 1, 10), nullptr, {}, kNow);
   CHECK(d.refusal == v1::Refusal::UNKNOWN_AGENT_OR_TOKEN);
@@ -111,6 +113,21 @@ TEST_CASE("a spool behind the store's mark, past mark + 1, or in an older epoch 
   // The new epoch is above every epoch seen, even with a clock behind them.
   d = decide_hello(hello(5, 1, 2), &a, AgentMarks{100, static_cast<std::uint64_t>(kNow) + 50}, kNow);
   CHECK(d.epoch == static_cast<std::uint64_t>(kNow) + 51);
+}
+
+TEST_CASE("an agent resumes with the ranges stored above the mark; a spool that ends below the top range needs a new epoch") {
+  const KnownAgent a = agent_a1();
+  auto d = decide_hello(hello(5, 8, 60), &a, AgentMarks{7, 5, wire::SeqRanges{{20, 30}, {50, 55}}}, kNow);
+  REQUIRE(d.accepted);
+  CHECK_FALSE(d.new_epoch);
+  CHECK(d.committed_seq == 7);
+  CHECK(d.stored == wire::SeqRanges{{20, 30}, {50, 55}});
+  CHECK(d.reason.find("stored above: 20..30, 50..55") != std::string::npos);
+  // The live results 50..55 are stored, the spool ends at 52: a restored snapshot reusing numbers.
+  d = decide_hello(hello(5, 8, 52), &a, AgentMarks{7, 5, wire::SeqRanges{{50, 55}}}, kNow);
+  CHECK(d.new_epoch);
+  CHECK(d.stored.empty());
+  CHECK(d.reason.find("below the 55 stored") != std::string::npos);
 }
 
 TEST_CASE("a batch of another epoch is refused whole; a good batch passes unchanged") {

@@ -3,19 +3,22 @@
 // socket and SQLite. The bytes are cut into chunks whose sizes come from the input and fed through
 // wire::FrameDecoder; each frame is a CollectorMessage for UplinkSession::on_message (Welcome, Ack,
 // ResendRequest, AssignmentUpdate, Heartbeat, Refusal), applied as the uplink applies a Reaction: the
-// new epoch renumbers the spool, the acknowledgement deletes from it, an assignment is decoded. Between
-// messages the spool grows, its oldest entries may be dropped into a gap, and the sender sends from the
-// cursor while the window has room. A message that closes the session starts the next one (the agent
-// reconnects).
+// new epoch renumbers the spool, the acknowledgement (the mark and the stored ranges) deletes from it,
+// an assignment is decoded. Between messages the spool grows, its oldest entries may be dropped into a
+// gap, and the sender sends what SendWindow::next says while it says something. A message that closes
+// the session starts the next one (the agent reconnects).
 //
-// Aborts when: the send cursor passes the spool's last number + 1; the acknowledged mark goes back
-// within a session's epoch; more batches are in flight than the window's cap, or one ends at or past
-// the cursor; decode_assignment throws or returns a half-decoded assignment; any exception escapes.
+// Aborts when: a batch is sent past the spool's last number, of numbers the window knows are stored,
+// or overlapping another in flight; a live batch starts below live_from or a back-fill batch ends at or
+// past it; the back-fill takes the last free slot while there is a live lane; more batches are in
+// flight than the window's cap; the acknowledged mark goes back within a session's epoch;
+// decode_assignment throws or returns a half-decoded assignment; any exception escapes.
 //
 // Input: 4 bytes of chunk sizes (1..256 each, used in turn), 4 bytes of agent actions (one per
 // message, in turn), then the stream.
 #include <google/protobuf/stubs/logging.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -40,32 +43,36 @@ void check(bool ok) {
   if (!ok) std::abort();
 }
 
-// The spool as the uplink sees it (agent/spool.h): numbers first..last of an epoch, first 0 when
-// nothing is held. Dropping the oldest entries folds them into one gap that keeps their numbers.
+// The spool as the uplink sees it (agent/spool.h): the numbers it holds in an epoch, up to `last` (the
+// newest given), with holes where ranges were acknowledged out of order. Dropping the oldest entries
+// folds them into one gap that keeps their numbers (and spans the holes between them).
 struct SpoolModel {
   std::uint64_t epoch = 3;
-  std::uint64_t first = 1;
   std::uint64_t last = 20;
+  wire::SeqRanges held{{1, 20}};
 
-  SpoolMarks marks() const { return {epoch, first, last}; }
+  std::uint64_t first() const { return held.empty() ? 0 : held.ranges().front().first; }
+  SpoolMarks marks() const { return {epoch, first(), last}; }
   void append(std::uint64_t n) {
     if (n == 0) return;
-    if (first == 0) first = last + 1;
+    held.insert(last + 1, last + n);
     last += n;
   }
-  // Spool::acknowledge.
+  // Spool::acknowledge and acknowledge_range.
   void acknowledge(std::uint64_t e, std::uint64_t committed) {
-    if (e != epoch || committed == 0 || first == 0 || committed < first) return;
-    first = std::min(committed, last) + 1;
-    if (first > last) first = 0;
+    if (e == epoch) held.erase_through(committed);
   }
-  // Spool::start_epoch: false when the epoch is not above the spool's (the session ends).
+  void acknowledge_range(std::uint64_t e, std::uint64_t f, std::uint64_t l) {
+    if (e == epoch) held = held.minus(wire::SeqRanges{{f, l}});
+  }
+  // Spool::start_epoch (numbered again from 1, consecutively): false when the epoch is not above.
   bool start_epoch(std::uint64_t e) {
     if (e <= epoch) return false;
-    const std::uint64_t held = first == 0 ? 0 : last - first + 1;
+    std::uint64_t n = 0;
+    for (const auto& r : held.ranges()) n += r.last - r.first + 1;
     epoch = e;
-    first = held == 0 ? 0 : 1;
-    last = held;
+    last = n;
+    held = n == 0 ? wire::SeqRanges{} : wire::SeqRanges{{1, n}};
     return true;
   }
 };
@@ -75,9 +82,11 @@ class Agent {
   void message(const v1::CollectorMessage& m, std::uint8_t action) {
     // The spool meanwhile: new results, maybe the oldest dropped into a gap.
     spool_.append(action & 7);
-    if ((action & 8) != 0 && spool_.first != 0 && session_ && session_->established()) {
-      const std::uint64_t gap_last = std::min(spool_.last, spool_.first + ((action >> 4) & 3));
-      session_->window().on_dropped(spool_.first, gap_last);
+    if ((action & 8) != 0 && spool_.first() != 0 && session_ && session_->established()) {
+      const std::uint64_t first = spool_.first();
+      const std::uint64_t gap_last = std::min(spool_.last, first + ((action >> 4) & 3));
+      spool_.held.insert(first, gap_last);
+      session_->window().on_dropped(first, gap_last);
       invariants();
     }
     if (!session_) new_session();
@@ -101,7 +110,9 @@ class Agent {
     if (r.acknowledge) {
       // Only numbers the spool gave are acknowledged (on_message closes on anything else).
       check(r.acknowledge->first != spool_.epoch || r.acknowledge->second <= spool_.last);
+      check(r.acknowledge->first != spool_.epoch || r.acknowledge_ranges.top() <= spool_.last);
       spool_.acknowledge(r.acknowledge->first, r.acknowledge->second);
+      for (const auto& a : r.acknowledge_ranges.ranges()) spool_.acknowledge_range(r.acknowledge->first, a.first, a.last);
     }
     if (r.assignment != nullptr) assignment(*r.assignment);
     invariants();
@@ -115,13 +126,31 @@ class Agent {
     acked_ = 0;
   }
 
-  // The uplink's write loop: batches of up to `max_entries` from the cursor while the window has room.
+  // The uplink's write loop: what the window says, read from the spool (up to `max_entries`, up to a
+  // hole), until it says nothing.
   void send(std::uint64_t max_entries) {
     auto& w = session_->window();
-    while (w.can_send()) {
-      if (spool_.first == 0 || w.cursor() > spool_.last) break;
-      const std::uint64_t from = std::max(w.cursor(), spool_.first);  // Spool::read from the cursor
-      w.sent(from, std::min(spool_.last, from + max_entries - 1));
+    for (int guard = 0; guard < 64; ++guard) {
+      const auto next = w.next(spool_.last);
+      if (!next) break;
+      check(next->from_seq <= next->until_seq && next->until_seq <= spool_.last);
+      if (next->live) {
+        check(w.live_from() != 0 && next->from_seq >= w.live_from());
+      } else {
+        check(w.live_from() == 0 || next->until_seq < w.live_from());
+        check(w.live_from() == 0 || w.backfill_in_flight() + 1 < kMaxInFlight);  // the last slot is live's
+      }
+      // Never what the window knows is stored, nor what is in flight.
+      check(next->from_seq > w.committed_seq() && !w.stored().overlaps(next->from_seq, next->until_seq));
+      for (const auto& b : w.batches()) check(b.last_seq < next->from_seq || b.first_seq > next->until_seq);
+      const auto present = spool_.held.next_present(next->from_seq);
+      if (!present || *present > next->until_seq) {
+        w.not_held(next->from_seq, next->until_seq);
+        continue;
+      }
+      if (*present > next->from_seq) w.not_held(next->from_seq, *present - 1);
+      const std::uint64_t end = std::min({next->until_seq, spool_.held.next_missing(*present) - 1, *present + max_entries - 1});
+      w.sent(*present, end, next->live);
       invariants();
     }
   }
@@ -149,15 +178,16 @@ class Agent {
   void invariants() {
     const auto& w = session_->window();
     if (!session_->established()) return;
-    // The cursor never passes what the spool has numbered.
-    check(w.cursor() <= spool_.last + 1);
     check(w.in_flight() <= kMaxInFlight);
-    std::uint64_t previous_last = 0;
+    // Batches in flight never overlap each other, nor what the window knows is stored.
+    wire::SeqRanges seen;
     for (const auto& b : w.batches()) {
-      check(b.first_seq <= b.last_seq && b.last_seq < w.cursor());
-      check(b.first_seq > previous_last || previous_last == 0);
-      previous_last = b.last_seq;
+      check(b.first_seq <= b.last_seq && b.last_seq <= spool_.last);
+      check(!seen.overlaps(b.first_seq, b.last_seq));
+      seen.insert(b.first_seq, b.last_seq);
+      check(b.last_seq > w.committed_seq() && !w.stored().covers(b.first_seq, b.last_seq));
     }
+    check(w.stored().empty() || w.stored().ranges().front().first > w.committed_seq() + 1);
     // The acknowledged mark never goes back within the session's epoch.
     if (w.epoch() == acked_epoch_) check(w.committed_seq() >= acked_);
     acked_epoch_ = w.epoch();

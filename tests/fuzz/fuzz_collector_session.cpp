@@ -3,11 +3,13 @@
 // model of the store in place of the sockets and SQLite. The bytes are cut into chunks whose sizes
 // come from the input and fed through wire::FrameDecoder; each frame is an AgentMessage. The first
 // must be a Hello (decide_hello against one known agent and the store's fixed marks); then batches
-// (decoded, check_batch against a fixed assignment, plan_ingest against the modelled mark, which the
-// plan then moves), heartbeats (the clock offset and the skew watch) and assignment replies. Whatever
+// (decoded, check_batch against a fixed assignment, plan_ingest against the modelled mark and stored
+// ranges, which the plan then moves), heartbeats (the clock offset and the skew watch) and assignment replies. Whatever
 // would close the session ends the input.
 //
-// Aborts when: the mark goes down; a plan stores an entry at or below the mark or skips one above it;
+// Aborts when: the mark goes down or a stored number is forgotten; a plan stores an entry whose numbers
+// were all stored, skips one that was not, or stores a result twice; more than kMaxStoredRanges ranges
+// (more than before) lie above the mark; the mark is not the top of the range from 1;
 // check_batch changes a sequence width or lets through a result it should refuse; a clock offset is
 // not the exact difference clamped; an exception escapes; a reason shows the agent's token.
 //
@@ -71,13 +73,15 @@ void no_token(std::string_view reason, const std::vector<std::string_view>& peer
   std::abort();
 }
 
-// The store as the session sees it: epochs 2 and 3 of the agent, with their marks.
+// The store as the session sees it: epochs 2 and 3 of the agent, with their marks and ranges.
 struct StoreModel {
   std::map<std::uint64_t, std::uint64_t> marks{{2, 40}, {3, 5}};
+  std::map<std::uint64_t, wire::SeqRanges> ranges{{3, wire::SeqRanges{{9, 12}, {30, 31}}}};
   std::uint64_t last_epoch() const { return marks.rbegin()->first; }
   AgentMarks for_hello(std::uint64_t epoch) const {
     const auto it = marks.find(epoch);
-    return {it == marks.end() ? 0 : it->second, last_epoch()};
+    const auto r = ranges.find(epoch);
+    return {it == marks.end() ? 0 : it->second, last_epoch(), r == ranges.end() ? wire::SeqRanges{} : r->second};
   }
 };
 
@@ -122,14 +126,16 @@ class Session {
       check(store_.marks.count(d.epoch) == 0);
     } else {
       // The spool's epoch goes on from the store's mark, and the spool holds what follows it.
-      check(d.epoch == h.spool_epoch() && d.committed_seq == marks.committed_seq);
+      check(d.epoch == h.spool_epoch() && d.committed_seq == marks.committed_seq && d.stored == marks.stored);
       check(h.spool_epoch() >= marks.last_epoch);
-      check(h.spool_last_seq() >= marks.committed_seq && h.spool_first_seq() <= marks.committed_seq + 1);
+      check(h.spool_last_seq() >= std::max(marks.committed_seq, marks.stored.top()) &&
+            h.spool_first_seq() <= marks.committed_seq + 1);
     }
     hello_done_ = true;
     agent_ = h.agent();
     epoch_ = d.epoch;
     store_.marks[epoch_] = d.committed_seq;
+    store_.ranges[epoch_] = d.stored;
     return true;
   }
 
@@ -175,39 +181,54 @@ class Session {
     check(d.first_refused.size() <= kRefusedProbesShown);
     check(d.refused_summary.empty() == (d.not_assigned + d.in_future + d.probes_removed == 0));
 
-    // The store's part: which entries go in, and the new mark.
+    // The store's part: which entries go in, and the new mark and ranges.
     std::uint64_t& mark = store_.marks[epoch_];
-    const auto plan = store::plan_ingest(mark, b);
+    wire::SeqRanges& ranges = store_.ranges[epoch_];
+    wire::SeqRanges all = ranges;  // every number stored before
+    if (mark > 0) all.insert(1, mark);
+    const auto plan = store::plan_ingest(mark, ranges, b);
     check(plan.new_mark >= mark);  // the mark never goes down
     if (b.entries.empty()) {
-      check(!plan.gap && plan.new_mark == mark);
+      check(!plan.gap && plan.new_mark == mark && plan.new_ranges == ranges);
       return true;
     }
-    check(b.first_seq >= 1);  // from_wire: numbers start at 1, so first_seq - 1 below cannot wrap
+    check(b.first_seq >= 1);  // from_wire: numbers start at 1
     if (plan.gap) {  // a resend from mark + 1 is asked for; nothing moves
-      check(b.first_seq - 1 > mark && plan.new_mark == mark && plan.skip == 0);
+      check(plan.new_mark == mark && plan.new_ranges == ranges && plan.store.empty());
+      check(ranges.size() >= wire::kMaxStoredRanges);
       return true;
     }
-    check(b.first_seq - 1 <= mark && plan.skip <= b.entries.size());
+    check(plan.store.size() == b.entries.size());
+    wire::SeqRanges after = all;
     std::uint64_t seq = b.first_seq;
     bool straddles = false;
+    std::size_t skipped = 0;
     for (std::size_t i = 0; i < b.entries.size(); ++i) {
       const std::uint64_t last = seq + wire::seq_width(b.entries[i]) - 1;
       check(last >= seq);
-      if (i < plan.skip) {
-        check(last <= mark);  // skipped: at or below the mark
+      if (!plan.store[i]) {
+        check(all.covers(seq, last));  // skipped: stored already
+        ++skipped;
       } else {
-        check(last > mark);   // stored: never at or below the mark
-        if (seq <= mark) {    // only a gap can cover the mark
+        check(!all.covers(seq, last));  // stored: never all stored before
+        if (all.overlaps(seq, last)) {  // only a gap entry can be partly stored
           check(std::holds_alternative<wire::GapRecord>(b.entries[i]));
           straddles = true;
         }
+        after.insert(seq, last);
       }
       seq = last + 1;
     }
-    check(straddles == plan.straddles);
-    check(plan.new_mark == std::max(mark, b.last_seq()));
+    check(skipped == plan.skip && straddles == plan.straddles);
+    // The mark is the top of the range from 1; the ranges are the rest; nothing stored is forgotten.
+    const std::uint64_t new_mark = after.next_missing(1) - 1;
+    check(plan.new_mark == std::max(mark, new_mark));
+    wire::SeqRanges above = after;
+    above.erase_through(plan.new_mark);
+    check(plan.new_ranges == above);
+    check(plan.new_ranges.size() <= std::max(wire::kMaxStoredRanges, ranges.size()));
     mark = plan.new_mark;
+    ranges = plan.new_ranges;
     return true;
   }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The collector over real TLS with a real SQLite store: the happy path (welcome with the assignment,
-# batches stored exactly once, a resent batch adds nothing, a gap asks for a resend), and every bad
+# batches stored exactly once, a resent batch adds nothing, a batch above the mark is stored as a range
+# and acknowledged with it, the back-fill below it skips what it holds), and every bad
 # client refused with a log line naming the peer, the agent and the reason, while a good agent keeps
 # streaming; a second connection of an agent replaces the first; clock skew from heartbeats; the
 # shutdown (SIGTERM: SHUTTING_DOWN, the agents recorded as disconnected, exit 0).
@@ -21,12 +22,21 @@ out=$(lc a1 --epoch 5 --first-seq 1 --last-seq 24 --assignment-version "$version
 grep -q '^welcome epoch=5 committed_seq=10 assignment=none probes=0$' <<<"$out" || fail "welcome after 10: $out"
 grep -q '^ack epoch=5 committed_seq=10$' <<<"$out" || fail "ack of the resend: $out"
 [ "$(sql 'SELECT count(*) FROM results')" = 10 ] || fail "a resent batch added rows"
-wait_log "$log" "agent 'a1' from .*: batch 1\.\.10 of epoch 5 was entirely a resend: 10 entries at or below the mark ignored"
-# A gap: 20..24 while the mark is 10.
-out=$(lc a1 --epoch 5 --first-seq 1 --last-seq 24 hello batch:20:5:web.tcp) || fail "gap: $out"
-grep -q '^resend epoch=5 from_seq=11$' <<<"$out" || fail "resend request: $out"
-wait_log "$log" "batch 20\.\.24 of epoch 5 leaves a gap after 10: asked to send again from 11"
-[ "$(sql 'SELECT count(*) FROM results')" = 10 ] || fail "a gap stored rows"
+wait_log "$log" "agent 'a1' from .*: batch 1\.\.10 of epoch 5 was entirely a resend: 10 entries stored already ignored"
+# Live results before the back-fill (a3): 20..24 while the mark is 0 is stored, as a range above it.
+a3_ts=$(( $(date +%s%3N) - 7200000 ))  # the same stamps in both sessions: the same runs
+out=$(lc a3 --epoch 5 --first-seq 1 --last-seq 24 --base-ts "$a3_ts" hello batch:20:5:mail.tcp) || fail "live first: $out"
+grep -q '^ack epoch=5 committed_seq=0 stored=20\.\.24$' <<<"$out" || fail "ack with the range: $out"
+[ "$(sql "SELECT count(*) FROM results r JOIN agents a ON a.id = r.agent_id WHERE a.name = 'a3'")" = 5 ] ||
+  fail "a batch above the mark was not stored"
+# The next session is told what is stored; the back-fill 1..24 adds only 1..19, and the mark takes the range.
+out=$(lc a3 --epoch 5 --first-seq 1 --last-seq 24 --base-ts "$a3_ts" hello batch:1:24:mail.tcp) || fail "back-fill: $out"
+grep -qE '^welcome epoch=5 committed_seq=0 assignment=[0-9a-f]{64} probes=1 stored=20\.\.24$' <<<"$out" || fail "welcome with the range: $out"
+grep -q '^ack epoch=5 committed_seq=24$' <<<"$out" || fail "ack of the back-fill: $out"
+wait_log "$log" "agent 'a3' from .*: batch 1\.\.24 of epoch 5 was partly a resend: 5 entries stored already ignored"
+[ "$(sql "SELECT count(*) FROM results r JOIN agents a ON a.id = r.agent_id WHERE a.name = 'a3'")" = 24 ] ||
+  fail "the back-fill: $(sql "SELECT count(*) FROM results r JOIN agents a ON a.id = r.agent_id WHERE a.name = 'a3'") rows, not 24"
+[ "$(sql 'SELECT count(*) FROM stored_ranges')" = 0 ] || fail "the range was not merged into the mark"
 
 # ---- a good agent streams while bad clients come and go ----
 lc a2 --epoch 7 --window 4 hello stream:1:20000:250:db.tcp sleep:1500 stream:20001:20000:250:db.tcp sleep:1500 \
@@ -92,7 +102,7 @@ a1_rows=$(sql "SELECT count(*) FROM results r JOIN agents a ON a.id = r.agent_id
 # A replayed old sequence: ignored, logged.
 out=$(lc a1 --epoch 5 --first-seq 1 --last-seq 24 hello batch:3:4:web.tcp) || fail "replay: $out"
 grep -q '^ack epoch=5 committed_seq=20$' <<<"$out" || fail "replay: $out"
-wait_log "$log" "batch 3\.\.6 of epoch 5 was entirely a resend: 4 entries at or below the mark ignored"
+wait_log "$log" "batch 3\.\.6 of epoch 5 was entirely a resend: 4 entries stored already ignored"
 [ "$(sql "SELECT count(*) FROM results r JOIN agents a ON a.id = r.agent_id WHERE a.name = 'a1'")" = 15 ] || fail "a replay added rows"
 
 # Clock skew from heartbeats: warned once per crossing.

@@ -1,8 +1,8 @@
 // link_client: a small adversarial client of the collector, for the link tests. It connects (with TLS
 // or without), then runs the steps given on the command line in order, and prints every message the
 // collector sends as one machine-readable line on stdout:
-//   welcome epoch=E committed_seq=C assignment=VERSION|none probes=N
-//   ack epoch=E committed_seq=C | resend epoch=E from_seq=F | assignment version=V probes=N
+//   welcome epoch=E committed_seq=C assignment=VERSION|none probes=N[ stored=A..B,...]
+//   ack epoch=E committed_seq=C[ stored=A..B,...] | resend epoch=E from_seq=F | assignment version=V probes=N
 //   heartbeat clock_ms=T echo_clock_ms=T | refusal reason=NAME detail=TEXT | closed | timeout
 // Blocking OpenSSL over a POSIX socket (no Asio: it is a driver, not the agent). Exit 0 when every step
 // ran; 1 when the connection failed or an `expect` step did not see what it waited for.
@@ -370,6 +370,14 @@ class Client {
     }
   }
 
+  // " stored=A..B,C..D" for the ranges above the mark, "" for none.
+  static std::string stored_text(const google::protobuf::RepeatedPtrField<v1::SeqRange>& ranges) {
+    std::string out;
+    for (const auto& r : ranges)
+      out += (out.empty() ? " stored=" : ",") + std::to_string(r.first_seq()) + ".." + std::to_string(r.last_seq());
+    return out;
+  }
+
   std::string print(const v1::CollectorMessage& m) {
     switch (m.body_case()) {
       case v1::CollectorMessage::kWelcome: {
@@ -377,15 +385,15 @@ class Client {
         epoch_ = w.epoch();
         last_collector_clock_ = w.collector_clock_ms();
         if (w.has_assignment()) last_assignment_ = w.assignment().version();
-        std::printf("welcome epoch=%llu committed_seq=%llu assignment=%s probes=%d\n",
+        std::printf("welcome epoch=%llu committed_seq=%llu assignment=%s probes=%d%s\n",
                     static_cast<unsigned long long>(w.epoch()), static_cast<unsigned long long>(w.committed_seq()),
                     w.has_assignment() ? w.assignment().version().c_str() : "none",
-                    w.has_assignment() ? w.assignment().probes_size() : 0);
+                    w.has_assignment() ? w.assignment().probes_size() : 0, stored_text(w.stored()).c_str());
         return "welcome";
       }
       case v1::CollectorMessage::kAck:
-        std::printf("ack epoch=%llu committed_seq=%llu\n", static_cast<unsigned long long>(m.ack().epoch()),
-                    static_cast<unsigned long long>(m.ack().committed_seq()));
+        std::printf("ack epoch=%llu committed_seq=%llu%s\n", static_cast<unsigned long long>(m.ack().epoch()),
+                    static_cast<unsigned long long>(m.ack().committed_seq()), stored_text(m.ack().stored()).c_str());
         return "ack";
       case v1::CollectorMessage::kResend:
         std::printf("resend epoch=%llu from_seq=%llu\n", static_cast<unsigned long long>(m.resend().epoch()),

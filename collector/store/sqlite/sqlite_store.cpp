@@ -123,6 +123,30 @@ CREATE TABLE engine_checkpoints (
 ) WITHOUT ROWID;
 )sql";
 
+// Schema version 4, "stored ranges" (from version 3): what is stored of an (agent, epoch) above its mark,
+// as disjoint ranges that are not adjacent to each other nor to the mark (marks.committed_seq keeps
+// its meaning: everything up to it is stored). A range that reaches the mark is merged into it and
+// deleted. At most wire::kMaxStoredRanges rows per (agent, epoch). Existing stores have nothing
+// stored above their marks: the table starts empty.
+constexpr int kStoredRangesVersion = 4;
+constexpr std::string_view kSchemaStoredRanges = R"sql(
+CREATE TABLE stored_ranges (
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  epoch INTEGER NOT NULL,
+  first_seq INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, epoch, first_seq)
+) WITHOUT ROWID;
+)sql";
+
+// The "stored ranges" step, in its own transaction: `db` is at kStoredRangesVersion - 1.
+void migrate_stored_ranges(slamon::sqlite::Db& db) {
+  Transaction t(db);
+  db.exec(kSchemaStoredRanges);
+  db.exec("PRAGMA user_version = " + std::to_string(kStoredRangesVersion));
+  t.commit();
+}
+
 constexpr auto kMaxSql = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 // Metrics as a JSON array of [name, value] pairs, in the order the probe produced them.
@@ -184,6 +208,10 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : d
                    "INSERT INTO marks (agent_id, epoch, committed_seq) VALUES (?1, ?2, ?3)"
                    " ON CONFLICT (agent_id, epoch) DO UPDATE SET committed_seq = excluded.committed_seq");
   last_epoch_ = Stmt(db_, "SELECT MAX(epoch) FROM marks WHERE agent_id = ?1");
+  get_ranges_ = Stmt(db_,
+                     "SELECT first_seq, last_seq FROM stored_ranges WHERE agent_id = ?1 AND epoch = ?2 ORDER BY first_seq");
+  clear_ranges_ = Stmt(db_, "DELETE FROM stored_ranges WHERE agent_id = ?1 AND epoch = ?2");
+  add_range_ = Stmt(db_, "INSERT INTO stored_ranges (agent_id, epoch, first_seq, last_seq) VALUES (?1, ?2, ?3, ?4)");
   insert_result_ = Stmt(db_,
                         "INSERT INTO results (rowid, agent_id, epoch, seq, probe_id, ts_ms, status, latency_ms, message, metrics)"
                         " VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
@@ -212,7 +240,12 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) try : d
                        " WHERE p.name = ?1 AND c.t >= ?2 AND c.t < ?3 ORDER BY c.t");
   insert_gap_ = Stmt(db_,
                      "INSERT INTO gaps (agent_id, epoch, seq, probe_id, from_ms, to_ms, dropped)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                     // A wider gap at the same number (the spool folded more into it): the later wins, as a
+                     // new arrival (a row number above every other: the engine applies it again).
+                     " ON CONFLICT (agent_id, epoch, seq, probe_id) DO UPDATE SET"
+                     " rowid = (SELECT MAX(rowid) FROM gaps) + 1, from_ms = excluded.from_ms,"
+                     " to_ms = excluded.to_ms, dropped = excluded.dropped");
 } catch (const slamon::sqlite::Error& e) {
   throw StoreFailure(e.what());
 }
@@ -251,6 +284,10 @@ void SqliteStore::migrate(bool create) {
     db_.exec("PRAGMA user_version = 3");
     t.commit();
     version = 3;
+  }
+  if (version == kStoredRangesVersion - 1) {
+    migrate_stored_ranges(db_);
+    version = kStoredRangesVersion;
   }
 }
 
@@ -311,22 +348,30 @@ std::vector<AppendOutcome> SqliteStore::append_group(std::span<const AgentBatch>
 }
 
 AppendOutcome SqliteStore::append_in_transaction(std::string_view agent, const wire::Batch& batch) {
-  if (batch.entries.empty()) return AppendOutcome{AppendOutcome::Kind::stored, mark_of(agent, batch.epoch), 0, 0, 0};
+  if (batch.entries.empty()) {
+    AppendOutcome out;
+    out.committed_seq = mark_of(agent, batch.epoch);
+    if (const auto id = find_agent(agent); id && batch.epoch <= kMaxSql)
+      out.stored_above = ranges_by_id(*id, static_cast<std::int64_t>(batch.epoch));
+    return out;
+  }
   const std::int64_t agent_id = id_of(agent_ids_, find_agent_, add_agent_, agent);
   const auto epoch = static_cast<std::int64_t>(batch.epoch);
-  const IngestPlan plan = plan_ingest(mark_by_id(agent_id, epoch), batch);
+  const wire::SeqRanges ranges = ranges_by_id(agent_id, epoch);
+  const IngestPlan plan = plan_ingest(mark_by_id(agent_id, epoch), ranges, batch);
   AppendOutcome out;
   out.committed_seq = plan.new_mark;
+  out.stored_above = plan.new_ranges;
   if (plan.gap) {
     out.kind = AppendOutcome::Kind::gap;
     return out;  // nothing to store
   }
   out.duplicates = plan.skip;
   std::uint64_t next_seq = batch.first_seq;
-  for (std::size_t i = 0; i < plan.skip; ++i) next_seq += wire::seq_width(batch.entries[i]);
-  for (std::size_t i = plan.skip; i < batch.entries.size(); ++i) {
+  for (std::size_t i = 0; i < batch.entries.size(); ++i) {
     const auto seq = static_cast<std::int64_t>(next_seq);
     next_seq += wire::seq_width(batch.entries[i]);
+    if (!plan.store[i]) continue;
     if (const auto* r = std::get_if<ProbeResult>(&batch.entries[i])) {
       const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, r->probe);
       insert_result_.bind(1, agent_id).bind(2, epoch).bind(3, seq).bind(4, probe_id).bind(5, std::int64_t{r->ts});
@@ -338,7 +383,7 @@ AppendOutcome SqliteStore::append_in_transaction(std::string_view agent, const w
       if (db_.changes() == 0) ++out.resends;  // the same run, already stored as it is
     } else {
       // A gap without probes stands for sequence numbers that hold nothing to store (entries the
-      // collector refused): it moves the mark only.
+      // collector refused): it moves the mark (or a range) only.
       const auto& g = std::get<wire::GapRecord>(batch.entries[i]);
       for (const auto& probe : g.probes) {
         const std::int64_t probe_id = id_of(probe_ids_, find_probe_, add_probe_, probe);
@@ -349,8 +394,34 @@ AppendOutcome SqliteStore::append_in_transaction(std::string_view agent, const w
     }
     ++out.stored;
   }
-  if (out.stored > 0) set_mark_.bind(1, agent_id).bind(2, epoch).bind(3, static_cast<std::int64_t>(plan.new_mark)).run();
+  if (out.stored > 0) {
+    // The marks row also when the mark stays (a batch above it): last_epoch() finds the epoch.
+    set_mark_.bind(1, agent_id).bind(2, epoch).bind(3, static_cast<std::int64_t>(plan.new_mark)).run();
+    if (plan.new_ranges != ranges) {
+      clear_ranges_.bind(1, agent_id).bind(2, epoch).run();
+      for (const auto& r : plan.new_ranges.ranges()) {
+        add_range_.bind(1, agent_id).bind(2, epoch).bind(3, static_cast<std::int64_t>(r.first));
+        add_range_.bind(4, static_cast<std::int64_t>(r.last)).run();
+      }
+    }
+  }
   return out;
+}
+
+wire::SeqRanges SqliteStore::ranges_by_id(std::int64_t agent_id, std::int64_t epoch) {
+  wire::SeqRanges out;
+  get_ranges_.bind(1, agent_id).bind(2, epoch);
+  while (get_ranges_.step())
+    out.insert(static_cast<std::uint64_t>(get_ranges_.int64(0)), static_cast<std::uint64_t>(get_ranges_.int64(1)));
+  return out;
+}
+
+wire::SeqRanges SqliteStore::stored_ranges(std::string_view agent, std::uint64_t epoch) {
+  return guarded([&]() -> wire::SeqRanges {
+    const auto agent_id = find_agent(agent);
+    if (!agent_id || epoch > kMaxSql) return {};
+    return ranges_by_id(*agent_id, static_cast<std::int64_t>(epoch));
+  });
 }
 
 std::uint64_t SqliteStore::mark_of(std::string_view agent, std::uint64_t epoch) {

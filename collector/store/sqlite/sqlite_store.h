@@ -30,11 +30,12 @@ class SqliteStore final : public Store, public EngineStore {
   explicit SqliteStore(const std::string& path, SqliteOptions options = {});
   // Every method throws StoreFailure when the database fails.
 
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   AppendOutcome append(std::string_view agent, const wire::Batch& batch) override;
   std::vector<AppendOutcome> append_group(std::span<const AgentBatch> group) override;
   std::uint64_t committed_seq(std::string_view agent, std::uint64_t epoch) override;
+  wire::SeqRanges stored_ranges(std::string_view agent, std::uint64_t epoch) override;
   std::uint64_t last_epoch(std::string_view agent) override;
   void for_each_result(const ResultQuery& q, const std::function<void(const ProbeResult&)>& on_result) override;
   std::vector<StoredGap> gaps(const ResultQuery& q) override;
@@ -67,6 +68,7 @@ class SqliteStore final : public Store, public EngineStore {
   AppendOutcome append_in_transaction(std::string_view agent, const wire::Batch& batch);
   std::uint64_t mark_of(std::string_view agent, std::uint64_t epoch);
   std::uint64_t mark_by_id(std::int64_t agent_id, std::int64_t epoch);
+  wire::SeqRanges ranges_by_id(std::int64_t agent_id, std::int64_t epoch);
   std::int64_t id_of(std::unordered_map<std::string, std::int64_t>& cache, Stmt& find, Stmt& add, std::string_view name);
   std::optional<std::int64_t> find_agent(std::string_view agent);
   std::int64_t next_result_row();
@@ -74,7 +76,7 @@ class SqliteStore final : public Store, public EngineStore {
 
   Db db_;
   Stmt find_agent_, add_agent_, find_probe_, add_probe_;
-  Stmt get_mark_, set_mark_, last_epoch_, insert_result_, insert_gap_, set_agent_status_;
+  Stmt get_mark_, set_mark_, last_epoch_, get_ranges_, clear_ranges_, add_range_, insert_result_, insert_gap_, set_agent_status_;
   Stmt walk_forward_, walk_backward_, find_result_, change_before_, change_range_;
   std::int64_t next_row_ = 1;  // the next result's row number (set at the start of each append transaction)
   std::unordered_map<std::string, std::int64_t> agent_ids_, probe_ids_;

@@ -95,17 +95,58 @@ TEST_CASE("the same run sent again under another epoch is stored once; a differi
   CHECK(all(s).size() == 4);
 }
 
-TEST_CASE("a batch past mark + 1 is a gap: nothing stored, the mark stays, the agent unknown to the store stays unknown") {
+TEST_CASE("a batch above the mark is stored as a range; the mark swallows the ranges it reaches") {
   TempDir d;
   SqliteStore s(d.file("s.db"));
-  auto out = s.append("a1", batch(1, 3, 2));
+  // Live results of a new session arrive before the back-fill: stored, the mark stays at 0.
+  auto out = s.append("a1", batch(1, 11, 5));
+  CHECK(out == AppendOutcome{AppendOutcome::Kind::stored, 0, 5, 0, 0, wire::SeqRanges{{11, 15}}});
+  CHECK(s.last_epoch("a1") == 1);  // the epoch is known although its mark is 0
+  CHECK(s.committed_seq("a1", 1) == 0);
+  CHECK(s.stored_ranges("a1", 1) == wire::SeqRanges{{11, 15}});
+  out = s.append("a1", batch(1, 16, 2));  // the live range grows
+  CHECK(out.stored_above == wire::SeqRanges{{11, 17}});
+  out = s.append("a1", batch(1, 30, 1));  // another range
+  CHECK(out.stored_above == wire::SeqRanges{{11, 17}, {30, 30}});
+  // The back-fill 1..12: 11 and 12 are stored already (duplicates); the mark reaches the live range.
+  out = s.append("a1", batch(1, 1, 12));
+  CHECK(out.stored == 10);
+  CHECK(out.duplicates == 2);
+  CHECK(out.committed_seq == 17);
+  CHECK(out.stored_above == wire::SeqRanges{{30, 30}});
+  CHECK(s.committed_seq("a1", 1) == 17);
+  CHECK(s.stored_ranges("a1", 1) == wire::SeqRanges{{30, 30}});
+  // A batch across the range: only what is new is stored; every run once.
+  out = s.append("a1", batch(1, 18, 15));
+  CHECK(out.stored == 14);
+  CHECK(out.duplicates == 1);
+  CHECK(out.committed_seq == 32);
+  CHECK(out.stored_above.empty());
+  CHECK(s.stored_ranges("a1", 1).empty());
+  CHECK(all(s).size() == 32);
+  std::set<TimeMs> ts;
+  for (const auto& r : all(s)) ts.insert(r.ts);
+  CHECK(ts.size() == 32);
+}
+
+TEST_CASE("a batch that would leave more than 64 ranges above the mark is a gap: nothing stored") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  for (std::uint64_t i = 0; i < wire::kMaxStoredRanges; ++i)
+    REQUIRE(s.append("a1", batch(1, 10 + 2 * i, 1)).kind == AppendOutcome::Kind::stored);
+  CHECK(s.stored_ranges("a1", 1).size() == wire::kMaxStoredRanges);
+  auto out = s.append("a1", batch(1, 1'000, 1));
   CHECK(out.kind == AppendOutcome::Kind::gap);
   CHECK(out.committed_seq == 0);
-  CHECK(all(s).empty());
-  CHECK(s.last_epoch("a1") == 0);
-  CHECK(s.append("a1", batch(1, 1, 4)).committed_seq == 4);
-  CHECK(s.append("a1", batch(1, 6, 1)).kind == AppendOutcome::Kind::gap);
-  CHECK(s.committed_seq("a1", 1) == 4);
+  CHECK(out.stored_above.size() == wire::kMaxStoredRanges);
+  CHECK(all(s).size() == wire::kMaxStoredRanges);
+  // Filling a hole is stored (it merges two ranges), and so is the back-fill from the mark.
+  CHECK(s.append("a1", batch(1, 11, 1)).stored_above.size() == wire::kMaxStoredRanges - 1);
+  out = s.append("a1", batch(1, 1, 9));
+  CHECK(out.committed_seq == 12);
+  CHECK(out.stored_above.size() == wire::kMaxStoredRanges - 2);
+  // Unknown agents stay unknown to a gap.
+  CHECK(s.last_epoch("a2") == 0);
 }
 
 TEST_CASE("marks are kept per agent and per epoch; last_epoch is the newest epoch with data") {
@@ -210,20 +251,20 @@ TEST_CASE("a group commit stores several agents' batches in one transaction, eac
   const auto a = batch(1, 1, 5);
   const auto a_next = batch(1, 6, 5);
   const auto a_again = batch(1, 3, 4);   // a resend overlapping the first
-  const auto a_gap = batch(1, 20, 2);    // past the mark: a gap
+  const auto a_live = batch(1, 20, 2);   // past the mark: a range above it
   const auto b = batch(7, 1, 3, 5'000'000);
-  const std::vector<AgentBatch> group{{"a1", &a}, {"a2", &b}, {"a1", &a_next}, {"a1", &a_again}, {"a1", &a_gap}};
+  const std::vector<AgentBatch> group{{"a1", &a}, {"a2", &b}, {"a1", &a_next}, {"a1", &a_again}, {"a1", &a_live}};
   const auto out = s.append_group(group);
   REQUIRE(out.size() == 5);
   CHECK(out[0] == AppendOutcome{AppendOutcome::Kind::stored, 5, 5, 0, 0});
   CHECK(out[1] == AppendOutcome{AppendOutcome::Kind::stored, 3, 3, 0, 0});
   CHECK(out[2] == AppendOutcome{AppendOutcome::Kind::stored, 10, 5, 0, 0});
   CHECK(out[3] == AppendOutcome{AppendOutcome::Kind::stored, 10, 0, 4, 0});
-  CHECK(out[4].kind == AppendOutcome::Kind::gap);
-  CHECK(out[4].committed_seq == 10);
+  CHECK(out[4] == AppendOutcome{AppendOutcome::Kind::stored, 10, 2, 0, 0, wire::SeqRanges{{20, 21}}});
   CHECK(s.committed_seq("a1", 1) == 10);
+  CHECK(s.stored_ranges("a1", 1) == wire::SeqRanges{{20, 21}});
   CHECK(s.committed_seq("a2", 7) == 3);
-  CHECK(all(s).size() == 13);
+  CHECK(all(s).size() == 15);
 }
 
 TEST_CASE("a group that fails stores nothing of any of its batches") {
@@ -273,7 +314,7 @@ TEST_CASE("agent records are created, replaced, read back by name and all discon
   CHECK(got[1].last_seen_ms == 2000);
 }
 
-TEST_CASE("a version 1 store is migrated to version 3 and keeps its results and marks") {
+TEST_CASE("a version 1 store is migrated to the current version and keeps its results and marks") {
   TempDir d;
   const std::string path = d.file("s.db");
   {
@@ -283,7 +324,7 @@ TEST_CASE("a version 1 store is migrated to version 3 and keeps its results and 
   // Back to what version 1 looked like.
   sql(path,
       "DROP TABLE agent_status; DROP TABLE engine_position; DROP TABLE engine_probes; DROP TABLE engine_changes;"
-      " DROP TABLE engine_checkpoints; DROP TABLE store_meta; PRAGMA user_version = 1");
+      " DROP TABLE engine_checkpoints; DROP TABLE store_meta; DROP TABLE stored_ranges; PRAGMA user_version = 1");
   SqliteStore s(path);
   CHECK(s.committed_seq("a1", 1) == 3);
   CHECK(all(s).size() == 3);
@@ -336,6 +377,45 @@ TEST_CASE("every stored or replaced result gets a row number above every earlier
   REQUIRE(seen.size() == 1);
   CHECK(seen[0].status == Status::down);
   CHECK(seen[0].row > pos.result_row);
+}
+
+TEST_CASE("a version 3 store gains the stored ranges (empty) and then stores batches above its marks") {
+  TempDir d;
+  const std::string path = d.file("s.db");
+  {
+    SqliteStore s(path);
+    s.append("a1", batch(1, 1, 3));
+  }
+  sql(path, "DROP TABLE stored_ranges; PRAGMA user_version = 3");
+  SqliteStore s(path);
+  CHECK(s.committed_seq("a1", 1) == 3);
+  CHECK(s.stored_ranges("a1", 1).empty());
+  CHECK(s.append("a1", batch(1, 10, 2)).stored_above == wire::SeqRanges{{10, 11}});
+  CHECK(all(s).size() == 5);
+}
+
+TEST_CASE("a wider gap record at a number stored before replaces it (the spool folded more into it)") {
+  TempDir d;
+  SqliteStore s(d.file("s.db"));
+  wire::Batch g;
+  g.epoch = 1;
+  g.first_seq = 1;
+  g.entries.emplace_back(wire::GapRecord{{"p"}, 1'000, 2'000, 2});
+  REQUIRE(s.append("a1", g).committed_seq == 2);
+  g.entries[0] = wire::GapRecord{{"p"}, 1'000, 5'000, 5};  // 1..5: covers the mark, stored again at 1
+  const auto out = s.append("a1", g);
+  CHECK(out.committed_seq == 5);
+  CHECK(out.stored == 1);
+  const auto gaps = s.gaps({});
+  REQUIRE(gaps.size() == 1);
+  CHECK(gaps[0].to_ms == 5'000);
+  CHECK(gaps[0].dropped == 5);
+  // The live engine sees the replaced record as a new arrival (a row after the first one).
+  std::vector<StoredArrival> seen;
+  s.arrivals_after({}, 100, [&](const StoredArrival& a) { seen.push_back(a); });
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].gap);
+  CHECK(seen[0].row == 2);
 }
 
 TEST_CASE("prune_results deletes applied results before the bound and keeps the marks") {
