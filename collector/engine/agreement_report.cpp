@@ -2,6 +2,7 @@
 #include "collector/engine/agreement_report.h"
 
 #include <algorithm>
+#include <map>
 
 #include "collector/engine/calendar.h"
 #include "collector/engine/sla_report.h"
@@ -119,6 +120,68 @@ std::vector<AgreementVerdict> agreement_verdicts(NodeTimelines& nodes, const Pro
     out.push_back(std::move(v));
   }
   return out;
+}
+
+void attribute_to_agreements(const Graph& g, const catalogue::Catalogue& cat, const std::string& root, Report& report) {
+  const int top = g.find(root);
+  if (top < 0 || cat.agreements.empty()) return;
+  // The nodes under root and, for each, its parents under root.
+  const auto n = static_cast<std::size_t>(g.size());
+  std::vector<bool> under(n, false);
+  std::vector<std::vector<int>> parents(n);
+  std::vector<int> stack{top};
+  under[static_cast<std::size_t>(top)] = true;
+  while (!stack.empty()) {
+    const int x = stack.back();
+    stack.pop_back();
+    for (const auto& c : g.node(x).children) {
+      parents[static_cast<std::size_t>(c.node)].push_back(x);
+      if (!under[static_cast<std::size_t>(c.node)]) {
+        under[static_cast<std::size_t>(c.node)] = true;
+        stack.push_back(c.node);
+      }
+    }
+  }
+  std::vector<std::vector<const catalogue::Agreement*>> on(n);
+  for (const auto& a : cat.agreements) {
+    const int x = g.find(a.covers);
+    if (x >= 0 && under[static_cast<std::size_t>(x)]) on[static_cast<std::size_t>(x)].push_back(&a);
+  }
+  std::map<std::string, double> by_agreement, by_provider;
+  double unbacked = 0;
+  for (const auto& [ci, seconds] : report.by_cause_s) {
+    const int start = g.find(ci);
+    std::vector<const catalogue::Agreement*> found;
+    if (start >= 0 && under[static_cast<std::size_t>(start)]) {
+      std::vector<bool> seen(n, false);
+      std::vector<int> level{start};
+      seen[static_cast<std::size_t>(start)] = true;
+      while (!level.empty() && found.empty()) {
+        std::vector<int> next;
+        for (const int x : level) {
+          for (const auto* a : on[static_cast<std::size_t>(x)]) found.push_back(a);
+          for (const int p : parents[static_cast<std::size_t>(x)])
+            if (!seen[static_cast<std::size_t>(p)]) {
+              seen[static_cast<std::size_t>(p)] = true;
+              next.push_back(p);
+            }
+        }
+        level = std::move(next);
+      }
+    }
+    if (found.empty()) {
+      unbacked += seconds;
+      continue;
+    }
+    const double share = seconds / static_cast<double>(found.size());
+    for (const auto* a : found) {
+      by_agreement[a->id] += share;
+      by_provider[a->provider.empty() ? a->id : a->provider] += share;
+    }
+  }
+  report.by_agreement_s.assign(by_agreement.begin(), by_agreement.end());
+  report.by_provider_s.assign(by_provider.begin(), by_provider.end());
+  report.unbacked_s = unbacked;
 }
 
 std::optional<Interval> agreement_window(const catalogue::Catalogue& cat, const ReportRequest& req) {

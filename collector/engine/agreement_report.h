@@ -36,6 +36,12 @@ std::vector<AgreementVerdict> agreement_verdicts(NodeTimelines& nodes, const Pro
                                                  const catalogue::Catalogue& cat, const catalogue::Sla& sla,
                                                  const Period& period, std::optional<TimeMs> as_of);
 
+// Who cost the budget (issue 15, point 3): each cause CI's counted downtime (by_cause) goes to the
+// agreements on the nearest covered nodes from that CI up towards `root` (the CI itself first, then its
+// parents under root, level by level), shared equally among those of the nearest level; a cause with
+// none under root is unbacked. Fills report.by_agreement_s, by_provider_s and unbacked_s.
+void attribute_to_agreements(const Graph& g, const catalogue::Catalogue& cat, const std::string& root, Report& report);
+
 // The instants the agreement reports of `req` look at, as report_window does for SLAs.
 std::optional<Interval> agreement_window(const catalogue::Catalogue& cat, const ReportRequest& req);
 

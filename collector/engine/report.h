@@ -101,6 +101,11 @@ struct Report {
   std::vector<DayFigure> days;
   std::optional<AgreementInfo> agreement;   // set: this is an OLA's or UC's report
   std::vector<AgreementVerdict> agreements; // an SLA's: the agreements under its node
+  // Who cost the budget (with agreements): by_cause_s attributed to the nearest agreements over each
+  // cause CI (agreement_report.h), summed by agreement and by provider; causes without one: unbacked.
+  std::vector<std::pair<std::string, double>> by_agreement_s;  // sorted by agreement id
+  std::vector<std::pair<std::string, double>> by_provider_s;   // sorted by provider
+  double unbacked_s = 0;
   bool operator==(const Report&) const = default;
 };
 

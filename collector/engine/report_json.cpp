@@ -106,6 +106,13 @@ void write_report_json(JsonWriter& w, const Report& r) {
       w.end_object();
     }
     w.end_array();
+    w.key("by_agreement").begin_object();
+    for (const auto& [k, v] : r.by_agreement_s) w.key(k).value(v);
+    w.end_object();
+    w.key("by_provider").begin_object();
+    for (const auto& [k, v] : r.by_provider_s) w.key(k).value(v);
+    w.end_object();
+    w.key("unbacked_s").value(r.unbacked_s);
   }
   w.key("met");
   if (r.met) w.value(*r.met);

@@ -8,6 +8,16 @@
 #include "collector/engine/sla_report.h"
 
 namespace slamon::engine {
+namespace {
+
+// An SLA report's agreements: their verdicts, and who cost the budget (when there are any).
+void add_agreements(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogue::Catalogue& cat,
+                    const catalogue::Sla& sla, const Period& period, std::optional<TimeMs> as_of, Report& r) {
+  r.agreements = agreement_verdicts(nodes, probes, cat, sla, period, as_of);
+  if (!r.agreements.empty()) attribute_to_agreements(nodes.graph(), cat, sla.service, r);
+}
+
+}  // namespace
 
 ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogue::Catalogue& cat,
                       const ReportRequest& req) {
@@ -51,7 +61,7 @@ ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const ca
     for (std::size_t i = 0; i < periods.size(); ++i) {
       auto o = compute_report(nodes, probes, *it, periods[i], req.as_of);
       const bool asked = i + 1 == periods.size();
-      if (o.report) o.report->agreements = agreement_verdicts(nodes, probes, cat, *it, periods[i], req.as_of);
+      if (o.report) add_agreements(nodes, probes, cat, *it, periods[i], req.as_of, *o.report);
       if (o.report) {
         // Trend periods that start after as_of are not reported.
         out.reports.push_back(std::move(*o.report));
@@ -77,7 +87,7 @@ ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const ca
       continue;
     }
     auto o = compute_report(nodes, probes, s, *p.period, req.as_of);
-    if (o.report) o.report->agreements = agreement_verdicts(nodes, probes, cat, s, *p.period, req.as_of);
+    if (o.report) add_agreements(nodes, probes, cat, s, *p.period, req.as_of, *o.report);
     if (o.report) out.reports.push_back(std::move(*o.report));
     else out.left_out.push_back(o.error);
   }

@@ -98,6 +98,13 @@ std::string report_to_text(const Report& r) {
       o += buf;
     }
   }
+  if (!r.agreements.empty() && r.down_ms > 0) {
+    const std::string spent = format_seconds(static_cast<double>(r.down_ms) / 1000.0);
+    o += "\nWho cost the budget (counted downtime by provider)\n";
+    for (const auto& [k, v] : r.by_provider_s) o += line(k.c_str(), format_seconds(v) + " s of the " + spent + " s spent");
+    if (r.unbacked_s > 0) o += line("(no agreement)", format_seconds(r.unbacked_s) + " s");
+    if (r.unattributed_s > 0) o += line("(no cause)", format_seconds(r.unattributed_s) + " s");
+  }
   o += "\nVerdict: " + verdict(r.met) + "\n";
   return o;
 }

@@ -158,11 +158,16 @@ assert sorted(ag) == ["db-uc", "web-month", "web-ola"], sorted(ag)   # mail-uc: 
 assert ag["web-ola"]["met"] is False and ag["web-ola"]["period"] == "2026-03-01" and ag["web-ola"]["covers"] == "web"
 assert ag["db-uc"]["met"] is True and ag["db-uc"]["provider"] == "Example DB Inc"
 assert ag["web-month"]["period"] == "2026-03", ag["web-month"]
-assert list(r)[-2:] == ["agreements", "met"], list(r)[-2:]
+assert list(r)[-5:] == ["agreements", "by_agreement", "by_provider", "unbacked_s", "met"], list(r)[-5:]
+# Who cost the budget: web's 600 s go to the two agreements on web (the nearest), one provider.
+assert r["by_agreement"] == {"web-month": 300.0, "web-ola": 300.0}, r["by_agreement"]
+assert r["by_provider"] == {"Web team": 600.0} and r["unbacked_s"] == 0.0, (r["by_provider"], r["unbacked_s"])
 PY
 ar --agreement web-ola --format text > "$tmp/a.txt" 2> /dev/null
 grep -q "^Agreement report: OLA web-ola (Web team) on web" "$tmp/a.txt" || fail "text header: $(head -2 "$tmp/a.txt")"
-ar --sla shop-24x7 --format text | grep -q "^Agreements underneath" || fail "the SLA's text report lists no agreements"
+ar --sla shop-24x7 --format text > "$tmp/s.txt"
+grep -q "^Agreements underneath" "$tmp/s.txt" || fail "the SLA's text report lists no agreements"
+grep -q "^  Web team  *600 s of the 600 s spent" "$tmp/s.txt" || fail "who cost the budget: $(tail -8 "$tmp/s.txt")"
 if ar --agreement nope > /dev/null 2> "$tmp/err"; then fail "an unknown agreement was accepted"; fi
 grep -q "unknown agreement 'nope'" "$tmp/err" || fail "unknown agreement: $(cat "$tmp/err")"
 if ar --agreement web-ola --sla shop-24x7 > /dev/null 2>&1; then fail "--agreement with --sla accepted"; fi

@@ -134,3 +134,50 @@ TEST_CASE("agreement reports of a label: those of its kind, the others left out;
   req.agreement = "nope";
   CHECK(run_agreement_reports(nodes, data, f.cat, req).error == "unknown agreement 'nope'");
 }
+
+TEST_CASE("who cost the budget: each cause's downtime goes to the nearest agreements above it, by provider") {
+  Fixture f;
+  f.cat.agreements[1].provider = "Switch Co";  // sw-uc
+  const auto data = build_all(f.cat, f.results);
+  Graph g(f.cat, {});
+  Report r;
+  r.by_cause_s = {{"web", 600.0}, {"sw", 60.0}};
+  attribute_to_agreements(g, f.cat, "shop", r);
+  using V = std::vector<std::pair<std::string, double>>;
+  CHECK(r.by_agreement_s == V{{"sw-uc", 60.0}, {"web-uc", 600.0}});
+  CHECK(r.by_provider_s == V{{"Example Telecom", 600.0}, {"Switch Co", 60.0}});
+  CHECK(r.unbacked_s == 0.0);
+
+  // Without web's own agreement, the nearest one above web is shop's.
+  f.cat.agreements.erase(f.cat.agreements.begin());
+  Graph g2(f.cat, {});
+  Report r2;
+  r2.by_cause_s = {{"web", 600.0}};
+  attribute_to_agreements(g2, f.cat, "shop", r2);
+  CHECK(r2.by_agreement_s == V{{"shop-ola", 600.0}});
+  // Reported for web alone (root web), nothing covers it: unbacked.
+  Report r3;
+  r3.by_cause_s = {{"web", 600.0}};
+  attribute_to_agreements(g2, f.cat, "web", r3);
+  CHECK(r3.by_agreement_s.empty());
+  CHECK(r3.unbacked_s == 600.0);
+}
+
+TEST_CASE("who cost the budget: a cause under two covered parents is shared between them (a diamond)") {
+  catalogue::Catalogue cat;
+  cat.cis.push_back(make_ci("db", {}));
+  cat.cis.back().probes.push_back(make_probe("db.tcp", "db"));
+  cat.services.push_back(make_service("left", {{"db", 1}}));
+  cat.services.push_back(make_service("right", {{"db", 1}}));
+  cat.services.push_back(make_service("top", {{"left", 1}, {"right", 1}}));
+  cat.agreements.push_back(make_agreement("left-ola", "left", "99.0"));
+  cat.agreements.push_back(make_agreement("right-uc", "right", "99.0"));
+  cat.agreements.back().provider = "Other Inc";
+  Graph g(cat, {});
+  Report r;
+  r.by_cause_s = {{"db", 100.0}};
+  attribute_to_agreements(g, cat, "top", r);
+  using V = std::vector<std::pair<std::string, double>>;
+  CHECK(r.by_agreement_s == V{{"left-ola", 50.0}, {"right-uc", 50.0}});
+  CHECK(r.by_provider_s == V{{"Example Telecom", 50.0}, {"Other Inc", 50.0}});
+}
