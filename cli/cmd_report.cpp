@@ -13,12 +13,14 @@
 #include "cli/store_access.h"
 #include "collector/engine/graph.h"
 #include "collector/engine/history_window.h"
+#include "collector/engine/kpi.h"
 #include "collector/engine/node_timelines.h"
 #include "collector/engine/period.h"
 #include "collector/engine/report_format.h"
 #include "collector/engine/report_set.h"
 #include "collector/engine/result_ingest.h"
 #include "common/catalogue/parser.h"
+#include "common/catalogue/reader.h"
 #include "common/collector_config.h"
 #include "common/results_reader.h"
 
@@ -40,6 +42,9 @@ struct ReportOptions {
   int trend = 0;
   std::string agreement;
   bool agreements = false;
+  bool kpi = false;
+  std::string from;
+  std::string to;
 };
 
 // The catalogue, plus the --maintenance file's windows read as a file of their own (validated like
@@ -97,12 +102,11 @@ int print(const ReportOptions& o, const catalogue::Catalogue& cat, const engine:
 // when they give it exactly (every report but one cut before the newest result), else what the
 // reports need of the raw results, fed to the ingest. Either way, exactly.
 int from_store(const ReportOptions& o, const std::optional<StoreLocation>& location, const catalogue::Catalogue& cat,
-               const engine::ReportRequest& req, engine::ResultIngest& ingest,
-               std::optional<engine::ProbeDataMap>& data) {
+               const engine::ReportRequest& req, const std::optional<engine::Interval>& window,
+               engine::ResultIngest& ingest, std::optional<engine::ProbeDataMap>& data) {
   const auto st = location ? open_store("report", *location, false) : open_store("report", o.db, false);
   if (!st) return 2;
   try {
-    const auto window = engine::report_window(cat, req);
     if (window) data = probe_data_from_changes("report", *st, cat, *window, req.as_of);
     if (window && !data)
       feed_from_store("report", *st, cat, *window, req.as_of, ingest, [](const std::string& probe) {
@@ -164,6 +168,19 @@ int run(const ReportOptions& o) {
     std::fputs("slamon report: --catalogue is required (or --config COLLECTOR.yaml, which names it)\n", stderr);
     return 2;
   }
+  if (o.kpi && (!o.period.empty() || !o.sla.empty() || o.trend > 0 || o.agreements || !o.agreement.empty())) {
+    std::fputs("slamon report: --kpi covers every SLA over --from/--to: it does not go with --period, --sla, --trend or "
+               "--agreement(s)\n", stderr);
+    return 2;
+  }
+  if (!o.kpi && o.period.empty()) {
+    std::fputs("slamon report: --period is required (or --kpi with --from and --to)\n", stderr);
+    return 2;
+  }
+  if (o.kpi && o.format != "json" && o.format != "text") {
+    std::fputs("slamon report: --kpi prints json or text\n", stderr);
+    return 2;
+  }
   if ((!o.agreement.empty() || o.agreements) && (!o.sla.empty() || o.trend > 0)) {
     std::fputs("slamon report: --agreement/--agreements report OLAs and UCs: they do not go with --sla or --trend\n", stderr);
     return 2;
@@ -208,11 +225,39 @@ int run(const ReportOptions& o) {
   req.trend = o.trend;
   req.agreements = o.agreements || !o.agreement.empty();
   if (!o.agreement.empty()) req.agreement = o.agreement;
+  std::optional<catalogue::LocalDate> from_day, to_day;
+  if (o.kpi) {
+    from_day = catalogue::parse_local_date(o.from);
+    to_day = catalogue::parse_local_date(o.to);
+    if (!from_day || !to_day) {
+      std::fprintf(stderr, "slamon report: --kpi needs --from and --to as dates (YYYY-MM-DD)\n");
+      return 2;
+    }
+    if (!(*from_day < *to_day)) {
+      std::fprintf(stderr, "slamon report: --from %s is not before --to %s\n", o.from.c_str(), o.to.c_str());
+      return 2;
+    }
+  }
+  const auto window = o.kpi ? engine::kpi_window(*cat, *from_day, *to_day, as_of) : engine::report_window(*cat, req);
   engine::ResultIngest ingest(*cat, as_of);
   std::optional<engine::ProbeDataMap> data;
-  const int fed = o.results.empty() ? from_store(o, store_location, *cat, req, ingest, data) : feed_file(o, ingest);
+  const int fed = o.results.empty() ? from_store(o, store_location, *cat, req, window, ingest, data) : feed_file(o, ingest);
   if (fed != 0) return fed;
-  return print(o, *cat, data ? *data : ingest.finish(), req);
+  if (!data) data = ingest.finish();
+  if (o.kpi) {
+    engine::Graph graph(*cat, {});
+    engine::NodeTimelines nodes(graph, *data);
+    const auto k = engine::compute_kpi(nodes, *data, *cat, *from_day, *to_day, as_of);
+    for (const auto& l : k.left_out) std::fprintf(stderr, "slamon report: left out: %s\n", l.c_str());
+    if (!k.error.empty()) {
+      std::fprintf(stderr, "slamon report: %s\n", k.error.c_str());
+      return 2;
+    }
+    const std::string out = o.format == "text" ? engine::kpi_to_text(k) : engine::kpi_to_json(k);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+  }
+  return print(o, *cat, *data, req);
 }
 
 // Running out of memory stops the report with a message (never a skipped line or a partial report).
@@ -237,7 +282,10 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--sla", opts->sla, "SLA id (default: every SLA whose period kind matches the label)");
   cmd->add_option("--agreement", opts->agreement, "Report this OLA or UC instead of SLAs");
   cmd->add_flag("--agreements", opts->agreements, "Report every OLA and UC whose period kind matches the label");
-  cmd->add_option("--period", opts->period, "Period label: 2026-10-05, 2026-W41, 2026-10, 2026-Q4, 2026")->required();
+  cmd->add_flag("--kpi", opts->kpi, "The SLA attainment KPI over every SLA period from --from to --to");
+  cmd->add_option("--from", opts->from, "With --kpi: the first local date of the span (YYYY-MM-DD)");
+  cmd->add_option("--to", opts->to, "With --kpi: the local date after the span (YYYY-MM-DD, exclusive)");
+  cmd->add_option("--period", opts->period, "Period label: 2026-10-05, 2026-W41, 2026-10, 2026-Q4, 2026 (required but with --kpi)");
   cmd->add_option("--as-of", opts->as_of, "Cut the report at this RFC 3339 instant");
   cmd->add_option("--maintenance", opts->maintenance, "Extra maintenance windows (YAML, catalogue syntax)");
   cmd->add_option("--format", opts->format, "json (default), text, csv or html")

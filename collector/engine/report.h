@@ -98,6 +98,8 @@ struct Report {
   double unattributed_s = 0;
   std::optional<ResponseTimeFigure> response_time;
   std::optional<bool> met;
+  // Why it is not met: "availability", "outage_count", "longest_outage", "response_time" (in that order).
+  std::vector<std::string> missed_by;
   std::vector<DayFigure> days;
   std::optional<AgreementInfo> agreement;   // set: this is an OLA's or UC's report
   std::vector<AgreementVerdict> agreements; // an SLA's: the agreements under its node

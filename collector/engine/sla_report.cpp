@@ -268,8 +268,16 @@ ReportOutcome compute_report(NodeTimelines& nodes, const ProbeDataMap& probes, c
   if (r.availability) {
     const bool avail_ok = static_cast<__int128>(r.up_ms) * 1'000'000 >= static_cast<__int128>(r.target.e4) * base_ms;
     bool met = avail_ok && rt_ok;
-    if (terms->max_outages && r.outage_count > *terms->max_outages) met = false;
-    if (terms->max_outage_ms && r.longest_outage_ms > *terms->max_outage_ms) met = false;
+    if (!avail_ok) r.missed_by.emplace_back("availability");
+    if (terms->max_outages && r.outage_count > *terms->max_outages) {
+      met = false;
+      r.missed_by.emplace_back("outage_count");
+    }
+    if (terms->max_outage_ms && r.longest_outage_ms > *terms->max_outage_ms) {
+      met = false;
+      r.missed_by.emplace_back("longest_outage");
+    }
+    if (!rt_ok) r.missed_by.emplace_back("response_time");
     r.met = met;
   }
 

@@ -171,4 +171,23 @@ grep -q "^  Web team  *600 s of the 600 s spent" "$tmp/s.txt" || fail "who cost 
 if ar --agreement nope > /dev/null 2> "$tmp/err"; then fail "an unknown agreement was accepted"; fi
 grep -q "unknown agreement 'nope'" "$tmp/err" || fail "unknown agreement: $(cat "$tmp/err")"
 if ar --agreement web-ola --sla shop-24x7 > /dev/null 2>&1; then fail "--agreement with --sla accepted"; fi
+# 10. The attainment KPI over a span (--kpi --from --to): each day SLA's 2026-03-01 counts, the
+# monthly one does not (March is not inside); shop-office missed on availability.
+report --results "$data/worked-example.jsonl" --kpi --from 2026-03-01 --to 2026-03-02 > "$tmp/kpi.json" 2> "$tmp/err" \
+  || fail "--kpi failed: $(cat "$tmp/err")"
+python3 - "$tmp/kpi.json" <<'PY' || fail "kpi: $(cat "$tmp/kpi.json")"
+import json, sys
+k = json.load(open(sys.argv[1]))
+assert (k["periods"], k["committed"], k["met"], k["attainment"]) == (2, 2, 1, 50.0), k
+assert [g["key"] for g in k["by_sla"]] == ["shop-24x7", "shop-office"], k["by_sla"]
+assert k["missed"] == [{"sla": "shop-office", "service": "shop", "period": "2026-03-01", "availability": k["missed"][0]["availability"],
+                        "target": 99.9, "reasons": ["availability"], "agreements_missed": []}], k["missed"]
+PY
+report --results "$data/worked-example.jsonl" --kpi --from 2026-03-01 --to 2026-03-02 --format text | grep -q "^SLA attainment from 2026-03-01 to 2026-03-02 (exclusive): 50.00 %" \
+  || fail "kpi text"
+if report --results "$data/worked-example.jsonl" --kpi --from 2026-03-02 --to 2026-03-01 > /dev/null 2>&1; then fail "an empty span accepted"; fi
+if report --results "$data/worked-example.jsonl" --kpi --from 2026-03-01 --to 2026-03-02 --period 2026-03-01 > /dev/null 2>&1; then
+  fail "--kpi with --period accepted"
+fi
+if report --results "$data/worked-example.jsonl" > /dev/null 2>&1; then fail "no --period accepted"; fi
 echo "report_test: ok"
