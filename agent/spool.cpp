@@ -82,9 +82,14 @@ void Spool::open_or_reset() {
   create_schema_if_new();
   insert_ = std::make_unique<Stmt>(*db_, "INSERT INTO entries (seq, width, ts_ms, entry) VALUES (?1, ?2, ?3, ?4)");
   read_ = std::make_unique<Stmt>(*db_, "SELECT seq, entry FROM entries WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
+  read_stored_ = std::make_unique<Stmt>(*db_, "SELECT seq, width, entry FROM entries WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
   // "seq <= ?1" first: a range on the primary key, not a scan of the table.
   delete_upto_ = std::make_unique<Stmt>(*db_, "DELETE FROM entries WHERE seq <= ?1 AND seq + width - 1 <= ?1");
   set_meta_ = std::make_unique<Stmt>(*db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
+  ack_going_ = std::make_unique<Stmt>(
+      *db_, "SELECT COUNT(*), COALESCE(SUM(LENGTH(entry)), 0) FROM entries WHERE seq <= ?1 AND seq + width - 1 <= ?1");
+  ack_straddle_ = std::make_unique<Stmt>(*db_, "SELECT seq, width, entry FROM entries WHERE seq <= ?1 AND seq + width - 1 > ?1");
+  first_seq_ = std::make_unique<Stmt>(*db_, "SELECT MIN(seq) FROM entries");
   load_state();
 }
 
@@ -133,7 +138,7 @@ void Spool::save_meta(const char* key, std::uint64_t value) {
 
 int Spool::system_errno() const { return db_ ? sqlite3_system_errno(db_->handle()) : 0; }
 
-std::uint64_t Spool::append(const std::vector<ProbeResult>& results) {
+std::uint64_t Spool::append(std::span<const ProbeResult> results) {
   if (results.empty()) return 0;
   const SpoolState before = state_;
   try {
@@ -173,11 +178,22 @@ wire::Batch Spool::read(std::uint64_t from_seq, std::size_t max_entries) {
   return b;
 }
 
+void Spool::read_stored(std::uint64_t from_seq, std::size_t max_entries, StoredBatch& out) {
+  out.clear();
+  out.epoch = state_.epoch;
+  read_stored_->bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(from_seq, INT64_MAX)))
+      .bind(2, static_cast<std::int64_t>(std::min<std::size_t>(max_entries, INT64_MAX)));
+  while (read_stored_->step()) {
+    if (out.entries.empty()) out.first_seq = static_cast<std::uint64_t>(read_stored_->int64(0));
+    out.add(read_stored_->blob(2), static_cast<std::uint64_t>(read_stored_->int64(1)));
+  }
+}
+
 std::uint64_t Spool::acknowledge(std::uint64_t epoch, std::uint64_t committed_seq) {
   if (epoch != state_.epoch || committed_seq == 0 || state_.first_seq == 0 || committed_seq < state_.first_seq) return 0;
   const auto upto = static_cast<std::int64_t>(std::min(committed_seq, state_.last_seq));
   Transaction t(*db_);
-  Stmt going(*db_, "SELECT COUNT(*), COALESCE(SUM(LENGTH(entry)), 0) FROM entries WHERE seq <= ?1 AND seq + width - 1 <= ?1");
+  Stmt& going = *ack_going_;
   going.bind(1, upto);
   std::uint64_t rows = 0, bytes = 0;
   if (going.step()) {
@@ -187,15 +203,16 @@ std::uint64_t Spool::acknowledge(std::uint64_t epoch, std::uint64_t committed_se
   }
   delete_upto_->bind(1, upto).run();
   // A gap that began at or below the mark stands, from now on, only for the numbers after it.
-  Stmt straddle(*db_, "SELECT seq, width, entry FROM entries WHERE seq <= ?1 AND seq + width - 1 > ?1");
+  Stmt& straddle = *ack_straddle_;
   straddle.bind(1, upto);
   std::int64_t new_gap_bytes = -1, old_gap_bytes = 0;
   if (straddle.step()) {
     const auto seq = straddle.int64(0);
     const auto width = straddle.int64(1);
-    old_gap_bytes = static_cast<std::int64_t>(straddle.blob(2).size());
-    auto entry = decode_entry(straddle.blob(2), path_);
-    straddle.reset();
+    const std::string raw(straddle.blob(2));
+    straddle.reset();  // before anything may throw: the statement is kept for the next call
+    old_gap_bytes = static_cast<std::int64_t>(raw.size());
+    auto entry = decode_entry(raw, path_);
     auto& g = std::get<wire::GapRecord>(entry);
     g.dropped = static_cast<std::uint64_t>(width - (upto + 1 - seq));
     Stmt del(*db_, "DELETE FROM entries WHERE seq = ?1");
@@ -205,7 +222,7 @@ std::uint64_t Spool::acknowledge(std::uint64_t epoch, std::uint64_t committed_se
     insert_->bind(3, std::int64_t{g.from_ms}).bind_blob(4, encoded).run();
     new_gap_bytes = static_cast<std::int64_t>(encoded.size());
   }
-  Stmt first(*db_, "SELECT MIN(seq) FROM entries");
+  Stmt& first = *first_seq_;
   const std::uint64_t first_seq = first.step() && !first.is_null(0) ? static_cast<std::uint64_t>(first.int64(0)) : 0;
   first.reset();
   t.commit();

@@ -24,6 +24,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "agent/stored_batch.h"
 #include "common/wire/frame.h"
 
 namespace slamon::agent {
@@ -269,22 +270,24 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
       }
       auto& window = session.window();
       while (window.can_send() && !stopping && outbox.empty()) {
-        wire::Batch batch = spool.read(window.cursor(), options.max_batch_entries);
+        if (window.cursor() > spool.state().last_seq) break;  // nothing new: no query
+        // The entries as stored, framed without decoding them (agent/stored_batch.h).
+        spool.read_stored(window.cursor(), options.max_batch_entries, batch);
         if (batch.entries.empty()) break;
         if (batch.first_seq != window.cursor() && log)
           log->debug("{}: the spool holds no entry {}; sending from {}", config.name, window.cursor(), batch.first_seq);
-        auto payload = encode_batch(batch);
-        if (!payload)
+        const auto range = encode_stored_batch(batch, payload);
+        if (!range)
           throw SessionEnd("spool entry " + std::to_string(batch.first_seq) + " is larger than a frame (" +
                            std::to_string(wire::kDefaultMaxFrameBytes) + " bytes)");
-        std::string frame;
-        wire::append_frame(frame, *payload);
+        frame.clear();
+        wire::append_frame(frame, payload);
         // Counted as sent before the write: a ResendRequest or an Ack read meanwhile then finds the
         // cursor and the window as they will be (the write fails only with the session).
-        window.sent(batch.first_seq, batch.last_seq());
+        window.sent(range->first_seq, range->last_seq);
         co_await write_frame(stream, frame);
         ++stats.batches_sent;
-        stats.entries_sent += batch.entries.size();
+        stats.entries_sent += range->entries;
       }
       if (wake_pending || stopping) continue;
       wake.expires_at(next_heartbeat);
@@ -422,6 +425,9 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
   wire::FrameDecoder decoder;
   std::string unread;  // bytes read, not yet fed to the decoder
   std::array<char, 64 * 1024> chunk{};
+  StoredBatch batch;    // the writer's buffers, reused from batch to batch
+  std::string payload;
+  std::string frame;
   UplinkStats stats;
   std::string ending;  // why the session ended (the reader's or the writer's reason, the first one)
   bool ending_logged = false;
