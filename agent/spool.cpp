@@ -85,7 +85,14 @@ void Spool::open_or_reset() {
   // "seq BETWEEN" first: a range on the primary key, not a scan of the table.
   delete_range_ =
       std::make_unique<Stmt>(*db_, "DELETE FROM entries WHERE seq >= ?1 AND seq <= ?2 AND seq + width - 1 <= ?2");
+  read_stored_ = std::make_unique<Stmt>(*db_, "SELECT seq, width, entry FROM entries WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
   set_meta_ = std::make_unique<Stmt>(*db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
+  ack_going_ = std::make_unique<Stmt>(
+      *db_,
+      "SELECT COUNT(*), COALESCE(SUM(LENGTH(entry)), 0) FROM entries WHERE seq >= ?1 AND seq <= ?2 AND seq + width - 1 <= ?2");
+  ack_straddle_ = std::make_unique<Stmt>(
+      *db_, "SELECT seq, width, entry FROM entries WHERE seq >= ?1 AND seq <= ?2 AND seq + width - 1 > ?2");
+  first_seq_ = std::make_unique<Stmt>(*db_, "SELECT MIN(seq) FROM entries");
   load_state();
 }
 
@@ -134,7 +141,7 @@ void Spool::save_meta(const char* key, std::uint64_t value) {
 
 int Spool::system_errno() const { return db_ ? sqlite3_system_errno(db_->handle()) : 0; }
 
-std::uint64_t Spool::append(const std::vector<ProbeResult>& results) {
+std::uint64_t Spool::append(std::span<const ProbeResult> results) {
   if (results.empty()) return 0;
   const SpoolState before = state_;
   try {
@@ -182,6 +189,26 @@ wire::Batch Spool::read(std::uint64_t from_seq, std::size_t max_entries) {
   return b;
 }
 
+void Spool::read_stored(std::uint64_t from_seq, std::size_t max_entries, StoredBatch& out) {
+  out.clear();
+  out.epoch = state_.epoch;
+  read_stored_->bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(from_seq, INT64_MAX)))
+      .bind(2, static_cast<std::int64_t>(std::min<std::size_t>(max_entries, INT64_MAX)));
+  std::uint64_t next = 0;  // the number the next entry must have: a batch has no hole
+  while (read_stored_->step()) {
+    const auto seq = static_cast<std::uint64_t>(read_stored_->int64(0));
+    if (out.entries.empty()) {
+      out.first_seq = seq;
+    } else if (seq != next) {  // numbers acknowledged out of order (deleted) lie between
+      read_stored_->reset();
+      break;
+    }
+    const auto width = static_cast<std::uint64_t>(read_stored_->int64(1));
+    next = seq + width;
+    out.add(read_stored_->blob(2), width);
+  }
+}
+
 std::uint64_t Spool::acknowledge(std::uint64_t epoch, std::uint64_t committed_seq) {
   return acknowledge_range(epoch, 1, committed_seq);
 }
@@ -193,9 +220,7 @@ std::uint64_t Spool::acknowledge_range(std::uint64_t epoch, std::uint64_t first_
   const auto from = static_cast<std::int64_t>(first_seq);
   const auto upto = static_cast<std::int64_t>(std::min(last_seq, state_.last_seq));
   Transaction t(*db_);
-  Stmt going(*db_,
-             "SELECT COUNT(*), COALESCE(SUM(LENGTH(entry)), 0) FROM entries WHERE seq >= ?1 AND seq <= ?2 AND "
-             "seq + width - 1 <= ?2");
+  Stmt& going = *ack_going_;
   going.bind(1, from).bind(2, upto);
   std::uint64_t rows = 0, bytes = 0;
   if (going.step()) {
@@ -205,15 +230,16 @@ std::uint64_t Spool::acknowledge_range(std::uint64_t epoch, std::uint64_t first_
   }
   delete_range_->bind(1, from).bind(2, upto).run();
   // A gap that began inside the range stands, from now on, only for the numbers after it.
-  Stmt straddle(*db_, "SELECT seq, width, entry FROM entries WHERE seq >= ?1 AND seq <= ?2 AND seq + width - 1 > ?2");
+  Stmt& straddle = *ack_straddle_;
   straddle.bind(1, from).bind(2, upto);
   std::int64_t new_gap_bytes = -1, old_gap_bytes = 0;
   if (straddle.step()) {
     const auto seq = straddle.int64(0);
     const auto width = straddle.int64(1);
-    old_gap_bytes = static_cast<std::int64_t>(straddle.blob(2).size());
-    auto entry = decode_entry(straddle.blob(2), path_);
-    straddle.reset();
+    const std::string raw(straddle.blob(2));
+    straddle.reset();  // before anything may throw: the statement is kept for the next call
+    old_gap_bytes = static_cast<std::int64_t>(raw.size());
+    auto entry = decode_entry(raw, path_);
     auto& g = std::get<wire::GapRecord>(entry);
     g.dropped = static_cast<std::uint64_t>(width - (upto + 1 - seq));
     Stmt del(*db_, "DELETE FROM entries WHERE seq = ?1");
@@ -223,7 +249,7 @@ std::uint64_t Spool::acknowledge_range(std::uint64_t epoch, std::uint64_t first_
     insert_->bind(3, std::int64_t{g.from_ms}).bind_blob(4, encoded).run();
     new_gap_bytes = static_cast<std::int64_t>(encoded.size());
   }
-  Stmt first(*db_, "SELECT MIN(seq) FROM entries");
+  Stmt& first = *first_seq_;
   const std::uint64_t first_held = first.step() && !first.is_null(0) ? static_cast<std::uint64_t>(first.int64(0)) : 0;
   first.reset();
   t.commit();

@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "agent/stored_batch.h"
 #include "common/probe_result.h"
 #include "common/sqlite/db.h"
 #include "common/time.h"
@@ -51,11 +53,14 @@ class Spool {
 
   // Commits `results` in one transaction, numbering them on from last_seq + 1; returns the first
   // number given (0 when `results` is empty).
-  std::uint64_t append(const std::vector<ProbeResult>& results);
+  std::uint64_t append(std::span<const ProbeResult> results);
   // The entries from `from_seq` on (at most `max_entries`, whole entries only, up to the first hole
   // that acknowledged ranges left) as a batch of the current epoch; no entries when nothing is held
   // from there.
   wire::Batch read(std::uint64_t from_seq, std::size_t max_entries);
+  // The same entries as read(), into `out` (its memory reused) as the spool stores them: encoded,
+  // for the uplink to send without decoding them.
+  void read_stored(std::uint64_t from_seq, std::size_t max_entries, StoredBatch& out);
   // Deletes every entry the collector has stored (up to `committed_seq` of `epoch`; another epoch's
   // acknowledgement is ignored). Returns how many rows went.
   std::uint64_t acknowledge(std::uint64_t epoch, std::uint64_t committed_seq);
@@ -89,7 +94,8 @@ class Spool {
   std::unique_ptr<sqlite::Db> db_;
   std::optional<std::string> moved_aside_;
   SpoolState state_;
-  std::unique_ptr<sqlite::Stmt> insert_, read_, delete_range_, set_meta_;
+  std::unique_ptr<sqlite::Stmt> insert_, read_, read_stored_, delete_range_, set_meta_;
+  std::unique_ptr<sqlite::Stmt> ack_going_, ack_straddle_, first_seq_;  // acknowledge_range(), prepared once
 };
 
 }  // namespace slamon::agent

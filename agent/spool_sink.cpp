@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstring>
+#include <span>
 #include <vector>
 
 #include "common/wire/convert.h"
@@ -30,11 +31,20 @@ void SpoolSink::write(const ProbeResult& result) {
   pending_bytes_ += estimate_bytes(result);
   pending_.push_back(result);
   // The bound holds only while the spool fails: otherwise the next flush empties the buffer.
-  while (failing_ && pending_bytes_ > options_.max_unwritten_bytes && !pending_.empty()) {
-    pending_bytes_ -= estimate_bytes(pending_.front());
-    pending_.pop_front();
+  if (failing_) drop_over_bound();
+}
+
+void SpoolSink::drop_over_bound() {
+  while (pending_bytes_ > options_.max_unwritten_bytes && pending_head_ < pending_.size()) {
+    pending_bytes_ -= estimate_bytes(pending_[pending_head_]);
+    ++pending_head_;
     ++dropped_;
     ++episode_dropped_;
+  }
+  // Free the dropped ones now and then (each move of the rest is paid by as many drops).
+  if (pending_head_ > 0 && pending_head_ >= pending_.size() / 2) {
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pending_head_));
+    pending_head_ = 0;
   }
 }
 
@@ -44,8 +54,8 @@ void SpoolSink::flush() {
     next_limits_ns_ = now_ns + options_.limits_every_ms * 1'000'000;
     enforce_limits();
   }
-  if (pending_.empty()) return;
-  const std::vector<ProbeResult> batch(pending_.begin(), pending_.end());
+  if (pending_head_ == pending_.size()) return;
+  const std::span<const ProbeResult> batch(pending_.data() + pending_head_, pending_.size() - pending_head_);
   try {
     spool_.append(batch);
   } catch (const sqlite::Error& e) {
@@ -59,12 +69,7 @@ void SpoolSink::flush() {
     }
     failing_ = true;
     last_error_ = why;
-    while (pending_bytes_ > options_.max_unwritten_bytes && !pending_.empty()) {
-      pending_bytes_ -= estimate_bytes(pending_.front());
-      pending_.pop_front();
-      ++dropped_;
-      ++episode_dropped_;
-    }
+    drop_over_bound();
     return;
   }
   if (failing_) {
@@ -76,14 +81,16 @@ void SpoolSink::flush() {
     episode_dropped_ = 0;
   }
   committed_ += batch.size();
-  pending_.clear();
-  pending_bytes_ = 0;
   // Only what the spool holds goes to the results log: the log never shows a result the collector
   // may not get.
   if (results_log_) {
     for (const auto& r : batch) results_log_->write(r);
     results_log_->flush();
   }
+  pending_.clear();  // keeps its capacity for the next flush, but not that of a long failure
+  if (pending_.capacity() > 16'384) pending_.shrink_to_fit();
+  pending_head_ = 0;
+  pending_bytes_ = 0;
   if (events_.committed) events_.committed();
 }
 

@@ -12,11 +12,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <spdlog/fwd.h>
 #include <string>
+#include <vector>
 
 #include "agent/jsonl_file_sink.h"
 #include "agent/result_sink.h"
@@ -53,12 +53,14 @@ class SpoolSink final : public ResultSink {
 
   std::uint64_t committed() const { return committed_; }        // results committed to the spool
   std::uint64_t dropped() const { return dropped_; }            // dropped from memory (spool unwritable)
-  std::size_t unwritten() const { return pending_.size(); }     // in memory, not yet committed
+  std::size_t unwritten() const { return pending_.size() - pending_head_; }  // in memory, not yet committed
   std::uint64_t replaced_by_gaps() const { return gapped_; }    // dropped by the spool's limits
   const std::string& last_error() const { return last_error_; } // of the failure in progress; "" when none
 
  private:
   static std::size_t estimate_bytes(const ProbeResult& r);
+  // Drops the oldest results in memory while they take more than max_unwritten_bytes.
+  void drop_over_bound();
 
   Spool& spool_;
   const Clock& clock_;
@@ -67,7 +69,10 @@ class SpoolSink final : public ResultSink {
   JsonlFileSink* results_log_;
   SpoolSinkEvents events_;
   SpoolSinkOptions options_;
-  std::deque<ProbeResult> pending_;
+  // Results not yet committed: [pending_head_, end) of one vector, handed to the spool as they are
+  // (no copy per flush); while the spool fails, the oldest are dropped by moving the head.
+  std::vector<ProbeResult> pending_;
+  std::size_t pending_head_ = 0;
   std::size_t pending_bytes_ = 0;
   std::uint64_t committed_ = 0;
   std::uint64_t dropped_ = 0;

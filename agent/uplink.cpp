@@ -24,6 +24,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "agent/stored_batch.h"
 #include "common/wire/frame.h"
 
 namespace slamon::agent {
@@ -276,8 +277,9 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
       while (!stopping && outbox.empty()) {
         const auto next = window.next(spool.state().last_seq);
         if (!next) break;
-        wire::Batch batch = spool.read(next->from_seq, options.max_batch_entries);
-        clip_batch(batch, next->until_seq);
+        // The entries as stored, framed without decoding them (agent/stored_batch.h).
+        spool.read_stored(next->from_seq, options.max_batch_entries, batch);
+        batch.clip(next->until_seq);
         if (batch.entries.empty()) {
           window.not_held(next->from_seq, next->until_seq);
           continue;
@@ -286,18 +288,18 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
           if (log) log->debug("{}: the spool holds no entry {}; sending from {}", config.name, next->from_seq, batch.first_seq);
           window.not_held(next->from_seq, batch.first_seq - 1);
         }
-        auto payload = encode_batch(batch);
-        if (!payload)
+        const auto range = encode_stored_batch(batch, payload);
+        if (!range)
           throw SessionEnd("spool entry " + std::to_string(batch.first_seq) + " is larger than a frame (" +
                            std::to_string(wire::kDefaultMaxFrameBytes) + " bytes)");
-        std::string frame;
-        wire::append_frame(frame, *payload);
+        frame.clear();
+        wire::append_frame(frame, payload);
         // Counted as sent before the write: a ResendRequest or an Ack read meanwhile then finds the
         // window as it will be (the write fails only with the session).
-        window.sent(batch.first_seq, batch.last_seq(), next->live);
+        window.sent(range->first_seq, range->last_seq, next->live);
         co_await write_frame(stream, frame);
         ++stats.batches_sent;
-        stats.entries_sent += batch.entries.size();
+        stats.entries_sent += range->entries;
       }
       if (wake_pending || stopping) continue;
       wake.expires_at(next_heartbeat);
@@ -435,6 +437,9 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
   wire::FrameDecoder decoder;
   std::string unread;  // bytes read, not yet fed to the decoder
   std::array<char, 64 * 1024> chunk{};
+  StoredBatch batch;    // the writer's buffers, reused from batch to batch
+  std::string payload;
+  std::string frame;
   UplinkStats stats;
   std::string ending;  // why the session ended (the reader's or the writer's reason, the first one)
   bool ending_logged = false;

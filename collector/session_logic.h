@@ -36,7 +36,7 @@ struct KnownAgent {
 struct AgentMarks {
   std::uint64_t committed_seq = 0;  // the mark of (agent, hello's epoch)
   std::uint64_t last_epoch = 0;     // the highest epoch stored for the agent (0: none)
-  wire::SeqRanges stored;           // what is stored of (agent, hello's epoch) above the mark
+  wire::SeqRanges stored{};         // what is stored of (agent, hello's epoch) above the mark
 };
 
 struct HelloDecision {

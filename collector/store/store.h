@@ -35,7 +35,7 @@ struct AppendOutcome {
   std::size_t stored = 0;           // entries stored by this call
   std::size_t duplicates = 0;       // entries whose numbers were all stored already, ignored
   std::size_t resends = 0;          // of the stored: results identical to a stored run (same probe, ts, agent)
-  wire::SeqRanges stored_above;     // the ranges stored above the mark after the call
+  wire::SeqRanges stored_above{};   // the ranges stored above the mark after the call
   bool operator==(const AppendOutcome&) const = default;
 };
 

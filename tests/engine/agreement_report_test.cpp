@@ -44,7 +44,7 @@ struct Fixture {
     cat.cis.back().probes.push_back(make_probe("sw.icmp", "sw"));
     cat.cis.push_back(make_ci("mail", {}));
     cat.cis.back().probes.push_back(make_probe("mail.tcp", "mail"));
-    cat.services.push_back(make_service("shop", {{"web", 1}, {"sw", 1}, {"mail", 0}}));
+    cat.services.push_back(make_service("shop", {{"web", 1, {}}, {"sw", 1, {}}, {"mail", 0, {}}}));
     cat.slas.push_back(make_sla("shop-day", "shop", "99.0"));
     cat.agreements.push_back(make_agreement("web-uc", "web", "99.5", 5 * kMin));
     cat.agreements.push_back(make_agreement("sw-uc", "sw", "99.0"));
@@ -167,9 +167,9 @@ TEST_CASE("who cost the budget: a cause under two covered parents is shared betw
   catalogue::Catalogue cat;
   cat.cis.push_back(make_ci("db", {}));
   cat.cis.back().probes.push_back(make_probe("db.tcp", "db"));
-  cat.services.push_back(make_service("left", {{"db", 1}}));
-  cat.services.push_back(make_service("right", {{"db", 1}}));
-  cat.services.push_back(make_service("top", {{"left", 1}, {"right", 1}}));
+  cat.services.push_back(make_service("left", {{"db", 1, {}}}));
+  cat.services.push_back(make_service("right", {{"db", 1, {}}}));
+  cat.services.push_back(make_service("top", {{"left", 1, {}}, {"right", 1, {}}}));
   cat.agreements.push_back(make_agreement("left-ola", "left", "99.0"));
   cat.agreements.push_back(make_agreement("right-uc", "right", "99.0"));
   cat.agreements.back().provider = "Other Inc";
