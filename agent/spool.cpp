@@ -81,7 +81,6 @@ void Spool::open_or_reset() {
   }
   create_schema_if_new();
   insert_ = std::make_unique<Stmt>(*db_, "INSERT INTO entries (seq, width, ts_ms, entry) VALUES (?1, ?2, ?3, ?4)");
-  read_ = std::make_unique<Stmt>(*db_, "SELECT seq, width, entry FROM entries WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
   // "seq BETWEEN" first: a range on the primary key, not a scan of the table.
   delete_range_ =
       std::make_unique<Stmt>(*db_, "DELETE FROM entries WHERE seq >= ?1 AND seq <= ?2 AND seq + width - 1 <= ?2");
@@ -170,21 +169,17 @@ std::uint64_t Spool::append(std::span<const ProbeResult> results) {
 }
 
 wire::Batch Spool::read(std::uint64_t from_seq, std::size_t max_entries) {
+  // The entries read_stored() reads, decoded.
+  StoredBatch stored;
+  read_stored(from_seq, max_entries, stored);
   wire::Batch b;
-  b.epoch = state_.epoch;
-  read_->bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(from_seq, INT64_MAX)))
-      .bind(2, static_cast<std::int64_t>(std::min<std::size_t>(max_entries, INT64_MAX)));
-  std::uint64_t next = 0;  // the number the next entry must have: a batch has no hole
-  while (read_->step()) {
-    const auto seq = static_cast<std::uint64_t>(read_->int64(0));
-    if (b.entries.empty()) {
-      b.first_seq = seq;
-    } else if (seq != next) {  // numbers acknowledged out of order (deleted) lie between
-      read_->reset();
-      break;
-    }
-    next = seq + static_cast<std::uint64_t>(read_->int64(1));
-    b.entries.push_back(decode_entry(read_->blob(2), path_));
+  b.epoch = stored.epoch;
+  b.first_seq = stored.first_seq;
+  const std::string_view bytes(stored.bytes);
+  std::size_t at = 0;
+  for (const auto& e : stored.entries) {
+    b.entries.push_back(decode_entry(bytes.substr(at, e.size), path_));
+    at += e.size;
   }
   return b;
 }

@@ -94,7 +94,7 @@ class Spool {
   std::unique_ptr<sqlite::Db> db_;
   std::optional<std::string> moved_aside_;
   SpoolState state_;
-  std::unique_ptr<sqlite::Stmt> insert_, read_, read_stored_, delete_range_, set_meta_;
+  std::unique_ptr<sqlite::Stmt> insert_, read_stored_, delete_range_, set_meta_;
   std::unique_ptr<sqlite::Stmt> ack_going_, ack_straddle_, first_seq_;  // acknowledge_range(), prepared once
 };
 

@@ -117,11 +117,10 @@ void LiveThread::publish(live::LiveEngine& engine, const catalogue::Catalogue& c
       snap->probes.emplace(p.id, n);
       data[p.id].timeline = engine.recent_timeline(p.id, now);
     }
-  engine::Graph graph(cat, {});
-  engine::NodeTimelines timelines(graph, data);
+  engine::NodeTimelines timelines(*graph_, data);
   auto node_now = [&](const std::string& id) {
     NodeNow n;
-    const int i = graph.find(id);
+    const int i = graph_->find(id);
     if (i < 0) return n;
     const auto& tl = timelines.status(i);
     const auto it = std::upper_bound(tl.begin(), tl.end(), now,
@@ -187,15 +186,17 @@ void LiveThread::run() {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
       if (next_catalogue_) {
+        engine.reset();
+        graph_.reset();  // it points into the catalogue being replaced
         cat = std::move(next_catalogue_);
         next_catalogue_.reset();
-        engine.reset();
       }
       news_ = false;
     }
     try {
       if (!engine) {
         engine = std::make_unique<live::LiveEngine>(*cat, engine_store_, options_.engine);
+        graph_ = std::make_unique<engine::Graph>(*cat, std::vector<catalogue::Maintenance>{});
         engine->load();
         log_->info("live engine: {} probe(s), {} to replay from the store, position {}/{}", [&] {
           std::size_t n = 0;

@@ -18,6 +18,7 @@
 #include <string>
 #include <thread>
 
+#include "collector/engine/graph.h"
 #include "collector/live/live_engine.h"
 #include "collector/store/engine_store.h"
 #include "collector/store/store.h"
@@ -86,7 +87,8 @@ class LiveThread {
     std::chrono::steady_clock::time_point since;
     std::size_t arrivals = 0, replayed = 0;
   };
-  std::optional<Backlog> behind_;  // the engine thread's own
+  std::optional<Backlog> behind_;          // the engine thread's own
+  std::unique_ptr<engine::Graph> graph_;   // the engine thread's: of the running catalogue (publish)
   std::thread thread_;
 };
 

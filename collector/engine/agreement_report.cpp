@@ -41,15 +41,6 @@ void mark_agreement(Report& r, const catalogue::Agreement& a) {
 ReportSet run_agreement_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogue::Catalogue& cat,
                                 const ReportRequest& req) {
   ReportSet out;
-  const auto label = parse_period_label(req.label);
-  if (!label) {
-    out.error = "invalid period label '" + req.label + "' (2026-10-05, 2026-W41, 2026-10, 2026-Q4 or 2026)";
-    return out;
-  }
-  if (req.as_of && !writable_instant(*req.as_of)) {
-    out.error = "--as-of is outside the years 0001-9999 that RFC 3339 can write (in UTC)";
-    return out;
-  }
   for (const auto& a : cat.agreements) {
     if (req.agreement && a.id != *req.agreement) continue;
     const catalogue::Sla s = agreement_as_sla(a);
@@ -182,6 +173,18 @@ void attribute_to_agreements(const Graph& g, const catalogue::Catalogue& cat, co
   report.by_agreement_s.assign(by_agreement.begin(), by_agreement.end());
   report.by_provider_s.assign(by_provider.begin(), by_provider.end());
   report.unbacked_s = unbacked;
+}
+
+std::optional<Interval> agreement_periods_span(const catalogue::Catalogue& cat, LocalDate day,
+                                               std::optional<TimeMs> as_of) {
+  std::optional<Interval> out;
+  for (const auto& a : cat.agreements) {
+    const Period ap = agreement_period_at(a, day);
+    const TimeMs cut = as_of ? std::min(*as_of, ap.end) : ap.end;
+    const Interval w{ap.start - 1, std::max(cut, ap.start) + 1};
+    out = out ? Interval{std::min(out->begin, w.begin), std::max(out->end, w.end)} : w;
+  }
+  return out;
 }
 
 std::optional<Interval> agreement_window(const catalogue::Catalogue& cat, const ReportRequest& req) {

@@ -26,7 +26,8 @@ catalogue::Sla agreement_as_sla(const catalogue::Agreement& a);
 Period agreement_period_at(const catalogue::Agreement& a, LocalDate day);
 
 // The reports of `req.agreement`, or of every agreement whose period kind matches the label (the
-// others named in left_out); req.sla and req.trend are not used.
+// others named in left_out); req.sla and req.trend are not used. run_reports checks the label and
+// as_of before it calls this.
 ReportSet run_agreement_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogue::Catalogue& cat,
                                 const ReportRequest& req);
 
@@ -41,6 +42,12 @@ std::vector<AgreementVerdict> agreement_verdicts(NodeTimelines& nodes, const Pro
 // parents under root, level by level), shared equally among those of the nearest level; a cause with
 // none under root is unbacked. Fills report.by_agreement_s, by_provider_s and unbacked_s.
 void attribute_to_agreements(const Graph& g, const catalogue::Catalogue& cat, const std::string& root, Report& report);
+
+// The instants the verdicts agreement_verdicts lists for an SLA period starting on local date `day`
+// look at, for every agreement of the catalogue (from 1 ms before the earliest period's start to 1 ms
+// after the latest cut); nullopt without agreements.
+std::optional<Interval> agreement_periods_span(const catalogue::Catalogue& cat, LocalDate day,
+                                               std::optional<TimeMs> as_of);
 
 // The instants the agreement reports of `req` look at, as report_window does for SLAs.
 std::optional<Interval> agreement_window(const catalogue::Catalogue& cat, const ReportRequest& req);

@@ -32,11 +32,7 @@ std::optional<Interval> report_window(const catalogue::Catalogue& cat, const Rep
     // The agreements' periods its reports list (agreement_verdicts: each one's period containing the
     // first day of every reported period).
     for (Period q = first;; q = next_period(q, zone)) {
-      for (const auto& a : cat.agreements) {
-        const Period ap = agreement_period_at(a, q.first_day);
-        const TimeMs acut = req.as_of ? std::min(*req.as_of, ap.end) : ap.end;
-        widen(Interval{ap.start - 1, std::max(acut, ap.start) + 1});
-      }
+      if (const auto a = agreement_periods_span(cat, q.first_day, req.as_of)) widen(*a);
       if (q.start >= p.period->start) break;
     }
   }

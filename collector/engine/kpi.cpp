@@ -67,6 +67,7 @@ Kpi compute_kpi(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogu
   }
   std::map<std::string, KpiGroup> total, by_sla, by_service, by_owner, by_provider;
   for (const auto& s : cat.slas) {
+    const std::string owner = owner_of(cat, s.service);
     for (const auto& p : periods_in(s, from, to)) {
       if (as_of && *as_of < p.start) {
         k.left_out.push_back("sla " + s.id + ": period " + p.label + " starts after --as-of");
@@ -82,7 +83,6 @@ Kpi compute_kpi(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogu
       count(total, "all", &r);
       count(by_sla, s.id, &r);
       count(by_service, s.service, &r);
-      const std::string owner = owner_of(cat, s.service);
       count(by_owner, owner.empty() ? "(no owner)" : owner, &r);
       std::set<std::string> providers;
       for (const auto& a : r.agreements) providers.insert(a.provider.empty() ? a.id : a.provider);
@@ -113,11 +113,7 @@ std::optional<Interval> kpi_window(const catalogue::Catalogue& cat, LocalDate fr
     for (const auto& p : periods_in(s, from, to)) {
       const TimeMs cut = as_of ? std::min(*as_of, p.end) : p.end;
       widen(Interval{p.start - 1, std::max(cut, p.start) + 1});
-      for (const auto& a : cat.agreements) {
-        const Period ap = agreement_period_at(a, p.first_day);
-        const TimeMs acut = as_of ? std::min(*as_of, ap.end) : ap.end;
-        widen(Interval{ap.start - 1, std::max(acut, ap.start) + 1});
-      }
+      if (const auto a = agreement_periods_span(cat, p.first_day, as_of)) widen(*a);
     }
   return out;
 }

@@ -21,7 +21,6 @@ void add_agreements(NodeTimelines& nodes, const ProbeDataMap& probes, const cata
 
 ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogue::Catalogue& cat,
                       const ReportRequest& req) {
-  if (req.agreements) return run_agreement_reports(nodes, probes, cat, req);
   ReportSet out;
   const auto label = parse_period_label(req.label);
   if (!label) {
@@ -32,6 +31,7 @@ ReportSet run_reports(NodeTimelines& nodes, const ProbeDataMap& probes, const ca
     out.error = "--as-of is outside the years 0001-9999 that RFC 3339 can write (in UTC)";
     return out;
   }
+  if (req.agreements) return run_agreement_reports(nodes, probes, cat, req);
   if (req.trend > 0 && !req.sla) {
     out.error = "--trend needs --sla";
     return out;

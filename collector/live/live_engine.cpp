@@ -118,8 +118,9 @@ void LiveEngine::replay(const std::string& id, Probe& p, store::EngineCommit& co
   p.builder = ProbeTimelineBuilder(p.params);
   p.builder.resume(state, last_points_before(id, boundary));
   p.horizon = ck ? std::optional<TimeMs>(ck->ts) : std::nullopt;
-  std::optional<TimeMs> last_checkpoint = ck ? std::optional<TimeMs>(ck->ts) : std::nullopt;
-  std::vector<store::EngineCheckpoint> checkpoints;
+  // The checkpoints from `ck` on are written again (this step's forward ones are superseded).
+  p.last_checkpoint = p.horizon;
+  p.new_checkpoints.clear();
 
   // Results of one ts: the last in agent order wins (distinct agents: never a resend of another).
   bool in_group = false;
@@ -129,10 +130,7 @@ void LiveEngine::replay(const std::string& id, Probe& p, store::EngineCommit& co
     if (!in_group) return;
     p.builder.add(group_ts, winner);
     p.horizon = group_ts;
-    if (!last_checkpoint || group_ts - *last_checkpoint >= options_.checkpoint_every_ms) {
-      checkpoints.push_back(store::EngineCheckpoint{group_ts, to_store(p.builder.state())});
-      last_checkpoint = group_ts;
-    }
+    maybe_checkpoint(p, group_ts);
     in_group = false;
   };
   for (const auto& a : history) {
@@ -155,10 +153,9 @@ void LiveEngine::replay(const std::string& id, Probe& p, store::EngineCommit& co
   for (const auto& pt : p.builder.points())
     if (pt.t >= boundary) w.points.push_back(store::ChangePoint{pt.t, pt.status});
   w.checkpoints_from = ck ? ck->ts + 1 : kMinTime;
-  w.checkpoints = std::move(checkpoints);
-  if (boundary != kMaxTime || !w.checkpoints.empty() || !ck) commit.rewrites.push_back(std::move(w));
-  p.last_checkpoint = last_checkpoint;
+  w.checkpoints = std::move(p.new_checkpoints);
   p.new_checkpoints.clear();
+  if (boundary != kMaxTime || !w.checkpoints.empty() || !ck) commit.rewrites.push_back(std::move(w));
   p.dirty_from.reset();
   p.dirty_steps = 0;
   p.touched = true;
@@ -273,19 +270,19 @@ engine::StatusTimeline LiveEngine::recent_timeline(const std::string& probe, Tim
   return out;
 }
 
-bool LiveEngine::has_status(const Probe& p) {
+std::optional<TimeMs> LiveEngine::stale_at(const Probe& p) {
   const auto& pts = p.builder.points();
-  return !pts.empty() && pts.back().status != Status::unknown;
+  const auto s = p.builder.state();
+  if (!s.has_prev || pts.empty() || pts.back().status == Status::unknown) return std::nullopt;
+  return s.prev_ts + p.params.stale_after_ms;
 }
 
 std::optional<TimeMs> LiveEngine::next_staleness(TimeMs now) const {
   std::optional<TimeMs> best;
   for (const auto& [id, p] : probes_) {
-    const auto s = p.builder.state();
-    if (!s.has_prev || !has_status(p)) continue;
-    const TimeMs at = s.prev_ts + p.params.stale_after_ms;
-    if (at <= now) continue;
-    if (!best || at < *best) best = at;
+    const auto at = stale_at(p);
+    if (!at || *at <= now) continue;
+    if (!best || *at < *best) best = at;
   }
   return best;
 }
@@ -293,10 +290,8 @@ std::optional<TimeMs> LiveEngine::next_staleness(TimeMs now) const {
 std::vector<std::string> LiveEngine::stale_between(TimeMs after, TimeMs upto) const {
   std::vector<std::string> out;
   for (const auto& [id, p] : probes_) {
-    const auto s = p.builder.state();
-    if (!s.has_prev || !has_status(p)) continue;
-    const TimeMs at = s.prev_ts + p.params.stale_after_ms;
-    if (at > after && at <= upto) out.push_back(id);
+    const auto at = stale_at(p);
+    if (at && *at > after && *at <= upto) out.push_back(id);
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -90,7 +90,9 @@ class LiveEngine {
   engine::StatusTimeline last_points_before(const std::string& id, TimeMs before);
   store::EngineProbe record(const std::string& id, const Probe& p) const;
   void maybe_checkpoint(Probe& p, TimeMs ts);
-  static bool has_status(const Probe& p);  // its last change point is not unknown
+  // When a probe with a known status (its last change point is not unknown) turns unknown for
+  // staleness, if no result comes: its last result + stale_after.
+  static std::optional<TimeMs> stale_at(const Probe& p);
 
   const catalogue::Catalogue& cat_;
   store::EngineStore& st_;
