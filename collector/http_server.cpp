@@ -10,7 +10,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -19,6 +18,8 @@
 #include <boost/beast/ssl.hpp>
 
 #include <unordered_map>
+
+#include "collector/tcp_listen.h"
 
 namespace slamon::collector {
 namespace {
@@ -29,10 +30,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-std::string endpoint_text(const tcp::endpoint& ep) {
-  const auto a = ep.address();
-  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
-}
 
 // What a refused request hears, by the parser's error; 0: nothing (the peer left or timed out).
 int status_for(const boost::system::error_code& ec) {
@@ -259,30 +256,7 @@ std::string HttpServer::listen() {
   auto& acc = impl_->acceptor;
   const auto& host = impl_->options.listen_host;
   const auto port = static_cast<unsigned short>(impl_->options.listen_port);
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  if (ec) {
-    tcp::resolver resolver(impl_->io);  // at start-up: a blocking lookup is fine
-    const auto found = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
-    if (ec || found.empty()) throw std::runtime_error("cannot resolve '" + host + "': " + (ec ? ec.message() : "no address"));
-    address = found.begin()->endpoint().address();
-  }
-  const tcp::endpoint ep(address, port);
-  auto check = [&ec](const char* what) {
-    if (ec) throw std::runtime_error(std::string(what) + ": " + ec.message());
-  };
-  acc.open(ep.protocol(), ec);
-  check("socket");
-  acc.set_option(tcp::acceptor::reuse_address(true), ec);
-  check("SO_REUSEADDR");
-  if (address.is_v6()) {
-    acc.set_option(asio::ip::v6_only(false), ec);
-    check("IPV6_V6ONLY");
-  }
-  acc.bind(ep, ec);
-  check("bind");
-  acc.listen(asio::socket_base::max_listen_connections, ec);
-  check("listen");
+  open_listener(impl_->io, acc, host, port);
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   return endpoint_text(acc.local_endpoint());
 }

@@ -14,7 +14,6 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -29,6 +28,8 @@
 #include <optional>
 #include <unordered_map>
 #include <vector>
+
+#include "collector/tcp_listen.h"
 
 namespace slamon::collector {
 namespace {
@@ -45,10 +46,6 @@ constexpr DurationMs kLingerMs = 1'000;       // after a Refusal, how long the a
 
 std::chrono::milliseconds ms(DurationMs d) { return std::chrono::milliseconds(d); }
 
-std::string endpoint_text(const tcp::endpoint& ep) {
-  const auto a = ep.address();
-  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
-}
 
 // An OpenSSL or socket error as an operator reads it, with a hint for the common cases.
 std::string tls_error_text(const boost::system::error_code& ec) {
@@ -814,31 +811,7 @@ std::string LinkServer::listen() {
   auto& acc = impl_->acceptor;
   const auto& host = impl_->options.listen_host;
   const auto port = static_cast<unsigned short>(impl_->options.listen_port);
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  if (ec) {
-    // A host name (at start-up, so a blocking lookup is fine): its first address.
-    tcp::resolver resolver(impl_->io);
-    const auto found = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
-    if (ec || found.empty()) throw std::runtime_error("cannot resolve '" + host + "': " + (ec ? ec.message() : "no address"));
-    address = found.begin()->endpoint().address();
-  }
-  const tcp::endpoint ep(address, port);
-  auto check = [&ec](const char* what) {
-    if (ec) throw std::runtime_error(std::string(what) + ": " + ec.message());
-  };
-  acc.open(ep.protocol(), ec);
-  check("socket");
-  acc.set_option(tcp::acceptor::reuse_address(true), ec);
-  check("SO_REUSEADDR");
-  if (address.is_v6()) {
-    acc.set_option(asio::ip::v6_only(false), ec);
-    check("IPV6_V6ONLY");
-  }
-  acc.bind(ep, ec);
-  check("bind");
-  acc.listen(asio::socket_base::max_listen_connections, ec);
-  check("listen");
+  open_listener(impl_->io, acc, host, port);
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   return endpoint_text(acc.local_endpoint());
 }
