@@ -6,8 +6,7 @@
 # `slamon report --db --format json` and `--format csv` on the same store (with and without as_of),
 # the current period without `period`; an agreement's report as `slamon report --agreement`; the KPI
 # as `slamon report --kpi`; an SLA's feasibility as `slamon check --feasibility` gives it; the overview;
-# 404s and 400s; /readyz turning 503 when
-# the worker's connection no longer reads the store.
+# 404s and 400s; /readyz turning 503 when the worker's connection no longer reads the store.
 source "$(dirname "$0")/lib.sh"
 slamon=$bin/slamon
 cat >> "$tmp/cat.yaml" <<'YAML'
