@@ -4,8 +4,9 @@
 # and a probe's history ([from, to), the roll-up as reports do it, 400 on a bad range); a probe's
 # results newest first with their cursor (400 on a bad one); an SLA report byte for byte equal to
 # `slamon report --db --format json` and `--format csv` on the same store (with and without as_of),
-# the current period without `period`; an agreement's report as `slamon report --agreement`; the KPI
-# as `slamon report --kpi`; an SLA's feasibility as `slamon check --feasibility` gives it; the overview;
+# the current period without `period`, computed again once the engine applied more results (the
+# cache follows the engine); an agreement's report as `slamon report --agreement`; the KPI as
+# `slamon report --kpi`; an SLA's feasibility as `slamon check --feasibility` gives it; the overview;
 # 404s and 400s; /readyz turning 503 when the worker's connection no longer reads the store.
 source "$(dirname "$0")/lib.sh"
 slamon=$bin/slamon
@@ -145,6 +146,25 @@ assert list(s) == ["shop-gold"] and s["shop-gold"]["service"] == "shop" and s["s
 assert s["shop-gold"]["target"] == "99.5" and s["shop-gold"]["complete"] is False, d
 assert set(d["kpi"]) == {"committed", "met", "percent"}, d
 PY
+
+# The report cache follows the engine: results imported while the collector runs (db down on the
+# third day) move the engine's position, and the same request is computed again.
+get "/api/v1/slas/shop-gold/report?period=2026-10" > "$tmp/before.json"
+pos=$(get /api/v1/status?limit=1 | jq .engine_position.result_row)
+python3 - "$tmp/more.jsonl" <<'PY'
+import json, sys, datetime
+start = datetime.datetime(2026, 10, 3, tzinfo=datetime.timezone.utc)
+with open(sys.argv[1], "w") as f:
+    for m in range(60):
+        t = (start + datetime.timedelta(minutes=m)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        f.write(json.dumps({"probe": "db.tcp", "ts": t, "status": "down", "agent": "a2"}) + "\n")
+PY
+"$slamon" import --db "$tmp/store.db" "$tmp/more.jsonl" > "$tmp/import2.out" 2>&1 || fail "second import: $(cat "$tmp/import2.out")"
+wait_json /api/v1/status?limit=1 "d['engine_position']['result_row'] > $pos" 30
+get "/api/v1/slas/shop-gold/report?period=2026-10" > "$tmp/after.json"
+[ "$(jq .outage_count "$tmp/after.json")" = $(( $(jq .outage_count "$tmp/before.json") + 1 )) ] ||
+  fail "the report did not follow the engine: $(jq -c '[.outage_count, .availability]' "$tmp/before.json" "$tmp/after.json")"
+same_as_cli "/api/v1/slas/shop-gold/report?period=2026-10" --sla shop-gold --period 2026-10 --format json
 
 # /readyz asks the worker's connection: a store that no longer reads is not ready.
 get /readyz > /dev/null
