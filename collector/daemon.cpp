@@ -213,6 +213,7 @@ int run_collector(const DaemonOptions& options) {
     st.metrics.agents = &agent_records;
     st.metrics.sessions = server->sessions();
     st.metrics.ingest_queued = ingest.queued();
+    st.metrics.store_jobs_queued = worker.queued();
     st.metrics.start_ms = start_ms;
     st.metrics.version = kCollectorVersion;
     st.web = web ? &*web : nullptr;

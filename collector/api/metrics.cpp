@@ -72,6 +72,8 @@ std::string render_metrics(const MetricsInput& in) {
   e.sample("slamon_link_sessions", static_cast<std::uint64_t>(in.sessions));
   e.family("slamon_ingest_queue_batches", "gauge", "Batches waiting for the store thread.");
   e.sample("slamon_ingest_queue_batches", static_cast<std::uint64_t>(in.ingest_queued));
+  e.family("slamon_http_store_jobs_queued", "gauge", "HTTP requests waiting for the store worker.");
+  e.sample("slamon_http_store_jobs_queued", static_cast<std::uint64_t>(in.store_jobs_queued));
   if (const auto* l = in.link) {
     e.family("slamon_link_connections_total", "counter", "TCP connections accepted from agents.");
     e.sample("slamon_link_connections_total", l->connections);

@@ -25,6 +25,7 @@ struct MetricsInput {
   const std::map<std::string, store::AgentRecord, std::less<>>* agents = nullptr;
   std::size_t sessions = 0;       // agent connections open
   std::size_t ingest_queued = 0;  // batches waiting for the store thread
+  std::size_t store_jobs_queued = 0;  // HTTP jobs waiting for the store worker
   TimeMs start_ms = 0;            // when the collector started
   std::string version;
   const CatalogueIndex* index = nullptr;     // the running catalogue's (node kinds)
