@@ -444,12 +444,19 @@ Routed route_overview(const ApiState& s) {
                   auto o = std::make_shared<Overview>(compute_overview(c, *cat, snap->as_of));
                   o->result_row = snap->position.result_row;
                   o->gap_row = snap->position.gap_row;
+                  o->arrivals_behind = count_arrivals_after(c, snap->position);
                   if (cache) cache->set_overview(o);
                   return json_ok(overview_to_json(*o));
                 });
 }
 
 }  // namespace
+
+std::int64_t count_arrivals_after(StoreContext& c, const store::EnginePosition& position) {
+  std::int64_t n = 0;
+  c.engine.arrivals_after(position, kArrivalsBehindCap, [&](const store::StoredArrival&) { ++n; });
+  return n;
+}
 
 std::string overview_key(const ApiCatalogue& cat, TimeMs as_of, std::int64_t result_row, std::int64_t gap_row) {
   return "overview|" + catalogue_key(cat) + "|" + std::to_string(as_of) + "|" + std::to_string(result_row) + "/" +

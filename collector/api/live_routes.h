@@ -39,7 +39,16 @@ struct Overview {
   std::vector<SlaFigures> slas;               // catalogue order
   std::vector<std::string> left_out;          // SLAs without a current period's report, with why
   int committed = 0, met = 0;                 // current periods with a verdict, and met
+  // Stored results and gap records after the engine position above (what the published status does
+  // not include yet), counted up to kArrivalsBehindCap each when the figures were computed.
+  std::int64_t arrivals_behind = 0;
 };
+
+inline constexpr std::size_t kArrivalsBehindCap = 100'000;
+
+// Counts the store's arrivals after `position` (results and gap records, up to kArrivalsBehindCap
+// each). Throws store::StoreFailure.
+std::int64_t count_arrivals_after(StoreContext& c, const store::EnginePosition& position);
 
 // Computes the overview as of the snapshot's instant (one read of the store for every SLA).
 // Throws store::StoreFailure.

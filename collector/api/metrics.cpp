@@ -145,6 +145,9 @@ std::string render_metrics(const MetricsInput& in) {
     for (const auto& f : o->slas) e.sample("slamon_sla_error_budget_remaining_seconds", f.error_budget_remaining_s, sla_labels(f));
     e.family("slamon_sla_figures_timestamp_seconds", "gauge", "The instant the SLA figures are of (Unix time).");
     e.sample("slamon_sla_figures_timestamp_seconds", seconds(o->as_of));
+    e.family("slamon_engine_arrivals_behind", "gauge",
+             "Stored results and gap records the published live status did not include (counted with the SLA figures).");
+    e.sample("slamon_engine_arrivals_behind", static_cast<std::uint64_t>(std::max<std::int64_t>(0, o->arrivals_behind)));
   }
 
   if (const auto* h = in.http) {

@@ -269,6 +269,7 @@ Routed metrics_route(const ApiState& s) {
       auto o = std::make_shared<Overview>(compute_overview(c, *cat, snap->as_of));
       o->result_row = snap->position.result_row;
       o->gap_row = snap->position.gap_row;
+      o->arrivals_behind = count_arrivals_after(c, snap->position);
       cache->set_overview(std::move(o));
     };
   }

@@ -27,6 +27,7 @@ for n in shop:service shop-app:service mail-svc:service web:ci db:ci mail:ci; do
     fail "node $n: not exactly one status at 1"
 done
 grep -q '^slamon_engine_lag_seconds ' "$tmp/metrics.txt" || fail "no engine lag"
+grep -qE '^slamon_engine_arrivals_behind [0-9]+$' "$tmp/metrics.txt" || fail "no arrivals behind"
 promtool check metrics < "$tmp/metrics.txt" > "$tmp/promtool.out" 2>&1 || fail "promtool: $(cat "$tmp/promtool.out")"
 [ ! -s "$tmp/promtool.out" ] || fail "promtool found problems: $(cat "$tmp/promtool.out")"
 grep -q '^slamon_agent_backlog_results{agent="a1"} ' "$tmp/metrics.txt" || fail "no backlog of a1"

@@ -159,7 +159,7 @@ TEST_CASE_FIXTURE(Fixture, "readyz: with a store worker, a job that asks the sto
   CHECK(r.body == "{\"status\":\"not ready\",\"store_open\":false,\"catalogue_loaded\":true}");
 }
 
-TEST_CASE_FIXTURE(Fixture, "metrics: node status as 0/1 per status value, engine lag, per-SLA figures from the cached overview (refreshed off the io thread)") {
+TEST_CASE_FIXTURE(Fixture, "metrics: node status as 0/1 per status value, engine lag and arrivals behind, per-SLA figures from the cached overview (refreshed off the io thread)") {
   auto lagging = std::make_shared<live::LiveSnapshot>(*state.live);
   lagging->catching_up_since = state.now_ms - 2'500;
   state.live = lagging;
@@ -186,6 +186,7 @@ TEST_CASE_FIXTURE(Fixture, "metrics: node status as 0/1 per status value, engine
   f.error_budget_s = 1000;
   f.error_budget_remaining_s = -250;
   o->slas.push_back(f);
+  o->arrivals_behind = 7;
   state.cache->set_overview(o);
   state.cache->refresh_done();
   const auto second = at("/metrics");
@@ -195,6 +196,7 @@ TEST_CASE_FIXTURE(Fixture, "metrics: node status as 0/1 per status value, engine
   CHECK(m2.find("slamon_sla_objective_ratio{sla=\"shop-gold\",service=\"shop\"} 0.995\n") != std::string::npos);
   CHECK(m2.find("slamon_sla_error_budget_remaining_ratio{sla=\"shop-gold\",service=\"shop\"} -0.25\n") != std::string::npos);
   CHECK(m2.find("slamon_sla_error_budget_remaining_seconds{sla=\"shop-gold\",service=\"shop\"} -250\n") != std::string::npos);
+  CHECK(m2.find("slamon_engine_arrivals_behind 7\n") != std::string::npos);
 }
 
 TEST_CASE("overview JSON: figures, budget left in percent, the KPI over SLAs with a verdict") {
