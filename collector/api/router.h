@@ -1,8 +1,10 @@
 // The HTTP API's routing and handlers: one pure function from a request and a read-only view of the
-// collector's state to a response. The Beast listener (collector/http_server.cpp) only moves bytes;
+// collector's state to a response, or to a job that computes it from the store off the io thread
+// (store_job.h, live_routes.h). The Beast listener (collector/http_server.cpp) only moves bytes;
 // everything a request means is decided here (docs/api.md lists the endpoints).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -10,9 +12,13 @@
 #include "collector/api/access.h"
 #include "collector/api/catalogue_json.h"
 #include "collector/api/http_message.h"
+#include "collector/api/maintenance_api.h"
 #include "collector/api/metrics.h"
+#include "collector/api/report_cache.h"
 #include "collector/api/request_target.h"
+#include "collector/api/store_job.h"
 #include "collector/api/web_bundle.h"
+#include "collector/live/live_snapshot.h"
 #include "collector/served_catalogue.h"
 #include "collector/store/store.h"
 #include "common/time.h"
@@ -21,11 +27,19 @@ namespace slamon::collector::api {
 
 // The running catalogue with the index the API reads it through, and its whole tree as JSON (built
 // once, off the io thread: at start and on the reload helper thread); replaced as a whole on reload.
+// The maintenance windows created through the API come with it: `reported` is the catalogue the
+// reports use, the running one plus those windows (store/maintenance_store.h); a new view is built
+// after each write.
 struct ApiCatalogue {
-  ApiCatalogue(std::shared_ptr<const ServedCatalogue> s, TimeMs loaded_ms);
+  ApiCatalogue(std::shared_ptr<const ServedCatalogue> s, TimeMs loaded_ms,
+               std::shared_ptr<const StoredMaintenance> maintenance = nullptr);
   std::shared_ptr<const ServedCatalogue> served;  // served->catalogue is set
-  CatalogueIndex index;
+  std::shared_ptr<const StoredMaintenance> maintenance;  // never null (empty when none)
+  std::vector<std::string> window_clashes;  // API windows whose id the catalogue has too (not counted)
+  std::shared_ptr<const catalogue::Catalogue> reported;  // served->catalogue + the API's windows
+  CatalogueIndex index;  // over served->catalogue
   TimeMs loaded_ms = 0;
+  std::uint64_t version = 0;  // unique per view built in this process (report cache keys)
   std::string tree_json;  // GET /api/v1/catalogue
 };
 
@@ -34,15 +48,24 @@ using AgentRecords = std::map<std::string, store::AgentRecord, std::less<>>;
 struct ApiState {
   std::shared_ptr<const ApiCatalogue> catalogue;  // null: none loaded (/readyz says so)
   const AgentRecords* agents = nullptr;           // the link's latest record of each agent
-  bool store_open = false;
+  bool store_open = false;    // the store was opened (false: /readyz says not ready at once)
+  bool store_worker = false;  // a store worker runs jobs: /readyz asks its connection a trivial query
+  std::shared_ptr<const live::LiveSnapshot> live;  // the engine's latest snapshot; null: none yet
+  std::shared_ptr<ReportCache> cache;              // null: reports are not cached
   MetricsInput metrics;  // its `catalogue` is taken from `catalogue` above
   const WebBundle* web = nullptr;  // null: the UI is not there (`/` says why: web_missing)
   std::string web_missing;
   AccessPolicy access;
   TargetLimits limits;
   TimeMs now_ms = 0;
+  // Called by a maintenance write's job, on the store worker, with the windows as they now are; the
+  // collector builds a new ApiCatalogue with them before the job's response is sent. May be empty.
+  std::function<void(std::shared_ptr<const StoredMaintenance>)> on_maintenance;
 };
 
-Response handle(const Request& request, const ApiState& state);
+// The decision for a request: a response, or a job to run over the store (store_job.h).
+Routed route(const Request& request, const ApiState& state);
+// route(), with a job run at once over `store` (tests, fuzzing: null runs none and answers 503).
+Response handle(const Request& request, const ApiState& state, StoreContext* store = nullptr);
 
 }  // namespace slamon::collector::api
