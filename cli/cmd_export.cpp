@@ -1,6 +1,8 @@
 // slamon export: the results (and gap records) the collector's store holds, as results JSONL
 // (spec/interchange.md; gap lines: docs/report.md), ordered by ts, probe, agent, each once. Written to
 // stdout, or to a file atomically (a temporary file beside it, renamed when complete).
+// `--maintenance FILE` writes instead the maintenance windows created through the API, in the
+// catalogue's syntax (what `slamon report --maintenance FILE` reads), their history as comments.
 #include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,7 +18,10 @@
 #include <tuple>
 
 #include "cli/commands.h"
+#include <yaml-cpp/yaml.h>
+
 #include "cli/store_access.h"
+#include "collector/store/maintenance_store.h"
 #include "common/results_jsonl.h"
 
 namespace slamon::cli {
@@ -26,6 +31,7 @@ struct ExportOptions {
   std::string db;
   std::string from, to, agent, probe;
   std::string output;
+  std::string maintenance;
 };
 
 // Where the lines go: stdout, or a temporary file renamed over the output at the end.
@@ -95,7 +101,83 @@ class Output {
   bool done_ = false;
 };
 
+// The windows as a YAML document in the catalogue's syntax: one-off windows in UTC, "who: why" as the
+// description; each window's history as comments above it. Cancelled windows (nothing planned) are
+// comments only.
+std::string maintenance_yaml(const std::string& db, const std::vector<store::MaintenanceWindow>& windows,
+                             const std::vector<store::MaintenanceEvent>& history, TimeMs now) {
+  std::string out = "# Maintenance windows created through slamon-collector's API, from the store " + db +
+                    ",\n# written by slamon export --maintenance at " + format_rfc3339(now) +
+                    ". Catalogue syntax:\n# slamon report --maintenance THIS_FILE honours them offline.\n";
+  const auto planned = store::maintenance_as_catalogue(windows);
+  auto one_line = [](std::string s) {
+    for (char& c : s)
+      if (c == '\n' || c == '\r') c = ' ';
+    return s;
+  };
+  out += planned.empty() ? "maintenance: []\n" : "maintenance:\n";
+  for (const auto& w : windows) {
+    out += "  # " + w.id + ":";
+    for (const auto& e : history) {
+      if (e.window != w.id) continue;
+      out += " " + std::string(store::to_string(e.action)) + " at " + format_rfc3339(e.at_ms) + " by " +
+             one_line(e.who) + " (" + one_line(e.why) + ")" + (e.action == store::MaintenanceEvent::Action::created
+                                                                  ? ", " + format_rfc3339(e.from_ms) + " to " +
+                                                                        format_rfc3339(e.to_ms)
+                                                                  : "") +
+             ";";
+    }
+    out.back() = '\n';
+    const auto it = std::find_if(planned.begin(), planned.end(), [&](const auto& m) { return m.id == w.id; });
+    if (it == planned.end()) continue;  // cancelled
+    YAML::Emitter e;
+    e << YAML::BeginMap << YAML::Key << "id" << YAML::Value << it->id;
+    e << YAML::Key << "targets" << YAML::Value << YAML::Flow << it->targets;
+    e << YAML::Key << "from" << YAML::Value << format_rfc3339(*it->from);
+    e << YAML::Key << "to" << YAML::Value << format_rfc3339(*it->to);
+    e << YAML::Key << "description" << YAML::Value << YAML::DoubleQuoted << it->description << YAML::EndMap;
+    std::string item = e.c_str();
+    std::string indented = "  - ";
+    for (std::size_t i = 0; i < item.size(); ++i) {
+      indented += item[i];
+      if (item[i] == '\n' && i + 1 < item.size()) indented += "    ";
+    }
+    out += indented + "\n";
+  }
+  return out;
+}
+
+int export_maintenance(const ExportOptions& o) {
+  if (!o.from.empty() || !o.to.empty() || !o.agent.empty() || !o.probe.empty() || !o.output.empty()) {
+    std::fputs("slamon export: --maintenance FILE writes the maintenance windows: it does not go with --from, --to, "
+               "--agent, --probe or --output\n", stderr);
+    return 2;
+  }
+  const auto st = open_store("export", o.db, false);
+  if (!st) return 2;
+  auto* ms = dynamic_cast<store::MaintenanceStore*>(st.get());
+  if (ms == nullptr) {
+    std::fputs("slamon export: this store keeps no maintenance windows\n", stderr);
+    return 2;
+  }
+  try {
+    const auto windows = ms->maintenance_windows();
+    const auto history = ms->maintenance_history("");
+    Output out(o.maintenance == "-" ? std::string() : o.maintenance);
+    if (!out.ok()) return 2;
+    out.write(maintenance_yaml(o.db, windows, history, SystemClock().now_ms()));
+    if (!out.finish()) return 2;
+    std::fprintf(stderr, "slamon export: %zu maintenance windows (%zu with planned time)\n", windows.size(),
+                 store::maintenance_as_catalogue(windows).size());
+  } catch (const store::StoreFailure& e) {
+    std::fprintf(stderr, "slamon export: %s\n", e.what());
+    return 2;
+  }
+  return 0;
+}
+
 int run(const ExportOptions& o) {
+  if (!o.maintenance.empty()) return export_maintenance(o);
   store::ResultQuery q;
   if (!o.from.empty() && !(q.from_ms = parse_time_option("export", "--from", o.from))) return 2;
   if (!o.to.empty() && !(q.to_ms = parse_time_option("export", "--to", o.to))) return 2;
@@ -172,6 +254,9 @@ void add_export_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--agent", opts->agent, "Only this agent's results");
   cmd->add_option("--probe", opts->probe, "Only this probe's results");
   cmd->add_option("--output", opts->output, "Write to this file (atomically) instead of stdout");
+  cmd->add_option("--maintenance", opts->maintenance,
+                  "Write the maintenance windows created through the API to this file (catalogue syntax; - for stdout)"
+                  " instead of results");
   cmd->callback([opts, &exit_code] {
     try {
       exit_code = run(*opts);

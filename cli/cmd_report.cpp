@@ -19,6 +19,7 @@
 #include "collector/engine/report_format.h"
 #include "collector/engine/report_set.h"
 #include "collector/engine/result_ingest.h"
+#include "collector/store/maintenance_store.h"
 #include "common/catalogue/parser.h"
 #include "common/catalogue/reader.h"
 #include "common/collector_config.h"
@@ -100,13 +101,16 @@ int print(const ReportOptions& o, const catalogue::Catalogue& cat, const engine:
 
 // The probe data from the store (--db, or collector.yaml's `store`): from the engine's change points
 // when they give it exactly (every report but one cut before the newest result), else what the
-// reports need of the raw results, fed to the ingest. Either way, exactly.
+// reports need of the raw results, fed to the ingest. Either way, exactly. `windows`: the maintenance
+// windows created through the collector's API, which the reports honour like the catalogue's.
 int from_store(const ReportOptions& o, const std::optional<StoreLocation>& location, const catalogue::Catalogue& cat,
                const engine::ReportRequest& req, const std::optional<engine::Interval>& window,
-               engine::ResultIngest& ingest, std::optional<engine::ProbeDataMap>& data) {
+               engine::ResultIngest& ingest, std::optional<engine::ProbeDataMap>& data,
+               std::vector<store::MaintenanceWindow>& windows) {
   const auto st = location ? open_store("report", *location, false) : open_store("report", o.db, false);
   if (!st) return 2;
   try {
+    if (auto* ms = dynamic_cast<store::MaintenanceStore*>(st.get())) windows = ms->maintenance_windows();
     if (window) data = probe_data_from_changes("report", *st, cat, *window, req.as_of);
     if (window && !data)
       feed_from_store("report", *st, cat, *window, req.as_of, ingest, [](const std::string& probe) {
@@ -241,13 +245,26 @@ int run(const ReportOptions& o) {
   const auto window = o.kpi ? engine::kpi_window(*cat, *from_day, *to_day, as_of) : engine::report_window(*cat, req);
   engine::ResultIngest ingest(*cat, as_of);
   std::optional<engine::ProbeDataMap> data;
-  const int fed = o.results.empty() ? from_store(o, store_location, *cat, req, window, ingest, data) : feed_file(o, ingest);
+  std::vector<store::MaintenanceWindow> stored_windows;
+  const int fed = o.results.empty() ? from_store(o, store_location, *cat, req, window, ingest, data, stored_windows)
+                                    : feed_file(o, ingest);
   if (fed != 0) return fed;
   if (!data) data = ingest.finish();
+  // The store's maintenance windows count like the catalogue's (a window the catalogue, or the
+  // --maintenance file, has under the same id is not counted twice: theirs is used).
+  std::optional<catalogue::Catalogue> with_windows;
+  if (!stored_windows.empty()) {
+    std::vector<std::string> clashes;
+    with_windows = store::with_stored_maintenance(*cat, stored_windows, &clashes);
+    for (const auto& id : clashes)
+      std::fprintf(stderr, "slamon report: note: maintenance window '%s' of the store is also in the catalogue or "
+                           "--maintenance file: that one is used\n", id.c_str());
+  }
+  const catalogue::Catalogue& reported = with_windows ? *with_windows : *cat;
   if (o.kpi) {
-    engine::Graph graph(*cat, {});
+    engine::Graph graph(reported, {});
     engine::NodeTimelines nodes(graph, *data);
-    const auto k = engine::compute_kpi(nodes, *data, *cat, *from_day, *to_day, as_of);
+    const auto k = engine::compute_kpi(nodes, *data, reported, *from_day, *to_day, as_of);
     for (const auto& l : k.left_out) std::fprintf(stderr, "slamon report: left out: %s\n", l.c_str());
     if (!k.error.empty()) {
       std::fprintf(stderr, "slamon report: %s\n", k.error.c_str());
@@ -257,7 +274,7 @@ int run(const ReportOptions& o) {
     std::fwrite(out.data(), 1, out.size(), stdout);
     return 0;
   }
-  return print(o, *cat, *data, req);
+  return print(o, reported, *data, req);
 }
 
 // Running out of memory stops the report with a message (never a skipped line or a partial report).

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "collector/api/router.h"
@@ -140,12 +141,19 @@ int run_collector(const DaemonOptions& options) {
     return 1;
   }
 
-  // The link's latest record of each agent (for the API), starting from the store's.
+  // The link's latest record of each agent (for the API), starting from the store's; the maintenance
+  // windows created through the API.
   api::AgentRecords agent_records;
+  auto stored_maintenance = std::make_shared<api::StoredMaintenance>();
   try {
     for (auto& r : store->agent_records()) agent_records[r.name] = std::move(r);
+    if (auto* ms = dynamic_cast<store::MaintenanceStore*>(store.get())) {
+      stored_maintenance->windows = ms->maintenance_windows();
+      stored_maintenance->history = ms->maintenance_history("");
+    }
   } catch (const store::StoreFailure& e) {
-    log->error("cannot read the agents' records from the store {}: {}; not starting", config.store.target, e.what());
+    log->error("cannot read the agents' records or maintenance windows from the store {}: {}; not starting",
+               config.store.target, e.what());
     return 1;
   }
   // The web UI, read into memory once (served without touching the disk on the io thread).
@@ -195,7 +203,46 @@ int run_collector(const DaemonOptions& options) {
   server->set_on_agent([&](const store::AgentRecord& r) { agent_records[r.name] = r; });
 
   // The HTTP listener: the API over the running catalogue and the link's records, /metrics, the UI.
-  std::shared_ptr<const api::ApiCatalogue> api_catalogue = std::make_shared<api::ApiCatalogue>(loaded.served, start_ms);
+  // The API's view of the catalogue (with the maintenance windows created through the API) is built
+  // off the io thread: on the reload helper, or on the store worker after a maintenance write. `views`
+  // holds the latest catalogue and windows; a view is installed on the io thread only when it was built
+  // from both (else a newer one is on its way), so the last change always wins.
+  struct {
+    std::mutex mutex;
+    std::shared_ptr<const ServedCatalogue> served;
+    std::shared_ptr<const api::StoredMaintenance> maintenance;
+  } views;
+  views.served = loaded.served;
+  views.maintenance = stored_maintenance;
+  std::shared_ptr<const api::ApiCatalogue> api_catalogue =
+      std::make_shared<api::ApiCatalogue>(loaded.served, start_ms, stored_maintenance);
+  auto warn_clashes = [&](const api::ApiCatalogue& v) {
+    for (const auto& id : v.window_clashes)
+      http_log->warn("maintenance window {} (created through the API) has the id of a catalogue window: the "
+                     "catalogue's is counted, not it", id);
+  };
+  warn_clashes(*api_catalogue);
+  auto install_view = [&](std::shared_ptr<const api::ApiCatalogue> v) {
+    {
+      std::lock_guard lock(views.mutex);
+      if (v->served != views.served || v->maintenance != views.maintenance) return;  // a newer one follows
+    }
+    if (v->maintenance != api_catalogue->maintenance) warn_clashes(*v);
+    api_catalogue = std::move(v);
+    report_cache->clear();
+  };
+  // After a maintenance write (on the store worker's writer): the view is built there and installed
+  // before the write's response is sent (both go through the io thread's queue, in that order).
+  auto on_maintenance = [&](std::shared_ptr<const api::StoredMaintenance> m) {
+    std::shared_ptr<const ServedCatalogue> served;
+    {
+      std::lock_guard lock(views.mutex);
+      views.maintenance = m;
+      served = views.served;
+    }
+    auto v = std::make_shared<const api::ApiCatalogue>(served, clock.now_ms(), m);
+    asio::post(io, [&install_view, v] { install_view(v); });
+  };
   api::CatalogueCounters catalogue_counters{0, 0, start_ms};
   api::HttpCounters http_counters;
   api::AccessPolicy access{config.http.read_token_sha256.value(), config.http.admin_token_sha256.value()};
@@ -220,6 +267,7 @@ int run_collector(const DaemonOptions& options) {
     st.web_missing = web_missing;
     st.access = access;
     st.now_ms = clock.now_ms();
+    st.on_maintenance = on_maintenance;
     return api::route(request, st);
   };
   HttpOptions http_options = options.http;
@@ -264,7 +312,14 @@ int run_collector(const DaemonOptions& options) {
       auto result = std::make_shared<ServedLoad>(load_served_catalogue(config.catalogue));
       // The API's view (with its JSON tree) is built here too, not on the io thread.
       std::shared_ptr<const api::ApiCatalogue> api_view;
-      if (result->served) api_view = std::make_shared<api::ApiCatalogue>(result->served, clock.now_ms());
+      if (result->served) {
+        std::shared_ptr<const api::StoredMaintenance> m;
+        {
+          std::lock_guard lock(views.mutex);
+          m = views.maintenance;
+        }
+        api_view = std::make_shared<api::ApiCatalogue>(result->served, clock.now_ms(), m);
+      }
       asio::post(io, [&, result, api_view] {
         reloading = false;
         if (stopping) return;
@@ -278,8 +333,24 @@ int run_collector(const DaemonOptions& options) {
           server->set_catalogue(result->served);
           live.set_catalogue(result->served->catalogue);
           catalogue_counters.loaded_ms = api_view->loaded_ms;
-          api_catalogue = api_view;
-          report_cache->clear();
+          bool stale = false;  // a maintenance write came while the view was built: build it again
+          {
+            std::lock_guard lock(views.mutex);
+            views.served = result->served;
+            stale = api_view->maintenance != views.maintenance;
+          }
+          if (stale) {
+            worker.post([&on_maintenance](api::StoreContext& c) {
+              auto* ms = dynamic_cast<store::MaintenanceStore*>(&c.store);
+              if (ms == nullptr) return;
+              auto fresh = std::make_shared<api::StoredMaintenance>();
+              fresh->windows = ms->maintenance_windows();
+              fresh->history = ms->maintenance_history("");
+              on_maintenance(std::move(fresh));
+            }, true);
+          } else {
+            install_view(api_view);
+          }
           ++catalogue_counters.reloads_ok;
         }
         if (reload_again) {

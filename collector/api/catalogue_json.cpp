@@ -230,7 +230,7 @@ void write_agreement(JsonWriter& w, const Agreement& a) {
 }
 
 void write_maintenance(JsonWriter& w, const Maintenance& m) {
-  w.begin_object().key("id").value(m.id);
+  w.begin_object().key("id").value(m.id).key("source").value("catalogue");
   ids(w, "targets", m.targets);
   w.key("description").value(m.description).key("timezone").value(m.timezone);
   if (m.every) hours(w, "every", *m.every);

@@ -44,7 +44,7 @@ Response no_snapshot() { return json_error(503, "the engine has not published th
 
 // What identifies the running catalogue in cache keys (a reload gives a new one).
 std::string catalogue_key(const ApiCatalogue& c) {
-  return std::to_string(reinterpret_cast<std::uintptr_t>(&c)) + "@" + std::to_string(c.loaded_ms);
+  return std::to_string(c.version);
 }
 
 std::string position_key(const ApiState& s) {
@@ -173,7 +173,7 @@ Response status_one(const std::string& id, const ApiState& s) {
 
 Response history(StoreContext& c, const ApiCatalogue& api_cat, const std::string& id, const std::string& kind,
                  TimeMs from, TimeMs to) {
-  const auto& cat = *api_cat.served->catalogue;
+  const auto& cat = *api_cat.reported;
   const engine::Interval window{from, to};
   const auto data = live::probe_data_for_reports(c.store, cat, window, std::nullopt, {});
   engine::Graph graph(cat, {});
@@ -278,7 +278,7 @@ Routed route_results(const Target& t, const ApiState& s, const std::string& id) 
 
 // The reports of `req` exactly as `slamon report --db --format json|csv` prints them.
 Response report(StoreContext& c, const ApiCatalogue& api_cat, const engine::ReportRequest& req, bool csv) {
-  const auto& cat = *api_cat.served->catalogue;
+  const auto& cat = *api_cat.reported;
   const auto window = engine::report_window(cat, req);
   const auto data = live::probe_data_for_reports(c.store, cat, window, req.as_of, {});
   engine::Graph graph(cat, {});
@@ -395,7 +395,7 @@ Routed route_kpi(const Target& t, const ApiState& s) {
   std::string key = "kpi|" + catalogue_key(*s.catalogue) + "|" + *from_text + "|" + *to_text + "|" +
                     (as_of ? std::to_string(*as_of) : "-") + "|" + *format + "|" + position_key(s);
   return cached(s, std::move(key), [cat = s.catalogue, f = *from, e = *to, as_of, fmt = *format](StoreContext& c) {
-    const auto& catalogue = *cat->served->catalogue;
+    const auto& catalogue = *cat->reported;
     const auto window = engine::kpi_window(catalogue, f, e, as_of);
     const auto data = live::probe_data_for_reports(c.store, catalogue, window, as_of, {});
     engine::Graph graph(catalogue, {});
@@ -423,7 +423,7 @@ Routed route_feasibility(const Target& t, const ApiState& s, const std::string& 
   const std::string day = catalogue::format_local_date(on);
   Routed r;
   r.job = [cat = s.catalogue, sla = it->second, on, day](StoreContext&) {
-    const auto& catalogue = *cat->served->catalogue;
+    const auto& catalogue = *cat->reported;
     const engine::Graph graph(catalogue, {});
     const std::vector<engine::SlaFeasibility> one{engine::check_sla_feasibility(catalogue, graph, *sla, on)};
     JsonWriter w;
@@ -464,7 +464,7 @@ std::string overview_key(const ApiCatalogue& cat, TimeMs as_of, std::int64_t res
 }
 
 Overview compute_overview(StoreContext& c, const ApiCatalogue& api_cat, TimeMs as_of) {
-  const auto& cat = *api_cat.served->catalogue;
+  const auto& cat = *api_cat.reported;
   const auto& idx = api_cat.index;
   Overview o;
   o.as_of = as_of;

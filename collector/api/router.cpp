@@ -2,6 +2,7 @@
 #include "collector/api/router.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <set>
 
@@ -139,7 +140,8 @@ Response api_index() {
   for (const char* e : {"/api/v1/catalogue", "/api/v1/services", "/api/v1/services/{id}", "/api/v1/cis",
                         "/api/v1/cis/{id}", "/api/v1/probes", "/api/v1/probes/{id}", "/api/v1/slas",
                         "/api/v1/slas/{id}", "/api/v1/agreements", "/api/v1/agreements/{id}", "/api/v1/maintenance",
-                        "/api/v1/maintenance/{id}", "/api/v1/agents", "/api/v1/agents/{name}", "/api/v1/status",
+                        "/api/v1/maintenance/{id}", "POST /api/v1/maintenance", "POST /api/v1/maintenance/{id}/end",
+                        "/api/v1/agents", "/api/v1/agents/{name}", "/api/v1/status",
                         "/api/v1/status/{id}", "/api/v1/services/{id}/history", "/api/v1/cis/{id}/history",
                         "/api/v1/probes/{id}/history", "/api/v1/probes/{id}/results", "/api/v1/slas/{id}/report",
                         "/api/v1/slas/{id}/feasibility", "/api/v1/agreements/{id}/report", "/api/v1/kpi",
@@ -147,6 +149,87 @@ Response api_index() {
     w.value(e);
   w.end_array().end_object();
   return json_ok(w.take());
+}
+
+// The catalogue's windows and the API's, in id order (a catalogue window wins a clash of ids).
+struct WindowView {
+  const Maintenance* catalogue = nullptr;
+  const store::MaintenanceWindow* api = nullptr;
+};
+
+Response maintenance_get(const Target& t, const ApiState& s) {
+  const auto& api_cat = *s.catalogue;
+  std::map<std::string, WindowView, std::less<>> windows;
+  for (const auto& w : api_cat.maintenance->windows) windows[w.id].api = &w;
+  for (const auto& [id, m] : api_cat.index.maintenance) windows[id] = WindowView{m, nullptr};
+  const auto& seg = t.segments;
+  const TimeMs now = s.now_ms;
+  const bool one_window = seg.size() == 4;
+  auto write = [&](JsonWriter& w, const std::string&, const WindowView& v) {
+    if (v.catalogue) write_maintenance(w, *v.catalogue);
+    else write_window(w, *v.api, now, one_window ? &api_cat.maintenance->history : nullptr);
+  };
+  if (!one_window) return list(t, windows, write);
+  return one(windows, seg[3], "maintenance window", write);
+}
+
+// POST /api/v1/maintenance and POST /api/v1/maintenance/{id}/end (maintenance_api.h): a job on the
+// store worker's writer, which then hands the windows as they are to on_maintenance.
+Routed maintenance_post(const Target& t, const Request& request, const ApiState& s) {
+  auto now = [](Response r) { return Routed{std::move(r), {}, false, {}}; };
+  const auto& seg = t.segments;
+  const bool create = seg.size() == 3;
+  const bool end = seg.size() == 5 && seg[4] == "end";
+  if (!create && !end) {
+    if (seg.size() == 4) return now(method_not_allowed("GET, HEAD"));
+    return now(json_error(404, "no such endpoint (see /api/v1)"));
+  }
+  if (auto denied = check_access(s.access, request.authorization, Need::admin)) return now(*denied);
+  if (!s.catalogue) return now(json_error(503, "no catalogue is loaded yet"));
+  const TimeMs at = s.now_ms;
+  auto publish = [on = s.on_maintenance](store::MaintenanceStore& ms) {
+    auto m = std::make_shared<StoredMaintenance>();
+    m->windows = ms.maintenance_windows();
+    m->history = ms.maintenance_history("");
+    if (on) on(m);
+    return std::shared_ptr<const StoredMaintenance>(std::move(m));
+  };
+  auto unsupported = [] { return json_error(501, "this store keeps no maintenance windows"); };
+  Routed r;
+  r.writes = true;
+  if (create) {
+    auto plan = plan_create(request.body, s.catalogue->index, at);
+    if (!plan.window) return now(std::move(plan.refusal));
+    r.job = [window = std::move(*plan.window), at, publish, unsupported](StoreContext& c) {
+      auto* ms = dynamic_cast<store::MaintenanceStore*>(&c.store);
+      if (ms == nullptr) return unsupported();
+      const auto made = ms->create_maintenance(window);
+      const auto m = publish(*ms);
+      JsonWriter w;
+      write_window(w, made, at, &m->history);
+      Response out = json_ok(w.take());
+      out.status = 201;
+      out.headers.emplace_back("Location", "/api/v1/maintenance/" + made.id);
+      return out;
+    };
+    return r;
+  }
+  r.job = [id = seg[3], body = request.body, at, publish, unsupported](StoreContext& c) {
+    auto* ms = dynamic_cast<store::MaintenanceStore*>(&c.store);
+    if (ms == nullptr) return unsupported();
+    // Decided over the store's windows (not the view the request came with): writes run one at a time.
+    const auto windows = ms->maintenance_windows();
+    const auto it = std::find_if(windows.begin(), windows.end(), [&](const auto& w) { return w.id == id; });
+    auto plan = plan_end(body, it == windows.end() ? nullptr : &*it, id, at);
+    if (!plan.who_why) return std::move(plan.refusal);
+    const auto ended = ms->end_maintenance(id, at, plan.who_why->first, plan.who_why->second);
+    if (!ended) return json_error(404, "maintenance window '" + id + "' is gone");
+    const auto m = publish(*ms);
+    JsonWriter w;
+    write_window(w, *ended, at, &m->history);
+    return json_ok(w.take());
+  };
+  return r;
 }
 
 Response route_api(const Target& t, const ApiState& s) {
@@ -183,8 +266,7 @@ Response route_api(const Target& t, const ApiState& s) {
   if (what == "agreements")
     return by(idx.agreements, "agreement",
               [](JsonWriter& w, const std::string&, const Agreement* x) { write_agreement(w, *x); });
-  return by(idx.maintenance, "maintenance window",
-            [](JsonWriter& w, const std::string&, const Maintenance* x) { write_maintenance(w, *x); });
+  return maintenance_get(t, s);
 }
 
 Response readyz_response(bool store_open, bool catalogue_loaded) {
@@ -294,8 +376,29 @@ Response json_ok(std::string body) {
   return r;
 }
 
-ApiCatalogue::ApiCatalogue(std::shared_ptr<const ServedCatalogue> s, TimeMs loaded)
-    : served(std::move(s)), index(*served->catalogue), loaded_ms(loaded), tree_json(catalogue_tree(*this)) {}
+namespace {
+
+std::shared_ptr<const catalogue::Catalogue> reported_catalogue(const std::shared_ptr<const ServedCatalogue>& served,
+                                                               const StoredMaintenance& m,
+                                                               std::vector<std::string>& clashes) {
+  if (store::maintenance_as_catalogue(m.windows).empty()) return served->catalogue;
+  return std::make_shared<const catalogue::Catalogue>(
+      store::with_stored_maintenance(*served->catalogue, m.windows, &clashes));
+}
+
+std::atomic<std::uint64_t> next_view{1};
+
+}  // namespace
+
+ApiCatalogue::ApiCatalogue(std::shared_ptr<const ServedCatalogue> s, TimeMs loaded,
+                           std::shared_ptr<const StoredMaintenance> m)
+    : served(std::move(s)),
+      maintenance(m ? std::move(m) : std::make_shared<const StoredMaintenance>()),
+      reported(reported_catalogue(served, *maintenance, window_clashes)),
+      index(*served->catalogue),
+      loaded_ms(loaded),
+      version(next_view.fetch_add(1)),
+      tree_json(catalogue_tree(*this)) {}
 
 Response handle(const Request& request, const ApiState& state, StoreContext* store) {
   Routed r = route(request, state);
@@ -317,7 +420,11 @@ Routed route(const Request& request, const ApiState& state) {
     if (seg[0] == "healthz") return now(json_ok("{\"status\":\"ok\"}"));
     return readyz(state);
   }
-  if (!get) return now(method_not_allowed("GET, HEAD"));
+  const bool maintenance = api && seg.size() >= 3 && seg[2] == "maintenance";
+  if (maintenance && request.method == "POST") return maintenance_post(t, request, state);
+  const bool ending = maintenance && seg.size() == 5 && seg[4] == "end";
+  if (!get || ending)
+    return now(method_not_allowed(ending ? "POST" : maintenance && seg.size() == 3 ? "GET, HEAD, POST" : "GET, HEAD"));
   const bool metrics = seg.size() == 1 && seg[0] == "metrics";
   if (api || metrics)
     if (auto denied = check_access(state.access, request.authorization, Need::read)) return now(*denied);

@@ -4,6 +4,7 @@
 // everything a request means is decided here (docs/api.md lists the endpoints).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 #include "collector/api/access.h"
 #include "collector/api/catalogue_json.h"
 #include "collector/api/http_message.h"
+#include "collector/api/maintenance_api.h"
 #include "collector/api/metrics.h"
 #include "collector/api/report_cache.h"
 #include "collector/api/request_target.h"
@@ -25,11 +27,19 @@ namespace slamon::collector::api {
 
 // The running catalogue with the index the API reads it through, and its whole tree as JSON (built
 // once, off the io thread: at start and on the reload helper thread); replaced as a whole on reload.
+// The maintenance windows created through the API come with it: `reported` is the catalogue the
+// reports use, the running one plus those windows (store/maintenance_store.h); a new view is built
+// after each write.
 struct ApiCatalogue {
-  ApiCatalogue(std::shared_ptr<const ServedCatalogue> s, TimeMs loaded_ms);
+  ApiCatalogue(std::shared_ptr<const ServedCatalogue> s, TimeMs loaded_ms,
+               std::shared_ptr<const StoredMaintenance> maintenance = nullptr);
   std::shared_ptr<const ServedCatalogue> served;  // served->catalogue is set
-  CatalogueIndex index;
+  std::shared_ptr<const StoredMaintenance> maintenance;  // never null (empty when none)
+  std::vector<std::string> window_clashes;  // API windows whose id the catalogue has too (not counted)
+  std::shared_ptr<const catalogue::Catalogue> reported;  // served->catalogue + the API's windows
+  CatalogueIndex index;  // over served->catalogue
   TimeMs loaded_ms = 0;
+  std::uint64_t version = 0;  // unique per view built in this process (report cache keys)
   std::string tree_json;  // GET /api/v1/catalogue
 };
 
@@ -48,6 +58,9 @@ struct ApiState {
   AccessPolicy access;
   TargetLimits limits;
   TimeMs now_ms = 0;
+  // Called by a maintenance write's job, on the store worker, with the windows as they now are; the
+  // collector builds a new ApiCatalogue with them before the job's response is sent. May be empty.
+  std::function<void(std::shared_ptr<const StoredMaintenance>)> on_maintenance;
 };
 
 // The decision for a request: a response, or a job to run over the store (store_job.h).

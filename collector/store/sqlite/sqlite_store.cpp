@@ -147,6 +147,37 @@ void migrate_stored_ranges(slamon::sqlite::Db& db) {
   t.commit();
 }
 
+// Schema version 5, "maintenance" (from version 4): maintenance windows created through the API and
+// their history (store/maintenance_store.h). A window's id is "mw-" + its row id; targets are CI or
+// service ids, one per line (ids never hold a line break).
+constexpr int kMaintenanceVersion = 5;
+constexpr std::string_view kSchemaMaintenance = R"sql(
+CREATE TABLE maintenance_windows (
+  id INTEGER PRIMARY KEY,
+  targets TEXT NOT NULL,
+  from_ms INTEGER NOT NULL,
+  to_ms INTEGER NOT NULL,
+  planned_to_ms INTEGER NOT NULL,
+  who TEXT NOT NULL,
+  why TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  ended_ms INTEGER,
+  ended_by TEXT NOT NULL DEFAULT '',
+  end_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE maintenance_events (
+  seq INTEGER PRIMARY KEY,
+  window_id INTEGER NOT NULL REFERENCES maintenance_windows(id),
+  action TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  who TEXT NOT NULL,
+  why TEXT NOT NULL,
+  from_ms INTEGER NOT NULL,
+  to_ms INTEGER NOT NULL
+);
+CREATE INDEX maintenance_events_window ON maintenance_events (window_id, seq);
+)sql";
+
 constexpr auto kMaxSql = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 // Metrics as a JSON array of [name, value] pairs, in the order the probe produced them.
@@ -288,6 +319,13 @@ void SqliteStore::migrate(bool create) {
   if (version == kStoredRangesVersion - 1) {
     migrate_stored_ranges(db_);
     version = kStoredRangesVersion;
+  }
+  if (version == kMaintenanceVersion - 1) {
+    Transaction t(db_);
+    db_.exec(kSchemaMaintenance);
+    db_.exec("PRAGMA user_version = " + std::to_string(kMaintenanceVersion));
+    t.commit();
+    version = kMaintenanceVersion;
   }
 }
 
@@ -913,6 +951,142 @@ std::vector<AgentRecord> SqliteStore::agent_records() {
       out.push_back(std::move(r));
     }
     return out;
+  });
+}
+
+namespace {
+
+constexpr std::string_view kWindowColumns =
+    "id, targets, from_ms, to_ms, planned_to_ms, who, why, created_ms, ended_ms, ended_by, end_reason";
+
+MaintenanceWindow read_window(const slamon::sqlite::Stmt& s) {
+  MaintenanceWindow w;
+  w.id = "mw-" + std::to_string(s.int64(0));
+  const std::string_view targets = s.text(1);
+  for (std::size_t at = 0; at < targets.size();) {
+    const auto end = std::min(targets.find('\n', at), targets.size());
+    w.targets.emplace_back(targets.substr(at, end - at));
+    at = end + 1;
+  }
+  w.from_ms = s.int64(2);
+  w.to_ms = s.int64(3);
+  w.planned_to_ms = s.int64(4);
+  w.who.assign(s.text(5));
+  w.why.assign(s.text(6));
+  w.created_ms = s.int64(7);
+  if (!s.is_null(8)) w.ended_ms = s.int64(8);
+  w.ended_by.assign(s.text(9));
+  w.end_reason.assign(s.text(10));
+  return w;
+}
+
+// "mw-N" -> N; nullopt for anything else.
+std::optional<std::int64_t> window_row(std::string_view id) {
+  if (id.size() < 4 || id.size() > 22 || id.substr(0, 3) != "mw-" || id[3] == '0') return std::nullopt;
+  std::int64_t n = 0;
+  for (const char c : id.substr(3)) {
+    if (c < '0' || c > '9' || n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+}  // namespace
+
+std::vector<MaintenanceWindow> SqliteStore::maintenance_windows() {
+  return guarded([&]() -> std::vector<MaintenanceWindow> {
+    Stmt s(db_, "SELECT " + std::string(kWindowColumns) + " FROM maintenance_windows ORDER BY id");
+    std::vector<MaintenanceWindow> out;
+    while (s.step()) out.push_back(read_window(s));
+    return out;
+  });
+}
+
+std::vector<MaintenanceEvent> SqliteStore::maintenance_history(std::string_view id) {
+  return guarded([&]() -> std::vector<MaintenanceEvent> {
+    std::vector<MaintenanceEvent> out;
+    std::optional<std::int64_t> row;
+    if (!id.empty()) {
+      row = window_row(id);
+      if (!row) return out;
+    }
+    Stmt s(db_, std::string("SELECT seq, window_id, action, at_ms, who, why, from_ms, to_ms FROM maintenance_events") +
+                    (row ? " WHERE window_id = ?1" : "") + " ORDER BY seq");
+    if (row) s.bind(1, *row);
+    while (s.step()) {
+      MaintenanceEvent e;
+      e.seq = s.int64(0);
+      e.window = "mw-" + std::to_string(s.int64(1));
+      const auto action = s.text(2);
+      e.action = action == "ended"       ? MaintenanceEvent::Action::ended
+                 : action == "cancelled" ? MaintenanceEvent::Action::cancelled
+                                         : MaintenanceEvent::Action::created;
+      e.at_ms = s.int64(3);
+      e.who.assign(s.text(4));
+      e.why.assign(s.text(5));
+      e.from_ms = s.int64(6);
+      e.to_ms = s.int64(7);
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+MaintenanceWindow SqliteStore::create_maintenance(const MaintenanceWindow& w) {
+  return guarded([&]() -> MaintenanceWindow {
+    std::string targets;
+    for (const auto& t : w.targets) {
+      if (t.find('\n') != std::string::npos) throw StoreFailure("store " + db_.path() + ": a target id holds a line break");
+      targets += (targets.empty() ? "" : "\n") + t;
+    }
+    Transaction t(db_);
+    Stmt add(db_,
+             "INSERT INTO maintenance_windows (targets, from_ms, to_ms, planned_to_ms, who, why, created_ms)"
+             " VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6)");
+    add.bind(1, std::string_view(targets)).bind(2, std::int64_t{w.from_ms}).bind(3, std::int64_t{w.to_ms});
+    add.bind(4, std::string_view(w.who)).bind(5, std::string_view(w.why)).bind(6, std::int64_t{w.created_ms}).run();
+    const std::int64_t row = sqlite3_last_insert_rowid(db_.handle());
+    Stmt event(db_,
+               "INSERT INTO maintenance_events (window_id, action, at_ms, who, why, from_ms, to_ms)"
+               " VALUES (?1, 'created', ?2, ?3, ?4, ?5, ?6)");
+    event.bind(1, row).bind(2, std::int64_t{w.created_ms}).bind(3, std::string_view(w.who));
+    event.bind(4, std::string_view(w.why)).bind(5, std::int64_t{w.from_ms}).bind(6, std::int64_t{w.to_ms}).run();
+    t.commit();
+    MaintenanceWindow out = w;
+    out.id = "mw-" + std::to_string(row);
+    out.planned_to_ms = w.to_ms;
+    out.ended_ms.reset();
+    out.ended_by.clear();
+    out.end_reason.clear();
+    return out;
+  });
+}
+
+std::optional<MaintenanceWindow> SqliteStore::end_maintenance(std::string_view id, TimeMs at_ms, std::string_view who,
+                                                              std::string_view why) {
+  return guarded([&]() -> std::optional<MaintenanceWindow> {
+    const auto row = window_row(id);
+    if (!row) return std::nullopt;
+    Transaction t(db_);
+    Stmt get(db_, "SELECT " + std::string(kWindowColumns) + " FROM maintenance_windows WHERE id = ?1");
+    get.bind(1, *row);
+    if (!get.step()) return std::nullopt;
+    MaintenanceWindow w = read_window(get);
+    get.reset();
+    w.to_ms = std::min(w.to_ms, std::max(w.from_ms, at_ms));
+    w.ended_ms = at_ms;
+    w.ended_by = std::string(who);
+    w.end_reason = std::string(why);
+    Stmt set(db_, "UPDATE maintenance_windows SET to_ms = ?2, ended_ms = ?3, ended_by = ?4, end_reason = ?5 WHERE id = ?1");
+    set.bind(1, *row).bind(2, std::int64_t{w.to_ms}).bind(3, std::int64_t{at_ms}).bind(4, who).bind(5, why).run();
+    Stmt event(db_,
+               "INSERT INTO maintenance_events (window_id, action, at_ms, who, why, from_ms, to_ms)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    event.bind(1, *row).bind(2, at_ms <= w.from_ms ? std::string_view("cancelled") : std::string_view("ended"));
+    event.bind(3, std::int64_t{at_ms}).bind(4, who).bind(5, why).bind(6, std::int64_t{w.from_ms});
+    event.bind(7, std::int64_t{w.to_ms}).run();
+    t.commit();
+    return w;
   });
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/sqlite/db.h"
 #include "collector/store/engine_store.h"
+#include "collector/store/maintenance_store.h"
 #include "collector/store/store.h"
 
 namespace slamon::store::sqlite {
@@ -22,7 +23,7 @@ struct SqliteOptions {
   bool create = true;
 };
 
-class SqliteStore final : public Store, public EngineStore {
+class SqliteStore final : public Store, public EngineStore, public MaintenanceStore {
  public:
   // Opens or creates the store at `path` and brings its schema to kSchemaVersion. Throws
   // StoreFailure (unreadable, not a slamon store, written by a newer slamon). The connection waits up
@@ -30,7 +31,7 @@ class SqliteStore final : public Store, public EngineStore {
   explicit SqliteStore(const std::string& path, SqliteOptions options = {});
   // Every method throws StoreFailure when the database fails.
 
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   AppendOutcome append(std::string_view agent, const wire::Batch& batch) override;
   std::vector<AppendOutcome> append_group(std::span<const AgentBatch> group) override;
@@ -59,6 +60,12 @@ class SqliteStore final : public Store, public EngineStore {
   std::optional<ChangePoint> change_point_before(std::string_view probe, TimeMs before) override;
   std::vector<ChangePoint> change_points(std::string_view probe, TimeMs from, TimeMs to) override;
   bool engine_commit(const EngineCommit& c) override;
+
+  std::vector<MaintenanceWindow> maintenance_windows() override;
+  std::vector<MaintenanceEvent> maintenance_history(std::string_view id) override;
+  MaintenanceWindow create_maintenance(const MaintenanceWindow& w) override;
+  std::optional<MaintenanceWindow> end_maintenance(std::string_view id, TimeMs at_ms, std::string_view who,
+                                                   std::string_view why) override;
 
  private:
   using Db = slamon::sqlite::Db;

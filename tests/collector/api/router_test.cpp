@@ -208,6 +208,81 @@ TEST_CASE_FIXTURE(Fixture, "with a read token: the API and metrics need it, heal
   CHECK(r.headers.at(0) == std::pair<std::string, std::string>{"Allow", "GET, HEAD"});
 }
 
+TEST_CASE_FIXTURE(Fixture, "maintenance writes: admin token, refused bodies answered at once, a writer job otherwise") {
+  state.access.read_token_sha256 = sha256_hex("secret-read");
+  state.access.admin_token_sha256 = sha256_hex("secret-admin");
+  state.now_ms = 1'790'000'000'000;
+  auto post = [&](const std::string& target, const std::string& body, const std::string& auth) {
+    Request r;
+    r.method = "POST";
+    r.target = target;
+    r.body = body;
+    r.authorization = auth;
+    return route(r, state);
+  };
+  const std::string ok = R"({"targets":["db"],"to":"2026-09-21T16:00:00Z","who":"alice","why":"patch"})";
+  check_error(post("/api/v1/maintenance", ok, "").response, 401);
+  check_error(post("/api/v1/maintenance", ok, "Bearer secret-read").response, 403);
+  const auto refused = post("/api/v1/maintenance", R"({"targets":["web.http"],"to":"2026-09-21T16:00:00Z","who":"a","why":"b"})",
+                            "Bearer secret-admin");
+  CHECK_FALSE(refused.job);
+  check_error(refused.response, 422);
+  const auto accepted = post("/api/v1/maintenance", ok, "Bearer secret-admin");
+  CHECK(accepted.job);
+  CHECK(accepted.writes);
+  const auto end = post("/api/v1/maintenance/mw-1/end", R"({"who":"bob","why":"done"})", "Bearer secret-admin");
+  CHECK(end.job);
+  CHECK(end.writes);
+  // Without a store the job answers 503 (tests and fuzzing run no store).
+  Request r;
+  r.method = "POST";
+  r.target = "/api/v1/maintenance";
+  r.body = ok;
+  r.authorization = "Bearer secret-admin";
+  check_error(handle(r, state), 503);
+  // Methods: GET on .../end, POST on one window.
+  r.method = "GET";
+  r.target = "/api/v1/maintenance/mw-1/end";
+  auto wrong = handle(r, state);
+  check_error(wrong, 405);
+  CHECK(wrong.headers.at(0).second == "POST");
+  check_error(post("/api/v1/maintenance/mw-1", ok, "Bearer secret-admin").response, 405);
+  r.method = "DELETE";
+  r.target = "/api/v1/maintenance";
+  wrong = handle(r, state);
+  CHECK(wrong.headers.at(0).second == "GET, HEAD, POST");
+}
+
+TEST_CASE_FIXTURE(Fixture, "maintenance list: the catalogue's windows and the API's, one API window with its history") {
+  auto m = std::make_shared<StoredMaintenance>();
+  store::MaintenanceWindow w;
+  w.id = "mw-1";
+  w.targets = {"db"};
+  w.from_ms = 1'700'000'000'000;
+  w.to_ms = w.planned_to_ms = w.from_ms + 3'600'000;
+  w.who = "alice";
+  w.why = "patch";
+  w.created_ms = w.from_ms;
+  m->windows = {w};
+  store::MaintenanceEvent e;
+  e.window = "mw-1";
+  e.who = "alice";
+  m->history = {e};
+  state.catalogue = std::make_shared<ApiCatalogue>(state.catalogue->served, 1, m);
+  // The reports' catalogue has the API's window beside the catalogue's.
+  REQUIRE(state.catalogue->reported->maintenance.size() == 2);
+  CHECK(state.catalogue->reported->maintenance[1].description == "alice: patch");
+  CHECK(state.catalogue->served->catalogue->maintenance.size() == 1);
+  const auto list = get("/api/v1/maintenance");
+  CHECK(list.status == 200);
+  CHECK(list.body.find(R"({"id":"mw-1","source":"api")") != std::string::npos);
+  CHECK(list.body.find(R"({"id":"patch","source":"catalogue")") != std::string::npos);
+  CHECK(list.body.find("history") == std::string::npos);
+  const auto one = get("/api/v1/maintenance/mw-1");
+  CHECK(one.body.find(R"("history":[{"action":"created")") != std::string::npos);
+  check_error(get("/api/v1/maintenance/mw-2"), 404);
+}
+
 TEST_CASE_FIXTURE(Fixture, "the web UI: files from the bundle (gzip when accepted), or a note when it is absent") {
   const auto none = get("/");
   CHECK(none.status == 200);

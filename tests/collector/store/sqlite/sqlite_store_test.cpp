@@ -324,7 +324,8 @@ TEST_CASE("a version 1 store is migrated to the current version and keeps its re
   // Back to what version 1 looked like.
   sql(path,
       "DROP TABLE agent_status; DROP TABLE engine_position; DROP TABLE engine_probes; DROP TABLE engine_changes;"
-      " DROP TABLE engine_checkpoints; DROP TABLE store_meta; DROP TABLE stored_ranges; PRAGMA user_version = 1");
+      " DROP TABLE engine_checkpoints; DROP TABLE store_meta; DROP TABLE stored_ranges;"
+      " DROP TABLE maintenance_events; DROP TABLE maintenance_windows; PRAGMA user_version = 1");
   SqliteStore s(path);
   CHECK(s.committed_seq("a1", 1) == 3);
   CHECK(all(s).size() == 3);
@@ -386,7 +387,8 @@ TEST_CASE("a version 3 store gains the stored ranges (empty) and then stores bat
     SqliteStore s(path);
     s.append("a1", batch(1, 1, 3));
   }
-  sql(path, "DROP TABLE stored_ranges; PRAGMA user_version = 3");
+  sql(path, "DROP TABLE stored_ranges; DROP TABLE maintenance_events; DROP TABLE maintenance_windows;"
+           " PRAGMA user_version = 3");
   SqliteStore s(path);
   CHECK(s.committed_seq("a1", 1) == 3);
   CHECK(s.stored_ranges("a1", 1).empty());
@@ -600,4 +602,62 @@ TEST_CASE("walk_probe_results: one probe forward or backward from an instant, ag
   CHECK_FALSE(s.find_result("p", 2000, "c"));
   CHECK_FALSE(s.find_result("p", 2001, "a"));
   CHECK_FALSE(s.Store::find_result("p", 2001, "a"));
+}
+
+TEST_CASE("maintenance windows: stored with ids mw-N and their history, ended early once, kept across reopening") {
+  TempDir d;
+  const std::string path = d.file("s.db");
+  MaintenanceWindow w;
+  w.targets = {"db", "shop"};
+  w.from_ms = 10'000;
+  w.to_ms = 20'000;
+  w.who = "alice";
+  w.why = "kernel patch";
+  w.created_ms = 9'000;
+  {
+    SqliteStore s(path);
+    CHECK(s.maintenance_windows().empty());
+    const auto a = s.create_maintenance(w);
+    CHECK(a.id == "mw-1");
+    CHECK(a.planned_to_ms == 20'000);
+    auto later = w;
+    later.from_ms = 30'000;
+    later.to_ms = 40'000;
+    CHECK(s.create_maintenance(later).id == "mw-2");
+    // Ended while active: its end moves to then. The other one is cancelled before it begins.
+    const auto ended = s.end_maintenance("mw-1", 15'000, "bob", "done early");
+    REQUIRE(ended);
+    CHECK(ended->to_ms == 15'000);
+    CHECK(ended->planned_to_ms == 20'000);
+    CHECK(ended->ended_by == "bob");
+    const auto cancelled = s.end_maintenance("mw-2", 12'000, "bob", "not needed");
+    REQUIRE(cancelled);
+    CHECK(cancelled->to_ms == 30'000);  // == from: nothing planned
+    CHECK_FALSE(s.end_maintenance("mw-9", 1, "x", "y"));
+    CHECK_FALSE(s.end_maintenance("patch", 1, "x", "y"));
+    CHECK_FALSE(s.end_maintenance("mw-01", 1, "x", "y"));
+  }
+  SqliteStore s(path);
+  const auto all_windows = s.maintenance_windows();
+  REQUIRE(all_windows.size() == 2);
+  CHECK(all_windows[0].targets == std::vector<std::string>{"db", "shop"});
+  CHECK(all_windows[0].to_ms == 15'000);
+  CHECK(all_windows[0].ended_ms == 15'000);
+  CHECK(all_windows[0].end_reason == "done early");
+  const auto h = s.maintenance_history("");
+  REQUIRE(h.size() == 4);
+  CHECK(h[0].action == MaintenanceEvent::Action::created);
+  CHECK(h[2].window == "mw-1");
+  CHECK(h[2].action == MaintenanceEvent::Action::ended);
+  CHECK(h[2].to_ms == 15'000);
+  CHECK(h[3].action == MaintenanceEvent::Action::cancelled);
+  CHECK(s.maintenance_history("mw-2").size() == 2);
+  CHECK(s.maintenance_history("mw-7").empty());
+  // As catalogue windows: the cancelled one plans nothing and is left out.
+  const auto as_cat = maintenance_as_catalogue(all_windows);
+  REQUIRE(as_cat.size() == 1);
+  CHECK(as_cat[0].id == "mw-1");
+  CHECK(as_cat[0].from == 10'000);
+  CHECK(as_cat[0].to == 15'000);
+  CHECK(as_cat[0].description == "alice: kernel patch");
 }
