@@ -15,11 +15,24 @@ export function setToken(token) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
-async function get(path) {
-  const headers = { Accept: 'application/json' };
+function headers(extra = {}) {
+  const h = { Accept: 'application/json', ...extra };
   const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(path, { headers });
+  if (token) h.Authorization = `Bearer ${token}`;
+  return h;
+}
+
+async function get(path) {
+  return send(path, { headers: headers() });
+}
+
+// POST with a JSON body (the maintenance writes; they need the admin token).
+async function post(path, body) {
+  return send(path, { method: 'POST', headers: headers({ 'Content-Type': 'application/json' }), body: JSON.stringify(body ?? {}) });
+}
+
+async function send(path, init) {
+  const res = await fetch(path, init);
   let body = null;
   try {
     body = await res.json();
@@ -44,7 +57,27 @@ async function all(path) {
   return items;
 }
 
+const enc = encodeURIComponent;
+const query = (params) => {
+  const q = Object.entries(params).filter(([, v]) => v != null && v !== '').map(([k, v]) => `${k}=${enc(v)}`).join('&');
+  return q ? `?${q}` : '';
+};
+
 export const api = {
   catalogue: () => get('/api/v1/catalogue'),
   agents: () => all('/api/v1/agents'),
+  // Live status of every node ({id, kind, status, since}), or of one.
+  status: () => get('/api/v1/status'),
+  statusOf: (id) => get(`/api/v1/status/${enc(id)}`),
+  // A node's state history over [from, to) (RFC 3339); kind: services, cis or probes.
+  history: (kind, id, from, to) => get(`/api/v1/${kind}/${enc(id)}/history${query({ from, to })}`),
+  results: (probe, limit = 500) => get(`/api/v1/probes/${enc(probe)}/results${query({ limit })}`),
+  // The report object of `slamon report --format json` (spec/interchange.md).
+  report: (sla, period, asOf) => get(`/api/v1/slas/${enc(sla)}/report${query({ period, as_of: asOf })}`),
+  reportHtmlUrl: (sla, period) => `/api/v1/slas/${enc(sla)}/report${query({ period, format: 'html' })}`,
+  // Every SLA's current-period figures and the attainment KPI.
+  overview: () => get('/api/v1/overview'),
+  maintenance: () => all('/api/v1/maintenance'),
+  scheduleMaintenance: (body) => post('/api/v1/maintenance', body),
+  endMaintenance: (id) => post(`/api/v1/maintenance/${enc(id)}/end`),
 };
