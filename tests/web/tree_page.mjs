@@ -31,7 +31,7 @@ try {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/#/services`);
   await page.waitForSelector('ul.tree');
   // Every root service, in the API's order, with the counts the API gives.
   const roots = await page.$$eval('ul.tree > li[data-kind=service]', (els) => els.map((e) => e.dataset.id));
@@ -74,7 +74,7 @@ try {
 
   // Dark theme: the background follows prefers-color-scheme.
   const dark = await browser.newPage({ colorScheme: 'dark' });
-  await dark.goto(`${base}/`);
+  await dark.goto(`${base}/#/services`);
   await dark.waitForSelector('ul.tree');
   const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
   check(bg === 'rgb(15, 19, 24)', `dark background ${bg}`);

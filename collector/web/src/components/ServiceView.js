@@ -1,25 +1,108 @@
-// One service: its fields, children, parents, SLAs and agreements.
+// One service: its fields and live status, each SLA's figures for the current and the previous period
+// (GET /api/v1/slas/{id}/report), a bar per day of the current period with the maintenance windows on
+// it, the outage list with causes, the agreements under it with their verdicts, its children and the
+// CIs that support it.
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { byId, CiLink, ServiceLink } from './links.js';
+import { api } from '../api.js';
+import { periodLabels } from '../lib/period.js';
+import { duration, instant, percent, verdict } from '../lib/format.js';
+import { byId, CiLink, printHref, ServiceLink } from './links.js';
+import { DayBars } from './DayBars.js';
+import { StatusDot } from './StatusDot.js';
+import { ApiErrorText } from './ApiErrorText.js';
 
-export function ServiceView({ catalogue, id }) {
+// The ids of a service's descendants (services and CIs), bounded in depth.
+export function descendants(catalogue, id) {
+  const services = byId(catalogue.services);
+  const out = new Set();
+  const walk = (sid, depth) => {
+    const s = services.get(sid);
+    if (!s || depth > 32) return;
+    for (const c of s.children) if (!out.has(c.id)) { out.add(c.id); if (c.kind === 'service') walk(c.id, depth + 1); }
+  };
+  walk(id, 0);
+  return out;
+}
+
+const FIGURES = [
+  ['Availability', (r) => percent(r.availability)],
+  ['Target', (r) => `${r.target} %`],
+  ['Coverage', (r) => percent(r.coverage)],
+  ['Error budget', (r) => duration(r.error_budget_s)],
+  ['Error budget remaining', (r) => duration(r.error_budget_remaining_s)],
+  ['Outages', (r) => String(r.outage_count)],
+  ['Longest outage', (r) => duration(r.longest_outage_s)],
+  ['Planned', (r) => duration(r.planned_s)],
+  ['Unmonitored', (r) => duration(r.unmonitored_s)],
+];
+
+function SlaSection({ catalogue, sla, windows }) {
+  const [reports, setReports] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    const labels = periodLabels(sla.period, sla.timezone);
+    const prev = api.report(sla.id, labels.previous).catch(() => null);  // before the first results: none
+    Promise.all([api.report(sla.id, labels.current), prev]).then(([current, previous]) => setReports({ current, previous }), setError);
+  }, [sla.id]);
+  if (error) return html`<section><h2>SLA ${sla.id}</h2><${ApiErrorText} error=${error} /></section>`;
+  if (!reports) return html`<section><h2>SLA ${sla.id}</h2><p class="muted">Loading…</p></section>`;
+  const { current, previous } = reports;
+  const cols = [current, previous].filter(Boolean);
+  return html`<section class="sla" data-sla=${sla.id}>
+    <h2>SLA ${sla.id}${sla.name ? ` · ${sla.name}` : ''}</h2>
+    <p>Print view: ${cols.map((r, i) => html`${i ? ' · ' : ''}<a href=${printHref(sla.id, r.period.label)}>${r.period.label}</a>`)}</p>
+    <div class="scroll"><table class="figures" aria-label=${`Figures of ${sla.id}`}><thead><tr><th scope="col">Figure</th>
+      ${cols.map((r) => html`<th scope="col" data-period=${r.period.label}>${r.period.label}${r.complete ? '' : ' (so far)'}</th>`)}</tr></thead>
+      <tbody>${FIGURES.map(([label, f]) => html`<tr><th scope="row">${label}</th>${cols.map((r) => html`<td data-figure=${label}>${f(r)}</td>`)}</tr>`)}
+        <tr><th scope="row">Verdict</th>${cols.map((r) => { const v = verdict(r.met); return html`<td data-figure="Verdict"><span class=${`verdict ${v.cls}`}>${v.text}</span>${r.missed_by?.length ? ` (${r.missed_by.join(', ')})` : ''}</td>`; })}</tr>
+      </tbody></table></div>
+    <h3>Per day, ${current.period.label}</h3>
+    <${DayBars} report=${current} windows=${windows} />
+    <h3>Outages, ${current.period.label}</h3>
+    ${current.outages.length === 0 ? html`<p>None.</p>` : html`<div class="scroll"><table class="outages"><thead><tr>
+      <th scope="col">Start</th><th scope="col">End</th><th scope="col">Counted down</th><th scope="col">Causes</th></tr></thead>
+      <tbody>${current.outages.map((o) => html`<tr><td>${instant(o.start)}${o.continues_before ? ' (before the period)' : ''}</td>
+        <td>${instant(o.end)}${o.continues_after ? (current.complete ? ' (after the period)' : ' (still lasting)') : ''}</td>
+        <td>${duration(o.down_s)}</td>
+        <td>${o.causes.length ? o.causes.map((c, i) => html`${i ? ', ' : ''}<${CiLink} id=${c} />`) : html`<span class="muted">unattributed</span>`}</td></tr>`)}</tbody></table></div>`}
+    <h3>Agreements</h3>
+    ${!current.agreements?.length ? html`<p class="muted">No OLA or UC under this SLA's service.</p>` : html`<div class="scroll"><table class="agreements"><thead><tr>
+      <th scope="col">Agreement</th><th scope="col">Kind</th><th scope="col">Provider</th><th scope="col">Covers</th>
+      <th scope="col">Availability</th><th scope="col">Target</th><th scope="col">Verdict</th></tr></thead>
+      <tbody>${current.agreements.map((a) => { const v = verdict(a.met); return html`<tr data-agreement=${a.id}><td>${a.id}</td><td>${a.kind}</td><td>${a.provider}</td>
+        <td>${catalogue.cis.some((c) => c.id === a.covers) ? html`<${CiLink} id=${a.covers} />` : html`<${ServiceLink} id=${a.covers} />`}</td>
+        <td>${percent(a.availability)}</td><td>${a.target} %</td><td><span class=${`verdict ${v.cls}`}>${v.text}</span></td></tr>`; })}</tbody></table></div>`}
+  </section>`;
+}
+
+export function ServiceView({ catalogue, id, status }) {
+  const [windows, setWindows] = useState([]);
+  useEffect(() => { api.maintenance().then(setWindows, () => setWindows(catalogue.maintenance ?? [])); }, [id]);
   const s = byId(catalogue.services).get(id);
-  if (!s) return html`<p>No service '${id}' in the catalogue. <a href="#/">Back to the services</a>.</p>`;
+  if (!s) return html`<p>No service '${id}' in the catalogue. <a href="#/services">Back to the services</a>.</p>`;
   const ruleText = typeof s.rule === 'string' ? s.rule : JSON.stringify(s.rule);
-  return html`<nav class="crumbs" aria-label="Breadcrumb"><a href="#/">Services</a> › ${s.id}</nav>
-    <h1>${s.name || s.id}</h1>
+  const below = descendants(catalogue, id);
+  const mine = windows.filter((w) => w.from && w.to && (w.targets ?? []).some((t) => t === id || below.has(t)));
+  const slas = catalogue.slas.filter((x) => x.service === id);
+  const cis = catalogue.cis.filter((c) => below.has(c.id));
+  return html`<nav class="crumbs" aria-label="Breadcrumb"><a href="#/services">Services</a> › ${s.id}</nav>
+    <h1>${s.name || s.id} <${StatusDot} status=${status?.get(s.id)} /></h1>
     <dl>
       <dt>Id</dt><dd>${s.id}</dd>
       <dt>Kind</dt><dd>${s.kind}</dd>
       <dt>Owner</dt><dd>${s.owner || '—'}</dd>
       <dt>Rule</dt><dd>${ruleText}</dd>
       <dt>Part of</dt><dd>${s.parents.length ? s.parents.map((p) => html`<${ServiceLink} id=${p} /> `) : '—'}</dd>
-      <dt>SLAs</dt><dd>${s.slas.length ? s.slas.join(', ') : '—'}</dd>
       <dt>Agreements</dt><dd>${s.agreements.length ? s.agreements.join(', ') : '—'}</dd>
     </dl>
+    ${slas.map((sla) => html`<${SlaSection} key=${sla.id} catalogue=${catalogue} sla=${sla} windows=${mine} />`)}
     <h2>Children</h2>
-    <table><thead><tr><th scope="col">Child</th><th scope="col">Kind</th><th scope="col">Weight</th></tr></thead>
+    <table><thead><tr><th scope="col">Child</th><th scope="col">Kind</th><th scope="col">Weight</th><th scope="col">Status</th></tr></thead>
       <tbody>${s.children.map((c) => html`<tr key=${c.id}>
         <td>${c.kind === 'service' ? html`<${ServiceLink} id=${c.id} />` : html`<${CiLink} id=${c.id} />`}</td>
-        <td>${c.kind}</td><td>${c.weight}</td></tr>`)}</tbody></table>`;
+        <td>${c.kind}</td><td>${c.weight}</td><td><${StatusDot} status=${status?.get(c.id)} /></td></tr>`)}</tbody></table>
+    <h2>Supporting CIs</h2>
+    <ul class="cis">${cis.map((c) => html`<li key=${c.id}><${CiLink} id=${c.id} /> <${StatusDot} status=${status?.get(c.id)} /></li>`)}</ul>
+    ${mine.length ? html`<h2>Maintenance windows</h2><ul>${mine.map((w) => html`<li>${w.id}: ${instant(w.from)} to ${instant(w.to)}${w.who ? ` (${w.who}: ${w.why})` : ''}</li>`)}</ul>` : null}`;
 }
