@@ -22,8 +22,7 @@ export function isoWeek({ y, m, d }) {
   const day = (t.getUTCDay() + 6) % 7;  // Monday 0
   t.setUTCDate(t.getUTCDate() - day + 3);  // the Thursday of its week decides the year
   const year = t.getUTCFullYear();
-  const jan4 = new Date(Date.UTC(year, 0, 4));
-  const week = 1 + Math.round((t - jan4) / 86400000 / 7 - ((jan4.getUTCDay() + 6) % 7 - 3) / 7);
+  const week = Math.floor((t - Date.UTC(year, 0, 1)) / 86400000 / 7) + 1;
   return { year, week };
 }
 
