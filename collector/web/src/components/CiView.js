@@ -47,7 +47,7 @@ export function CiView({ catalogue, id, status }) {
           <td><${StatusDot} status=${status?.get(pid)} /></td>
           <td data-col="latest">${results == null ? '…' : r ? html`<span class=${`st-${r.status}`}>${r.status}</span> ${instant(r.ts)}${r.error ? html` <span class="muted">${r.error}</span>` : ''}` : 'none'}</td>
           <td class="num">${r?.latency_ms != null ? `${r.latency_ms} ms` : '—'}</td>
-          <td>${p.agent}</td><td>${p.interval_ms / 1000} s</td></tr>`;
+          <td>${p.agent ?? ""}</td><td>${p.interval_ms == null ? "—" : `${p.interval_ms / 1000} s`}</td></tr>`;
       })}</tbody></table></div>
     <h2>Latency</h2>
     ${results == null ? html`<p class="muted">Loading…</p>` : html`<${LatencyChart} series=${[...results.entries()]} />`}
