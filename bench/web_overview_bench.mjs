@@ -1,6 +1,6 @@
 // Measures the SLA overview in headless Chromium (bench/web_overview_bench.sh starts the collector):
 // per round, a fresh page opens the overview; ours is "overview-data" (the API's answer received) to
-// "overview-rendered" (the table in the document) plus the next animation frame; the peer, in the
+// "overview-painted" (the next animation frame after the table is in the document); the peer, in the
 // same page right after, writes the same rows as one static HTML table (innerHTML) and waits for the
 // next frame. Prints each round and the medians.
 //   node web_overview_bench.mjs BASE_URL ROUNDS SLAS
@@ -26,8 +26,7 @@ try {
     await page.goto(`${base}/`);
     await page.waitForFunction(() => document.body.dataset.overview === 'rendered', null, { timeout: 60000 });
     const r = await page.evaluate(async () => {
-      await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
-      const paint = performance.now();
+      const paint = performance.getEntriesByName('overview-painted')[0].startTime;
       const data = performance.getEntriesByName('overview-data')[0].startTime;
       const rendered = performance.getEntriesByName('overview-rendered')[0].startTime;
       const rows = document.querySelectorAll('table[aria-label=SLAs] tbody tr').length;

@@ -4,8 +4,8 @@
 # (one a minute, every 7th service down 10 minutes) put in the store with `slamon import`, the real
 # collector (its live engine, /api/v1/overview) and the built UI; then bench/web_overview_bench.mjs
 # opens the overview --rounds times in headless Chromium and measures from the overview's answer
-# received to the table rendered (performance marks "overview-data" -> "overview-rendered", then the
-# next frame). Peer, in the same runs and the same page: the same rows written as one static HTML
+# received to the table rendered (performance marks "overview-data" -> "overview-painted", the next
+# frame after the table is in the document). Peer, in the same runs and the same page: the same rows written as one static HTML
 # table (innerHTML of the whole table, every row; the UI renders its first page of 100 rows and keeps
 # sorting and filtering). Goal: under 1 s. Medians.
 #   bench/web_overview_bench.sh [--slas 1000] [--rounds 7] [--keep]
