@@ -2,7 +2,8 @@
 // playwright-core): opens the service tree served by a running collector, checks that it shows what
 // /api/v1/catalogue returns (every root service, their children once opened with the keyboard, a CI's
 // probes), clicks through service -> CI -> probe, opens the agents table and checks it against
-// /api/v1/agents, and takes screenshots (light and dark) into OUT_DIR.
+// /api/v1/agents, the maintenance page's list and form checks, and takes screenshots (light and
+// dark) into OUT_DIR.
 //   node tree_page.mjs BASE_URL OUT_DIR
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -71,6 +72,21 @@ try {
   check(JSON.stringify(rows) === JSON.stringify(agents.map((a) => [a.name, a.connected ? 'yes' : 'no'])),
     `agents table ${JSON.stringify(rows)}`);
   await page.screenshot({ path: join(out, 'agents-light.png'), fullPage: true });
+
+  // The maintenance page: the catalogue's windows listed; the form checks its fields before sending
+  // (scheduling itself needs POST /api/v1/maintenance: not in this collector yet).
+  const windows = (await (await fetch(`${base}/api/v1/maintenance?limit=1000`)).json()).items;
+  await page.click('a[href="#/maintenance"]');
+  await page.waitForSelector('form.maintenance');
+  await page.waitForFunction(() => !document.querySelector('main')?.textContent.includes('Loading'));
+  const listed = await page.$$eval('tr[data-window]', (rs) => rs.map((r) => r.dataset.window));
+  check(JSON.stringify(listed) === JSON.stringify(windows.map((w) => w.id)), `maintenance windows listed: ${listed}`);
+  await page.fill('input[name=from]', '2020-01-01T00:00');
+  await page.click('form.maintenance button[type=submit]');
+  const problems = await page.$$eval('form.maintenance p.error', (ps) => ps.map((p) => p.textContent));
+  check(problems.includes('a window may not start in the past') && problems.includes('name at least one service or CI'),
+    `the form's checks: ${problems}`);
+  check((await page.$$('input[aria-invalid=true]')).length === 4, 'targets, from, who and why are marked invalid');
 
   // Dark theme: the background follows prefers-color-scheme.
   const dark = await browser.newPage({ colorScheme: 'dark' });
