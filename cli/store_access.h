@@ -1,6 +1,7 @@
 // The commands over the collector's store (export, import, report --db, status): opening the store
 // that --db names (what collector.yaml's `store` takes), time options, and reading from the store what
-// the engine needs for reports over a window (collector/engine/history_window.h), exactly.
+// the engine needs for reports over a window (collector/live/store_reports.h, shared with the
+// collector's API), exactly.
 #pragma once
 
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "collector/engine/result_ingest.h"
 #include "collector/engine/timeline.h"
+#include "collector/live/store_reports.h"
 #include "collector/store/store.h"
 #include "common/catalogue/model.h"
 #include "common/collector_config.h"
@@ -38,30 +40,18 @@ class Progress {
   std::uint64_t n_ = 0;
 };
 
-struct StoreFeed {
-  std::size_t results = 0;  // fed to the ingest
-  std::size_t gaps = 0;
-};
+using StoreFeed = live::StoreFeed;
 
-// Feeds `ingest` (built with `cut`) with what reports looking at `window` need, in ts order per probe:
-// per catalogue probe its results from its anchor before window.begin, every result in the window,
-// and `confirm` result times after it (before `cut`); gap records before `cut`. Results and gaps of
-// probes the catalogue does not know are named once each through `on_unknown_probe`. Throws
-// store::StoreFailure.
-// `command` names the progress lines on stderr (a line per million results read).
+// live::feed_from_store (collector/live/store_reports.h) with progress on stderr: `command` names
+// the progress lines (a line per million results read). Results and gaps of probes the catalogue
+// does not know are named once each through `on_unknown_probe`. Throws store::StoreFailure.
 StoreFeed feed_from_store(const std::string& command, store::Store& s, const catalogue::Catalogue& cat,
                           engine::Interval window, std::optional<TimeMs> cut, engine::ResultIngest& ingest,
                           const std::function<void(const std::string&)>& on_unknown_probe);
 
-// The probe data reports over `window` need, from the live engine's change points (exact after raw
-// results are pruned; collector/live/store_probe_data.h). The engine is first brought up to date
-// for this catalogue in memory (what the collector has not applied yet, probes whose parameters
-// differ), without writing to the store. nullopt when the raw results give it exactly and the
-// change points do not: `cut` falls at or before the newest result applied (a cut report ignores
-// later results, which the change points include), and the raw results of the window are still
-// there; the caller then reads them (feed_from_store). When they were pruned, the change points
-// are used with a warning on stderr (a run pending at the cut and confirmed after it counts).
-// Throws store::StoreFailure.
+// live::probe_data_from_changes (collector/live/store_reports.h) with progress on stderr, and a
+// warning there when the change points are used because the raw results were pruned. Throws
+// store::StoreFailure.
 std::optional<engine::ProbeDataMap> probe_data_from_changes(const std::string& command, store::Store& s,
                                                             const catalogue::Catalogue& cat, engine::Interval window,
                                                             std::optional<TimeMs> cut);

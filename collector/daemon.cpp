@@ -23,6 +23,7 @@
 #include "collector/pid_file.h"
 #include "collector/served_catalogue.h"
 #include "collector/store/sqlite/sqlite_store.h"
+#include "collector/store_worker.h"
 
 namespace slamon::collector {
 namespace {
@@ -119,11 +120,19 @@ int run_collector(const DaemonOptions& options) {
   // The engine thread's own connection: its writes are derived from the results (a commit lost to a
   // power cut is done again), so it does not wait for fsync.
   std::unique_ptr<store::sqlite::SqliteStore> engine_store;
+  // The HTTP API's store worker: two connections of its own (the first may write: the admin
+  // endpoints to come), so that a long report never holds the others, nor the io thread.
+  std::vector<WorkerConnection> worker_connections;
   try {
     store = std::make_unique<store::sqlite::SqliteStore>(config.store.target);
     store->disconnect_all();
     engine_store = std::make_unique<store::sqlite::SqliteStore>(config.store.target,
                                                                 store::sqlite::SqliteOptions{.synchronous_full = false});
+    for (int i = 0; i < 2; ++i) {
+      auto c = std::make_unique<store::sqlite::SqliteStore>(config.store.target, store::sqlite::SqliteOptions{});
+      auto* engine_view = c.get();
+      worker_connections.push_back(WorkerConnection{std::move(c), engine_view});
+    }
   } catch (const store::StoreFailure& e) {
     log->error("cannot open the store {}: {}; not starting", config.store.target, e.what());
     return 1;
@@ -147,6 +156,8 @@ int run_collector(const DaemonOptions& options) {
   }
 
   asio::io_context io(1);
+  StoreWorker worker(std::move(worker_connections), http_log);
+  auto report_cache = std::make_shared<api::ReportCache>();
   SystemClock clock;
   const TimeMs start_ms = clock.now_ms();
   IngestOptions ingest_options;
@@ -190,7 +201,10 @@ int run_collector(const DaemonOptions& options) {
     api::ApiState st;
     st.catalogue = api_catalogue;
     st.agents = &agent_records;
-    st.store_open = true;  // opened before listening; a failing store shows in the ingest counters
+    st.store_open = true;  // opened before listening; /readyz asks the worker's connection
+    st.store_worker = true;
+    st.live = live.snapshot();
+    st.cache = report_cache;
     st.metrics.link = &server->counters();
     st.metrics.catalogue_counters = &catalogue_counters;
     st.metrics.http = &http_counters;
@@ -203,7 +217,7 @@ int run_collector(const DaemonOptions& options) {
     st.web_missing = web_missing;
     st.access = access;
     st.now_ms = clock.now_ms();
-    return api::handle(request, st);
+    return api::route(request, st);
   };
   HttpOptions http_options = options.http;
   http_options.listen_host = config.http.listen_host;
@@ -212,7 +226,10 @@ int run_collector(const DaemonOptions& options) {
   std::unique_ptr<HttpServer> http;
   std::string http_bound;
   try {
-    http = std::make_unique<HttpServer>(io, http_options, handle, http_counters, http_log);
+    http = std::make_unique<HttpServer>(
+        io, http_options, handle,
+        [&worker](StoreWorker::Task task, bool writes) { worker.post(std::move(task), writes); }, http_counters,
+        http_log);
   } catch (const std::exception& e) {
     log->error("{}; not starting", e.what());
     return 2;
@@ -259,6 +276,7 @@ int run_collector(const DaemonOptions& options) {
           live.set_catalogue(result->served->catalogue);
           catalogue_counters.loaded_ms = api_view->loaded_ms;
           api_catalogue = api_view;
+          report_cache->clear();
           ++catalogue_counters.reloads_ok;
         }
         if (reload_again) {
@@ -308,6 +326,7 @@ int run_collector(const DaemonOptions& options) {
                  config.http.read_token_sha256.empty() ? ", no token" : ", tokens required",
                  web ? web->root : "not available");
   io.run();
+  worker.stop();  // the jobs still queued are dropped with their connections' coroutines
   if (reloader.joinable()) reloader.join();
   ingest.stop();  // commits what it still holds (unacknowledged: the agents send it again), writes the records
   live.stop();    // (what it has not applied yet, the next start applies)

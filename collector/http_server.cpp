@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -17,6 +18,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <optional>
 #include <unordered_map>
 
 #include "collector/tcp_listen.h"
@@ -56,14 +58,15 @@ std::string reason_for(int status) {
 struct Connection;
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
-  Impl(asio::io_context& io, HttpOptions options, Handler handler, api::HttpCounters& counters,
+  Impl(asio::io_context& io, HttpOptions options, Handler handler, StoreRunner run_store, api::HttpCounters& counters,
        std::shared_ptr<spdlog::logger> log)
-      : io(io), options(std::move(options)), handler(std::move(handler)), counters(counters), log(std::move(log)),
-        tls(asio::ssl::context::tls_server), acceptor(io) {}
+      : io(io), options(std::move(options)), handler(std::move(handler)), run_store(std::move(run_store)),
+        counters(counters), log(std::move(log)), tls(asio::ssl::context::tls_server), acceptor(io) {}
 
   asio::io_context& io;
   HttpOptions options;
   Handler handler;
+  StoreRunner run_store;
   api::HttpCounters& counters;
   std::shared_ptr<spdlog::logger> log;
   asio::ssl::context tls;
@@ -73,7 +76,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
   void setup_tls();
   asio::awaitable<void> accept_loop();
-  http::response<http::string_body> respond(const http::request<http::string_body>& req, const std::string& peer);
+  asio::awaitable<http::response<http::string_body>> respond(const http::request<http::string_body>& req,
+                                                             const std::string& peer);
+  asio::awaitable<api::Response> run_job(api::StoreJob job, bool writes, std::string what);
   http::response<http::string_body> refusal(int status, unsigned version);
 };
 
@@ -105,8 +110,40 @@ http::response<http::string_body> HttpServer::Impl::refusal(int status, unsigned
   return res;
 }
 
-http::response<http::string_body> HttpServer::Impl::respond(const http::request<http::string_body>& req,
-                                                            const std::string& peer) {
+// The job on the store worker; its response (a 500 when it throws) comes back on the io thread, which
+// cancels the timer the connection's coroutine waits on. (A plain timer, not async_initiate with a
+// lambda: g++ 12 destroys some temporaries of a co_await expression twice.)
+asio::awaitable<api::Response> HttpServer::Impl::run_job(api::StoreJob job, bool writes, std::string what) {
+  struct Pending {
+    explicit Pending(asio::io_context& io) : done(io, asio::steady_timer::time_point::max()) {}
+    asio::steady_timer done;
+    std::optional<api::Response> response;
+  };
+  auto pending = std::make_shared<Pending>(io);
+  std::function<void(api::StoreContext&)> task = [pending, job = std::move(job), what = std::move(what), log = log,
+                                                  &io = io](api::StoreContext& c) {
+    api::Response out;
+    try {
+      out = job(c);
+    } catch (const std::exception& e) {
+      log->error("{}: the handler failed: {}", what, e.what());
+      out = api::json_error(500, "internal error (logged by the collector)");
+    }
+    asio::post(io, [pending, out = std::move(out)]() mutable {
+      pending->response = std::move(out);
+      pending->done.cancel();
+    });
+  };
+  run_store(std::move(task), writes);
+  while (!pending->response) {
+    auto [ec] = co_await pending->done.async_wait(kTuple);
+    (void)ec;
+  }
+  co_return std::move(*pending->response);
+}
+
+asio::awaitable<http::response<http::string_body>> HttpServer::Impl::respond(
+    const http::request<http::string_body>& req, const std::string& peer) {
   api::Request in;
   in.method = std::string(req.method_string());
   in.target = std::string(req.target());
@@ -114,12 +151,28 @@ http::response<http::string_body> HttpServer::Impl::respond(const http::request<
   if (auto it = req.find(http::field::accept_encoding); it != req.end()) in.accept_encoding = std::string(it->value());
   in.body = req.body();
   api::Response out;
+  api::Routed routed;
+  bool failed = false;
   try {
-    out = handler(in);
+    routed = handler(in);
   } catch (const std::exception& e) {
     // A handler's bug must not take the collector down: the client gets a 500, the log the reason.
     log->error("{}: {} {}: the handler failed: {}", peer, in.method, in.target.substr(0, 200), e.what());
     out = api::json_error(500, "internal error (logged by the collector)");
+    failed = true;
+  }
+  if (!failed) {
+    if (routed.background && run_store) run_store(std::move(routed.background), false);
+    if (!routed.job) {
+      out = std::move(routed.response);
+    } else if (!run_store) {
+      out = api::json_error(503, "the store is not available");
+    } else {
+      // Named, not temporaries, in the co_await expression (see run_job).
+      std::string what = peer + ": " + in.method + " " + in.target.substr(0, 200);
+      api::StoreJob job = std::move(routed.job);
+      out = co_await run_job(std::move(job), routed.writes, std::move(what));
+    }
   }
   http::response<http::string_body> res{static_cast<http::status>(out.status), req.version()};
   res.set(http::field::server, "slamon-collector");
@@ -135,7 +188,7 @@ http::response<http::string_body> HttpServer::Impl::respond(const http::request<
     res.body() = std::move(out.body);
     res.prepare_payload();
   }
-  return res;
+  co_return res;
 }
 
 template <class Stream>
@@ -162,7 +215,7 @@ asio::awaitable<void> Connection::serve(Stream& stream) {
       co_return;
     }
     auto req = parser.release();
-    auto res = srv.respond(req, peer);
+    auto res = co_await srv.respond(req, peer);
     if (srv.stopping) res.keep_alive(false);
     ++srv.counters.responses[res.result_int()];
     if (res.result_int() >= 400 && res.result_int() != 404)
@@ -244,9 +297,10 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
   }
 }
 
-HttpServer::HttpServer(asio::io_context& io, HttpOptions options, Handler handler, api::HttpCounters& counters,
-                       std::shared_ptr<spdlog::logger> log)
-    : impl_(std::make_shared<Impl>(io, std::move(options), std::move(handler), counters, std::move(log))) {
+HttpServer::HttpServer(asio::io_context& io, HttpOptions options, Handler handler, StoreRunner run_store,
+                       api::HttpCounters& counters, std::shared_ptr<spdlog::logger> log)
+    : impl_(std::make_shared<Impl>(io, std::move(options), std::move(handler), std::move(run_store), counters,
+                                   std::move(log))) {
   if (impl_->options.tls) impl_->setup_tls();
 }
 

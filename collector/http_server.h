@@ -1,7 +1,9 @@
 // The collector's HTTP listener (API, /metrics, health, the web UI): Boost.Beast on the collector's
 // io thread, plain HTTP or HTTPS, keep-alive, bounded in header and body size and in the time a
 // request may take. It only moves bytes: every request is answered by a pure handler
-// (collector/api/router.h). The Beast code of the collector lives in http_server.cpp alone.
+// (collector/api/router.h), or by a job the handler returns, which runs on the store worker
+// (collector/store_worker.h) while the connection's coroutine awaits its response. The Beast code of
+// the collector lives in http_server.cpp alone.
 #pragma once
 
 #include <spdlog/logger.h>
@@ -14,6 +16,7 @@
 
 #include "collector/api/counters.h"
 #include "collector/api/http_message.h"
+#include "collector/api/store_job.h"
 #include "common/collector_config.h"
 #include "common/time.h"
 
@@ -35,10 +38,12 @@ struct HttpOptions {
 
 class HttpServer {
  public:
-  using Handler = std::function<api::Response(const api::Request&)>;
+  using Handler = std::function<api::Routed(const api::Request&)>;
+  // Runs a task off the io thread (StoreWorker::post); empty: jobs are answered 503.
+  using StoreRunner = std::function<void(std::function<void(api::StoreContext&)> task, bool writes)>;
   // Builds the TLS context when options.tls is set (throws std::runtime_error naming the file).
-  HttpServer(boost::asio::io_context& io, HttpOptions options, Handler handler, api::HttpCounters& counters,
-             std::shared_ptr<spdlog::logger> log);
+  HttpServer(boost::asio::io_context& io, HttpOptions options, Handler handler, StoreRunner run_store,
+             api::HttpCounters& counters, std::shared_ptr<spdlog::logger> log);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -84,7 +84,7 @@ void LiveThread::catch_up(live::LiveEngine& engine, const catalogue::Catalogue& 
                 engine.dirty());
   // A backlog (a start after downtime, a large import, a back-fill): said when it begins and ends.
   if (more && !behind_) {
-    behind_ = Backlog{std::chrono::steady_clock::now(), 0, 0};
+    behind_ = Backlog{std::chrono::steady_clock::now(), clock_.now_ms(), 0, 0};
     log_->info("engine: catching up with the store (position {}/{})", engine.position().result_row,
                engine.position().gap_row);
   }
@@ -106,6 +106,7 @@ void LiveThread::publish(live::LiveEngine& engine, const catalogue::Catalogue& c
   auto snap = std::make_shared<LiveSnapshot>();
   snap->as_of = now;
   snap->position = engine.position();
+  if (behind_) snap->catching_up_since = behind_->since_ms;
   // Each probe's latest change points: enough for every node's status now, and since when (as far as
   // those points reach back).
   engine::ProbeDataMap data;

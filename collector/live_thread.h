@@ -20,6 +20,7 @@
 
 #include "collector/engine/graph.h"
 #include "collector/live/live_engine.h"
+#include "collector/live/live_snapshot.h"
 #include "collector/store/engine_store.h"
 #include "collector/store/store.h"
 #include "common/catalogue/model.h"
@@ -34,18 +35,8 @@ struct LiveThreadOptions {
   live::LiveOptions engine;
 };
 
-// A node's status as of the snapshot's instant.
-struct NodeNow {
-  Status status = Status::unknown;
-  std::optional<TimeMs> since;  // when the current status began, as far as the live state tells
-};
-
-struct LiveSnapshot {
-  TimeMs as_of = 0;
-  store::EnginePosition position;                 // the arrivals applied
-  std::map<std::string, NodeNow, std::less<>> nodes;   // services and CIs
-  std::map<std::string, NodeNow, std::less<>> probes;
-};
+using live::LiveSnapshot;
+using live::NodeNow;
 
 class LiveThread {
  public:
@@ -85,6 +76,7 @@ class LiveThread {
   std::shared_ptr<const LiveSnapshot> snapshot_;
   struct Backlog {
     std::chrono::steady_clock::time_point since;
+    TimeMs since_ms = 0;  // the same, on the clock
     std::size_t arrivals = 0, replayed = 0;
   };
   std::optional<Backlog> behind_;          // the engine thread's own

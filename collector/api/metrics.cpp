@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace slamon::collector::api {
 namespace {
 
@@ -103,6 +105,44 @@ std::string render_metrics(const MetricsInput& in) {
     for (const auto& [name, r] : *in.agents)
       if (r.last_seen_ms > 0)
         e.sample("slamon_agent_last_seen_timestamp_seconds", seconds(r.last_seen_ms), label("agent", name));
+  }
+
+  if (in.live && in.index) {
+    // One sample per node and status value: 1 for its status now, 0 for the others (the enum idiom).
+    e.family("slamon_node_status", "gauge", "1 for the node's live status (label status), else 0.");
+    const Status all[] = {Status::up, Status::degraded, Status::down, Status::unknown};
+    auto node = [&](const std::string& id, const char* kind, Status now) {
+      for (const Status st : all)
+        e.sample("slamon_node_status", std::uint64_t{st == now ? 1u : 0u},
+                 label("node", id) + "," + label("kind", kind) + "," + label("status", to_string(st)));
+    };
+    for (const auto& [id, n] : in.live->nodes) node(id, in.index->services.count(id) > 0 ? "service" : "ci", n.status);
+    e.family("slamon_engine_lag_seconds", "gauge",
+             "How long the engine has been working through a backlog of stored results (0: caught up).");
+    const double lag = in.live->catching_up_since ? seconds(std::max<std::int64_t>(0, in.now_ms - *in.live->catching_up_since)) : 0.0;
+    e.sample("slamon_engine_lag_seconds", lag);
+    e.family("slamon_engine_snapshot_timestamp_seconds", "gauge", "When the engine last published the live status (Unix time).");
+    e.sample("slamon_engine_snapshot_timestamp_seconds", seconds(in.live->as_of));
+    e.family("slamon_engine_applied_rows", "gauge", "The last store arrival applied by the engine, by table.");
+    e.sample("slamon_engine_applied_rows", static_cast<std::uint64_t>(in.live->position.result_row), label("table", "results"));
+    e.sample("slamon_engine_applied_rows", static_cast<std::uint64_t>(in.live->position.gap_row), label("table", "gaps"));
+  }
+  if (const auto* o = in.overview) {
+    auto sla_labels = [](const SlaFigures& f) { return label("sla", f.sla) + "," + label("service", f.service); };
+    e.family("slamon_sla_availability_ratio", "gauge", "Availability of the SLA's current period so far (0-1).");
+    for (const auto& f : o->slas)
+      if (f.availability) e.sample("slamon_sla_availability_ratio", *f.availability / 100.0, sla_labels(f));
+    e.family("slamon_sla_objective_ratio", "gauge", "The SLA's availability target in its current period (0-1).");
+    for (const auto& f : o->slas)
+      e.sample("slamon_sla_objective_ratio", f.target.to_double() / 100.0, sla_labels(f));
+    e.family("slamon_sla_error_budget_remaining_ratio", "gauge", "Error budget left in the current period (0-1; below 0: overspent).");
+    for (const auto& f : o->slas)
+      if (f.error_budget_s > 0)
+        e.sample("slamon_sla_error_budget_remaining_ratio", f.error_budget_remaining_s / f.error_budget_s, sla_labels(f));
+    e.family("slamon_sla_error_budget_remaining_seconds", "gauge", "Error budget left in the current period.");
+    for (const auto& f : o->slas) e.sample("slamon_sla_error_budget_remaining_seconds", f.error_budget_remaining_s, sla_labels(f));
+    e.family("slamon_sla_figures_timestamp_seconds", "gauge", "The instant the SLA figures are of (Unix time).");
+    e.sample("slamon_sla_figures_timestamp_seconds", seconds(o->as_of));
   }
 
   if (const auto* h = in.http) {

@@ -7,7 +7,10 @@
 #include <map>
 #include <string>
 
+#include "collector/api/catalogue_json.h"
 #include "collector/api/counters.h"
+#include "collector/api/live_routes.h"
+#include "collector/live/live_snapshot.h"
 #include "collector/served_catalogue.h"
 #include "collector/store/store.h"
 #include "common/time.h"
@@ -24,6 +27,10 @@ struct MetricsInput {
   std::size_t ingest_queued = 0;  // batches waiting for the store thread
   TimeMs start_ms = 0;            // when the collector started
   std::string version;
+  const CatalogueIndex* index = nullptr;     // the running catalogue's (node kinds)
+  const live::LiveSnapshot* live = nullptr;  // node status, engine lag; null: none yet
+  const Overview* overview = nullptr;        // per-SLA figures of the current periods; null: none yet
+  TimeMs now_ms = 0;
 };
 
 std::string render_metrics(const MetricsInput& in);

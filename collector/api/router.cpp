@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 
+#include "collector/api/live_routes.h"
 #include "collector/api/pagination.h"
 #include "common/json_writer.h"
 
@@ -138,8 +139,11 @@ Response api_index() {
   for (const char* e : {"/api/v1/catalogue", "/api/v1/services", "/api/v1/services/{id}", "/api/v1/cis",
                         "/api/v1/cis/{id}", "/api/v1/probes", "/api/v1/probes/{id}", "/api/v1/slas",
                         "/api/v1/slas/{id}", "/api/v1/agreements", "/api/v1/agreements/{id}", "/api/v1/maintenance",
-                        "/api/v1/maintenance/{id}", "/api/v1/agents", "/api/v1/agents/{name}", "/healthz", "/readyz",
-                        "/metrics"})
+                        "/api/v1/maintenance/{id}", "/api/v1/agents", "/api/v1/agents/{name}", "/api/v1/status",
+                        "/api/v1/status/{id}", "/api/v1/services/{id}/history", "/api/v1/cis/{id}/history",
+                        "/api/v1/probes/{id}/history", "/api/v1/probes/{id}/results", "/api/v1/slas/{id}/report",
+                        "/api/v1/slas/{id}/feasibility", "/api/v1/agreements/{id}/report", "/api/v1/kpi",
+                        "/api/v1/overview", "/healthz", "/readyz", "/metrics"})
     w.value(e);
   w.end_array().end_object();
   return json_ok(w.take());
@@ -183,14 +187,32 @@ Response route_api(const Target& t, const ApiState& s) {
             [](JsonWriter& w, const std::string&, const Maintenance* x) { write_maintenance(w, *x); });
 }
 
-Response readyz(const ApiState& s) {
-  const bool ready = s.store_open && s.catalogue != nullptr;
+Response readyz_response(bool store_open, bool catalogue_loaded) {
+  const bool ready = store_open && catalogue_loaded;
   JsonWriter w;
   w.begin_object().key("status").value(ready ? "ready" : "not ready");
-  w.key("store_open").value(s.store_open).key("catalogue_loaded").value(s.catalogue != nullptr);
+  w.key("store_open").value(store_open).key("catalogue_loaded").value(catalogue_loaded);
   w.end_object();
   Response r = json_ok(w.take());
   if (!ready) r.status = 503;
+  return r;
+}
+
+// Ready: the store answers (with a worker: its connection runs a trivial query) and a catalogue is
+// loaded.
+Routed readyz(const ApiState& s) {
+  const bool loaded = s.catalogue != nullptr;
+  if (!s.store_open || !s.store_worker) return Routed{readyz_response(s.store_open, loaded), {}, false, {}};
+  Routed r;
+  r.job = [loaded](StoreContext& c) {
+    bool answers = true;
+    try {
+      (void)c.engine.engine_position();
+    } catch (const store::StoreFailure&) {
+      answers = false;
+    }
+    return readyz_response(answers, loaded);
+  };
   return r;
 }
 
@@ -223,6 +245,36 @@ Response static_file(const Target& t, const Request& req, const ApiState& s) {
   return r;
 }
 
+// /metrics: rendered at once from what is at hand; the per-SLA figures come from the latest overview
+// computed off the io thread, refreshed in the background when the engine has moved on since.
+Routed metrics_route(const ApiState& s) {
+  Routed out;
+  out.response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  MetricsInput in = s.metrics;  // the catalogue's figures from the running catalogue, never another
+  in.catalogue = s.catalogue ? s.catalogue->served.get() : nullptr;
+  in.index = s.catalogue ? &s.catalogue->index : nullptr;
+  in.live = s.live.get();
+  in.now_ms = s.now_ms;
+  const auto overview = s.cache ? s.cache->overview() : nullptr;
+  in.overview = overview.get();
+  out.response.body = render_metrics(in);
+  const bool stale = !overview || !s.live || overview->result_row != s.live->position.result_row ||
+                     overview->gap_row != s.live->position.gap_row || overview->as_of != s.live->as_of;
+  if (s.cache && s.catalogue && s.live && stale && s.cache->begin_refresh()) {
+    out.background = [cat = s.catalogue, snap = s.live, cache = s.cache](StoreContext& c) {
+      struct Done {
+        ReportCache& cache;
+        ~Done() { cache.refresh_done(); }
+      } done{*cache};
+      auto o = std::make_shared<Overview>(compute_overview(c, *cat, snap->as_of));
+      o->result_row = snap->position.result_row;
+      o->gap_row = snap->position.gap_row;
+      cache->set_overview(std::move(o));
+    };
+  }
+  return out;
+}
+
 }  // namespace
 
 Response json_error(int status, std::string_view message) {
@@ -244,33 +296,37 @@ Response json_ok(std::string body) {
 ApiCatalogue::ApiCatalogue(std::shared_ptr<const ServedCatalogue> s, TimeMs loaded)
     : served(std::move(s)), index(*served->catalogue), loaded_ms(loaded), tree_json(catalogue_tree(*this)) {}
 
-Response handle(const Request& request, const ApiState& state) {
+Response handle(const Request& request, const ApiState& state, StoreContext* store) {
+  Routed r = route(request, state);
+  if (!r.job) return std::move(r.response);
+  if (!store) return json_error(503, "the store is not available here");
+  return r.job(*store);
+}
+
+Routed route(const Request& request, const ApiState& state) {
+  auto now = [](Response r) { return Routed{std::move(r), {}, false, {}}; };
   auto parsed = parse_target(request.target, state.limits);
-  if (!parsed.target) return json_error(parsed.status, parsed.error);
+  if (!parsed.target) return now(json_error(parsed.status, parsed.error));
   const Target& t = *parsed.target;
   const bool get = request.method == "GET" || request.method == "HEAD";
   const auto& seg = t.segments;
   const bool api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
   if (seg.size() == 1 && (seg[0] == "healthz" || seg[0] == "readyz")) {
-    if (!get) return method_not_allowed("GET, HEAD");
-    if (seg[0] == "healthz") return json_ok("{\"status\":\"ok\"}");
+    if (!get) return now(method_not_allowed("GET, HEAD"));
+    if (seg[0] == "healthz") return now(json_ok("{\"status\":\"ok\"}"));
     return readyz(state);
   }
-  if (!get) return method_not_allowed("GET, HEAD");
+  if (!get) return now(method_not_allowed("GET, HEAD"));
   const bool metrics = seg.size() == 1 && seg[0] == "metrics";
   if (api || metrics)
-    if (auto denied = check_access(state.access, request.authorization, Need::read)) return *denied;
-  if (metrics) {
-    Response r;
-    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    MetricsInput in = state.metrics;  // the catalogue's figures from the running catalogue, never another
-    in.catalogue = state.catalogue ? state.catalogue->served.get() : nullptr;
-    r.body = render_metrics(in);
-    return r;
+    if (auto denied = check_access(state.access, request.authorization, Need::read)) return now(*denied);
+  if (metrics) return metrics_route(state);
+  if (api) {
+    if (auto live = route_live(t, state)) return std::move(*live);
+    return now(route_api(t, state));
   }
-  if (api) return route_api(t, state);
-  if (!seg.empty() && seg[0] == "api") return json_error(404, "no such API version (this collector serves /api/v1)");
-  return static_file(t, request, state);
+  if (!seg.empty() && seg[0] == "api") return now(json_error(404, "no such API version (this collector serves /api/v1)"));
+  return now(static_file(t, request, state));
 }
 
 }  // namespace slamon::collector::api

@@ -4,7 +4,8 @@
 // without tokens. Aborts when anything throws, a status is outside 200..599, an error body is not
 // {"error": {"status": N, "message": ...}} with N the status, a decoded path segment holds '/', a
 // control character or is "." / "..", a secret of the catalogue shows in a 2xx body, or a cursor does not
-// round-trip.
+// round-trip. The live and store-backed routes decide over a snapshot; their jobs are never run (no
+// store: answered 503).
 #include <simdjson.h>
 #include <unistd.h>
 
@@ -104,8 +105,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       decode_cursor(encode_cursor(req.authorization)) != req.authorization)
     std::abort();
 
+  // The live engine's snapshot and a report cache, so that the live and store-backed routes decide
+  // (a job is never run here: no store).
+  static const auto snapshot = [] {
+    auto s = std::make_shared<slamon::live::LiveSnapshot>();
+    s->as_of = 1'790'000'000'000;
+    s->nodes["shop"] = slamon::live::NodeNow{slamon::Status::down, 1'789'000'000'000};
+    s->nodes["web"] = slamon::live::NodeNow{slamon::Status::up, std::nullopt};
+    s->probes["web.http"] = slamon::live::NodeNow{slamon::Status::up, std::nullopt};
+    return std::shared_ptr<const slamon::live::LiveSnapshot>(s);
+  }();
+  static const auto cache = std::make_shared<ReportCache>(1 << 20);
   ApiState state;
   state.catalogue = catalogue;
+  state.live = snapshot;
+  state.cache = cache;
+  state.now_ms = 1'790'000'000'000;
   state.agents = &records;
   state.store_open = true;
   state.metrics.agents = &records;
