@@ -89,7 +89,7 @@ export const api = {
   catalogue: () => get('/api/v1/catalogue'),
   agents: () => all('/api/v1/agents'),
   // Live status of every node ({id, kind, status, since}), or of one.
-  status: () => when('/api/v1/status', () => get('/api/v1/status')),
+  status: () => when('/api/v1/status', () => all('/api/v1/status')),
   statusOf: (id) => when('/api/v1/status/{id}', () => get(`/api/v1/status/${enc(id)}`)),
   // A node's state history over [from, to) (RFC 3339); kind: services, cis or probes.
   history: (kind, id, from, to) => when(`/api/v1/${kind}/{id}/history`, () => get(`/api/v1/${kind}/${enc(id)}/history${query({ from, to })}`)),

@@ -34,6 +34,11 @@ test('sort by every column, both ways, nulls last', () => {
   assert.deepEqual(ids(rows), ['b-gold', 'a-silver', 'c-bronze'], 'the input is not changed');
 });
 
+test('targets are decimal strings in the API: sorted as numbers', () => {
+  const t = [{ sla: 'a', target: '99.5' }, { sla: 'b', target: '100' }, { sla: 'c', target: '98' }];
+  assert.deepEqual(ids(sortRows(t, 'target')), ['c', 'a', 'b']);
+});
+
 test('paging: 1,000 rows in pages of 100, clamped', () => {
   const many = Array.from({ length: 1000 }, (_, i) => ({ sla: `s${i}` }));
   const p = pageOf(many, 3, 100);

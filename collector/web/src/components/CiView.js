@@ -5,11 +5,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { instant } from '../lib/format.js';
+import { historySpans, probeKey } from '../lib/shapes.js';
 import { byId, ProbeLink, ServiceLink } from './links.js';
 import { StatusDot } from './StatusDot.js';
 import { LatencyChart } from './LatencyChart.js';
 
-const itemsOf = (b) => (Array.isArray(b) ? b : b?.items ?? b?.results ?? b?.changes ?? []);
+const itemsOf = (b) => (Array.isArray(b) ? b : b?.items ?? []);
 
 export function CiView({ catalogue, id, status }) {
   const ci = byId(catalogue.cis).get(id);
@@ -21,7 +22,7 @@ export function CiView({ catalogue, id, status }) {
     Promise.all(ci.probes.map((p) => api.results(p, 500).then(itemsOf, () => [])))
       .then((lists) => setResults(new Map(ci.probes.map((p, i) => [p, lists[i]]))));
     const to = new Date(), from = new Date(to.getTime() - 86400000);
-    api.history('cis', id, from.toISOString(), to.toISOString()).then((b) => setHistory(itemsOf(b)), (e) => setHistory(e));
+    api.history('cis', id, from.toISOString(), to.toISOString()).then((b) => setHistory(historySpans(b)), (e) => setHistory(e));
   }, [id]);
   if (!ci) return html`<p>No CI '${id}' in the catalogue. <a href="#/services">Back to the services</a>.</p>`;
   const probes = byId(catalogue.probes);
@@ -44,8 +45,8 @@ export function CiView({ catalogue, id, status }) {
         const p = probes.get(pid) ?? { id: pid };
         const r = latest(pid);
         return html`<tr key=${pid} data-probe=${pid}><td><${ProbeLink} id=${pid} /></td><td>${p.type}</td><td>${p.target}</td>
-          <td><${StatusDot} status=${status?.get(pid)} /></td>
-          <td data-col="latest">${results == null ? '…' : r ? html`<span class=${`st-${r.status}`}>${r.status}</span> ${instant(r.ts)}${r.error ? html` <span class="muted">${r.error}</span>` : ''}` : 'none'}</td>
+          <td><${StatusDot} status=${status?.get(probeKey(pid))} /></td>
+          <td data-col="latest">${results == null ? '…' : r ? html`<span class=${`st-${r.status}`}>${r.status}</span> ${instant(r.ts)}${r.detail ? html` <span class="muted">${r.detail}</span>` : ''}` : 'none'}</td>
           <td class="num">${r?.latency_ms != null ? `${r.latency_ms} ms` : '—'}</td>
           <td>${p.agent ?? ""}</td><td>${p.interval_ms == null ? "—" : `${p.interval_ms / 1000} s`}</td></tr>`;
       })}</tbody></table></div>
@@ -53,5 +54,5 @@ export function CiView({ catalogue, id, status }) {
     ${results == null ? html`<p class="muted">Loading…</p>` : html`<${LatencyChart} series=${[...results.entries()]} />`}
     <h2>History, last 24 hours</h2>
     ${history == null ? html`<p class="muted">Loading…</p>` : history instanceof Error ? html`<p class="muted">No history: ${history.message}</p>`
-      : history.length === 0 ? html`<p>No change.</p>` : html`<ol class="history">${history.map((h) => html`<li><${StatusDot} status=${{ status: h.status ?? h.state, since: null }} /> from ${instant(h.from ?? h.since ?? h.ts)}${h.to ? ` to ${instant(h.to)}` : ''}</li>`)}</ol>`}`;
+      : html`<ol class="history" reversed>${history.map((h) => html`<li><${StatusDot} status=${{ status: h.status, since: null }} /> from ${instant(h.from)} to ${instant(h.to)}</li>`)}</ol>`}`;
 }

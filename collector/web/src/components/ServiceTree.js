@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { byId, CiLink, ProbeLink, ServiceLink } from './links.js';
 import { StatusDot } from './StatusDot.js';
+import { probeKey } from '../lib/shapes.js';
 
 function Toggle({ open, onToggle, label }) {
   return html`<button class="toggle" aria-expanded=${open} aria-label=${`${open ? 'Close' : 'Open'} ${label}`}
@@ -17,7 +18,7 @@ function CiNode({ ci, status }) {
     ${ci.probes.length > 0 ? html`<${Toggle} open=${open} label=${ci.id} onToggle=${() => setOpen(!open)} />` : null}
     <${CiLink} id=${ci.id} /><span class="kind">CI${ci.type ? ` · ${ci.type}` : ''}</span> <${StatusDot} status=${status?.get(ci.id)} />
     ${ci.name && ci.name !== ci.id ? html` <span class="muted">${ci.name}</span>` : null}
-    ${open ? html`<ul>${ci.probes.map((p) => html`<li data-kind="probe" data-id=${p} key=${p}><${ProbeLink} id=${p} /><span class="kind">probe</span> <${StatusDot} status=${status?.get(p)} /></li>`)}</ul>` : null}
+    ${open ? html`<ul>${ci.probes.map((p) => html`<li data-kind="probe" data-id=${p} key=${p}><${ProbeLink} id=${p} /><span class="kind">probe</span> <${StatusDot} status=${status?.get(probeKey(p))} /></li>`)}</ul>` : null}
   </li>`;
 }
 

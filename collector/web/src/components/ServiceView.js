@@ -41,9 +41,11 @@ function SlaSection({ catalogue, sla, windows }) {
   const [reports, setReports] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
-    const labels = periodLabels(sla.period, sla.timezone);
-    const prev = api.report(sla.id, labels.previous).catch(() => null);  // before the first results: none
-    Promise.all([api.report(sla.id, labels.current), prev]).then(([current, previous]) => setReports({ current, previous }), setError);
+    // The current period as the API cuts it (at the engine's latest snapshot), then the one before it.
+    api.report(sla.id).then((current) => {
+      const previous = periodLabels(sla.period, sla.timezone, Date.parse(current.period.start) - 1).current;
+      return api.report(sla.id, previous).catch(() => null).then((prev) => setReports({ current, previous: prev }));
+    }).catch(setError);
   }, [sla.id]);
   if (error) return html`<section><h2>SLA ${sla.id}</h2><${ApiErrorText} error=${error} /></section>`;
   if (!reports) return html`<section><h2>SLA ${sla.id}</h2><p class="muted">Loading…</p></section>`;

@@ -7,10 +7,15 @@ const listOf = (body, ...keys) => {
   return [];
 };
 
-// Map id -> {status, since} from GET /api/v1/status.
+// Map id -> {status, since} from GET /api/v1/status (its items, every page): services and CIs by
+// their id, probes by "probe:" and their id (a probe and a CI may share an id).
+export const probeKey = (id) => `probe:${id}`;
 export function statusMap(body) {
   const map = new Map();
-  const add = (id, v) => { if (id != null && v) map.set(id, { status: v.status ?? v.state ?? 'unknown', since: v.since ?? null }); };
+  const add = (id, v) => {
+    if (id == null || !v) return;
+    map.set(v.kind === 'probe' ? probeKey(id) : id, { status: v.status ?? v.state ?? 'unknown', since: v.since ?? null });
+  };
   for (const key of ['services', 'cis', 'probes', 'nodes']) {
     const part = body?.[key];
     if (Array.isArray(part)) for (const v of part) add(v.id, v);
@@ -24,6 +29,7 @@ export function statusMap(body) {
 // period) and the attainment KPI as the API gives it.
 export function overviewOf(body) {
   const rows = listOf(body, 'slas', 'items', 'reports').map((r) => ({ ...r, sla: r.sla ?? r.id }));
+
   const kpi = body?.kpi ?? body?.attainment ?? null;
   return { rows, kpi };
 }
@@ -33,4 +39,12 @@ export function kpiPercent(kpi) {
   if (kpi == null) return null;
   if (typeof kpi === 'number') return kpi;
   return kpi.attainment_percent ?? kpi.attainment ?? kpi.percent ?? kpi.overall?.attainment_percent ?? null;
+}
+
+// A node's history as stretches [{from, to, status}], newest first, from GET
+// /api/v1/{kind}/{id}/history ({from, to, status_at_from, changes: [{at, status}]}).
+export function historySpans(body) {
+  if (!body || !body.from) return [];
+  const points = [{ at: body.from, status: body.status_at_from ?? 'unknown' }, ...(body.changes ?? [])];
+  return points.map((p, i) => ({ from: p.at, to: points[i + 1]?.at ?? body.to, status: p.status })).reverse();
 }

@@ -6,7 +6,7 @@ export const COLUMNS = [
   { key: 'sla', label: 'SLA', value: (r) => r.sla },
   { key: 'service', label: 'Service', value: (r) => r.service },
   { key: 'availability', label: 'Availability', value: (r) => r.availability },
-  { key: 'target', label: 'Target', value: (r) => r.target },
+  { key: 'target', label: 'Target', value: (r) => (r.target == null ? null : Number(r.target)) },  // a decimal string
   { key: 'budget', label: 'Error budget left', value: (r) => r.error_budget_remaining_s },
   { key: 'verdict', label: 'Verdict so far', value: (r) => (r.met === false ? 0 : r.met === true ? 2 : 1) },
 ];
