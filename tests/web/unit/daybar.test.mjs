@@ -49,3 +49,25 @@ test('maintenance windows clipped to the span, as fractions of the width', () =>
   '2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z', 100);
   assert.deepEqual(m, [{ id: 'w', x: 50, w: 50 }]);
 });
+
+test('local days of a period: 23 and 25 hours on DST days, dates in the zone', async () => {
+  const { localDays } = await import('../../../collector/web/src/lib/daybar.js');
+  const march = localDays('2026-02-28T23:00:00Z', '2026-03-31T22:00:00Z', 'Europe/Berlin');
+  assert.equal(march.length, 31);
+  assert.equal(march[0].date, '2026-03-01');
+  const dst = march.find((d) => d.date === '2026-03-29');
+  assert.equal((dst.end - dst.start) / 3600000, 23);
+  assert.equal(march[30].date, '2026-03-31');
+  const oct = localDays('2026-09-30T22:00:00Z', '2026-10-31T23:00:00Z', 'Europe/Berlin');
+  assert.equal((oct.find((d) => d.date === '2026-10-25').end - oct.find((d) => d.date === '2026-10-25').start) / 3600000, 25);
+  assert.equal(localDays('2026-10-01T00:00:00Z', '2026-10-01T12:00:00Z', 'UTC').length, 1);
+});
+
+test('a day strip from history stretches, placed in time and cut at the report end', async () => {
+  const { statusStrip } = await import('../../../collector/web/src/lib/daybar.js');
+  const day = { start: Date.parse('2026-10-01T00:00:00Z'), end: Date.parse('2026-10-02T00:00:00Z') };
+  const spans = [{ from: '2026-10-01T06:00:00Z', to: '2026-10-01T18:00:00Z', status: 'down' },
+    { from: '2026-09-30T00:00:00Z', to: '2026-10-01T06:00:00Z', status: 'up' }];
+  const s = statusStrip(spans, day, Date.parse('2026-10-01T12:00:00Z'), 100);
+  assert.deepEqual(s, [{ status: 'up', x: 0, w: 25, seconds: 21600 }, { status: 'down', x: 25, w: 25, seconds: 21600 }]);
+});

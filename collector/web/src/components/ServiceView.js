@@ -60,7 +60,7 @@ function SlaSection({ catalogue, sla, windows }) {
         <tr><th scope="row">Verdict</th>${cols.map((r) => { const v = verdict(r.met); return html`<td data-figure="Verdict"><span class=${`verdict ${v.cls}`}>${v.text}</span>${r.missed_by?.length ? ` (${r.missed_by.join(', ')})` : ''}</td>`; })}</tr>
       </tbody></table></div>
     <h3>Per day, ${current.period.label}</h3>
-    <${DayBars} report=${current} windows=${windows} />
+    <${DayBars} report=${current} windows=${windows} timezone=${sla.timezone} />
     <h3>Outages, ${current.period.label}</h3>
     ${current.outages.length === 0 ? html`<p>None.</p>` : html`<div class="scroll"><table class="outages"><thead><tr>
       <th scope="col">Start</th><th scope="col">End</th><th scope="col">Counted down</th><th scope="col">Causes</th></tr></thead>

@@ -54,3 +54,38 @@ export function windowMarks(windows, start, end, width = 100) {
     return t > f ? [{ id: w.id, x: ((f - a) / (b - a)) * width, w: ((t - f) / (b - a)) * width }] : [];
   });
 }
+
+// The UTC offset (ms) of timeZone at instant t.
+function offsetMs(t, timeZone) {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+    hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(t));
+  const v = (k) => Number(parts.find((p) => p.type === k).value);
+  return Date.UTC(v('year'), v('month') - 1, v('day'), v('hour'), v('minute'), v('second')) - Math.floor(t / 1000) * 1000;
+}
+
+// The local days of [start, end) (RFC 3339; start a local midnight, as a period's start is) in
+// timeZone: [{date, start, end}] (ms), 23 or 25 hours long on DST days; at most 400.
+export function localDays(start, end, timeZone) {
+  const a = Date.parse(start), b = Date.parse(end);
+  const base = offsetMs(a, timeZone);
+  const days = [];
+  for (let n = 0, s = a; s < b && n < 400; ++n) {
+    let e = a + (n + 1) * 86400000;
+    e += base - offsetMs(e, timeZone);
+    const d = new Date(s + offsetMs(s, timeZone)).toISOString().slice(0, 10);
+    days.push({ date: d, start: s, end: Math.min(e, b) });
+    s = e;
+  }
+  return days;
+}
+
+// A day's strip from a node's history stretches ([{from, to, status}]): [{status, x, w, seconds}]
+// placed in time over `width` (the day's length), clipped to [day.start, min(day.end, cut)).
+export function statusStrip(spans, day, cut, width = 100) {
+  const end = Math.min(day.end, cut);
+  const len = day.end - day.start;
+  return spans.flatMap((s) => {
+    const a = Math.max(day.start, Date.parse(s.from)), b = Math.min(end, Date.parse(s.to));
+    return b > a ? [{ status: s.status, x: ((a - day.start) / len) * width, w: ((b - a) / len) * width, seconds: (b - a) / 1000 }] : [];
+  }).sort((p, q) => p.x - q.x);
+}
