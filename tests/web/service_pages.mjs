@@ -37,14 +37,21 @@ try {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 
-  // 1. The overview: one row per SLA with the API's availability, target, budget left, verdict.
+  // 1. The overview: one row per SLA with the availability, target, budget left and verdict of the
+  // answer the page got from /api/v1/overview (the figures move with the engine's snapshot).
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/overview'));
   await page.goto(`${base}/`);
+  const got = overviewOf(await (await answer).json());
+  check(got.rows.length === overview.rows.length, 'the page got every SLA');
   await page.waitForSelector('table[aria-label=SLAs] tbody tr');
-  for (const r of overview.rows) {
+  const kpiShown = await page.textContent('[data-kpi]');
+  check(kpiShown === (got.kpi?.percent == null ? 'n/a' : percent(got.kpi.percent, 2)), `KPI ${kpiShown}`);
+  for (const r of got.rows) {
     const cells = await page.$$eval(`tr[data-sla="${r.sla}"] td`, (tds) => tds.map((td) => td.textContent.trim()));
     check(cells[2] === percent(r.availability), `overview ${r.sla} availability ${cells[2]} != ${percent(r.availability)}`);
     check(cells[3] === `${r.target} %`, `overview ${r.sla} target ${cells[3]}`);
     check(cells[4] === duration(r.error_budget_remaining_s), `overview ${r.sla} budget ${cells[4]}`);
+    check(cells[5].startsWith(r.met === true ? 'met' : r.met === false ? 'not met' : 'not judged'), `overview ${r.sla} verdict ${cells[5]}`);
   }
   // Filter by text, then clear; sort by availability with the keyboard.
   await page.fill('input[type=search]', 'no-such-sla');
@@ -60,8 +67,8 @@ try {
   await page.focus('tr[data-sla="shop-gold"]');
   await page.keyboard.press('Enter');
   await page.waitForSelector(`section.sla[data-sla="shop-gold"] table.figures`);
-  const label = await page.$eval('section.sla table.figures thead th[data-period]', (th) => th.dataset.period);
-  const report = await getJson(`/api/v1/slas/shop-gold/report?period=${label}`);
+  const [label, asOf] = await page.$eval('section.sla table.figures thead th[data-period]', (th) => [th.dataset.period, th.dataset.asOf]);
+  const report = await getJson(`/api/v1/slas/shop-gold/report?period=${label}&as_of=${asOf}`);
   const shown = await page.$$eval('section.sla table.figures tbody tr', (rows) =>
     Object.fromEntries(rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent])));
   check(shown.Availability === percent(report.availability), `service page availability ${shown.Availability} != ${percent(report.availability)}`);

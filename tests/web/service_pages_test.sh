@@ -37,8 +37,15 @@ for e in /api/v1/overview /api/v1/slas/{id}/report /api/v1/status; do
   grep -qF "\"$e\"" "$tmp/index.json" || { echo "SKIP: this collector does not serve $e yet"; exit 77; }
 done
 timeout 120 node "$src/tests/web/service_pages.mjs" "$base" "$out" || fail "the service pages in Chromium"
-# The PDF of the same report, from the collector's store.
+# The print view's page is the CLI's HTML report, byte for byte, for the same period and cut.
 period=$(date -u +%Y-%m)
+as_of=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+get "/api/v1/slas/shop-gold/report?period=$period&as_of=$as_of&format=html" > "$tmp/api.html"
+[ "$(status)" = 200 ] || fail "format=html: status $(status): $(cat "$tmp/api.html")"
+"$bin/slamon" report --config "$tmp/collector.yaml" --sla shop-gold --period "$period" --as-of "$as_of" --format html \
+  > "$tmp/cli.html" 2> "$tmp/cli.err" || fail "slamon report --format html: $(cat "$tmp/cli.err")"
+cmp -s "$tmp/api.html" "$tmp/cli.html" || fail "the API's HTML report differs from the CLI's: $(diff "$tmp/api.html" "$tmp/cli.html" | head -5)"
+# The PDF of the same report, from the collector's store.
 timeout 150 "$bin/slamon" report --config "$tmp/collector.yaml" --sla shop-gold --period "$period" --format pdf \
   --output "$out/shop-gold.pdf" 2> "$tmp/pdf.err" || fail "pdf: $(cat "$tmp/pdf.err")"
 [ "$(head -c 4 "$out/shop-gold.pdf")" = "%PDF" ] || fail "the PDF does not start with %PDF"

@@ -55,7 +55,7 @@ function SlaSection({ catalogue, sla, windows }) {
     <h2>SLA ${sla.id}${sla.name ? ` · ${sla.name}` : ''}</h2>
     <p>Print view: ${cols.map((r, i) => html`${i ? ' · ' : ''}<a href=${printHref(sla.id, r.period.label)}>${r.period.label}</a>`)}</p>
     <div class="scroll"><table class="figures" aria-label=${`Figures of ${sla.id}`}><thead><tr><th scope="col">Figure</th>
-      ${cols.map((r) => html`<th scope="col" data-period=${r.period.label}>${r.period.label}${r.complete ? '' : ' (so far)'}</th>`)}</tr></thead>
+      ${cols.map((r) => html`<th scope="col" data-period=${r.period.label} data-as-of=${r.as_of}>${r.period.label}${r.complete ? '' : html` <span class="muted">(so far, to ${instant(r.as_of)})</span>`}</th>`)}</tr></thead>
       <tbody>${FIGURES.map(([label, f]) => html`<tr><th scope="row">${label}</th>${cols.map((r) => html`<td data-figure=${label}>${f(r)}</td>`)}</tr>`)}
         <tr><th scope="row">Verdict</th>${cols.map((r) => { const v = verdict(r.met); return html`<td data-figure="Verdict"><span class=${`verdict ${v.cls}`}>${v.text}</span>${r.missed_by?.length ? ` (${r.missed_by.join(', ')})` : ''}</td>`; })}</tr>
       </tbody></table></div>
