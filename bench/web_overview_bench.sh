@@ -25,7 +25,12 @@ for b in slamon slamon-collector; do [ -x "$BIN/$b" ] || { echo "$BIN/$b is not 
 work=$(mktemp -d "${TMPDIR:-/tmp}/slamon-webbench.XXXXXX")
 collector_pid=
 cleanup() {
-  [ -n "$collector_pid" ] && kill -9 "$collector_pid" 2>/dev/null || true
+  if [ -n "$collector_pid" ]; then
+    kill -TERM "$collector_pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$collector_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$collector_pid" 2>/dev/null || true
+    wait "$collector_pid" 2>/dev/null || true
+  fi
   if [ "$keep" = 1 ]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
