@@ -41,6 +41,15 @@ try {
   const counts = await page.textContent('main p.muted');
   check(counts.includes(`${catalogue.counts.services} services, ${catalogue.counts.cis} CIs, ${catalogue.counts.probes} probes`),
     `counts line: ${counts}`);
+  // Live status: every node shown has the status /api/v1/status gives it.
+  const live = (await (await fetch(`${base}/api/v1/status?limit=1000`)).json()).items.filter((x) => x.kind !== 'probe');
+  await page.waitForSelector('li[data-kind] .status');
+  const shownStatus = await page.$$eval('li[data-kind=service], li[data-kind=ci]', (els) => els.map((e) => [e.dataset.id, e.querySelector(':scope > .status')?.dataset.status]));
+  for (const [id, st] of shownStatus) {
+    const want = live.find((x) => x.id === id)?.status;
+    check(st === want, `the status of ${id} in the tree: ${st}, the API: ${want}`);
+  }
+  check(shownStatus.length > 0 && shownStatus.every(([, st]) => st), `every node shown has a status: ${JSON.stringify(shownStatus)}`);
   // Roots are open: their children are the API's children.
   for (const id of catalogue.roots) {
     const svc = catalogue.services.find((s) => s.id === id);
