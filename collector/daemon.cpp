@@ -129,7 +129,9 @@ int run_collector(const DaemonOptions& options) {
     engine_store = std::make_unique<store::sqlite::SqliteStore>(config.store.target,
                                                                 store::sqlite::SqliteOptions{.synchronous_full = false});
     for (int i = 0; i < 2; ++i) {
-      auto c = std::make_unique<store::sqlite::SqliteStore>(config.store.target, store::sqlite::SqliteOptions{});
+      // Opened as the CLI's read commands open a store (nothing created); only the first may write.
+      auto c = std::make_unique<store::sqlite::SqliteStore>(config.store.target,
+                                                            store::sqlite::SqliteOptions{.create = false});
       auto* engine_view = c.get();
       worker_connections.push_back(WorkerConnection{std::move(c), engine_view});
     }

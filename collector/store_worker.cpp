@@ -35,6 +35,11 @@ void StoreWorker::stop() {
   threads_.clear();
 }
 
+std::size_t StoreWorker::queued() const {
+  std::lock_guard lock(mutex_);
+  return reads_.size() + writes_.size();
+}
+
 void StoreWorker::run(std::size_t index) {
   auto& conn = connections_[index];
   api::StoreContext context{*conn.store, *conn.engine};

@@ -41,13 +41,15 @@ class StoreWorker {
   void post(Task task, bool writes = false);
   // Lets running tasks end, drops the queued ones, joins the threads.
   void stop();
+  // Tasks waiting (not yet running).
+  std::size_t queued() const;
 
  private:
   void run(std::size_t index);
 
   std::vector<WorkerConnection> connections_;
   std::shared_ptr<spdlog::logger> log_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Task> reads_, writes_;
   bool stopping_ = false;

@@ -29,7 +29,7 @@ TEST_PKGS=(
 )
 # Peers the benchmarks compare against.
 BENCH_PKGS=(
-  fping prometheus-blackbox-exporter prometheus-snmp-exporter hyperfine time valgrind
+  fping prometheus-blackbox-exporter prometheus-snmp-exporter hyperfine time valgrind wrk
 )
 
 want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}")
