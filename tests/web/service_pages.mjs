@@ -105,6 +105,8 @@ try {
   await phone.waitForSelector('table[aria-label=SLAs] tbody tr');
   const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
   check(wide <= 390, `the phone page is ${wide} px wide`);
+  const [tw, cw] = await phone.$eval('table.overview', (t) => [t.parentElement.scrollWidth, t.parentElement.clientWidth]);
+  check(tw <= cw, `the overview table fits the phone (${tw} px in ${cw} px)`);
   await phone.screenshot({ path: join(out, 'overview-phone-dark.png'), fullPage: true });
   check(errors.length === 0, `errors in the page: ${errors.join('; ')}`);
   console.log(`PASS: overview (${overview.rows.length} SLAs), service shop-gold (${label}), CI web, print view, phone`);
