@@ -5,8 +5,8 @@
 # results newest first with their cursor (400 on a bad one); an SLA report byte for byte equal to
 # `slamon report --db --format json` and `--format csv` on the same store (with and without as_of),
 # the current period without `period`; an agreement's report as `slamon report --agreement`; the KPI
-# as `slamon report --kpi`; an SLA's feasibility; the overview; 404s and 400s; /readyz turning 503 when
-# the worker's connection no longer reads the store.
+# as `slamon report --kpi`; an SLA's feasibility as `slamon check --feasibility` gives it; the overview;
+# 404s and 400s; /readyz turning 503 when the worker's connection no longer reads the store.
 source "$(dirname "$0")/lib.sh"
 slamon=$bin/slamon
 cat >> "$tmp/cat.yaml" <<'YAML'
@@ -128,6 +128,11 @@ grep -q '^sla,shop-gold,1,1,' "$tmp/kpi.csv" || fail "kpi csv rows: $(cat "$tmp/
 get "/api/v1/slas/shop-gold/feasibility?date=2026-10-01" > "$tmp/feas.json"
 [ "$(jq -r '[.sla, .date, .feasibility[0].sla] | join(" ")' "$tmp/feas.json")" = "shop-gold 2026-10-01 shop-gold" ] ||
   fail "feasibility: $(cat "$tmp/feas.json")"
+# ... the SLA's entry of `slamon check --feasibility --format json` for the same date.
+"$slamon" check "$tmp/cat.yaml" --feasibility --date 2026-10-01 --format json > "$tmp/check.json" 2> "$tmp/check.err" ||
+  [ $? = 1 ] || fail "slamon check --feasibility: $(cat "$tmp/check.err")"
+[ "$(jq -cS '.feasibility[] | select(.sla == "shop-gold")' "$tmp/check.json")" = "$(jq -cS '.feasibility[0]' "$tmp/feas.json")" ] ||
+  fail "feasibility differs from slamon check: $(cat "$tmp/feas.json")"
 expect_error "/api/v1/slas/shop-gold/feasibility?date=soon" 400
 
 # The overview: every SLA's current period.
