@@ -3,8 +3,19 @@
 // results (docs/report.md). Reads and prints; every decision is the engine's.
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 #include <iostream>
 #include <memory>
 #include <new>
@@ -30,6 +41,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+extern "C" char** environ;
+
 struct ReportOptions {
   std::string catalogue;
   std::string results;
@@ -40,6 +53,7 @@ struct ReportOptions {
   std::string as_of;
   std::string maintenance;
   std::string format = "json";
+  std::string output;
   int trend = 0;
   std::string agreement;
   bool agreements = false;
@@ -60,6 +74,114 @@ std::optional<catalogue::Catalogue> load(const ReportOptions& o, const std::stri
     return std::nullopt;
   }
   return std::move(r.catalogue);
+}
+
+// Chromium for --format pdf: $SLAMON_CHROMIUM, else the first of chromium, chromium-browser,
+// google-chrome on the PATH; empty when none is there.
+std::string find_chromium() {
+  if (const char* e = std::getenv("SLAMON_CHROMIUM"); e && *e) return e;
+  const char* path = std::getenv("PATH");
+  if (!path) return {};
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+    std::string_view rest = path;
+    while (!rest.empty()) {
+      const auto colon = rest.find(':');
+      const std::string dir(rest.substr(0, colon));
+      rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
+      if (dir.empty()) continue;
+      const fs::path p = fs::path(dir) / name;
+      if (::access(p.c_str(), X_OK) == 0) return p.string();
+    }
+  }
+  return {};
+}
+
+// Prints the HTML page to a PDF at `output` through headless Chromium's print-to-PDF: the page in a
+// temporary folder, Chromium (a profile of its own there, at most 120 s) printing to a temporary file
+// beside `output`, which replaces `output` only when it is a PDF. Returns the exit code.
+int print_pdf(const std::string& chromium, const std::string& html, const std::string& output) {
+  std::error_code ec;
+  std::string dir_template = (fs::temp_directory_path(ec) / "slamon-pdf-XXXXXX").string();
+  if (ec || !::mkdtemp(dir_template.data())) {
+    std::fprintf(stderr, "slamon report: cannot make a temporary folder for the PDF\n");
+    return 1;
+  }
+  const fs::path dir = dir_template;
+  struct Cleanup {
+    fs::path d;
+    ~Cleanup() { std::error_code e; fs::remove_all(d, e); }
+  } cleanup{dir};
+  const fs::path page = dir / "report.html";
+  std::ofstream(page, std::ios::binary) << html;
+  const fs::path out_abs = fs::absolute(output, ec);
+  const std::string tmp_pdf = out_abs.string() + ".part";
+  const std::vector<std::string> args = {
+      chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
+      "--user-data-dir=" + (dir / "profile").string(), "--print-to-pdf=" + tmp_pdf, "file://" + page.string()};
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string log = (dir / "chromium.log").string();
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, chromium.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    std::fprintf(stderr, "slamon report: cannot run %s: %s\n", chromium.c_str(), std::strerror(spawned));
+    return 1;
+  }
+  int status = 0;
+  bool done = false;
+  for (int i = 0; i < 1200 && !done; ++i) {  // 120 s
+    const pid_t w = ::waitpid(pid, &status, WNOHANG);
+    if (w == pid) done = true;
+    else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (!done) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  std::string head(4, '\0');
+  std::ifstream(tmp_pdf, std::ios::binary).read(head.data(), 4);
+  if (!done || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || head != "%PDF") {
+    const std::string why = !done                                           ? "no PDF within 120 s"
+                            : !WIFEXITED(status) || WEXITSTATUS(status) != 0 ? "it failed"
+                                                                              : "what it wrote is not a PDF";
+    std::fprintf(stderr, "slamon report: %s did not print the PDF (%s), no PDF written; its output:\n",
+                 chromium.c_str(), why.c_str());
+    std::ifstream in(log);
+    for (std::string line; std::getline(in, line);) std::fprintf(stderr, "  %s\n", line.c_str());
+    fs::remove(tmp_pdf, ec);
+    return 1;
+  }
+  fs::rename(tmp_pdf, out_abs, ec);
+  if (ec) {
+    std::fprintf(stderr, "slamon report: %s: cannot write: %s\n", output.c_str(), ec.message().c_str());
+    fs::remove(tmp_pdf, ec);
+    return 1;
+  }
+  return 0;
+}
+
+// The report on stdout, or in --output FILE.
+int write_output(const ReportOptions& o, const std::string& out) {
+  if (o.output.empty()) {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+  }
+  std::ofstream f(o.output, std::ios::binary);
+  f << out;
+  f.close();
+  if (!f) {
+    std::fprintf(stderr, "slamon report: %s: cannot write\n", o.output.c_str());
+    return 1;
+  }
+  return 0;
 }
 
 // Computes the reports over the probe data and prints them in the asked format.
@@ -95,8 +217,8 @@ int print(const ReportOptions& o, const catalogue::Catalogue& cat, const engine:
   } else {
     out = engine::reports_to_html(set.reports, o.sla.empty());
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return 0;
+  if (o.format == "pdf") return print_pdf(find_chromium(), out, o.output);
+  return write_output(o, out);
 }
 
 // The probe data from the store (--db, or collector.yaml's `store`): from the engine's change points
@@ -185,6 +307,16 @@ int run(const ReportOptions& o) {
     std::fputs("slamon report: --kpi prints json or text\n", stderr);
     return 2;
   }
+  if (o.format == "pdf" && o.output.empty()) {
+    std::fputs("slamon report: --format pdf writes a file: give it with --output FILE\n", stderr);
+    return 2;
+  }
+  // Chromium is looked for before the report is computed: without it nothing is written.
+  if (o.format == "pdf" && find_chromium().empty()) {
+    std::fputs("slamon report: --format pdf prints through headless Chromium, which is not installed (no chromium, "
+               "chromium-browser or google-chrome on the PATH; or set SLAMON_CHROMIUM): no PDF written\n", stderr);
+    return 1;
+  }
   if ((!o.agreement.empty() || o.agreements) && (!o.sla.empty() || o.trend > 0)) {
     std::fputs("slamon report: --agreement/--agreements report OLAs and UCs: they do not go with --sla or --trend\n", stderr);
     return 2;
@@ -270,9 +402,7 @@ int run(const ReportOptions& o) {
       std::fprintf(stderr, "slamon report: %s\n", k.error.c_str());
       return 2;
     }
-    const std::string out = o.format == "text" ? engine::kpi_to_text(k) : engine::kpi_to_json(k);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    return 0;
+    return write_output(o, o.format == "text" ? engine::kpi_to_text(k) : engine::kpi_to_json(k));
   }
   return print(o, reported, *data, req);
 }
@@ -305,8 +435,9 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--period", opts->period, "Period label: 2026-10-05, 2026-W41, 2026-10, 2026-Q4, 2026 (required but with --kpi)");
   cmd->add_option("--as-of", opts->as_of, "Cut the report at this RFC 3339 instant");
   cmd->add_option("--maintenance", opts->maintenance, "Extra maintenance windows (YAML, catalogue syntax)");
-  cmd->add_option("--format", opts->format, "json (default), text, csv or html")
-      ->check(CLI::IsMember({"json", "text", "csv", "html"}));
+  cmd->add_option("--format", opts->format, "json (default), text, csv, html or pdf (headless Chromium, with --output)")
+      ->check(CLI::IsMember({"json", "text", "csv", "html", "pdf"}));
+  cmd->add_option("--output", opts->output, "Write the report to this file instead of stdout (required for pdf)");
   cmd->add_option("--trend", opts->trend, "The last N periods of one SLA side by side")->check(CLI::Range(1, 1000));
   cmd->callback([opts, &exit_code] { exit_code = run_or_fail(*opts); });
 }

@@ -23,7 +23,8 @@ BUILD_PKGS=(
 # Real peers the tests talk to.
 TEST_PKGS=(
   snmpd snmp nginx-light iproute2 iputils-ping procps python3 curl jq
-  chromium        # the web UI's tests (headless, driven by collector/web/'s pinned playwright-core)
+  chromium        # the web UI's tests (headless, driven by collector/web/'s pinned playwright-core); slamon report --format pdf
+  poppler-utils   # pdftotext: the PDF report's test reads the text back
   prometheus      # promtool: `promtool check metrics` on a live /metrics scrape
 )
 # Peers the benchmarks compare against.

@@ -276,8 +276,8 @@ Routed route_results(const Target& t, const ApiState& s, const std::string& id) 
 
 // ---- Reports ------------------------------------------------------------------------------------
 
-// The reports of `req` exactly as `slamon report --db --format json|csv` prints them.
-Response report(StoreContext& c, const ApiCatalogue& api_cat, const engine::ReportRequest& req, bool csv) {
+// The reports of `req` exactly as `slamon report --db --format json|csv|html` prints them.
+Response report(StoreContext& c, const ApiCatalogue& api_cat, const engine::ReportRequest& req, const std::string& format) {
   const auto& cat = *api_cat.reported;
   const auto window = engine::report_window(cat, req);
   const auto data = live::probe_data_for_reports(c.store, cat, window, req.as_of, {});
@@ -297,7 +297,8 @@ Response report(StoreContext& c, const ApiCatalogue& api_cat, const engine::Repo
     for (const auto& l : set.left_out) why += (why == "no report" ? ": " : "; ") + l;
     return json_error(400, why);
   }
-  if (csv) return with_type(engine::reports_to_csv(set.reports), kCsv);
+  if (format == "csv") return with_type(engine::reports_to_csv(set.reports), kCsv);
+  if (format == "html") return with_type(engine::reports_to_html(set.reports, false), "text/html; charset=utf-8");
   return json_ok(engine::report_to_json(set.reports.front()) + "\n");
 }
 
@@ -323,7 +324,7 @@ Routed route_report(const Target& t, const ApiState& s, bool agreement, const st
   }
   std::string error;
   auto as_of = time_param(t, "as_of", error);
-  const auto format = format_param(t, {"json", "csv"}, error);
+  const auto format = format_param(t, {"json", "csv", "html"}, error);
   const auto* period = t.param("period");
   if (error.empty() && period && !engine::parse_period_label(*period))
     error = "period '" + period->substr(0, 32) + "' is not a period label (2026-10-05, 2026-W41, 2026-10, 2026-Q4, 2026)";
@@ -344,10 +345,9 @@ Routed route_report(const Target& t, const ApiState& s, bool agreement, const st
   } else {
     req.sla = id;
   }
-  const bool csv = *format == "csv";
   std::string key = std::string(agreement ? "agreement|" : "sla|") + catalogue_key(*s.catalogue) + "|" + id + "|" +
                     req.label + "|" + (as_of ? std::to_string(*as_of) : "-") + "|" + *format + "|" + position_key(s);
-  return cached(s, std::move(key), [cat = s.catalogue, req, csv](StoreContext& c) { return report(c, *cat, req, csv); });
+  return cached(s, std::move(key), [cat = s.catalogue, req, fmt = *format](StoreContext& c) { return report(c, *cat, req, fmt); });
 }
 
 // ---- GET /api/v1/kpi ------------------------------------------------------------------------------

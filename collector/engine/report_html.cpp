@@ -1,5 +1,6 @@
 // One self-contained printable HTML page (inline CSS, no scripts, no external resources): per
-// report the figures, an availability bar per day with the outages marked, and the outage list.
+// report the figures, a bar per day (up, counted down, planned and unmonitored time in proportion),
+// and the outage list.
 #include <algorithm>
 #include <cstdio>
 
@@ -35,6 +36,51 @@ std::string row(const std::string& k, const std::string& v) {
   return "<tr><th>" + esc(k) + "</th><td>" + esc(v) + "</td></tr>\n";
 }
 
+std::string hours(DurationMs ms) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f h", static_cast<double>(ms) / 3'600'000.0);
+  return buf;
+}
+
+// One day's bar: its service time split into proportional segments, counted up, counted down,
+// planned and unmonitored (excluded unknown), each its own colour, the hours in each segment's title;
+// a day without service time is an empty grey bar. Then the outages touching the day, and the figure.
+std::string day_row(const Report& r, const DayFigure& d) {
+  const std::string label = format_local(d.start, r.timezone).substr(0, 10);
+  std::string o = "<tr><th>" + esc(label) + "</th><td class=\"barcell\"><div class=\"bar" +
+                  std::string(d.service_ms == 0 ? " off" : "") + "\">";
+  struct Segment {
+    const char* cls;
+    const char* what;
+    DurationMs ms;
+  };
+  const Segment segments[] = {{"up", "up", d.up_ms},
+                              {"down", "counted down", d.down_ms},
+                              {"planned", "planned", d.planned_ms},
+                              {"unmon", "unmonitored", d.unknown_ms}};
+  std::string outages;
+  for (const auto& x : r.outages) {
+    if (std::max(x.start, d.start) >= std::min(x.end, d.end)) continue;
+    outages += (outages.empty() ? "; outages: " : ", ") + format_local(x.start, r.timezone).substr(11, 5) + "-" +
+               format_local(x.end, r.timezone).substr(11, 5);
+  }
+  if (d.service_ms > 0) {
+    for (const auto& seg : segments) {
+      if (seg.ms <= 0) continue;
+      o += "<span class=\"seg " + std::string(seg.cls) + "\" style=\"width:" +
+           f2(100.0 * static_cast<double>(seg.ms) / static_cast<double>(d.service_ms)) + "%\" title=\"" +
+           esc(std::string(seg.what) + " " + hours(seg.ms) + (seg.cls == std::string("down") ? outages : "")) +
+           "\"></span>";
+    }
+  }
+  o += "</div></td><td class=\"num\">";
+  const DurationMs base = d.up_ms + d.down_ms;
+  if (base > 0) o += f2(100.0 * static_cast<double>(d.up_ms) / static_cast<double>(base)) + " %";
+  else o += d.service_ms == 0 ? "no service time" : "n/a";
+  o += "</td></tr>\n";
+  return o;
+}
+
 std::string one(const Report& r) {
   std::string o;
   o += "<section class=\"report\">\n<h1>SLA " + esc(r.sla) + " &middot; " + esc(r.service) + "</h1>\n";
@@ -47,24 +93,11 @@ std::string one(const Report& r) {
   o += "<p class=\"verdict " + vc + "\">Verdict: " + v + " &middot; availability " + esc(format_percent(r.availability)) + "</p>\n";
   o += "<table class=\"figures\">\n";
   for (const auto& f : report_figures(r)) o += row(f.label, f.value);
-  o += "</table>\n<h2>Availability per day</h2>\n<table class=\"days\">\n";
-  for (const auto& d : r.days) {
-    const DurationMs base = d.up_ms + d.down_ms;
-    const std::string label = format_local(d.start, r.timezone).substr(0, 10);
-    o += "<tr><th>" + esc(label) + "</th><td class=\"barcell\"><div class=\"bar" +
-         std::string(d.service_ms == 0 ? " off" : "") + "\">";
-    const double len = static_cast<double>(std::max<TimeMs>(1, d.end - d.start));
-    for (const auto& x : r.outages) {
-      const TimeMs a = std::max(x.start, d.start), b = std::min(x.end, d.end);
-      if (a >= b) continue;
-      o += "<span class=\"out\" style=\"left:" + f2(100.0 * (a - d.start) / len) + "%;width:" +
-           f2(std::max(0.3, 100.0 * (b - a) / len)) + "%\"></span>";
-    }
-    o += "</div></td><td class=\"num\">";
-    if (base > 0) o += f2(100.0 * static_cast<double>(d.up_ms) / static_cast<double>(base)) + " %";
-    else o += d.service_ms == 0 ? "no service time" : "n/a";
-    o += "</td></tr>\n";
-  }
+  o += "</table>\n<h2>Availability per day</h2>\n"
+       "<p class=\"legend\"><span class=\"seg up\"></span>up<span class=\"seg down\"></span>counted down"
+       "<span class=\"seg planned\"></span>planned<span class=\"seg unmon\"></span>unmonitored"
+       "<span class=\"bar off\"></span>no service time</p>\n<table class=\"days\">\n";
+  for (const auto& d : r.days) o += day_row(r, d);
   o += "</table>\n<h2>Outages</h2>\n";
   if (r.outages.empty()) o += "<p>None.</p>\n";
   else {
@@ -104,9 +137,11 @@ std::string reports_to_html(const std::vector<Report>& rs, bool with_kpi) {
       ".figures th{font-weight:normal;color:#555}.outages td,.outages th{border-bottom:1px solid #ddd}"
       ".verdict{font-weight:bold;padding:4px 8px;display:inline-block}.ok{background:#d7f5d7}"
       ".bad{background:#f8d0d0}.na{background:#eee}.barcell{width:60%}"
-      ".bar{position:relative;height:12px;background:#4caf50;border:1px solid #999}.bar.off{background:#ddd}"
-      ".out{position:absolute;top:0;height:12px;background:#d32f2f}.num{text-align:right}"
-      ".report{page-break-after:always}@media print{body{margin:1cm}}\n"
+      ".bar{display:flex;height:12px;background:#ddd;border:1px solid #999;overflow:hidden}"
+      ".seg{display:block;height:100%}.seg.up{background:#4caf50}.seg.down{background:#d32f2f}"
+      ".seg.planned{background:#5c8dd6}.seg.unmon{background:#9e9e9e}.num{text-align:right}"
+      ".legend span{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 1em;vertical-align:middle}"
+      ".report{page-break-after:always}@media print{body{margin:1cm}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n"
       "</style></head><body>\n";
   for (const auto& r : rs) o += one(r);
   if (with_kpi) {

@@ -107,12 +107,53 @@ TEST_CASE("CSV and HTML") {
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(html.find("http") == std::string::npos);  // no external resources
   CHECK(html.find("<script") == std::string::npos);
-  CHECK(html.find("class=\"out\"") != std::string::npos);  // the outage marked on its day's bar
+  CHECK(html.find("class=\"seg down\"") != std::string::npos);  // the outage's day has a counted-down part
   CHECK(html.find("2026-10-14") != std::string::npos);
   // One bar per local day of the period.
   std::size_t bars = 0;
   for (auto p = html.find("class=\"bar"); p != std::string::npos; p = html.find("class=\"bar", p + 1)) ++bars;
-  CHECK(bars == 31 + 31);  // barcell + bar per day
+  CHECK(bars == 31 + 31 + 1);  // barcell + bar per day, and the legend's "no service time"
+}
+
+TEST_CASE("HTML day bar: up, counted down, planned and unmonitored time as proportional segments") {
+  Report r = sample();
+  REQUIRE(r.days.size() == 31);
+  // A day 99.9 % unmonitored (unknown excluded) is drawn mostly grey, never as a green day.
+  DayFigure& grey = r.days[2];
+  grey.service_ms = 86'400'000;
+  grey.unknown_ms = 86'313'600;
+  grey.up_ms = 86'400;
+  grey.down_ms = grey.planned_ms = 0;
+  // A day with a quarter planned and an eighth counted down.
+  DayFigure& mixed = r.days[3];
+  mixed.service_ms = 86'400'000;
+  mixed.planned_ms = 21'600'000;
+  mixed.down_ms = 10'800'000;
+  mixed.unknown_ms = 0;
+  mixed.up_ms = 54'000'000;
+  // A day without service time: an empty bar.
+  DayFigure& off = r.days[4];
+  off.service_ms = off.up_ms = off.down_ms = off.planned_ms = off.unknown_ms = 0;
+  const std::string html = reports_to_html({r}, false);
+  auto row_of = [&](const std::string& day) {
+    const auto a = html.find("<tr><th>" + day + "</th>");
+    REQUIRE(a != std::string::npos);
+    return html.substr(a, html.find("</tr>", a) - a);
+  };
+  const std::string g = row_of("2026-10-03");
+  CHECK(g.find("class=\"seg unmon\" style=\"width:99.900%\" title=\"unmonitored 23.98 h\"") != std::string::npos);
+  CHECK(g.find("class=\"seg up\" style=\"width:0.100%\"") != std::string::npos);
+  CHECK(g.find("seg down") == std::string::npos);
+  const std::string m = row_of("2026-10-04");
+  CHECK(m.find("class=\"seg up\" style=\"width:62.500%\"") != std::string::npos);
+  CHECK(m.find("class=\"seg down\" style=\"width:12.500%\" title=\"counted down 3.00 h\"") != std::string::npos);
+  CHECK(m.find("class=\"seg planned\" style=\"width:25.000%\" title=\"planned 6.00 h\"") != std::string::npos);
+  const std::string o = row_of("2026-10-05");
+  CHECK(o.find("class=\"bar off\"></div>") != std::string::npos);
+  CHECK(o.find("no service time") != std::string::npos);
+  // The outage's day: its down segment's title names the outage in local time.
+  const std::string x = row_of("2026-10-14");
+  CHECK(x.find("counted down 0.33 h; outages: 10:00-10:20") != std::string::npos);
 }
 
 TEST_CASE("text and HTML show the same figures") {

@@ -2,7 +2,8 @@
 // playwright-core): opens the service tree served by a running collector, checks that it shows what
 // /api/v1/catalogue returns (every root service, their children once opened with the keyboard, a CI's
 // probes), clicks through service -> CI -> probe, opens the agents table and checks it against
-// /api/v1/agents, and takes screenshots (light and dark) into OUT_DIR.
+// /api/v1/agents, the maintenance page's list and form checks, and takes screenshots (light and
+// dark) into OUT_DIR.
 //   node tree_page.mjs BASE_URL OUT_DIR
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -31,7 +32,7 @@ try {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/#/services`);
   await page.waitForSelector('ul.tree');
   // Every root service, in the API's order, with the counts the API gives.
   const roots = await page.$$eval('ul.tree > li[data-kind=service]', (els) => els.map((e) => e.dataset.id));
@@ -40,6 +41,15 @@ try {
   const counts = await page.textContent('main p.muted');
   check(counts.includes(`${catalogue.counts.services} services, ${catalogue.counts.cis} CIs, ${catalogue.counts.probes} probes`),
     `counts line: ${counts}`);
+  // Live status: every node shown has the status /api/v1/status gives it.
+  const live = (await (await fetch(`${base}/api/v1/status?limit=1000`)).json()).items.filter((x) => x.kind !== 'probe');
+  await page.waitForSelector('li[data-kind] .status');
+  const shownStatus = await page.$$eval('li[data-kind=service], li[data-kind=ci]', (els) => els.map((e) => [e.dataset.id, e.querySelector(':scope > .status')?.dataset.status]));
+  for (const [id, st] of shownStatus) {
+    const want = live.find((x) => x.id === id)?.status;
+    check(st === want, `the status of ${id} in the tree: ${st}, the API: ${want}`);
+  }
+  check(shownStatus.length > 0 && shownStatus.every(([, st]) => st), `every node shown has a status: ${JSON.stringify(shownStatus)}`);
   // Roots are open: their children are the API's children.
   for (const id of catalogue.roots) {
     const svc = catalogue.services.find((s) => s.id === id);
@@ -72,9 +82,24 @@ try {
     `agents table ${JSON.stringify(rows)}`);
   await page.screenshot({ path: join(out, 'agents-light.png'), fullPage: true });
 
+  // The maintenance page: the catalogue's windows listed; the form checks its fields before sending
+  // (scheduling itself needs POST /api/v1/maintenance: not in this collector yet).
+  const windows = (await (await fetch(`${base}/api/v1/maintenance?limit=1000`)).json()).items;
+  await page.click('a[href="#/maintenance"]');
+  await page.waitForSelector('form.maintenance');
+  await page.waitForFunction(() => !document.querySelector('main')?.textContent.includes('Loading'));
+  const listed = await page.$$eval('tr[data-window]', (rs) => rs.map((r) => r.dataset.window));
+  check(JSON.stringify(listed) === JSON.stringify(windows.map((w) => w.id)), `maintenance windows listed: ${listed}`);
+  await page.fill('input[name=from]', '2020-01-01T00:00');
+  await page.click('form.maintenance button[type=submit]');
+  const problems = await page.$$eval('form.maintenance p.error', (ps) => ps.map((p) => p.textContent));
+  check(problems.includes('a window may not start in the past') && problems.includes('name at least one service or CI'),
+    `the form's checks: ${problems}`);
+  check((await page.$$('input[aria-invalid=true]')).length === 4, 'targets, from, who and why are marked invalid');
+
   // Dark theme: the background follows prefers-color-scheme.
   const dark = await browser.newPage({ colorScheme: 'dark' });
-  await dark.goto(`${base}/`);
+  await dark.goto(`${base}/#/services`);
   await dark.waitForSelector('ul.tree');
   const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
   check(bg === 'rgb(15, 19, 24)', `dark background ${bg}`);

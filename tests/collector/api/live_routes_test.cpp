@@ -120,6 +120,7 @@ TEST_CASE_FIXTURE(Fixture, "store-backed endpoints: bad parameters are 400 and u
   check_status(now("/api/v1/slas/shop-gold/report?period=2026-13"), 400);
   check_status(now("/api/v1/slas/shop-gold/report?period=2026-10&as_of=later"), 400);
   check_status(now("/api/v1/slas/shop-gold/report?period=2026-10&format=pdf"), 400);
+  CHECK(at("/api/v1/slas/shop-gold/report?period=2026-10&format=html").job);  // the print view's page
   check_status(now("/api/v1/slas/nope/report?period=2026-10"), 404);
   CHECK(at("/api/v1/agreements/web-ola/report?period=2026-10").job);
   check_status(now("/api/v1/agreements/nope/report"), 404);

@@ -1,13 +1,19 @@
-// The top bar: the product name and the two first pages.
+// The top bar: the product name and the pages.
 import { html } from '../html.js';
 
+const PAGES = [
+  ['overview', '#/', 'Overview'],
+  ['services', '#/services', 'Services'],
+  ['maintenance', '#/maintenance', 'Maintenance'],
+  ['agents', '#/agents', 'Agents'],
+];
+
 export function Header({ page }) {
-  const current = (p) => (p ? 'page' : undefined);
-  return html`<header>
+  const section = ['cis', 'probes'].includes(page) ? 'services' : page === 'print' ? 'overview' : page;
+  return html`<header class="no-print">
     <strong>slamon</strong>
     <nav aria-label="Pages">
-      <a href="#/" aria-current=${current(page !== 'agents')}>Services</a>
-      <a href="#/agents" aria-current=${current(page === 'agents')}>Agents</a>
+      ${PAGES.map(([p, to, label]) => html`<a href=${to} aria-current=${section === p ? 'page' : undefined}>${label}</a>`)}
     </nav>
   </header>`;
 }

@@ -4,9 +4,9 @@ import { byId, CiLink } from './links.js';
 
 export function ProbeView({ catalogue, id }) {
   const p = byId(catalogue.probes).get(id);
-  if (!p) return html`<p>No probe '${id}' in the catalogue. <a href="#/">Back to the services</a>.</p>`;
+  if (!p) return html`<p>No probe '${id}' in the catalogue. <a href="#/services">Back to the services</a>.</p>`;
   const limits = (t) => Object.entries(t).map(([k, v]) => `${k} ≥ ${v}`).join(', ') || '—';
-  return html`<nav class="crumbs" aria-label="Breadcrumb"><a href="#/">Services</a> › <${CiLink} id=${p.ci} /> › ${p.id}</nav>
+  return html`<nav class="crumbs" aria-label="Breadcrumb"><a href="#/services">Services</a> › <${CiLink} id=${p.ci} /> › ${p.id}</nav>
     <h1>${p.id}</h1>
     <dl>
       <dt>Type</dt><dd>${p.type}</dd>
