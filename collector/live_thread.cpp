@@ -139,7 +139,11 @@ void LiveThread::publish(live::LiveEngine& engine, const catalogue::Catalogue& c
     snapshot_ = snap;
   }
   if (!log_changes) return;
-  if (!before) {
+  // The summary once, the first time the engine has results (before that every node is unknown);
+  // then each change.
+  if (!summarised_) {
+    if (snap->position.result_row == 0 && snap->position.gap_row == 0) return;
+    summarised_ = true;
     std::map<Status, int> count;
     for (const auto& s : cat.services) ++count[snap->nodes.at(s.id).status];
     log_->info("live status: {} service(s): {} up, {} degraded, {} down, {} unknown", cat.services.size(),
@@ -207,6 +211,12 @@ void LiveThread::run() {
       }
       catch_up(*engine, *cat);
       const TimeMs now = clock_.now_ms();
+      {
+        // A snapshot from the start (every node unknown before any result), refreshed at least every
+        // snapshot_refresh_ms: the API's live status and current-period cut stay that recent.
+        const auto snap = snapshot();
+        if (!snap || now - snap->as_of >= options_.snapshot_refresh_ms) publish(*engine, *cat, now, true);
+      }
       if (now > stale_checked) {
         const auto stale = engine->stale_between(stale_checked, now);
         if (!stale.empty()) {

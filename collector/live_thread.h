@@ -32,6 +32,7 @@ struct LiveThreadOptions {
   DurationMs retention_ms = 35LL * 24 * 3600 * 1000;
   DurationMs prune_interval_ms = 3'600'000;
   DurationMs idle_wake_ms = 1'000;  // at least this often, even without news
+  DurationMs snapshot_refresh_ms = 10'000;  // the published snapshot is at most this old (plus a wake)
   live::LiveOptions engine;
 };
 
@@ -80,6 +81,7 @@ class LiveThread {
     std::size_t arrivals = 0, replayed = 0;
   };
   std::optional<Backlog> behind_;          // the engine thread's own
+  bool summarised_ = false;                // the engine thread's: "live status: ..." was logged
   std::unique_ptr<engine::Graph> graph_;   // the engine thread's: of the running catalogue (publish)
   std::thread thread_;
 };

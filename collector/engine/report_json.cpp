@@ -1,6 +1,7 @@
 // The report object of interchange.md, keys in the order of the spec's example.
 #include "collector/engine/report_format.h"
 
+#include "common/catalogue/reader.h"
 #include "common/decimal.h"
 
 namespace slamon::engine {
@@ -117,6 +118,17 @@ void write_report_json(JsonWriter& w, const Report& r) {
   w.key("met");
   if (r.met) w.value(*r.met);
   else w.null();
+  // Per local day of the period (an added key, interchange.md): the day's service time as up, counted
+  // down, planned and unknown (excluded), for day bars.
+  w.key("days").begin_array();
+  for (const auto& d : r.days) {
+    w.begin_object().key("date").value(catalogue::format_local_date(d.day));
+    w.key("start").value(format_rfc3339(d.start)).key("end").value(format_rfc3339(d.end));
+    w.key("service_s").value(secs(d.service_ms)).key("up_s").value(secs(d.up_ms));
+    w.key("down_s").value(secs(d.down_ms)).key("planned_s").value(secs(d.planned_ms));
+    w.key("unknown_s").value(secs(d.unknown_ms)).end_object();
+  }
+  w.end_array();
   w.end_object();
 }
 

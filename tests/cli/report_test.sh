@@ -32,7 +32,7 @@ keys = list(r.keys())
 order = ["sla", "service", "period", "as_of", "complete", "target", "service_time_s", "planned_s", "unknown_s",
          "unmonitored_s", "up_s", "down_s", "degraded_s", "availability", "coverage", "error_budget_s",
          "error_budget_remaining_s", "outage_count", "longest_outage_s", "mtrs_s", "mtbf_s", "mtbsi_s", "outages",
-         "by_cause", "unattributed_s", "response_time", "met"]
+         "by_cause", "unattributed_s", "response_time", "met", "days"]
 assert keys == order, keys
 assert r["response_time"]["probe"] == "web.http" and r["response_time"]["met"] is True
 PY

@@ -82,8 +82,7 @@ try {
     `agents table ${JSON.stringify(rows)}`);
   await page.screenshot({ path: join(out, 'agents-light.png'), fullPage: true });
 
-  // The maintenance page: the catalogue's windows listed; the form checks its fields before sending
-  // (scheduling itself needs POST /api/v1/maintenance: not in this collector yet).
+  // The maintenance page: the catalogue's windows listed; the form checks its fields before sending.
   const windows = (await (await fetch(`${base}/api/v1/maintenance?limit=1000`)).json()).items;
   await page.click('a[href="#/maintenance"]');
   await page.waitForSelector('form.maintenance');
@@ -96,6 +95,35 @@ try {
   check(problems.includes('a window may not start in the past') && problems.includes('name at least one service or CI'),
     `the form's checks: ${problems}`);
   check((await page.$$('input[aria-invalid=true]')).length === 4, 'targets, from, who and why are marked invalid');
+
+  // Scheduling a window through the form: it is listed, the API has it with who and why, the shop's
+  // timeline marks it; then "End now" (who and why from the form) cancels it before it begins.
+  const local = (ms) => new Date(ms - new Date(ms).getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const startMs = Math.ceil((Date.now() + 2 * 60000) / 60000) * 60000;
+  await page.fill('input[name=targets]', 'web');
+  await page.fill('input[name=from]', await page.evaluate(`(${local.toString()})(${startMs})`));
+  await page.fill('input[name=to]', await page.evaluate(`(${local.toString()})(${startMs + 3600000})`));
+  await page.fill('input[name=who]', 'browser test');
+  await page.fill('input[name=why]', 'firmware update');
+  await page.click('form.maintenance button[type=submit]');
+  await page.waitForSelector('p[role=status]');
+  await page.waitForSelector('tr[data-window]:not([data-window=""]) >> text=browser test');
+  const made = (await (await fetch(`${base}/api/v1/maintenance?limit=1000`)).json()).items.filter((w) => w.source === 'api');
+  check(made.length === 1 && made[0].who === 'browser test' && made[0].why === 'firmware update' &&
+    Date.parse(made[0].from) === startMs && made[0].state === 'scheduled', `the window scheduled: ${JSON.stringify(made)}`);
+  const mw = made[0].id;
+  const shopView = await browser.newPage();
+  shopView.on('pageerror', (e) => errors.push(String(e)));
+  await shopView.goto(`${base}/#/services/shop`);
+  await shopView.waitForSelector('svg.daybars rect.mw');
+  const marks = await shopView.$$eval('svg.daybars rect.mw title', (ts) => ts.map((t) => t.textContent));
+  check(marks.includes(`maintenance ${mw}`), `the shop's timeline marks ${mw}: ${marks}`);
+  await shopView.screenshot({ path: join(out, 'service-maintenance.png'), fullPage: true });
+  await shopView.close();
+  await page.click(`tr[data-window="${mw}"] button`);
+  await page.waitForSelector(`p[role=status] >> text=Window ${mw} ended.`);
+  const ended = await (await fetch(`${base}/api/v1/maintenance/${mw}`)).json();
+  check(ended.state === 'cancelled' && ended.ended.by === 'browser test', `the window ended: ${JSON.stringify(ended)}`);
 
   // Dark theme: the background follows prefers-color-scheme.
   const dark = await browser.newPage({ colorScheme: 'dark' });

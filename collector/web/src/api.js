@@ -102,5 +102,5 @@ export const api = {
   overview: () => when('/api/v1/overview', () => get('/api/v1/overview')),
   maintenance: () => all('/api/v1/maintenance'),
   scheduleMaintenance: (body) => post('/api/v1/maintenance', body),
-  endMaintenance: (id) => post(`/api/v1/maintenance/${enc(id)}/end`),
+  endMaintenance: (id, body) => post(`/api/v1/maintenance/${enc(id)}/end`, body),
 };

@@ -1,6 +1,6 @@
 // Maintenance windows: the list (catalogue windows and those scheduled through the API), a form to
 // schedule one (targets, from, to, who, why; POST /api/v1/maintenance, admin token) and "End now" for
-// a window under way or to come (POST /api/v1/maintenance/{id}/end). The collector refuses a window
+// a window under way or to come (POST /api/v1/maintenance/{id}/end, with the form's who and why). The collector refuses a window
 // that starts in the past; the form says so first.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
@@ -28,7 +28,16 @@ export function MaintenancePage({ catalogue }) {
     if (r.errors) return;
     api.scheduleMaintenance(r.body).then(() => { setAnswer({ ok: 'Scheduled.' }); setGeneration(generation + 1); }, (err) => setAnswer({ error: err }));
   };
-  const end = (id) => api.endMaintenance(id).then(() => { setAnswer({ ok: `Window ${id} ended.` }); setGeneration(generation + 1); }, (err) => setAnswer({ error: err }));
+  // Ending a window says who and why too: the form's fields.
+  const end = (id) => {
+    const missing = {};
+    if (!form.who.trim()) missing.who = 'say who ends the window';
+    if (!form.why.trim()) missing.why = 'say why it ends early';
+    setProblems(missing);
+    if (Object.keys(missing).length) return;
+    api.endMaintenance(id, { who: form.who.trim(), why: form.why.trim() })
+      .then(() => { setAnswer({ ok: `Window ${id} ended.` }); setGeneration(generation + 1); }, (err) => setAnswer({ error: err }));
+  };
   const ids = [...catalogue.services.map((s) => s.id), ...catalogue.cis.map((c) => c.id)];
   return html`<h1>Maintenance windows</h1>
     <form class="maintenance" onSubmit=${submit} aria-label="Schedule a maintenance window">
@@ -52,5 +61,5 @@ export function MaintenancePage({ catalogue }) {
       <tbody>${windows.map((w) => html`<tr key=${w.id} data-window=${w.id}><td>${w.id}</td><td>${(w.targets ?? []).join(', ')}</td>
         <td>${w.from ? instant(w.from) : (w.every ?? []).join(', ')}</td><td>${w.to ? instant(w.to) : ''}</td>
         <td>${w.who ? `${w.who}: ${w.why ?? ''}` : w.description ?? ''}</td>
-        <td>${w.to && Date.parse(w.to) > now && (w.source === 'api' || w.who) ? html`<button onClick=${() => end(w.id)}>End now</button>` : ''}</td></tr>`)}</tbody></table></div>`}`;
+        <td>${w.source === 'api' && (w.state === 'scheduled' || w.state === 'active') ? html`<button onClick=${() => end(w.id)} aria-label=${`End ${w.id} now (who and why from the form)`}>End now</button>` : w.state ?? ''}</td></tr>`)}</tbody></table></div>`}`;
 }

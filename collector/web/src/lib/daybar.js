@@ -1,14 +1,14 @@
 // The geometry of a day's bar: its service time split into proportional segments (up, counted down,
 // planned, unmonitored), in the order and colours of the HTML report (collector/engine/report_html.cpp),
 // as rectangles in a bar `width` units wide. Pure: the figures are the report's per-day figures
-// ({date, service_s, up_s, down_s, planned_s, unmonitored_s}).
+// ({date, service_s, up_s, down_s, planned_s, unknown_s}).
 import { hours } from './format.js';
 
 export const SEGMENTS = [
   { key: 'up_s', cls: 'up', label: 'up' },
   { key: 'down_s', cls: 'down', label: 'counted down' },
   { key: 'planned_s', cls: 'planned', label: 'planned' },
-  { key: 'unmonitored_s', cls: 'unmon', label: 'unmonitored' },
+  { key: 'unknown_s', cls: 'unmon', label: 'unmonitored' },
 ];
 
 // [{cls, label, seconds, x, w}] with x + w summing to `width` over the day's service time; [] when the
