@@ -286,6 +286,19 @@ struct SlaVersion {
   bool operator==(const SlaVersion&) const = default;
 };
 
+// One multi-window burn-rate alert (catalogue.md "Burn-rate alerts"): it fires when the burn rates
+// over both windows ending at an instant are at least `factor`, and resolves when either falls below.
+struct BurnRateRule {
+  DurationMs long_ms = 0;
+  DurationMs short_ms = 0;  // 0 < short_ms < long_ms
+  Decimal4 factor{};        // > 0
+  std::string severity;     // "page" or "ticket"
+  bool operator==(const BurnRateRule&) const = default;
+};
+
+// 1 h with 5 m at 14.4 (page), 6 h with 30 m at 6 (page), 3 d with 6 h at 1 (ticket).
+std::vector<BurnRateRule> default_burn_rate_rules();
+
 struct Sla {
   std::string id;
   std::string name;
@@ -294,8 +307,11 @@ struct Sla {
   std::string timezone = "UTC";
   std::vector<SlaVersion> versions;  // [0] = the top-level fields; sorted by effective_from
   std::string customer;
+  std::optional<std::vector<BurnRateRule>> burn_rate;  // nullopt: the defaults; empty: none
   SourceLoc loc;
   bool operator==(const Sla&) const = default;
+  // The burn-rate rules in effect: burn_rate, or the defaults.
+  std::vector<BurnRateRule> burn_rate_rules() const;
 };
 
 enum class AgreementKind : std::uint8_t { ola, uc };

@@ -339,6 +339,15 @@ std::string write_catalogue_yaml(const Catalogue& cat, const WriteOptions& optio
       o.kv(4, "service", q(s.service));
       o.kv(4, "period", kPeriods[static_cast<int>(s.period)]);
       o.kv(4, "timezone", q(s.timezone));
+      if (s.burn_rate) {
+        std::string rules = "[";
+        for (const auto& r : *s.burn_rate) {
+          if (rules.size() > 1) rules += ", ";
+          rules += "{long: " + dur(r.long_ms) + ", short: " + dur(r.short_ms) +
+                   ", factor: " + format_decimal4(r.factor) + ", severity: " + r.severity + "}";
+        }
+        o.kv(4, "burn_rate", rules + "]");
+      }
       if (s.versions.empty()) continue;
       write_terms(o, 4, s.versions[0].terms, nullptr);
       if (s.versions[0].effective_from) o.kv(4, "effective_from", format_local_date(*s.versions[0].effective_from));

@@ -413,3 +413,36 @@ TEST_CASE("an include chain through a symlink to its own folder stops at the cyc
   CHECK(r.errors[0].message.find("include cycle") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("burn_rate: absent gives the three default rules, [] none, a list its own rules; all round-trip") {
+  const auto r = load_text(R"(version: 1
+services: [{id: shop}]
+slas:
+  - {id: a, service: shop, target: 99.9}
+  - {id: b, service: shop, target: 99.9, burn_rate: []}
+  - id: c
+    service: shop
+    target: 99.9
+    burn_rate:
+      - {long: 2h, short: 10m, factor: 7.5, severity: ticket}
+)");
+  REQUIRE_MESSAGE(r.catalogue, all_errors(r));
+  const auto& slas = r.catalogue->slas;
+  CHECK_FALSE(slas[0].burn_rate);
+  const auto defaults = slas[0].burn_rate_rules();
+  REQUIRE(defaults.size() == 3);
+  CHECK(defaults[0] == BurnRateRule{3'600'000, 300'000, Decimal4{144'000}, "page"});
+  CHECK(defaults[1] == BurnRateRule{21'600'000, 1'800'000, Decimal4{60'000}, "page"});
+  CHECK(defaults[2] == BurnRateRule{259'200'000, 21'600'000, Decimal4{10'000}, "ticket"});
+  REQUIRE(slas[1].burn_rate);
+  CHECK(slas[1].burn_rate_rules().empty());
+  REQUIRE(slas[2].burn_rate);
+  CHECK(*slas[2].burn_rate == std::vector<BurnRateRule>{BurnRateRule{7'200'000, 600'000, Decimal4{75'000}, "ticket"}});
+
+  const std::string yaml = write_catalogue_yaml(*r.catalogue);
+  CHECK(yaml.find("burn_rate: []") != std::string::npos);
+  CHECK(yaml.find("burn_rate: [{long: 2h, short: 10m, factor: 7.5, severity: ticket}]") != std::string::npos);
+  auto again = load_text(yaml);
+  REQUIRE_MESSAGE(again.catalogue, all_errors(again));
+  for (std::size_t i = 0; i < 3; ++i) CHECK(again.catalogue->slas[i].burn_rate == slas[i].burn_rate);
+}
