@@ -25,6 +25,7 @@ TEST_PKGS=(
   snmpd snmp nginx-light iproute2 iputils-ping procps python3 curl jq
   chromium        # the web UI's tests (headless, driven by collector/web/'s pinned playwright-core)
   prometheus      # promtool: `promtool check metrics` on a live /metrics scrape
+  python3-yaml python3-jsonschema  # the OpenSLO export checked against docs/schema/openslo-v1.schema.json
 )
 # Peers the benchmarks compare against.
 BENCH_PKGS=(
