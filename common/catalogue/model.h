@@ -1,5 +1,5 @@
-// The catalogue as plain values: agents, CIs with their probes, services, maintenance, SLAs and
-// agreements, exactly as spec/catalogue.md describes them, with every default already applied.
+// The catalogue as plain values: agents, CIs with their probes, services, maintenance, SLAs,
+// agreements and notification settings, exactly as spec/catalogue.md describes them, with every default already applied.
 // The parser (parser.h) is the only producer; the engine, agent and collector only read it.
 #pragma once
 
@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "common/catalogue/notifications.h"
+#include "common/catalogue/secret.h"
 #include "common/decimal.h"
 #include "common/time.h"
 
@@ -22,22 +24,6 @@ struct SourceLoc {
   int line = 0;  // 1-based; 0 when unknown
   int col = 0;   // 1-based
   bool operator==(const SourceLoc&) const = default;
-};
-
-// A secret value read from the catalogue or from a *_file. Never printed: use value() deliberately.
-class Secret {
- public:
-  Secret() = default;
-  Secret(std::string value, std::string source_file)
-      : value_(std::move(value)), source_file_(std::move(source_file)) {}
-  const std::string& value() const { return value_; }
-  const std::string& source_file() const { return source_file_; }  // empty when inline
-  bool empty() const { return value_.empty(); }
-  bool operator==(const Secret&) const = default;
-
- private:
-  std::string value_;
-  std::string source_file_;
 };
 
 // ---- rules -------------------------------------------------------------------------------------
@@ -351,6 +337,7 @@ struct Catalogue {
   std::vector<Maintenance> maintenance;
   std::vector<Sla> slas;
   std::vector<Agreement> agreements;
+  Notifications notifications;  // root file only (docs/notifications.md)
   bool operator==(const Catalogue&) const = default;
 };
 

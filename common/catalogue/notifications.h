@@ -1,14 +1,13 @@
-// Notification settings as plain values (docs/notifications.md): webhooks, an SMTP relay and the
-// routes that pick, for each notification, where it goes. Designed to become the catalogue's
-// `notifications:` section; this session the catalogue does not read it yet (the engine's
-// routing, collector/engine/notifications.h, takes it as given).
+// The catalogue's `notifications:` section as plain values (docs/notifications.md): webhooks, an
+// SMTP relay and the routes that pick, for each notification, where it goes (the engine's routing:
+// collector/engine/notifications.h).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "common/catalogue/model.h"
+#include "common/catalogue/secret.h"
 
 namespace slamon::catalogue {
 

@@ -375,6 +375,44 @@ std::string write_catalogue_yaml(const Catalogue& cat, const WriteOptions& optio
       if (!a.underpins.empty()) o.kv(4, "underpins", flow_list(a.underpins));
     }
   }
+  const Notifications& n = cat.notifications;
+  if (!n.webhooks.empty() || n.smtp || !n.routes.empty()) {
+    o.line(0, "notifications:");
+    if (!n.webhooks.empty()) {
+      o.line(2, "webhooks:");
+      for (const auto& w : n.webhooks) {
+        o.item(4, "id", q(w.id));
+        o.kv(6, "url", q(w.url));
+        o.secret(6, "token", w.token);
+      }
+    }
+    if (n.smtp) {
+      o.line(2, "smtp:");
+      o.kv(4, "server", q(n.smtp->server));
+      o.kv(4, "from", q(n.smtp->from));
+      if (!n.smtp->user.empty()) o.kv(4, "user", q(n.smtp->user));
+      o.secret(4, "password", n.smtp->password);
+      o.kv(4, "starttls", n.smtp->starttls ? "true" : "false");
+    }
+    if (!n.routes.empty()) {
+      o.line(2, "routes:");
+      for (const auto& r : n.routes) {
+        bool first = true;
+        auto field = [&](std::string_view key, const std::vector<std::string>& v) {
+          if (v.empty()) return;
+          if (first) o.item(4, key, flow_list(v));
+          else o.kv(6, key, flow_list(v));
+          first = false;
+        };
+        field("slas", r.slas);
+        field("owners", r.owners);
+        field("severities", r.severities);
+        field("kinds", r.kinds);
+        field("webhooks", r.webhooks);
+        field("emails", r.emails);
+      }
+    }
+  }
   return o.take();
 }
 

@@ -446,3 +446,38 @@ slas:
   REQUIRE_MESSAGE(again.catalogue, all_errors(again));
   for (std::size_t i = 0; i < 3; ++i) CHECK(again.catalogue->slas[i].burn_rate == slas[i].burn_rate);
 }
+
+TEST_CASE("notifications: webhooks, smtp and routes are read, secrets from files, and round-trip through the writer") {
+  const auto r = load_text(R"(version: 1
+services: [{id: shop}]
+slas: [{id: gold, service: shop, target: 99.9}]
+notifications:
+  routes:
+    - {slas: [gold], severities: [page], webhooks: [ops], emails: [oncall@example.com]}
+    - {owners: [finance], kinds: [outage_opened, outage_closed], emails: finance-it@example.com}
+  webhooks:
+    - {id: ops, url: "https://hooks.example.com/slamon", token_file: secrets/ops.token}
+  smtp: {server: "smtp.example.com:587", from: slamon@example.com, user: slamon, password_file: secrets/smtp.pass}
+)",
+                           {{"secrets/ops.token", "hook-secret-value\n"}, {"secrets/smtp.pass", "smtp-secret-value\n"}});
+  REQUIRE_MESSAGE(r.catalogue, all_errors(r));
+  const Notifications& n = r.catalogue->notifications;
+  REQUIRE(n.webhooks.size() == 1);
+  CHECK(n.webhooks[0].id == "ops");
+  CHECK(n.webhooks[0].url == "https://hooks.example.com/slamon");
+  CHECK(n.webhooks[0].token.value() == "hook-secret-value");
+  REQUIRE(n.smtp);
+  CHECK(n.smtp->server == "smtp.example.com:587");
+  CHECK(n.smtp->password.value() == "smtp-secret-value");
+  CHECK(n.smtp->starttls);
+  REQUIRE(n.routes.size() == 2);
+  CHECK(n.routes[0] == NotificationRoute{{"gold"}, {}, {"page"}, {}, {"ops"}, {"oncall@example.com"}});
+  CHECK(n.routes[1].emails == std::vector<std::string>{"finance-it@example.com"});
+  const std::string yaml = write_catalogue_yaml(*r.catalogue);
+  CHECK(yaml.find("secret-value") == std::string::npos);
+  CHECK(yaml.find("      token_file: /mem/secrets/ops.token\n") != std::string::npos);
+  CHECK(yaml.find("    password_file: /mem/secrets/smtp.pass\n") != std::string::npos);
+  auto again = load_text(yaml, {{"secrets/ops.token", "hook-secret-value\n"}, {"secrets/smtp.pass", "smtp-secret-value\n"}});
+  REQUIRE_MESSAGE(again.catalogue, all_errors(again));
+  CHECK(again.catalogue->notifications == n);
+}
