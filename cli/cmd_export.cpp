@@ -1,8 +1,9 @@
 // slamon export: the results (and gap records) the collector's store holds, as results JSONL
-// (spec/interchange.md; gap lines: docs/report.md), ordered by ts, probe, agent, each once. Written to
-// stdout, or to a file atomically (a temporary file beside it, renamed when complete).
-// `--maintenance FILE` writes instead the maintenance windows created through the API, in the
-// catalogue's syntax (what `slamon report --maintenance FILE` reads), their history as comments.
+// (spec/interchange.md; gap lines: docs/report.md), ordered by ts, probe, agent, each once; or, with
+// --openslo, the catalogue's SLAs as OpenSLO v1 documents (docs/openslo.md); or, with --maintenance
+// FILE, the maintenance windows created through the API in the catalogue's syntax (what `slamon
+// report --maintenance FILE` reads), their history as comments. Written to stdout, or to a file
+// atomically (a temporary file beside it, renamed when complete).
 #include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -20,14 +21,18 @@
 #include "cli/commands.h"
 #include <yaml-cpp/yaml.h>
 
+#include "cli/results_input.h"
 #include "cli/store_access.h"
 #include "collector/store/maintenance_store.h"
+#include "common/catalogue/openslo_writer.h"
 #include "common/results_jsonl.h"
 
 namespace slamon::cli {
 namespace {
 
 struct ExportOptions {
+  bool openslo = false;
+  std::string catalogue;
   std::string db;
   std::string from, to, agent, probe;
   std::string output;
@@ -176,7 +181,36 @@ int export_maintenance(const ExportOptions& o) {
   return 0;
 }
 
+// --openslo: the catalogue's SLAs as OpenSLO v1 documents (docs/openslo.md); exit 1 when an SLA had
+// to be left out.
+int run_openslo(const ExportOptions& o) {
+  if (o.catalogue.empty() || !o.db.empty() || !o.from.empty() || !o.to.empty() || !o.agent.empty() || !o.probe.empty() ||
+      !o.maintenance.empty()) {
+    std::fputs("slamon export: --openslo takes --catalogue FILE (and --output FILE); not --db, --from, --to, --agent, --maintenance or "
+               "--probe\n", stderr);
+    return 2;
+  }
+  const auto cat = load_catalogue_file(o.catalogue, "");
+  if (!cat) return 2;
+  const catalogue::OpensloExport ex = catalogue::write_openslo(*cat);
+  Output out(o.output);
+  if (!out.ok()) return 2;
+  out.write(ex.yaml);
+  if (!out.finish()) return 2;
+  for (const auto& l : ex.left_out) std::fprintf(stderr, "slamon export: left out: %s\n", l.c_str());
+  return ex.left_out.empty() ? 0 : 1;
+}
+
 int run(const ExportOptions& o) {
+  if (o.openslo) return run_openslo(o);
+  if (o.db.empty()) {
+    std::fputs("slamon export: --db is required (or --openslo with --catalogue)\n", stderr);
+    return 2;
+  }
+  if (!o.catalogue.empty()) {
+    std::fputs("slamon export: --catalogue goes with --openslo\n", stderr);
+    return 2;
+  }
   if (!o.maintenance.empty()) return export_maintenance(o);
   store::ResultQuery q;
   if (!o.from.empty() && !(q.from_ms = parse_time_option("export", "--from", o.from))) return 2;
@@ -247,8 +281,10 @@ int run(const ExportOptions& o) {
 
 void add_export_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<ExportOptions>();
-  auto* cmd = app.add_subcommand("export", "Write the store's results (and gap records) as results JSONL");
-  cmd->add_option("--db", opts->db, "The collector's store: PATH, sqlite:PATH")->required();
+  auto* cmd = app.add_subcommand("export", "Write the store's results (and gap records) as results JSONL, or the SLAs as OpenSLO");
+  cmd->add_option("--db", opts->db, "The collector's store: PATH, sqlite:PATH (required but with --openslo)");
+  cmd->add_flag("--openslo", opts->openslo, "Write the catalogue's SLAs as OpenSLO v1 documents (YAML) instead");
+  cmd->add_option("--catalogue", opts->catalogue, "With --openslo: the catalogue YAML file");
   cmd->add_option("--from", opts->from, "Only results with ts at or after this RFC 3339 instant");
   cmd->add_option("--to", opts->to, "Only results with ts before this RFC 3339 instant");
   cmd->add_option("--agent", opts->agent, "Only this agent's results");

@@ -21,6 +21,7 @@
 #include <new>
 
 #include "cli/commands.h"
+#include "cli/results_input.h"
 #include "cli/store_access.h"
 #include "collector/engine/graph.h"
 #include "collector/engine/history_window.h"
@@ -62,18 +63,8 @@ struct ReportOptions {
   std::string to;
 };
 
-// The catalogue, plus the --maintenance file's windows read as a file of their own (validated like
-// the catalogue's, errors naming that file and its lines).
 std::optional<catalogue::Catalogue> load(const ReportOptions& o, const std::string& catalogue_file) {
-  catalogue::DiskFileSource disk;
-  std::vector<fs::path> extra;
-  if (!o.maintenance.empty()) extra.emplace_back(o.maintenance);
-  auto r = catalogue::load_catalogue(catalogue_file, disk, extra);
-  if (!r.catalogue) {
-    for (const auto& d : r.errors) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
-    return std::nullopt;
-  }
-  return std::move(r.catalogue);
+  return load_catalogue_file(catalogue_file, o.maintenance);
 }
 
 // Chromium for --format pdf: $SLAMON_CHROMIUM, else the first of chromium, chromium-browser,
@@ -250,38 +241,8 @@ int from_store(const ReportOptions& o, const std::optional<StoreLocation>& locat
   return 0;
 }
 
-// Feeds the ingest from the --results file (gap lines included).
 int feed_file(const ReportOptions& o, engine::ResultIngest& ingest) {
-  std::string error;
-  // Read once with diagnostics; a pipe or FIFO is copied as it is read, so that a second read (for
-  // probes whose results are not in ts order) sees the same results.
-  const auto input = ResultsInput::open(o.results, error);
-  if (!input) {
-    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
-    return 2;
-  }
-  auto on_error = [](Diagnostic&& d) { std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str()); };
-  auto warn_unknown = [&](engine::ResultIngest::Outcome outcome, const std::string& probe) {
-    if (outcome == engine::ResultIngest::Outcome::unknown_probe_first)
-      std::fprintf(stderr, "%s: warning: unknown probe '%s': its results are ignored\n", o.results.c_str(),
-                   probe.c_str());
-  };
-  auto stats = input->read([&](ProbeResult&& r) { warn_unknown(ingest.add(r), r.probe); }, on_error, error,
-                           [&](ProbeGap&& g) { warn_unknown(ingest.add_gap(g.probe, g.from_ms), g.probe); });
-  if (!stats) {
-    std::fprintf(stderr, "slamon report: %s\n", error.c_str());
-    return 2;
-  }
-  if (ingest.needs_second_pass()) {
-    // Some probes' results are not in ts order: read them again, all of them, and sort.
-    auto again = input->read_again([&](ProbeResult&& r) { ingest.add_second_pass(r); }, error,
-                                   [&](ProbeGap&& g) { ingest.add_gap_second_pass(g.probe, g.from_ms); });
-    if (!again) {
-      std::fprintf(stderr, "slamon report: %s\n", error.c_str());
-      return 2;
-    }
-  }
-  return 0;
+  return feed_results_file("report", o.results, ingest);
 }
 
 int run(const ReportOptions& o) {

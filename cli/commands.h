@@ -10,6 +10,7 @@ namespace slamon::cli {
 void add_check_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
+void add_alerts_command(CLI::App& app, int& exit_code);
 // Over the collector's store (--db).
 void add_export_command(CLI::App& app, int& exit_code);
 void add_import_command(CLI::App& app, int& exit_code);

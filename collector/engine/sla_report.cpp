@@ -7,12 +7,12 @@
 
 #include "collector/engine/calendar.h"
 #include "collector/engine/percentile.h"
+#include "collector/engine/sla_classes.h"
 #include "collector/engine/sla_terms.h"
 
 namespace slamon::engine {
 namespace {
 
-using catalogue::DegradedPolicy;
 using catalogue::PlannedPolicy;
 using catalogue::UnknownPolicy;
 
@@ -162,33 +162,19 @@ ReportOutcome compute_report(NodeTimelines& nodes, const ProbeDataMap& probes, c
   r.target = terms->target;
 
   // Classification (section 4).
-  const IntervalSet hours =
-      clip(service_hours_intervals(terms->hours, terms->holidays, zone, period.first_day, period.end_day), range);
+  const SlaClasses cls = classify_instants(nodes, x, *terms, zone, period.first_day, period.end_day, range);
+  const IntervalSet& hours = cls.hours;
+  const IntervalSet& planned = cls.planned;
+  const IntervalSet& counted_down = cls.counted_down;
+  const IntervalSet& s_unk = cls.unmonitored;
   const StatusTimeline& sx = nodes.status(x);
-  const IntervalSet planned = exclude ? intersect(hours, nodes.planned(x, bad, range)) : IntervalSet{};
-  const IntervalSet base = subtract(hours, planned);
-  auto of_status = [&](Status s) {
-    return intersect(base, where(sx, range, [s](Status v) { return v == s; }));
-  };
-  const IntervalSet s_up = of_status(Status::up);
-  const IntervalSet s_deg = of_status(Status::degraded);
-  const IntervalSet s_down = of_status(Status::down);
-  const IntervalSet s_unk = of_status(Status::unknown);
   r.service_time_ms = total_ms(hours);
   r.planned_ms = total_ms(planned);
   r.unmonitored_ms = total_ms(s_unk);
-  r.degraded_ms = total_ms(s_deg);
-  IntervalSet counted_down = s_down;
-  DurationMs up = total_ms(s_up);
-  if (terms->degraded == DegradedPolicy::down) counted_down = unite(counted_down, s_deg);
-  else up += r.degraded_ms;
-  switch (terms->unknown) {
-    case UnknownPolicy::exclude: r.unknown_ms = r.unmonitored_ms; break;
-    case UnknownPolicy::up: up += r.unmonitored_ms; break;
-    case UnknownPolicy::down: counted_down = unite(counted_down, s_unk); break;
-  }
-  r.up_ms = up;
+  r.degraded_ms = total_ms(cls.degraded);
   r.down_ms = total_ms(counted_down);
+  r.unknown_ms = terms->unknown == UnknownPolicy::exclude ? r.unmonitored_ms : 0;
+  r.up_ms = total_ms(cls.counted) - r.down_ms;
   r.availability = percent(r.up_ms, r.up_ms + r.down_ms);
   r.coverage = percent(r.service_time_ms - r.planned_ms - r.unmonitored_ms, r.service_time_ms - r.planned_ms);
   const __int128 base_ms = r.up_ms + r.down_ms;

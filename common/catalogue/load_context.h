@@ -54,6 +54,7 @@ class LoadContext {
   std::vector<Diagnostic>& errors() { return errors_; }
 
   Defaults defaults;
+  Notifications notifications;
   std::vector<Reference> refs;
 
  private:
@@ -65,6 +66,7 @@ class LoadContext {
 // Section readers (sections.cpp, probe_reader.cpp, sla_reader.cpp); each appends to `out` what it
 // could read and reports the rest. `index` numbers objects without an id in messages.
 void read_defaults(LoadContext& lc, const FileInfo& file, const YamlNode& n, Defaults& out);
+void read_notifications(LoadContext& lc, const FileInfo& file, const YamlNode& n, Notifications& out);
 void read_agent(LoadContext& lc, const FileInfo& file, const YamlNode& n, std::size_t index, Catalogue& out);
 void read_ci(LoadContext& lc, const FileInfo& file, const YamlNode& n, std::size_t index, Catalogue& out);
 void read_service(LoadContext& lc, const FileInfo& file, const YamlNode& n, std::size_t index, Catalogue& out);

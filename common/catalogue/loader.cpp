@@ -16,8 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 6> kLists = {"agents", "cis", "services", "maintenance", "slas", "agreements"};
-constexpr std::array<std::string_view, 9> kRootKeys = {"version", "include", "defaults", "agents", "cis",
-                                                       "services", "maintenance", "slas", "agreements"};
+constexpr std::array<std::string_view, 10> kRootKeys = {"version", "include", "defaults", "agents", "cis",
+                                                        "services", "maintenance", "slas", "agreements", "notifications"};
 constexpr std::array<std::string_view, 1> kMaintenanceFileKeys = {"maintenance"};
 constexpr std::array<std::string_view, 7> kIncludedKeys = {"include", "agents", "cis", "services",
                                                            "maintenance", "slas", "agreements"};
@@ -110,12 +110,14 @@ class Gatherer {
         }
       }
       if (auto* v = m.find("defaults")) read_defaults(lc_, file, *v, lc_.defaults);
+      if (auto* v = m.find("notifications")) read_notifications(lc_, file, *v, lc_.notifications);
     } else {
       for (std::size_t i = 0; i < top.map_size(); ++i)
-        if (top.key(i).is_scalar() && (top.key(i).text == "version" || top.key(i).text == "defaults"))
+        if (top.key(i).is_scalar() &&
+            (top.key(i).text == "version" || top.key(i).text == "defaults" || top.key(i).text == "notifications"))
           ctx.error(top.key(i), "'" + top.key(i).text + "' belongs to the root file, not an included file");
       std::vector<std::string_view> known(kIncludedKeys.begin(), kIncludedKeys.end());
-      known.insert(known.end(), {"version", "defaults"});  // reported above
+      known.insert(known.end(), {"version", "defaults", "notifications"});  // reported above
       m.check_keys(known);
     }
     for (std::size_t s = 0; s < kLists.size(); ++s) {
@@ -204,6 +206,7 @@ LoadResult load_catalogue(const std::filesystem::path& root, const FileSource& f
   Catalogue cat;
   cat.root_file = root.string();
   cat.defaults = lc.defaults;
+  cat.notifications = lc.notifications;
   using Reader = void (*)(LoadContext&, const FileInfo&, const YamlNode&, std::size_t, Catalogue&);
   constexpr std::array<Reader, kLists.size()> readers = {read_agent, read_ci, read_service, read_maintenance,
                                                          read_sla, read_agreement};

@@ -36,4 +36,12 @@ std::string_view to_string(PeriodKind k) {
 
 std::string_view to_string(AgreementKind k) { return k == AgreementKind::uc ? "uc" : "ola"; }
 
+std::vector<BurnRateRule> default_burn_rate_rules() {
+  constexpr DurationMs m = 60'000, h = 60 * m, d = 24 * h;
+  return {BurnRateRule{h, 5 * m, Decimal4{144'000}, "page"}, BurnRateRule{6 * h, 30 * m, Decimal4::from_int(6), "page"},
+          BurnRateRule{3 * d, 6 * h, Decimal4::from_int(1), "ticket"}};
+}
+
+std::vector<BurnRateRule> Sla::burn_rate_rules() const { return burn_rate ? *burn_rate : default_burn_rate_rules(); }
+
 }  // namespace slamon::catalogue

@@ -1,5 +1,5 @@
-// The catalogue as plain values: agents, CIs with their probes, services, maintenance, SLAs and
-// agreements, exactly as spec/catalogue.md describes them, with every default already applied.
+// The catalogue as plain values: agents, CIs with their probes, services, maintenance, SLAs,
+// agreements and notification settings, exactly as spec/catalogue.md describes them, with every default already applied.
 // The parser (parser.h) is the only producer; the engine, agent and collector only read it.
 #pragma once
 
@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "common/catalogue/notifications.h"
+#include "common/catalogue/secret.h"
 #include "common/decimal.h"
 #include "common/time.h"
 
@@ -22,22 +24,6 @@ struct SourceLoc {
   int line = 0;  // 1-based; 0 when unknown
   int col = 0;   // 1-based
   bool operator==(const SourceLoc&) const = default;
-};
-
-// A secret value read from the catalogue or from a *_file. Never printed: use value() deliberately.
-class Secret {
- public:
-  Secret() = default;
-  Secret(std::string value, std::string source_file)
-      : value_(std::move(value)), source_file_(std::move(source_file)) {}
-  const std::string& value() const { return value_; }
-  const std::string& source_file() const { return source_file_; }  // empty when inline
-  bool empty() const { return value_.empty(); }
-  bool operator==(const Secret&) const = default;
-
- private:
-  std::string value_;
-  std::string source_file_;
 };
 
 // ---- rules -------------------------------------------------------------------------------------
@@ -286,6 +272,19 @@ struct SlaVersion {
   bool operator==(const SlaVersion&) const = default;
 };
 
+// One multi-window burn-rate alert (catalogue.md "Burn-rate alerts"): it fires when the burn rates
+// over both windows ending at an instant are at least `factor`, and resolves when either falls below.
+struct BurnRateRule {
+  DurationMs long_ms = 0;
+  DurationMs short_ms = 0;  // 0 < short_ms < long_ms
+  Decimal4 factor{};        // > 0
+  std::string severity;     // "page" or "ticket"
+  bool operator==(const BurnRateRule&) const = default;
+};
+
+// 1 h with 5 m at 14.4 (page), 6 h with 30 m at 6 (page), 3 d with 6 h at 1 (ticket).
+std::vector<BurnRateRule> default_burn_rate_rules();
+
 struct Sla {
   std::string id;
   std::string name;
@@ -294,8 +293,11 @@ struct Sla {
   std::string timezone = "UTC";
   std::vector<SlaVersion> versions;  // [0] = the top-level fields; sorted by effective_from
   std::string customer;
+  std::optional<std::vector<BurnRateRule>> burn_rate;  // nullopt: the defaults; empty: none
   SourceLoc loc;
   bool operator==(const Sla&) const = default;
+  // The burn-rate rules in effect: burn_rate, or the defaults.
+  std::vector<BurnRateRule> burn_rate_rules() const;
 };
 
 enum class AgreementKind : std::uint8_t { ola, uc };
@@ -335,6 +337,7 @@ struct Catalogue {
   std::vector<Maintenance> maintenance;
   std::vector<Sla> slas;
   std::vector<Agreement> agreements;
+  Notifications notifications;  // root file only (docs/notifications.md)
   bool operator==(const Catalogue&) const = default;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/catalogue/load_context.h"
+#include "common/catalogue/writer.h"
 
 namespace slamon::catalogue {
 namespace {
@@ -19,6 +20,8 @@ constexpr std::array<std::string_view, 2> kDegraded = {"up", "down"};
 constexpr std::array<std::string_view, 2> kPlanned = {"exclude", "ignore"};
 constexpr std::array<std::string_view, 2> kAgreementKinds = {"ola", "uc"};
 constexpr std::array<std::string_view, 3> kResponseKeys = {"probe", "percentile", "under"};
+constexpr std::array<std::string_view, 4> kBurnRateKeys = {"long", "short", "factor", "severity"};
+constexpr std::array<std::string_view, 2> kSeverities = {"page", "ticket"};
 
 Keys with(Keys base, std::initializer_list<std::string_view> more) {
   base.insert(base.end(), more.begin(), more.end());
@@ -26,7 +29,7 @@ Keys with(Keys base, std::initializer_list<std::string_view> more) {
 }
 
 const Keys kSlaKeys = with(kTermKeys, {"id", "name", "customer", "service", "period", "timezone",
-                                       "effective_from", "versions"});
+                                       "effective_from", "versions", "burn_rate"});
 const Keys kVersionKeys = with(kTermKeys, {"effective_from", "service", "period", "timezone"});
 const Keys kAgreementKeys = with(kTermKeys, {"id", "kind", "provider", "covers", "period", "timezone",
                                              "restore_within", "underpins"});
@@ -132,6 +135,55 @@ void read_period_zone(LoadContext& lc, const Ctx& ctx, const MapView& m, PeriodK
       if (lc.check_zone(ctx, *v, *s)) zone = *s;
 }
 
+// burn_rate: a list of {long, short, factor, severity}; [] switches the alerts off.
+std::optional<std::vector<BurnRateRule>> read_burn_rate(const Ctx& ctx, const YamlNode& n) {
+  if (!n.is_sequence()) {
+    ctx.error(n, "burn_rate must be a list of {long, short, factor, severity}, not " + std::string(kind_name(n)));
+    return std::nullopt;
+  }
+  std::vector<BurnRateRule> rules;
+  bool ok = true;
+  for (const YamlNode* item : n.items) {
+    if (!item->is_map()) {
+      ctx.error(*item, "a burn_rate rule must be a map {long, short, factor, severity}, not " +
+                           std::string(kind_name(*item)));
+      ok = false;
+      continue;
+    }
+    MapView rm(ctx, *item);
+    rm.check_keys(kBurnRateKeys);
+    BurnRateRule r;
+    std::optional<DurationMs> lw, sw;
+    std::optional<Decimal4> f;
+    std::optional<std::size_t> sev;
+    if (auto* v = rm.require("long")) lw = read_duration(ctx, *v, "burn_rate.long");
+    if (auto* v = rm.require("short")) sw = read_duration(ctx, *v, "burn_rate.short");
+    if (auto* v = rm.require("factor")) {
+      f = read_decimal(ctx, *v, "burn_rate.factor");
+      if (f && (f->e4 <= 0 || f->e4 > 1'000'000LL * 10'000)) {
+        ctx.error(*v, "burn_rate.factor must be more than 0 and at most 1000000");
+        f.reset();
+      }
+    }
+    if (auto* v = rm.require("severity")) sev = read_choice(ctx, *v, "burn_rate.severity", kSeverities);
+    if (lw && sw && *sw >= *lw) {
+      ctx.error(*rm.find("short"), "burn_rate.short (" + format_duration_single_unit(*sw) +
+                                       ") must be shorter than burn_rate.long (" + format_duration_single_unit(*lw) + ")");
+      sw.reset();
+    }
+    if (!lw || !sw || !f || !sev) {
+      ok = false;
+      continue;
+    }
+    r.long_ms = *lw;
+    r.short_ms = *sw;
+    r.factor = *f;
+    r.severity = std::string(kSeverities[*sev]);
+    rules.push_back(std::move(r));
+  }
+  if (!ok) return std::nullopt;
+  return rules;
+}
 
 }  // namespace
 
@@ -158,6 +210,7 @@ void read_sla(LoadContext& lc, const FileInfo& file, const YamlNode& n, std::siz
   }
   read_period_zone(lc, ctx, m, sla.period, sla.timezone);
   m.require("target");
+  if (auto* v = m.find("burn_rate")) sla.burn_rate = read_burn_rate(ctx, *v);
 
   SlaVersion first;
   first.loc = sla.loc;

@@ -339,6 +339,15 @@ std::string write_catalogue_yaml(const Catalogue& cat, const WriteOptions& optio
       o.kv(4, "service", q(s.service));
       o.kv(4, "period", kPeriods[static_cast<int>(s.period)]);
       o.kv(4, "timezone", q(s.timezone));
+      if (s.burn_rate) {
+        std::string rules = "[";
+        for (const auto& r : *s.burn_rate) {
+          if (rules.size() > 1) rules += ", ";
+          rules += "{long: " + dur(r.long_ms) + ", short: " + dur(r.short_ms) +
+                   ", factor: " + format_decimal4(r.factor) + ", severity: " + r.severity + "}";
+        }
+        o.kv(4, "burn_rate", rules + "]");
+      }
       if (s.versions.empty()) continue;
       write_terms(o, 4, s.versions[0].terms, nullptr);
       if (s.versions[0].effective_from) o.kv(4, "effective_from", format_local_date(*s.versions[0].effective_from));
@@ -364,6 +373,44 @@ std::string write_catalogue_yaml(const Catalogue& cat, const WriteOptions& optio
       write_terms(o, 4, a.terms, nullptr);
       if (a.restore_within_ms) o.kv(4, "restore_within", dur(*a.restore_within_ms));
       if (!a.underpins.empty()) o.kv(4, "underpins", flow_list(a.underpins));
+    }
+  }
+  const Notifications& n = cat.notifications;
+  if (!n.webhooks.empty() || n.smtp || !n.routes.empty()) {
+    o.line(0, "notifications:");
+    if (!n.webhooks.empty()) {
+      o.line(2, "webhooks:");
+      for (const auto& w : n.webhooks) {
+        o.item(4, "id", q(w.id));
+        o.kv(6, "url", q(w.url));
+        o.secret(6, "token", w.token);
+      }
+    }
+    if (n.smtp) {
+      o.line(2, "smtp:");
+      o.kv(4, "server", q(n.smtp->server));
+      o.kv(4, "from", q(n.smtp->from));
+      if (!n.smtp->user.empty()) o.kv(4, "user", q(n.smtp->user));
+      o.secret(4, "password", n.smtp->password);
+      o.kv(4, "starttls", n.smtp->starttls ? "true" : "false");
+    }
+    if (!n.routes.empty()) {
+      o.line(2, "routes:");
+      for (const auto& r : n.routes) {
+        bool first = true;
+        auto field = [&](std::string_view key, const std::vector<std::string>& v) {
+          if (v.empty()) return;
+          if (first) o.item(4, key, flow_list(v));
+          else o.kv(6, key, flow_list(v));
+          first = false;
+        };
+        field("slas", r.slas);
+        field("owners", r.owners);
+        field("severities", r.severities);
+        field("kinds", r.kinds);
+        field("webhooks", r.webhooks);
+        field("emails", r.emails);
+      }
     }
   }
   return o.take();

@@ -413,3 +413,71 @@ TEST_CASE("an include chain through a symlink to its own folder stops at the cyc
   CHECK(r.errors[0].message.find("include cycle") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("burn_rate: absent gives the three default rules, [] none, a list its own rules; all round-trip") {
+  const auto r = load_text(R"(version: 1
+services: [{id: shop}]
+slas:
+  - {id: a, service: shop, target: 99.9}
+  - {id: b, service: shop, target: 99.9, burn_rate: []}
+  - id: c
+    service: shop
+    target: 99.9
+    burn_rate:
+      - {long: 2h, short: 10m, factor: 7.5, severity: ticket}
+)");
+  REQUIRE_MESSAGE(r.catalogue, all_errors(r));
+  const auto& slas = r.catalogue->slas;
+  CHECK_FALSE(slas[0].burn_rate);
+  const auto defaults = slas[0].burn_rate_rules();
+  REQUIRE(defaults.size() == 3);
+  CHECK(defaults[0] == BurnRateRule{3'600'000, 300'000, Decimal4{144'000}, "page"});
+  CHECK(defaults[1] == BurnRateRule{21'600'000, 1'800'000, Decimal4{60'000}, "page"});
+  CHECK(defaults[2] == BurnRateRule{259'200'000, 21'600'000, Decimal4{10'000}, "ticket"});
+  REQUIRE(slas[1].burn_rate);
+  CHECK(slas[1].burn_rate_rules().empty());
+  REQUIRE(slas[2].burn_rate);
+  CHECK(*slas[2].burn_rate == std::vector<BurnRateRule>{BurnRateRule{7'200'000, 600'000, Decimal4{75'000}, "ticket"}});
+
+  const std::string yaml = write_catalogue_yaml(*r.catalogue);
+  CHECK(yaml.find("burn_rate: []") != std::string::npos);
+  CHECK(yaml.find("burn_rate: [{long: 2h, short: 10m, factor: 7.5, severity: ticket}]") != std::string::npos);
+  auto again = load_text(yaml);
+  REQUIRE_MESSAGE(again.catalogue, all_errors(again));
+  for (std::size_t i = 0; i < 3; ++i) CHECK(again.catalogue->slas[i].burn_rate == slas[i].burn_rate);
+}
+
+TEST_CASE("notifications: webhooks, smtp and routes are read, secrets from files, and round-trip through the writer") {
+  const auto r = load_text(R"(version: 1
+services: [{id: shop}]
+slas: [{id: gold, service: shop, target: 99.9}]
+notifications:
+  routes:
+    - {slas: [gold], severities: [page], webhooks: [ops], emails: [oncall@example.com]}
+    - {owners: [finance], kinds: [outage_opened, outage_closed], emails: finance-it@example.com}
+  webhooks:
+    - {id: ops, url: "https://hooks.example.com/slamon", token_file: secrets/ops.token}
+  smtp: {server: "smtp.example.com:587", from: slamon@example.com, user: slamon, password_file: secrets/smtp.pass}
+)",
+                           {{"secrets/ops.token", "hook-secret-value\n"}, {"secrets/smtp.pass", "smtp-secret-value\n"}});
+  REQUIRE_MESSAGE(r.catalogue, all_errors(r));
+  const Notifications& n = r.catalogue->notifications;
+  REQUIRE(n.webhooks.size() == 1);
+  CHECK(n.webhooks[0].id == "ops");
+  CHECK(n.webhooks[0].url == "https://hooks.example.com/slamon");
+  CHECK(n.webhooks[0].token.value() == "hook-secret-value");
+  REQUIRE(n.smtp);
+  CHECK(n.smtp->server == "smtp.example.com:587");
+  CHECK(n.smtp->password.value() == "smtp-secret-value");
+  CHECK(n.smtp->starttls);
+  REQUIRE(n.routes.size() == 2);
+  CHECK(n.routes[0] == NotificationRoute{{"gold"}, {}, {"page"}, {}, {"ops"}, {"oncall@example.com"}});
+  CHECK(n.routes[1].emails == std::vector<std::string>{"finance-it@example.com"});
+  const std::string yaml = write_catalogue_yaml(*r.catalogue);
+  CHECK(yaml.find("secret-value") == std::string::npos);
+  CHECK(yaml.find("      token_file: /mem/secrets/ops.token\n") != std::string::npos);
+  CHECK(yaml.find("    password_file: /mem/secrets/smtp.pass\n") != std::string::npos);
+  auto again = load_text(yaml, {{"secrets/ops.token", "hook-secret-value\n"}, {"secrets/smtp.pass", "smtp-secret-value\n"}});
+  REQUIRE_MESSAGE(again.catalogue, all_errors(again));
+  CHECK(again.catalogue->notifications == n);
+}
