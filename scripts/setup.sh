@@ -18,6 +18,7 @@ BUILD_PKGS=(
   libcurl4-openssl-dev libsnmp-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev doctest-dev libyaml-cpp-dev libhowardhinnant-date-dev tzdata
   libssl-dev openssl libre2-dev libprotobuf-dev protobuf-compiler libsimdjson-dev libcli11-dev libsystemd-dev
+  libpq-dev
   clang libclang-rt-14-dev llvm
 )
 # Real peers the tests talk to.
@@ -25,6 +26,7 @@ TEST_PKGS=(
   snmpd snmp nginx-light iproute2 iputils-ping procps python3 curl jq
   chromium        # the web UI's tests (headless, driven by collector/web/'s pinned playwright-core)
   prometheus      # promtool: `promtool check metrics` on a live /metrics scrape
+  postgresql-15   # initdb and pg_ctl: the PostgreSQL store's tests start their own server (tests/lib/pg.sh)
 )
 # Peers the benchmarks compare against.
 BENCH_PKGS=(
