@@ -22,7 +22,7 @@
 #include "collector/live_thread.h"
 #include "collector/pid_file.h"
 #include "collector/served_catalogue.h"
-#include "collector/store/sqlite/sqlite_store.h"
+#include "collector/store/open_store.h"
 
 namespace slamon::collector {
 namespace {
@@ -118,14 +118,14 @@ int run_collector(const DaemonOptions& options) {
   std::unique_ptr<store::Store> store;
   // The engine thread's own connection: its writes are derived from the results (a commit lost to a
   // power cut is done again), so it does not wait for fsync.
-  std::unique_ptr<store::sqlite::SqliteStore> engine_store;
+  store::OpenedStore engine_store;
+  const std::string store_name = store::shown_location(config.store);
   try {
-    store = std::make_unique<store::sqlite::SqliteStore>(config.store.target);
+    store = store::open_store(config.store).store;
     store->disconnect_all();
-    engine_store = std::make_unique<store::sqlite::SqliteStore>(config.store.target,
-                                                                store::sqlite::SqliteOptions{.synchronous_full = false});
+    engine_store = store::open_store(config.store, {.create = true, .durable = false});
   } catch (const store::StoreFailure& e) {
-    log->error("cannot open the store {}: {}; not starting", config.store.target, e.what());
+    log->error("cannot open the store {}: {}; not starting", store_name, e.what());
     return 1;
   }
 
@@ -134,7 +134,7 @@ int run_collector(const DaemonOptions& options) {
   try {
     for (auto& r : store->agent_records()) agent_records[r.name] = std::move(r);
   } catch (const store::StoreFailure& e) {
-    log->error("cannot read the agents' records from the store {}: {}; not starting", config.store.target, e.what());
+    log->error("cannot read the agents' records from the store {}: {}; not starting", store_name, e.what());
     return 1;
   }
   // The web UI, read into memory once (served without touching the disk on the io thread).
@@ -158,7 +158,7 @@ int run_collector(const DaemonOptions& options) {
                 ingest_log);
   LiveThreadOptions live_options;
   live_options.retention_ms = config.retention_ms;
-  LiveThread live(*engine_store, *engine_store, clock, live_options, live_log);
+  LiveThread live(*engine_store.store, *engine_store.engine, clock, live_options, live_log);
 
   LinkOptions link = options.link;
   link.listen_host = config.listen_host;
@@ -303,7 +303,7 @@ int run_collector(const DaemonOptions& options) {
 
   log->info("listening on {} (TLS{}); catalogue {}: {} agents, {} probes; store {}; pid file {}", bound,
             config.tls.client_ca_file ? ", client certificates required" : "", config.catalogue,
-            loaded.served->agents.size(), loaded.served->probes, config.store.target, pid_file_path(config));
+            loaded.served->agents.size(), loaded.served->probes, store_name, pid_file_path(config));
   http_log->info("http listening on {} ({}{}); web UI {}", http_bound, config.http.tls ? "HTTPS" : "HTTP",
                  config.http.read_token_sha256.empty() ? ", no token" : ", tokens required",
                  web ? web->root : "not available");

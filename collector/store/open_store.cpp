@@ -1,10 +1,15 @@
 // Opening a store by its location (see open_store.h).
 #include "collector/store/open_store.h"
 
+#include "collector/store/postgres/pg_conn.h"
 #include "collector/store/postgres/pg_store.h"
 #include "collector/store/sqlite/sqlite_store.h"
 
 namespace slamon::store {
+
+std::string shown_location(const StoreLocation& loc) {
+  return loc.kind == StoreLocation::Kind::postgresql ? postgres::redact_url(loc.target) : loc.target;
+}
 
 OpenedStore open_store(const StoreLocation& loc, const OpenOptions& options) {
   OpenedStore out;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "collector/store/engine_store.h"
 #include "collector/store/store.h"
@@ -24,6 +25,9 @@ struct OpenedStore {
   std::unique_ptr<Store> store;
   EngineStore* engine = nullptr;  // the same object's engine side
 };
+
+// The store as messages and logs name it: the SQLite path, or the PostgreSQL URL without its password.
+std::string shown_location(const StoreLocation& loc);
 
 // Opens (or creates) the store at `loc`. Throws StoreFailure naming the store (a PostgreSQL URL
 // without its password) and the reason.

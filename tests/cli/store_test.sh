@@ -4,7 +4,7 @@
 # round trip), report --db equal byte for byte to report --results on the export (every format, with
 # gaps, --as-of, results before and after the period that still matter), status (agents recorded and
 # never seen, services since when), and the errors (missing store, a directory, a non-store SQLite
-# file, a postgresql URL, bad --from).
+# file, an unreachable postgresql URL, bad --from).
 set -euo pipefail
 bin=$SLAMON_BIN_DIR/slamon
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -274,7 +274,10 @@ for cmd in "export --db" "status --catalogue cat.yaml --db" "report --catalogue 
   # shellcheck disable=SC2086
   expect_error "store $tmp: is a directory, not a store" "$bin" $cmd "$tmp"
   # shellcheck disable=SC2086
-  expect_error "PostgreSQL stores are not supported by this build yet" "$bin" $cmd postgresql://db.example/slamon
+  # A PostgreSQL store that cannot be reached: its URL without the password, and the reason.
+  # shellcheck disable=SC2086
+  expect_error "store postgresql://slamon:\*\*\*@127.0.0.1:1/slamon: cannot connect" "$bin" $cmd postgresql://slamon:s3cret@127.0.0.1:1/slamon
+  ! grep -q s3cret err || fail "$cmd printed the store's password: $(cat err)"
 done
 python3 -c 'import sqlite3; db = sqlite3.connect("other.db"); db.execute("CREATE TABLE t (x)"); db.commit()'
 expect_error "store $tmp/other.db: not a slamon store" "$bin" export --db other.db
@@ -289,7 +292,7 @@ expect_error "--lookback '5x' is not a duration" "$bin" status --db s.db --catal
 expect_error "within the years 0001-9999" "$bin" status --db s.db --catalogue cat.yaml --as-of 0001-01-02T00:00:00Z --lookback 2d
 expect_error "one of --results FILE, --db STORE" "$bin" report --catalogue cat.yaml --period 2026-03-02
 expect_error "one of --results FILE, --db STORE" "$bin" report --catalogue cat.yaml --period 2026-03-02 --db s.db --results e1.jsonl
-expect_error "PostgreSQL stores are not supported" "$bin" import --db postgresql://db.example/slamon e1.jsonl
+expect_error "store postgresql://127.0.0.1:1/slamon: cannot connect" "$bin" import --db postgresql://127.0.0.1:1/slamon e1.jsonl
 expect_error "no-such.jsonl: No such file" "$bin" import --db s.db no-such.jsonl
 # A failed export leaves no output file behind, and never a partial one.
 expect_error "no such store" "$bin" export --db missing.db --output never.jsonl

@@ -354,7 +354,10 @@ std::vector<std::pair<TimeMs, TimeMs>> PgStore::partitions() {
         " WHERE i.inhparent = 'results'::regclass");
     std::vector<std::pair<TimeMs, TimeMs>> out;
     for (int i = 0; i < r.rows(); ++i)
-      if (const auto s = start_of_partition(r.text(i, 0))) out.emplace_back(*s, *s + std::min(kPartitionMs, std::numeric_limits<TimeMs>::max() - *s));
+      if (const auto s = start_of_partition(r.text(i, 0))) {
+        constexpr TimeMs kMax = std::numeric_limits<TimeMs>::max();
+        out.emplace_back(*s, *s > kMax - kPartitionMs ? kMax : *s + kPartitionMs);
+      }
     std::sort(out.begin(), out.end());
     return out;
   });
@@ -387,10 +390,22 @@ std::vector<AppendOutcome> PgStore::append_group(std::span<const AgentBatch> gro
     for (const auto& [agent, batch] : group) {
       if (batch->epoch > kMaxSql || batch->last_seq() > kMaxSql)
         throw StoreFailure("store " + conn_->shown_url() + ": epoch or sequence number past 2^63 from agent " + std::string(agent));
-      for (const auto& e : batch->entries)
-        if (const auto* r = std::get_if<ProbeResult>(&e)) starts.insert(partition_start(r->ts));
     }
     try {
+      // Ids and partitions first, each made in a committed statement of its own (an id or a
+      // partition without rows is harmless): the ids cached are then never ones a rollback undid.
+      for (const auto& [agent, batch] : group) {
+        if (batch->entries.empty()) continue;
+        id_of(agent_ids_, "agents", agent);
+        for (const auto& e : batch->entries) {
+          if (const auto* r = std::get_if<ProbeResult>(&e)) {
+            starts.insert(partition_start(r->ts));
+            id_of(probe_ids_, "probes", r->probe);
+          } else {
+            for (const auto& probe : std::get<wire::GapRecord>(e).probes) id_of(probe_ids_, "probes", probe);
+          }
+        }
+      }
       ensure_partitions(starts);
       PgTransaction t(*conn_);
       // The arrival numbers' lock (pg_store.h): held until the commit.

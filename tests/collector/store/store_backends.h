@@ -62,32 +62,37 @@ class PgTestDatabase {
   std::string name_, url_;
 };
 
+// `durable` false: synchronous=NORMAL / synchronous_commit=off (tests that write a lot).
 struct SqliteBackend {
   using Store = store::sqlite::SqliteStore;
+  explicit SqliteBackend(bool durable = true) : options{.synchronous_full = durable} {}
   TempDir dir;
-  std::unique_ptr<Store> s = std::make_unique<Store>(dir.file("s.db"));
+  store::sqlite::SqliteOptions options;
+  std::unique_ptr<Store> s = std::make_unique<Store>(dir.file("s.db"), options);
   Store& store() { return *s; }
   // Closes the store and opens it again.
   Store& reopen() {
     s.reset();
-    s = std::make_unique<Store>(dir.file("s.db"));
+    s = std::make_unique<Store>(dir.file("s.db"), options);
     return *s;
   }
   // Another connection to the same store (another process's, or the engine thread's).
-  std::unique_ptr<Store> another() { return std::make_unique<Store>(dir.file("s.db")); }
+  std::unique_ptr<Store> another() { return std::make_unique<Store>(dir.file("s.db"), options); }
 };
 
 struct PgBackend {
   using Store = store::postgres::PgStore;
+  explicit PgBackend(bool durable = true) : options{.synchronous_commit = durable} {}
   PgTestDatabase db;
-  std::unique_ptr<Store> s = std::make_unique<Store>(db.url());
+  store::postgres::PgOptions options;
+  std::unique_ptr<Store> s = std::make_unique<Store>(db.url(), options);
   Store& store() { return *s; }
   Store& reopen() {
     s.reset();
-    s = std::make_unique<Store>(db.url());
+    s = std::make_unique<Store>(db.url(), options);
     return *s;
   }
-  std::unique_ptr<Store> another() { return std::make_unique<Store>(db.url()); }
+  std::unique_ptr<Store> another() { return std::make_unique<Store>(db.url(), options); }
 };
 
 }  // namespace slamon::test
