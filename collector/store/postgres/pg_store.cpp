@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <map>
 
 #include "collector/store/postgres/pg_conn.h"
 #include "common/json_writer.h"
@@ -922,6 +923,110 @@ std::vector<AgentRecord> PgStore::agent_records() {
       out.push_back(std::move(a));
     }
     return out;
+  });
+}
+
+// ---- slamon migrate ----
+
+bool PgStore::empty() {
+  return guarded([&] {
+    const PgResult r = conn_->query(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM marks LIMIT 1) m) + (SELECT count(*) FROM (SELECT 1 FROM results LIMIT 1) r)"
+        " + (SELECT count(*) FROM (SELECT 1 FROM gaps LIMIT 1) g) + (SELECT count(*) FROM (SELECT 1 FROM agent_status LIMIT 1) a)"
+        " + (SELECT count(*) FROM (SELECT 1 FROM engine_probes LIMIT 1) e)");
+    return r.int64(0, 0) == 0;
+  });
+}
+
+void PgStore::load_marks(std::span<const DumpedMark> marks) {
+  guarded([&] {
+    for (const auto& m : marks) id_of(agent_ids_, "agents", m.agent);
+    PgTransaction t(*conn_);
+    for (const auto& m : marks) {
+      const std::int64_t id = agent_ids_.at(m.agent);
+      const auto epoch = static_cast<std::int64_t>(m.epoch);
+      conn_->run("set_mark", PgParams().add(id).add(epoch).add(static_cast<std::int64_t>(m.committed_seq)));
+      for (const auto& r : m.ranges.ranges())
+        conn_->run("add_range", PgParams().add(id).add(epoch).add(static_cast<std::int64_t>(r.first)).add(static_cast<std::int64_t>(r.last)));
+    }
+    t.commit();
+  });
+}
+
+void PgStore::load_results(std::span<const DumpedResult> rows) {
+  guarded([&] {
+    std::set<TimeMs> starts;
+    for (const auto& d : rows) {
+      id_of(agent_ids_, "agents", d.result.agent);
+      id_of(probe_ids_, "probes", d.result.probe);
+      starts.insert(partition_start(d.result.ts));
+    }
+    ensure_partitions(starts);
+    PgTransaction t(*conn_);
+    for (const auto& d : rows) {
+      const ProbeResult& r = d.result;
+      PgParams p;
+      p.add(agent_ids_.at(r.agent)).add(static_cast<std::int64_t>(d.epoch)).add(static_cast<std::int64_t>(d.seq));
+      p.add(probe_ids_.at(r.probe)).add(std::int64_t{r.ts}).add(static_cast<std::int64_t>(r.status)).add(r.latency_ms);
+      p.add_bytes(r.message);
+      if (r.metrics.empty()) p.add_null(); else p.add_bytes(encode_metrics(r.metrics));
+      p.add(d.arrival);
+      conn_->run("insert_result", p);
+    }
+    t.commit();
+  });
+}
+
+void PgStore::load_gaps(std::span<const DumpedGap> rows) {
+  guarded([&] {
+    for (const auto& d : rows) {
+      id_of(agent_ids_, "agents", d.gap.agent);
+      id_of(probe_ids_, "probes", d.gap.probe);
+    }
+    PgTransaction t(*conn_);
+    for (const auto& d : rows) {
+      PgParams p;
+      p.add(agent_ids_.at(d.gap.agent)).add(static_cast<std::int64_t>(d.epoch)).add(static_cast<std::int64_t>(d.seq));
+      p.add(probe_ids_.at(d.gap.probe)).add(std::int64_t{d.gap.from_ms}).add(std::int64_t{d.gap.to_ms});
+      p.add(static_cast<std::int64_t>(std::min(d.gap.dropped, kMaxSql))).add(d.arrival);
+      conn_->run("insert_gap", p);
+    }
+    t.commit();
+  });
+}
+
+void PgStore::load_agents(std::span<const AgentRecord> records) { record_agents(records); }
+
+void PgStore::load_engine(const DumpedEngine& e) {
+  // The engine's state as one step from the empty position, then the counters after every row.
+  EngineCommit c;
+  c.next = e.position;
+  c.probes = e.probes;
+  std::map<std::string, EngineCommit::Rewrite> rewrites;
+  auto rewrite = [&](const std::string& probe) -> EngineCommit::Rewrite& {
+    auto& w = rewrites[probe];
+    w.probe = probe;
+    w.from = std::numeric_limits<TimeMs>::min();
+    w.checkpoints_from = std::numeric_limits<TimeMs>::min();
+    return w;
+  };
+  for (const auto& [probe, p] : e.changes) rewrite(probe).points.push_back(p);
+  for (const auto& [probe, k] : e.checkpoints) rewrite(probe).checkpoints.push_back(k);
+  for (auto& [probe, w] : rewrites) c.rewrites.push_back(std::move(w));
+  if (!engine_commit(c)) throw StoreFailure("store " + conn_->shown_url() + ": the engine's position changed during the load");
+  guarded([&] {
+    PgTransaction t(*conn_);
+    conn_->query("SELECT 1 FROM arrival_counters WHERE id = 1 FOR UPDATE");
+    conn_->query(
+        "UPDATE arrival_counters SET result_row = GREATEST(result_row, $1::bigint, (SELECT COALESCE(MAX(arrival), 0) FROM results)),"
+        " gap_row = GREATEST(gap_row, $2::bigint, (SELECT COALESCE(MAX(arrival), 0) FROM gaps)) WHERE id = 1",
+        PgParams().add(e.position.result_row).add(e.position.gap_row));
+    if (e.pruned_before)
+      conn_->query(
+          "INSERT INTO store_meta (key, value) VALUES ('pruned_before', $1::bigint)"
+          " ON CONFLICT (key) DO UPDATE SET value = GREATEST(store_meta.value, excluded.value)",
+          PgParams().add(std::int64_t{*e.pruned_before}));
+    t.commit();
   });
 }
 

@@ -19,6 +19,7 @@
 
 #include "collector/store/engine_store.h"
 #include "collector/store/store.h"
+#include "collector/store/store_dump.h"
 
 namespace slamon::store::postgres {
 
@@ -35,7 +36,7 @@ struct PgOptions {
   bool create = true;
 };
 
-class PgStore final : public Store, public EngineStore {
+class PgStore final : public Store, public EngineStore, public StoreDumpSink {
  public:
   // Connects to `url` (postgresql://user@host:port/db, libpq's URI form) and brings the schema to
   // kSchemaVersion. Throws StoreFailure naming the URL without its password and the reason.
@@ -74,6 +75,14 @@ class PgStore final : public Store, public EngineStore {
   std::optional<ChangePoint> change_point_before(std::string_view probe, TimeMs before) override;
   std::vector<ChangePoint> change_points(std::string_view probe, TimeMs from, TimeMs to) override;
   bool engine_commit(const EngineCommit& c) override;
+
+  // `slamon migrate` into this store (store_dump.h).
+  bool empty() override;
+  void load_marks(std::span<const DumpedMark> marks) override;
+  void load_results(std::span<const DumpedResult> rows) override;
+  void load_gaps(std::span<const DumpedGap> rows) override;
+  void load_agents(std::span<const AgentRecord> records) override;
+  void load_engine(const DumpedEngine& engine) override;
 
   // The partitions of results, as (first ts, end ts) in ts order (tests, docs).
   std::vector<std::pair<TimeMs, TimeMs>> partitions();

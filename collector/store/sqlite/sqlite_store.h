@@ -11,6 +11,7 @@
 #include "common/sqlite/db.h"
 #include "collector/store/engine_store.h"
 #include "collector/store/store.h"
+#include "collector/store/store_dump.h"
 
 namespace slamon::store::sqlite {
 
@@ -22,7 +23,7 @@ struct SqliteOptions {
   bool create = true;
 };
 
-class SqliteStore final : public Store, public EngineStore {
+class SqliteStore final : public Store, public EngineStore, public StoreDumpSource {
  public:
   // Opens or creates the store at `path` and brings its schema to kSchemaVersion. Throws
   // StoreFailure (unreadable, not a slamon store, written by a newer slamon). The connection waits up
@@ -59,6 +60,9 @@ class SqliteStore final : public Store, public EngineStore {
   std::optional<ChangePoint> change_point_before(std::string_view probe, TimeMs before) override;
   std::vector<ChangePoint> change_points(std::string_view probe, TimeMs from, TimeMs to) override;
   bool engine_commit(const EngineCommit& c) override;
+
+  void dump(StoreDumpSink& sink, std::size_t batch_rows,
+            const std::function<void(const char* kind, std::size_t n)>& on_rows) override;
 
  private:
   using Db = slamon::sqlite::Db;
