@@ -10,7 +10,8 @@
 #                                           FIXTURES_CLEANUP `pg`): one server for every PG unit test;
 #                                           DIR/url holds its URL, which they read through
 #                                           SLAMON_PG_URL_FILE (tests/collector/store/pg_test_server.h)
-# pg_createdb NAME makes a database of its own for one test and prints its URL.
+# pg_createdb NAME makes a database of its own for one test and prints its URL. The tests' server runs
+# with fsync=off (nothing to survive there); PG_FSYNC=on for a benchmark's.
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
@@ -36,7 +37,7 @@ pg_start_in() {
   for i in 1 2 3 4 5; do
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     if "${as[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null 2>&1; then
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${PG_FSYNC:-off} -c max_connections=200" start >/dev/null 2>&1; then
       echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
       chmod 644 "$dir/url"
       chmod 711 "$dir"
