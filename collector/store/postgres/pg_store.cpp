@@ -121,7 +121,7 @@ CREATE TABLE engine_checkpoints (
 INSERT INTO store_meta (key, value) VALUES ('schema_version', 1);
 )sql";
 
-// Advisory lock keys (transaction scoped): schema creation, partition creation and dropping.
+// Advisory lock keys (transaction scoped): schema creation, partition creation.
 constexpr std::int64_t kSchemaLock = 0x736c616d6f6e01;
 constexpr std::int64_t kPartitionLock = 0x736c616d6f6e02;
 
@@ -636,22 +636,27 @@ std::uint64_t PgStore::prune_results(TimeMs before_ms, std::span<const std::stri
     ids += "}";
     limits += "}";
     std::uint64_t n = 0;
-    // Whole partitions first: one whose every row may go is dropped (locked first: no insert
-    // slips in between the check and the drop); the others lose rows one probe at a time.
+    // Whole partitions first: one whose every row may go is dropped; the others lose rows one probe
+    // at a time. The check runs without blocking ingest; the drop then takes the parent's lock
+    // (nothing else held that ingest waits for: no deadlock) and checks only that no row arrived
+    // since (a later row's arrival number is above the engine's position).
     for (const auto& [first, end] : partitions()) {
       if (end > before_ms) break;
       PgTransaction t(*conn_);
-      conn_->query("SELECT pg_advisory_xact_lock($1)", PgParams().add(kPartitionLock));
       const std::string name = partition_name(first);
-      conn_->exec("LOCK TABLE " + name + " IN SHARE MODE");
       const PgResult kept = conn_->query(
           "SELECT count(*) FILTER (WHERE r.arrival > $3::bigint OR l.lim IS NULL OR r.ts_ms >= l.lim), count(*)"
           " FROM " + name + " r LEFT JOIN unnest($1::bigint[], $2::bigint[]) AS l(probe_id, lim) ON l.probe_id = r.probe_id",
           PgParams().add(std::string_view(ids)).add(std::string_view(limits)).add(pos.result_row));
       if (kept.int64(0, 0) == 0) {
-        conn_->exec("DROP TABLE " + name);
-        n += static_cast<std::uint64_t>(kept.int64(0, 1));
-        partitions_.erase(first);
+        conn_->exec("LOCK TABLE results IN ACCESS EXCLUSIVE MODE");
+        const PgResult late = conn_->query("SELECT count(*) FROM (SELECT 1 FROM " + name + " WHERE arrival > $1::bigint LIMIT 1) x",
+                                           PgParams().add(pos.result_row));
+        if (late.int64(0, 0) == 0) {
+          conn_->exec("DROP TABLE " + name);
+          n += static_cast<std::uint64_t>(kept.int64(0, 1));
+          partitions_.erase(first);
+        }
       }
       t.commit();
     }
