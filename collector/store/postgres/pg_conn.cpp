@@ -92,8 +92,12 @@ bool PgConn::ensure_connected() {
     c_ = PQconnectdb(url_.c_str());
   }
   if (c_ == nullptr) throw StoreFailure("store " + shown_ + ": cannot connect: out of memory");
-  if (PQstatus(c_) != CONNECTION_OK)
-    throw StoreFailure("store " + shown_ + ": cannot connect: " + trimmed(PQerrorMessage(c_)));
+  if (PQstatus(c_) != CONNECTION_OK) {
+    const std::string why = trimmed(PQerrorMessage(c_));
+    PQfinish(c_);  // the next call connects afresh (and a constructor that throws leaves nothing)
+    c_ = nullptr;
+    throw StoreFailure("store " + shown_ + ": cannot connect: " + why);
+  }
   // Fixed session settings the store's SQL relies on: UTC, hex bytea, quiet notices.
   exec("SET client_min_messages = warning; SET bytea_output = hex; SET TIME ZONE 'UTC'");
   return true;
