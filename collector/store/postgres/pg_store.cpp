@@ -243,7 +243,11 @@ auto PgStore::guarded(F&& f) -> decltype(f()) {
 
 PgStore::PgStore(const std::string& url, PgOptions options)
     : conn_(std::make_unique<PgConn>(url)), synchronous_commit_(options.synchronous_commit) {
-  conn_->exec(options.synchronous_commit ? "SET synchronous_commit = on" : "SET synchronous_commit = off");
+  // on unless the URL sets it (?options=-c%20synchronous_commit%3Doff: the operator's choice).
+  if (!options.synchronous_commit)
+    conn_->exec("SET synchronous_commit = off");
+  else if (url.find("synchronous_commit") == std::string::npos)
+    conn_->exec("SET synchronous_commit = on");
   migrate(options.create);
   prepare_all();
 }

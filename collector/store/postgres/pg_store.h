@@ -29,7 +29,8 @@ class PgResult;
 
 struct PgOptions {
   // on: a commit returns once it is flushed on the server (an acknowledged result survives its
-  // crash); off: PostgreSQL's synchronous_commit = off (the last commits may be lost).
+  // crash), unless the URL sets synchronous_commit itself (libpq's `options`); off:
+  // synchronous_commit = off (the last commits may be lost).
   bool synchronous_commit = true;
   // false: open an existing store only (the CLI's read commands): a database without slamon's
   // schema is a StoreFailure, and nothing is created.
