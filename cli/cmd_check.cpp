@@ -20,6 +20,7 @@
 #include "collector/engine/feasibility.h"
 #include "collector/engine/feasibility_format.h"
 #include "collector/engine/graph.h"
+#include "collector/store/open_store.h"
 #include "collector/session_logic.h"
 #include "common/agent_config.h"
 #include "common/catalogue/parser.h"
@@ -105,7 +106,7 @@ void cross_check(const AgentConfig& a, const std::string& path, const Catalogue&
 }
 
 std::string format_store(const StoreLocation& s) {
-  return (s.kind == StoreLocation::Kind::sqlite ? "sqlite " : "postgresql ") + s.target;
+  return (s.kind == StoreLocation::Kind::sqlite ? "sqlite " : "postgresql ") + store::shown_location(s);
 }
 
 // The representative period's date: --date, else today in UTC (the CLI reads the clock, not the engine).

@@ -1,5 +1,5 @@
 // slamon: the command line. Validate a catalogue, run probes once, produce reports and burn-rate alerts,
-// and read or fill the collector's store (export, import, status).
+// and read or fill the collector's store (export, import, status, migrate).
 // Exit codes are only 0, 1 and 2 (docs/): CLI11's own codes are mapped, --help and --version to 0 and
 // every usage error it finds (unknown option, bad or out-of-range value, missing argument) to 2.
 #include <CLI/CLI.hpp>
@@ -13,7 +13,7 @@ constexpr int kUsageError = 2;
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"slamon: service level monitor (check, probe, report, alerts, export, import, status)"};
+  CLI::App app{"slamon: service level monitor (check, probe, report, alerts, export, import, status, migrate)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "slamon 0.1.0");
   int exit_code = 0;
@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   slamon::cli::add_export_command(app, exit_code);
   slamon::cli::add_import_command(app, exit_code);
   slamon::cli::add_status_command(app, exit_code);
+  slamon::cli::add_migrate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "collector/store/sqlite/sqlite_store.h"
+#include "collector/store/open_store.h"
 #include "common/collector_config.h"
 
 namespace slamon::cli {
@@ -24,14 +24,11 @@ std::unique_ptr<store::Store> open_store(const std::string& command, const std::
 }
 
 std::unique_ptr<store::Store> open_store(const std::string& command, const StoreLocation& loc, bool create) {
-  if (loc.kind == StoreLocation::Kind::postgresql) {
-    std::fprintf(stderr, "slamon %s: store %s: PostgreSQL stores are not supported by this build yet\n", command.c_str(),
-                 loc.target.c_str());
-    return nullptr;
-  }
   const std::string& path = loc.target;
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
+  if (loc.kind == StoreLocation::Kind::postgresql) {
+    // A database: opened below (without create, one without slamon's schema is refused).
+  } else if (::stat(path.c_str(), &st) != 0) {
     if (errno != ENOENT || !create) {
       std::fprintf(stderr, "slamon %s: store %s: %s\n", command.c_str(), path.c_str(),
                    errno == ENOENT ? "no such store (nothing is created)" : std::strerror(errno));
@@ -42,9 +39,7 @@ std::unique_ptr<store::Store> open_store(const std::string& command, const Store
     return nullptr;
   }
   try {
-    store::sqlite::SqliteOptions options;
-    options.create = create;
-    return std::make_unique<store::sqlite::SqliteStore>(path, options);
+    return store::open_store(loc, {.create = create, .durable = true}).store;
   } catch (const store::StoreFailure& e) {
     std::fprintf(stderr, "slamon %s: %s\n", command.c_str(), e.what());
     return nullptr;

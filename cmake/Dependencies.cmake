@@ -9,6 +9,7 @@ find_package(doctest CONFIG REQUIRED)
 find_package(SQLite3 REQUIRED)               # the collector's store (also in the pure build)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)  # the PostgreSQL store (libpq-dev)
 find_package(CURL REQUIRED)                # common checks HTTP URLs with libcurl's URL parser
 find_package(OpenSSL REQUIRED)             # SHA-256 of tokens and assignments (slamon_collector_logic)
 if(NOT SLAMON_PURE_ONLY)

@@ -23,7 +23,7 @@
 #include "collector/live_thread.h"
 #include "collector/pid_file.h"
 #include "collector/served_catalogue.h"
-#include "collector/store/sqlite/sqlite_store.h"
+#include "collector/store/open_store.h"
 #include "collector/store_worker.h"
 
 namespace slamon::collector {
@@ -120,24 +120,22 @@ int run_collector(const DaemonOptions& options) {
   std::unique_ptr<store::Store> store;
   // The engine thread's own connection: its writes are derived from the results (a commit lost to a
   // power cut is done again), so it does not wait for fsync.
-  std::unique_ptr<store::sqlite::SqliteStore> engine_store;
-  // The HTTP API's store worker: two connections of its own (the first may write: the admin
-  // endpoints to come), so that a long report never holds the others, nor the io thread.
+  store::OpenedStore engine_store;
+  const std::string store_name = store::shown_location(config.store);
+  // The HTTP API's store worker: two connections of its own (the first may write: the maintenance
+  // windows), so that a long report never holds the others, nor the io thread.
   std::vector<WorkerConnection> worker_connections;
   try {
-    store = std::make_unique<store::sqlite::SqliteStore>(config.store.target);
+    store = store::open_store(config.store).store;
     store->disconnect_all();
-    engine_store = std::make_unique<store::sqlite::SqliteStore>(config.store.target,
-                                                                store::sqlite::SqliteOptions{.synchronous_full = false});
+    engine_store = store::open_store(config.store, {.create = true, .durable = false});
     for (int i = 0; i < 2; ++i) {
       // Opened as the CLI's read commands open a store (nothing created); only the first may write.
-      auto c = std::make_unique<store::sqlite::SqliteStore>(config.store.target,
-                                                            store::sqlite::SqliteOptions{.create = false});
-      auto* engine_view = c.get();
-      worker_connections.push_back(WorkerConnection{std::move(c), engine_view});
+      auto c = store::open_store(config.store, {.create = false, .durable = true});
+      worker_connections.push_back(WorkerConnection{std::move(c.store), c.engine});
     }
   } catch (const store::StoreFailure& e) {
-    log->error("cannot open the store {}: {}; not starting", config.store.target, e.what());
+    log->error("cannot open the store {}: {}; not starting", store_name, e.what());
     return 1;
   }
 
@@ -153,7 +151,7 @@ int run_collector(const DaemonOptions& options) {
     }
   } catch (const store::StoreFailure& e) {
     log->error("cannot read the agents' records or maintenance windows from the store {}: {}; not starting",
-               config.store.target, e.what());
+               store_name, e.what());
     return 1;
   }
   // The web UI, read into memory once (served without touching the disk on the io thread).
@@ -179,7 +177,7 @@ int run_collector(const DaemonOptions& options) {
                 ingest_log);
   LiveThreadOptions live_options;
   live_options.retention_ms = config.retention_ms;
-  LiveThread live(*engine_store, *engine_store, clock, live_options, live_log);
+  LiveThread live(*engine_store.store, *engine_store.engine, clock, live_options, live_log);
 
   LinkOptions link = options.link;
   link.listen_host = config.listen_host;
@@ -395,7 +393,7 @@ int run_collector(const DaemonOptions& options) {
 
   log->info("listening on {} (TLS{}); catalogue {}: {} agents, {} probes; store {}; pid file {}", bound,
             config.tls.client_ca_file ? ", client certificates required" : "", config.catalogue,
-            loaded.served->agents.size(), loaded.served->probes, config.store.target, pid_file_path(config));
+            loaded.served->agents.size(), loaded.served->probes, store_name, pid_file_path(config));
   http_log->info("http listening on {} ({}{}); web UI {}", http_bound, config.http.tls ? "HTTPS" : "HTTP",
                  config.http.read_token_sha256.empty() ? ", no token" : ", tokens required",
                  web ? web->root : "not available");

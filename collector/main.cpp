@@ -163,13 +163,6 @@ int main(int argc, char** argv) {
     }
     config->store = *loc;
   }
-  if (config->store.kind != StoreLocation::Kind::sqlite) {
-    std::fprintf(stderr,
-                 "slamon-collector: store %s: a PostgreSQL store is not supported by this build yet (use a SQLite "
-                 "file path)\n",
-                 config->store.target.c_str());
-    return 2;
-  }
   if (!log_level.empty()) config->log_level = log_level;
 
   collector::DaemonOptions options;

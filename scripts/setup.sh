@@ -18,6 +18,7 @@ BUILD_PKGS=(
   libcurl4-openssl-dev libsnmp-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev doctest-dev libyaml-cpp-dev libhowardhinnant-date-dev tzdata
   libssl-dev openssl libre2-dev libprotobuf-dev protobuf-compiler libsimdjson-dev libcli11-dev libsystemd-dev
+  libpq-dev
   clang libclang-rt-14-dev llvm
 )
 # Real peers the tests talk to.
@@ -27,6 +28,7 @@ TEST_PKGS=(
   poppler-utils   # pdftotext: the PDF report's test reads the text back
   prometheus      # promtool: `promtool check metrics` on a live /metrics scrape
   python3-yaml python3-jsonschema  # the OpenSLO export checked against docs/schema/openslo-v1.schema.json
+  postgresql-15   # initdb and pg_ctl: the PostgreSQL store's tests start their own server (tests/lib/pg.sh)
 )
 # Peers the benchmarks compare against.
 BENCH_PKGS=(

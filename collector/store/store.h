@@ -1,9 +1,9 @@
 // The collector's store, behind one interface so that the engine, the sessions and the CLI never see
-// which database holds the results (SQLite today: store/sqlite/; PostgreSQL for several collectors
-// next). It keeps every result an agent sent exactly once: a batch's rows and what is stored of the
-// (agent, epoch) commit in one transaction (the mark, below which everything is stored, and the
-// ranges stored above it: live results that overtook a back-fill), and numbers stored once are never
-// stored again.
+// which database holds the results (SQLite: store/sqlite/; PostgreSQL, for several collectors:
+// store/postgres/). It keeps every result an agent sent exactly once: a batch's rows and what is
+// stored of the (agent, epoch) commit in one transaction (the mark, below which everything is stored,
+// and the ranges stored above it: live results that overtook a back-fill), and numbers stored once are
+// never stored again.
 #pragma once
 
 #include <cstdint>

@@ -4,82 +4,15 @@
 # round trip), report --db equal byte for byte to report --results on the export (every format, with
 # gaps, --as-of, results before and after the period that still matter), status (agents recorded and
 # never seen, services since when), and the errors (missing store, a directory, a non-store SQLite
-# file, a postgresql URL, bad --from).
+# file, an unreachable postgresql URL, bad --from).
 set -euo pipefail
 bin=$SLAMON_BIN_DIR/slamon
 fail() { echo "FAIL: $*" >&2; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 
-# A catalogue whose probes need 3 equal results (so a state can hang on results long before a period)
-# and SLAs of two kinds in two time zones.
-cat > cat.yaml <<'YAML'
-version: 1
-defaults: {interval: 60s, timeout: 5s}
-agents:
-  - {name: a1, token_sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08}
-  - {name: a2, token_sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08}
-  - {name: a3, token_sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08}
-cis:
-  - id: web
-    type: host
-    probes:
-      - {id: web.http, type: http, agent: a1, url: "http://192.0.2.10/", confirm: 3}
-      - {id: web.tcp, type: tcp, agent: a2, target: "192.0.2.10:80", confirm: 2, stale_after: 5m}
-  - id: db
-    type: database
-    probes:
-      - {id: db.tcp, type: tcp, agent: a1, target: "192.0.2.20:5432"}
-services:
-  - {id: shop, kind: business, rule: all, children: [web, db]}
-  - {id: front, kind: business, rule: any, children: [web]}
-slas:
-  - {id: shop-day, service: shop, target: 99.0, period: day, timezone: UTC,
-     response_time: {probe: web.http, percentile: 95, under: 500ms}}
-  - {id: shop-berlin, service: shop, target: 99.9, period: day, timezone: Europe/Berlin, hours: ["mon-fri 08:00-18:00"]}
-  - {id: front-month, service: front, target: 99.5, period: month, timezone: UTC}
-YAML
-
-# Three days of results (2026-03-01..03) every minute from two agents, flapping at random, with
-# silences; the same run sometimes reported by both agents; gap lines; deterministic.
-python3 - <<'PY'
-import json, random
-random.seed(13)
-base = 1772323200  # 2026-03-01T00:00:00Z
-def ts(s): 
-    import datetime
-    return datetime.datetime.fromtimestamp(s, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-lines = []
-for probe, agent in (("web.http", "a1"), ("web.tcp", "a2"), ("db.tcp", "a1")):
-    state = "up"
-    t = base - 2 * 86400
-    while t < base + 4 * 86400:
-        if random.random() < 0.002:
-            t += random.choice([240, 420, 3600])  # silence: stale
-        if random.random() < 0.05:
-            state = random.choice(["up", "up", "down", "degraded"])
-        st = state if random.random() < 0.8 else random.choice(["up", "down"])
-        # At the end of 03-01 and 03-02, web.http goes down at 23:59: confirmed (confirm 3) only at
-        # 00:01 the next day and backdated into the period, so the report needs results after it.
-        edge = [e for e in (base + 86400, base + 2 * 86400) if e - 240 <= t < e + 120]
-        if probe == "web.http" and edge:
-            st = "up" if t < edge[0] - 60 else "down"
-        r = {"probe": probe, "ts": ts(t), "status": st, "agent": agent}
-        if st in ("up", "degraded"): r["latency_ms"] = round(random.uniform(5, 900), 3)
-        if st == "down": r["message"] = "timeout after 5000 ms"
-        lines.append(json.dumps(r))
-        if random.random() < 0.01 and not edge:  # the other agent saw the same run
-            r2 = dict(r, agent="a3", status=random.choice(["up", "down"]))
-            r2.pop("latency_ms", None)
-            lines.append(json.dumps(r2))
-        t += 60
-    for _ in range(3):
-        g = base + random.randint(-86400, 3 * 86400)
-        lines.append(json.dumps({"probe": probe, "ts": ts(g), "status": "unknown", "gap_until": ts(g + 1800),
-                                 "agent": agent, "metrics": {"dropped": 30}}))
-random.shuffle(lines)  # any order: the store sorts
-open("in.jsonl", "w").write("\n".join(lines) + "\n")
-PY
+source "$SLAMON_SOURCE_DIR/tests/lib/store_fixture.sh"
+make_store_fixture
 lines=$(wc -l < in.jsonl)
 
 # ---- import: counts, resends, invalid lines -------------------------------------------------------
@@ -274,7 +207,10 @@ for cmd in "export --db" "status --catalogue cat.yaml --db" "report --catalogue 
   # shellcheck disable=SC2086
   expect_error "store $tmp: is a directory, not a store" "$bin" $cmd "$tmp"
   # shellcheck disable=SC2086
-  expect_error "PostgreSQL stores are not supported by this build yet" "$bin" $cmd postgresql://db.example/slamon
+  # A PostgreSQL store that cannot be reached: its URL without the password, and the reason.
+  # shellcheck disable=SC2086
+  expect_error "store postgresql://slamon:\*\*\*@127.0.0.1:1/slamon: cannot connect" "$bin" $cmd postgresql://slamon:s3cret@127.0.0.1:1/slamon
+  ! grep -q s3cret err || fail "$cmd printed the store's password: $(cat err)"
 done
 python3 -c 'import sqlite3; db = sqlite3.connect("other.db"); db.execute("CREATE TABLE t (x)"); db.commit()'
 expect_error "store $tmp/other.db: not a slamon store" "$bin" export --db other.db
@@ -289,7 +225,7 @@ expect_error "--lookback '5x' is not a duration" "$bin" status --db s.db --catal
 expect_error "within the years 0001-9999" "$bin" status --db s.db --catalogue cat.yaml --as-of 0001-01-02T00:00:00Z --lookback 2d
 expect_error "one of --results FILE, --db STORE" "$bin" report --catalogue cat.yaml --period 2026-03-02
 expect_error "one of --results FILE, --db STORE" "$bin" report --catalogue cat.yaml --period 2026-03-02 --db s.db --results e1.jsonl
-expect_error "PostgreSQL stores are not supported" "$bin" import --db postgresql://db.example/slamon e1.jsonl
+expect_error "store postgresql://127.0.0.1:1/slamon: cannot connect" "$bin" import --db postgresql://127.0.0.1:1/slamon e1.jsonl
 expect_error "no-such.jsonl: No such file" "$bin" import --db s.db no-such.jsonl
 # A failed export leaves no output file behind, and never a partial one.
 expect_error "no such store" "$bin" export --db missing.db --output never.jsonl

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starting and reloading: an invalid catalogue at start (every error, "refusing to start", exit 1), a
-# bad collector.yaml (FILE:LINE:COL, exit 2), a PostgreSQL store (exit 2), `reload` with no collector
+# bad collector.yaml (FILE:LINE:COL, exit 2), an unreachable PostgreSQL store (exit 1, its URL without the password), `reload` with no collector
 # (exit 1, also with a stale pid file); SIGHUP with an invalid catalogue (errors logged, the running
 # one kept, still serving); `slamon-collector reload` with a changed catalogue: the connected agent gets
 # an AssignmentUpdate (accepted, then a refused one logged), a removed agent's session is closed.
@@ -23,8 +23,10 @@ rc=0; out=$("$collector" --config "$tmp/collector.yaml" 2>&1) || rc=$?
 grep -qE "collector.yaml:[0-9]+:1: error: collector config: unknown key 'log_levle'; did you mean 'log_level'\?" <<<"$out" ||
   fail "config error: $out"
 cp "$tmp/good.yaml" "$tmp/collector.yaml"
-rc=0; out=$("$collector" --config "$tmp/collector.yaml" --store postgresql://db.example/slamon 2>&1) || rc=$?
-[ "$rc" = 2 ] && grep -q 'not supported by this build yet' <<<"$out" || fail "postgresql store: exit $rc: $out"
+rc=0; out=$("$collector" --config "$tmp/collector.yaml" --store postgresql://slamon:s3cret@127.0.0.1:1/slamon 2>&1) || rc=$?
+[ "$rc" = 1 ] && grep -q 'cannot open the store postgresql://slamon:\*\*\*@127.0.0.1:1/slamon: .*cannot connect' <<<"$out" ||
+  fail "an unreachable postgresql store: exit $rc: $out"
+! grep -q s3cret <<<"$out" || fail "the collector logged the store's password: $out"
 rc=0; out=$("$collector" --config "$tmp/collector.yaml" --bogus 2>&1) || rc=$?
 [ "$rc" = 2 ] || fail "an unknown flag: exit $rc, not 2"
 # A certificate that is not one, a key that does not match it: exit 2, the file named.

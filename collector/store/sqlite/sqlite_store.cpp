@@ -1090,4 +1090,74 @@ std::optional<MaintenanceWindow> SqliteStore::end_maintenance(std::string_view i
   });
 }
 
+// ---- slamon migrate ----
+
+void SqliteStore::dump(StoreDumpSink& sink, std::size_t batch_rows,
+                       const std::function<void(const char* kind, std::size_t n)>& on_rows) {
+  guarded([&] {
+    // One deferred read transaction: a consistent snapshot, without taking the writer's lock.
+    db_.exec("BEGIN");
+    struct End {
+      Db& db;
+      ~End() { sqlite3_exec(db.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+    } end{db_};
+    {
+      std::vector<DumpedMark> marks;
+      Stmt m(db_, "SELECT a.id, a.name, m.epoch, m.committed_seq FROM marks m JOIN agents a ON a.id = m.agent_id ORDER BY a.name, m.epoch");
+      while (m.step())
+        marks.push_back(DumpedMark{std::string(m.text(1)), static_cast<std::uint64_t>(m.int64(2)),
+                                   static_cast<std::uint64_t>(m.int64(3)), ranges_by_id(m.int64(0), m.int64(2))});
+      sink.load_marks(marks);
+      on_rows("marks", marks.size());
+    }
+    {
+      Stmt r(db_,
+             "SELECT p.name, r.ts_ms, r.status, r.latency_ms, r.message, a.name, r.metrics, r.rowid, r.epoch, r.seq"
+             " FROM results r JOIN agents a ON a.id = r.agent_id JOIN probes p ON p.id = r.probe_id ORDER BY r.rowid");
+      std::vector<DumpedResult> rows;
+      auto flush = [&] {
+        if (rows.empty()) return;
+        sink.load_results(rows);
+        on_rows("results", rows.size());
+        rows.clear();
+      };
+      while (r.step()) {
+        rows.push_back(DumpedResult{r.int64(7), static_cast<std::uint64_t>(r.int64(8)), static_cast<std::uint64_t>(r.int64(9)),
+                                    read_result(r, 0)});
+        if (rows.size() >= batch_rows) flush();
+      }
+      flush();
+    }
+    {
+      Stmt g(db_,
+             "SELECT g.rowid, g.epoch, g.seq, a.name, p.name, g.from_ms, g.to_ms, g.dropped FROM gaps g"
+             " JOIN agents a ON a.id = g.agent_id JOIN probes p ON p.id = g.probe_id ORDER BY g.rowid");
+      std::vector<DumpedGap> rows;
+      while (g.step())
+        rows.push_back(DumpedGap{g.int64(0), static_cast<std::uint64_t>(g.int64(1)), static_cast<std::uint64_t>(g.int64(2)),
+                                 StoredGap{std::string(g.text(3)), std::string(g.text(4)), g.int64(5), g.int64(6),
+                                           static_cast<std::uint64_t>(g.int64(7))}});
+      sink.load_gaps(rows);
+      on_rows("gap records", rows.size());
+    }
+    const auto agents = agent_records();
+    sink.load_agents(agents);
+    on_rows("agent records", agents.size());
+    DumpedEngine e;
+    e.position = read_position();
+    e.probes = engine_probes();
+    {
+      Stmt c(db_, "SELECT p.name, c.t, c.status FROM engine_changes c JOIN probes p ON p.id = c.probe_id ORDER BY p.name, c.t");
+      while (c.step()) e.changes.emplace_back(std::string(c.text(0)), ChangePoint{c.int64(1), status_of(c.int64(2), db_.path())});
+      Stmt k(db_,
+             "SELECT p.name, c.ts, c.confirmed, c.pending, c.pending_count, c.pending_start, c.has_prev, c.prev_ts"
+             " FROM engine_checkpoints c JOIN probes p ON p.id = c.probe_id ORDER BY p.name, c.ts");
+      while (k.step()) e.checkpoints.emplace_back(std::string(k.text(0)), EngineCheckpoint{k.int64(1), read_state(k, 2, db_.path())});
+    }
+    e.pruned_before = pruned_before();
+    sink.load_engine(e);
+    on_rows("engine probes", e.probes.size());
+  });
+}
+
 }  // namespace slamon::store::sqlite

@@ -12,6 +12,7 @@
 #include "collector/store/engine_store.h"
 #include "collector/store/maintenance_store.h"
 #include "collector/store/store.h"
+#include "collector/store/store_dump.h"
 
 namespace slamon::store::sqlite {
 
@@ -23,7 +24,7 @@ struct SqliteOptions {
   bool create = true;
 };
 
-class SqliteStore final : public Store, public EngineStore, public MaintenanceStore {
+class SqliteStore final : public Store, public EngineStore, public MaintenanceStore, public StoreDumpSource {
  public:
   // Opens or creates the store at `path` and brings its schema to kSchemaVersion. Throws
   // StoreFailure (unreadable, not a slamon store, written by a newer slamon). The connection waits up
@@ -66,6 +67,9 @@ class SqliteStore final : public Store, public EngineStore, public MaintenanceSt
   MaintenanceWindow create_maintenance(const MaintenanceWindow& w) override;
   std::optional<MaintenanceWindow> end_maintenance(std::string_view id, TimeMs at_ms, std::string_view who,
                                                    std::string_view why) override;
+
+  void dump(StoreDumpSink& sink, std::size_t batch_rows,
+            const std::function<void(const char* kind, std::size_t n)>& on_rows) override;
 
  private:
   using Db = slamon::sqlite::Db;

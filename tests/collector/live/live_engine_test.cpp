@@ -1,4 +1,5 @@
-// Tests for collector/live/live_engine.h over a real SQLite store: the change points it keeps equal
+// Tests for collector/live/live_engine.h over a real SQLite store (the property test also over a
+// PostgreSQL store: tests/collector/store/store_backends.h): the change points it keeps equal
 // the timeline computed from every stored result (engine::build_probe_data), whatever the arrival
 // order (back-fills, another agent's result for the same run time, replaced results, gap records),
 // however the steps are cut, across restarts of the engine, after raw results are pruned, and over
@@ -18,6 +19,7 @@
 #include "collector/live/store_probe_data.h"
 #include "collector/store/sqlite/sqlite_store.h"
 #include "tests/engine/engine_fixtures.h"
+#include "tests/collector/store/store_backends.h"
 #include "tests/temp_dir.h"
 
 using namespace slamon;
@@ -55,7 +57,7 @@ ProbeResult result(const std::string& probe, TimeMs ts, Status st, const std::st
 
 // Appends entries as one batch of `agent` after its previous ones (epoch 1).
 struct Sender {
-  SqliteStore& st;
+  store::Store& st;
   std::map<std::string, std::uint64_t> next_seq;
   void send(const std::string& agent, std::vector<wire::BatchEntry> entries) {
     wire::Batch b;
@@ -70,7 +72,7 @@ struct Sender {
 };
 
 // The reference: every stored result and gap record through build_probe_data, per probe.
-engine::ProbeDataMap reference(SqliteStore& st, const catalogue::Catalogue& cat, const std::set<std::string>& rt = {},
+engine::ProbeDataMap reference(store::Store& st, const catalogue::Catalogue& cat, const std::set<std::string>& rt = {},
                                const std::vector<ProbeResult>& extra_results = {}) {
   std::map<std::string, std::vector<engine::Arrival>> arrivals;
   std::map<std::string, std::vector<TimeMs>> gaps;
@@ -111,11 +113,13 @@ Status random_status(std::mt19937& rng, Status prev) {
 
 }  // namespace
 
-TEST_CASE("change points equal the timeline from every result, for any arrival order, step size and restart") {
-  for (unsigned seed = 1; seed <= 12; ++seed) {
+TEST_CASE_TEMPLATE("change points equal the timeline from every result, for any arrival order, step size and restart", B,
+                   slamon::test::SqliteBackend, slamon::test::PgBackend) {
+  const unsigned seeds = std::is_same_v<B, slamon::test::PgBackend> ? 4 : 12;
+  for (unsigned seed = 1; seed <= seeds; ++seed) {
     CAPTURE(seed);
-    TempDir dir;
-    SqliteStore st(dir.file("s.db"), {.synchronous_full = false});
+    B backend(false);
+    auto& st = backend.store();
     const auto cat = test_catalogue();
     std::mt19937 rng(seed);
     live::LiveOptions opt;
