@@ -26,6 +26,7 @@ TEST_PKGS=(
   chromium        # the web UI's tests (headless, driven by collector/web/'s pinned playwright-core); slamon report --format pdf
   poppler-utils   # pdftotext: the PDF report's test reads the text back
   prometheus      # promtool: `promtool check metrics` on a live /metrics scrape
+  systemd         # systemd-analyze: verify and security --offline=true over systemd/'s units
 )
 # Peers the benchmarks compare against.
 BENCH_PKGS=(
