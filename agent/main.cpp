@@ -42,6 +42,7 @@
 #include "agent/time_source.h"
 #include "common/agent_config.h"
 #include "common/catalogue/parser.h"
+#include "common/systemd/journal_log.h"
 #include "common/systemd/notify.h"
 
 namespace asio = boost::asio;
@@ -223,6 +224,7 @@ int main(int argc, char** argv) {
 
   const auto level = spdlog::level::from_str(o.log_level);
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  systemd::use_journal_format_if_journal(*console);  // under systemd: `<N>` priorities, no timestamps
   auto log = make_logger("agent", console, level);
   auto uplink_log = make_logger("uplink", console, level);
   auto spool_log = make_logger("spool", console, level);

@@ -85,7 +85,8 @@ int signal_reload(const CollectorConfig& config) {
 int run_collector(const DaemonOptions& options) {
   const auto& config = options.config;
   const auto level = spdlog::level::from_str(config.log_level);
-  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  spdlog::sink_ptr sink = options.log_sink;
+  if (!sink) sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto log = make_logger("collector", sink, level);
   auto ingest_log = make_logger("ingest", sink, level);
   auto live_log = make_logger("engine", sink, level);

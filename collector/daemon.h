@@ -3,6 +3,8 @@
 // within a bound), all on one io thread. main.cpp parses the command line and calls run_collector.
 #pragma once
 
+#include <spdlog/common.h>
+
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -32,6 +34,7 @@ struct DaemonOptions {
   std::optional<DurationMs> duration_ms;  // ends by itself after this long
   DurationMs debug_ingest_delay_ms = 0;   // tests: IngestOptions::commit_delay_ms
   DaemonNotifier notifier;
+  spdlog::sink_ptr log_sink;              // where every logger writes (main.cpp: stderr); default stderr
 };
 
 // Serves until a signal or the duration; returns the exit code (0; 1 when it cannot start).

@@ -19,6 +19,7 @@
 #include "common/catalogue/reader.h"
 #include "common/collector_config.h"
 #include "common/diagnostic.h"
+#include "common/systemd/journal_log.h"
 #include "common/systemd/notify.h"
 
 using namespace slamon;
@@ -187,5 +188,8 @@ int main(int argc, char** argv) {
   options.notifier.stopping = [](const std::string& status) { systemd::notify_stopping(status); };
   options.notifier.watchdog = [] { systemd::notify_watchdog(); };
   options.notifier.watchdog_interval = systemd::watchdog_interval();
+  // Under systemd (JOURNAL_STREAM is stderr): `<N>` priorities and no timestamps.
+  options.log_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  systemd::use_journal_format_if_journal(*options.log_sink);
   return collector::run_collector(options);
 }
