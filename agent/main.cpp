@@ -9,6 +9,8 @@
 // within a bounded time. SIGHUP is logged and otherwise ignored; SIGUSR1 logs the statistics. Results
 // that cannot be written (a full disk) wait in memory up to --max-unwritten bytes; the summary says
 // how many were written, dropped and left unwritten, and the exit code is 1 when any was lost.
+// Under systemd (Type=notify, NOTIFY_SOCKET set): READY=1 once the scheduler runs, STOPPING=1 at a stop,
+// WATCHDOG=1 from the event loop every WatchdogSec/2 (docs/operations.md).
 // Exit codes: 0 done, 1 results lost, 2 usage or configuration error.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -40,6 +42,8 @@
 #include "agent/time_source.h"
 #include "common/agent_config.h"
 #include "common/catalogue/parser.h"
+#include "common/systemd/journal_log.h"
+#include "common/systemd/notify.h"
 
 namespace asio = boost::asio;
 using namespace slamon;
@@ -220,6 +224,7 @@ int main(int argc, char** argv) {
 
   const auto level = spdlog::level::from_str(o.log_level);
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  systemd::use_journal_format_if_journal(*console);  // under systemd: `<N>` priorities, no timestamps
   auto log = make_logger("agent", console, level);
   auto uplink_log = make_logger("uplink", console, level);
   auto spool_log = make_logger("spool", console, level);
@@ -382,6 +387,7 @@ int main(int argc, char** argv) {
     if (shutting_down) return;
     shutting_down = true;
     log->info("{}: stopping ({})", o.agent, why);
+    systemd::notify_stopping("stopping (" + why + ")");
     signals.cancel();
     other_signals.cancel();  // still caught (and ignored) until the end
     duration_timer.cancel();
@@ -449,6 +455,22 @@ int main(int argc, char** argv) {
     housekeeping_tick();
     uplink->start();
   }
+  // The service manager's watchdog, pinged from the event loop itself: a loop stuck for longer than
+  // WatchdogSec stops pinging and is restarted. READY=1 once the loop runs the scheduler.
+  asio::steady_timer watchdog_timer(io);
+  const auto watchdog_interval = systemd::watchdog_interval();
+  std::function<void()> watchdog_tick = [&] {
+    systemd::notify_watchdog();
+    watchdog_timer.expires_after(*watchdog_interval / 2);
+    watchdog_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) watchdog_tick();
+    });
+  };
+  asio::post(io, [&] {
+    if (watchdog_interval && watchdog_interval->count() > 0) watchdog_tick();
+    systemd::notify_ready(config ? "probing; results to collector " + uplink->peer()
+                                 : "probing; results to " + o.results_file);
+  });
   io.run();
   sink.flush();
   log_stats("");

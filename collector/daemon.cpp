@@ -85,7 +85,8 @@ int signal_reload(const CollectorConfig& config) {
 int run_collector(const DaemonOptions& options) {
   const auto& config = options.config;
   const auto level = spdlog::level::from_str(config.log_level);
-  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  spdlog::sink_ptr sink = options.log_sink;
+  if (!sink) sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto log = make_logger("collector", sink, level);
   auto ingest_log = make_logger("ingest", sink, level);
   auto live_log = make_logger("engine", sink, level);
@@ -298,12 +299,21 @@ int run_collector(const DaemonOptions& options) {
   // Reload: the catalogue is read and checked on a helper thread; the result is applied on the io thread.
   std::thread reloader;
   bool reloading = false, reload_again = false, stopping = false;
+  const auto& notifier = options.notifier;
+  auto notify = [](const std::function<void(const std::string&)>& hook, const std::string& status) {
+    if (hook) hook(status);
+  };
+  auto serving_status = [&](const ServedCatalogue& served) {
+    return "serving " + std::to_string(served.agents.size()) + " agents, " + std::to_string(served.probes) +
+           " probes on " + bound + "; http " + http_bound;
+  };
   std::function<void()> start_reload = [&] {
     if (reloading) {
       reload_again = true;
       return;
     }
     reloading = true;
+    notify(notifier.reloading, "reloading the catalogue " + config.catalogue);
     if (reloader.joinable()) reloader.join();
     log->info("reloading the catalogue {}", config.catalogue);
     reloader = std::thread([&] {
@@ -326,6 +336,14 @@ int run_collector(const DaemonOptions& options) {
           log->error("{}: {} error(s) in the new catalogue; keeping the running catalogue", config.catalogue,
                      result->errors.size());
           ++catalogue_counters.reloads_failed;
+          std::shared_ptr<const ServedCatalogue> running;
+          {
+            std::lock_guard lock(views.mutex);
+            running = views.served;
+          }
+          if (!reload_again)
+            notify(notifier.ready, serving_status(*running) + "; the last reload failed (" +
+                                       std::to_string(result->errors.size()) + " errors in the catalogue)");
         } else {
           log->info("catalogue reloaded: {} agents, {} probes", result->served->agents.size(), result->served->probes);
           server->set_catalogue(result->served);
@@ -350,6 +368,7 @@ int run_collector(const DaemonOptions& options) {
             install_view(api_view);
           }
           ++catalogue_counters.reloads_ok;
+          if (!reload_again) notify(notifier.ready, serving_status(*result->served));
         }
         if (reload_again) {
           reload_again = false;
@@ -367,6 +386,7 @@ int run_collector(const DaemonOptions& options) {
     stopping = true;
     log->info("stopping ({}): {} session(s) open, {} batch(es) queued for the store", why, server->sessions(),
               ingest.queued());
+    notify(notifier.stopping, "stopping (" + why + ")");
     stop_signals.cancel();
     hup.cancel();
     duration_timer.cancel();
@@ -397,6 +417,20 @@ int run_collector(const DaemonOptions& options) {
   http_log->info("http listening on {} ({}{}); web UI {}", http_bound, config.http.tls ? "HTTPS" : "HTTP",
                  config.http.read_token_sha256.empty() ? ", no token" : ", tokens required",
                  web ? web->root : "not available");
+  // The service manager's watchdog, pinged from the io loop itself: a loop stuck for longer than the
+  // interval stops pinging and is restarted.
+  asio::steady_timer watchdog_timer(io);
+  std::function<void()> watchdog_tick = [&] {
+    notifier.watchdog();
+    watchdog_timer.expires_after(*notifier.watchdog_interval / 2);
+    watchdog_timer.async_wait([&](const boost::system::error_code& e) {
+      if (!e) watchdog_tick();
+    });
+  };
+  asio::post(io, [&] {
+    if (notifier.watchdog && notifier.watchdog_interval && notifier.watchdog_interval->count() > 0) watchdog_tick();
+    notify(notifier.ready, serving_status(*loaded.served));
+  });
   io.run();
   worker.stop();  // the jobs still queued are dropped with their connections' coroutines
   if (reloader.joinable()) reloader.join();

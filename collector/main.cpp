@@ -19,6 +19,8 @@
 #include "common/catalogue/reader.h"
 #include "common/collector_config.h"
 #include "common/diagnostic.h"
+#include "common/systemd/journal_log.h"
+#include "common/systemd/notify.h"
 
 using namespace slamon;
 
@@ -173,5 +175,14 @@ int main(int argc, char** argv) {
   options.debug_ingest_delay_ms = debug_ingest_delay_ms;
   options.config = *config;
   if (!duration.empty()) options.duration_ms = parse_duration(duration);
+  // systemd's Type=notify (no-ops without NOTIFY_SOCKET): docs/operations.md.
+  options.notifier.ready = [](const std::string& status) { systemd::notify_ready(status); };
+  options.notifier.reloading = [](const std::string& status) { systemd::notify_reloading(status); };
+  options.notifier.stopping = [](const std::string& status) { systemd::notify_stopping(status); };
+  options.notifier.watchdog = [] { systemd::notify_watchdog(); };
+  options.notifier.watchdog_interval = systemd::watchdog_interval();
+  // Under systemd (JOURNAL_STREAM is stderr): `<N>` priorities and no timestamps.
+  options.log_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  systemd::use_journal_format_if_journal(*options.log_sink);
   return collector::run_collector(options);
 }
