@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/store_access.h"
 #include "collector/store/open_store.h"
+#include "collector/store/maintenance_store.h"
 #include "collector/store/store_dump.h"
 
 namespace slamon::cli {
@@ -53,9 +54,26 @@ int run(const MigrateOptions& o) {
       counts[kind] += n;
       std::fprintf(stderr, "slamon migrate: %zu %s\n", counts[kind], kind);
     });
-    std::printf("migrated into %s: %zu results, %zu gap records, %zu marks, %zu agent records, %zu engine probes\n",
+    // The maintenance windows created through the API, made again in their order (so with the same ids,
+    // mw-1, mw-2, ...) and ended as they were: the same windows and history.
+    std::size_t windows = 0;
+    auto* from_windows = dynamic_cast<store::MaintenanceStore*>(source.get());
+    auto* to_windows = dynamic_cast<store::MaintenanceStore*>(target.get());
+    if (from_windows && to_windows) {
+      for (const auto& w : from_windows->maintenance_windows()) {
+        auto as_made = w;  // as it was created: its planned end (an early end follows as an event)
+        as_made.to_ms = w.planned_to_ms;
+        const auto made = to_windows->create_maintenance(as_made);
+        if (made.id != w.id)
+          throw store::StoreFailure("maintenance window " + w.id + " would become " + made.id + " in " + shown);
+        if (w.ended_ms) to_windows->end_maintenance(made.id, *w.ended_ms, w.ended_by, w.end_reason);
+        ++windows;
+      }
+    }
+    std::printf("migrated into %s: %zu results, %zu gap records, %zu marks, %zu agent records, %zu engine probes, "
+                "%zu maintenance windows\n",
                 shown.c_str(), counts["results"], counts["gap records"], counts["marks"], counts["agent records"],
-                counts["engine probes"]);
+                counts["engine probes"], windows);
   } catch (const store::StoreFailure& e) {
     std::fprintf(stderr, "slamon migrate: %s (the target may hold part of the store: drop and create its database again "
                          "before another try)\n", e.what());

@@ -89,12 +89,23 @@ compare_reports p.db "$pga" e1.jsonl
 
 # ---- slamon migrate: SQLite -> an empty PostgreSQL database ------------------------------------------
 pgm=$(pg_createdb migrated)
+# Two maintenance windows (as the API stores them: one ended early) move along with their history.
+sqlite3 p.db "INSERT INTO maintenance_windows (targets, from_ms, to_ms, planned_to_ms, who, why, created_ms, ended_ms,
+  ended_by, end_reason) VALUES ('web', 1000, 1500, 2000, 'alice', 'patch', 900, 1500, 'bob', 'done early'),
+  ('db' || char(10) || 'shop', 5000, 6000, 6000, 'carol', 'move', 4000, NULL, '', '');
+  INSERT INTO maintenance_events (window_id, action, at_ms, who, why, from_ms, to_ms) VALUES
+  (1, 'created', 900, 'alice', 'patch', 1000, 2000), (2, 'created', 4000, 'carol', 'move', 5000, 6000),
+  (1, 'ended', 1500, 'bob', 'done early', 1000, 1500);"
 "$bin" migrate --from sqlite:p.db --to "$pgm" > mig.out 2> mig.err || fail "migrate: $(cat mig.err)"
 grep -q "slamon migrate: .* results" mig.err || fail "migrate shows no progress: $(cat mig.err)"
 compare_reports p.db "$pgm"
 "$bin" export --db p.db > m1.jsonl 2> /dev/null
 "$bin" export --db "$pgm" > m2.jsonl 2> /dev/null
 cmp -s m1.jsonl m2.jsonl || fail "export differs after migrate"
+grep -q ", 2 maintenance windows" mig.out || fail "migrate: windows: $(cat mig.out)"
+"$bin" export --db p.db --maintenance - 2>/dev/null | grep -v '^#.*written\|^# Maintenance' > w1.yaml
+"$bin" export --db "$pgm" --maintenance - 2>/dev/null | grep -v '^#.*written\|^# Maintenance' > w2.yaml
+grep -q "mw-2" w1.yaml && cmp -s w1.yaml w2.yaml || fail "maintenance windows differ after migrate: $(diff w1.yaml w2.yaml)"
 set +e; "$bin" migrate --from sqlite:p.db --to "$pgm" > /dev/null 2> mig.err; rc=$?; set -e
 [ $rc -eq 2 ] && grep -q "not empty" mig.err || fail "migrate into a non-empty store: exit $rc: $(cat mig.err)"
 # The migrated store numbers new results after the copied ones: the engine (brought up to date by

@@ -158,7 +158,7 @@ assert sorted(ag) == ["db-uc", "web-month", "web-ola"], sorted(ag)   # mail-uc: 
 assert ag["web-ola"]["met"] is False and ag["web-ola"]["period"] == "2026-03-01" and ag["web-ola"]["covers"] == "web"
 assert ag["db-uc"]["met"] is True and ag["db-uc"]["provider"] == "Example DB Inc"
 assert ag["web-month"]["period"] == "2026-03", ag["web-month"]
-assert list(r)[-5:] == ["agreements", "by_agreement", "by_provider", "unbacked_s", "met"], list(r)[-5:]
+assert list(r)[-6:] == ["agreements", "by_agreement", "by_provider", "unbacked_s", "met", "days"], list(r)[-6:]
 # Who cost the budget: web's 600 s go to the two agreements on web (the nearest), one provider.
 assert r["by_agreement"] == {"web-month": 300.0, "web-ola": 300.0}, r["by_agreement"]
 assert r["by_provider"] == {"Web team": 600.0} and r["unbacked_s"] == 0.0, (r["by_provider"], r["unbacked_s"])

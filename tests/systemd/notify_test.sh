@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Type=notify without systemd: the test owns the NOTIFY_SOCKET (a python3 datagram socket that writes
 # each message to a file) and starts the real collector and agent under it with WATCHDOG_USEC=2s.
-# The collector sends READY=1 once listening, WATCHDOG=1 from its io loop (at least two within 3 s of
+# The collector sends READY=1 once listening, WATCHDOG=1 from its io loop (at least two within 6 s of
 # READY), RELOADING=1 then READY=1 around a SIGHUP reload, STOPPING=1 after SIGTERM. The agent (run
 # with WATCHDOG_PID set to its own pid) sends READY=1, WATCHDOG=1 and STOPPING=1 likewise. Without
 # NOTIFY_SOCKET both run as before (the other tests). docs/operations.md.
@@ -42,14 +42,15 @@ wait_msg() {
   fail "$1: no notification matching '$2' within ${3:-10} s: $(cat "$tmp/$1.msgs" 2>/dev/null)"
 }
 
-# watchdogs_after NAME LINE: the WATCHDOG=1 messages within 3 s after the message on LINE, at least 2.
+# watchdogs_after NAME LINE: the WATCHDOG=1 messages within 6 s after the message on LINE, at least 2 (pinged
+# every second; the margin is for a loaded machine: the test checks the pinging, not its rate).
 watchdogs_after() {
-  sleep 3.5
+  sleep 6.5
   local count
-  count=$(awk -v l="$2" 'NR == l { t = $1 } NR > l && t && $1 <= t + 3 && /(^| )WATCHDOG=1( |$)/ { n++ } END { print n + 0 }' \
+  count=$(awk -v l="$2" 'NR == l { t = $1 } NR > l && t && $1 <= t + 6 && /(^| )WATCHDOG=1( |$)/ { n++ } END { print n + 0 }' \
           "$tmp/$1.msgs")
-  [ "$count" -ge 2 ] || fail "$1: $count WATCHDOG=1 within 3 s of READY=1 (WATCHDOG_USEC=2000000), not 2 or more: $(cat "$tmp/$1.msgs")"
-  echo "$1: $count WATCHDOG=1 within 3 s of READY=1"
+  [ "$count" -ge 2 ] || fail "$1: $count WATCHDOG=1 within 6 s of READY=1 (WATCHDOG_USEC=2000000), not 2 or more: $(cat "$tmp/$1.msgs")"
+  echo "$1: $count WATCHDOG=1 within 6 s of READY=1"
 }
 
 # ---- the collector ----

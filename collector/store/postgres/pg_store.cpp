@@ -252,6 +252,36 @@ PgStore::PgStore(const std::string& url, PgOptions options)
   prepare_all();
 }
 
+// Schema version 2 (from 1): maintenance windows created through the API and their history, as in
+// the SQLite store (sqlite_store.cpp, its version 5): a window's id is "mw-" + its row id, targets one
+// per line.
+constexpr std::string_view kSchemaMaintenance = R"sql(
+CREATE TABLE maintenance_windows (
+  id bigserial PRIMARY KEY,
+  targets text NOT NULL,
+  from_ms bigint NOT NULL,
+  to_ms bigint NOT NULL,
+  planned_to_ms bigint NOT NULL,
+  who text NOT NULL,
+  why text NOT NULL,
+  created_ms bigint NOT NULL,
+  ended_ms bigint,
+  ended_by text NOT NULL DEFAULT '',
+  end_reason text NOT NULL DEFAULT ''
+);
+CREATE TABLE maintenance_events (
+  seq bigserial PRIMARY KEY,
+  window_id bigint NOT NULL REFERENCES maintenance_windows(id),
+  action text NOT NULL,
+  at_ms bigint NOT NULL,
+  who text NOT NULL,
+  why text NOT NULL,
+  from_ms bigint NOT NULL,
+  to_ms bigint NOT NULL
+);
+CREATE INDEX maintenance_events_window ON maintenance_events (window_id, seq);
+)sql";
+
 PgStore::~PgStore() = default;
 
 void PgStore::migrate(bool create) {
@@ -281,6 +311,16 @@ void PgStore::migrate(bool create) {
     throw StoreFailure("store " + url + ": schema version " + std::to_string(*v) +
                        " was written by a newer slamon (this one reads up to " + std::to_string(kSchemaVersion) + ")");
   // Later versions migrate here, one step at a time, each in its own transaction.
+  if (*v == 1) {
+    PgTransaction t(*conn_);
+    conn_->query("SELECT pg_advisory_xact_lock($1)", PgParams().add(kSchemaLock));
+    if (version() == 1) {  // another collector may have migrated it meanwhile
+      conn_->exec(kSchemaMaintenance);
+      conn_->exec("UPDATE store_meta SET value = 2 WHERE key = 'schema_version'");
+    }
+    t.commit();
+    v = 2;
+  }
 }
 
 void PgStore::prepare_all() {
@@ -932,6 +972,145 @@ std::vector<AgentRecord> PgStore::agent_records() {
       out.push_back(std::move(a));
     }
     return out;
+  });
+}
+
+// ---- maintenance windows ----
+
+namespace {
+
+constexpr std::string_view kWindowColumns =
+    "id, targets, from_ms, to_ms, planned_to_ms, who, why, created_ms, ended_ms, ended_by, end_reason";
+
+MaintenanceWindow read_window(const PgResult& r, int i) {
+  MaintenanceWindow w;
+  w.id = "mw-" + std::to_string(r.int64(i, 0));
+  const std::string_view targets = r.text(i, 1);
+  for (std::size_t at = 0; at < targets.size();) {
+    const auto end = std::min(targets.find('\n', at), targets.size());
+    w.targets.emplace_back(targets.substr(at, end - at));
+    at = end + 1;
+  }
+  w.from_ms = r.int64(i, 2);
+  w.to_ms = r.int64(i, 3);
+  w.planned_to_ms = r.int64(i, 4);
+  w.who.assign(r.text(i, 5));
+  w.why.assign(r.text(i, 6));
+  w.created_ms = r.int64(i, 7);
+  if (!r.is_null(i, 8)) w.ended_ms = r.int64(i, 8);
+  w.ended_by.assign(r.text(i, 9));
+  w.end_reason.assign(r.text(i, 10));
+  return w;
+}
+
+// "mw-N" -> N; nullopt for anything else.
+std::optional<std::int64_t> window_row(std::string_view id) {
+  if (id.size() < 4 || id.size() > 22 || id.substr(0, 3) != "mw-" || id[3] == '0') return std::nullopt;
+  std::int64_t n = 0;
+  for (const char c : id.substr(3)) {
+    if (c < '0' || c > '9' || n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+}  // namespace
+
+std::vector<MaintenanceWindow> PgStore::maintenance_windows() {
+  return guarded([&]() -> std::vector<MaintenanceWindow> {
+    const PgResult r = conn_->query("SELECT " + std::string(kWindowColumns) + " FROM maintenance_windows ORDER BY id");
+    std::vector<MaintenanceWindow> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_window(r, i));
+    return out;
+  });
+}
+
+std::vector<MaintenanceEvent> PgStore::maintenance_history(std::string_view id) {
+  return guarded([&]() -> std::vector<MaintenanceEvent> {
+    std::vector<MaintenanceEvent> out;
+    std::optional<std::int64_t> row;
+    if (!id.empty()) {
+      row = window_row(id);
+      if (!row) return out;
+    }
+    PgParams p;
+    if (row) p.add(*row);
+    const PgResult r = conn_->query(
+        std::string("SELECT seq, window_id, action, at_ms, who, why, from_ms, to_ms FROM maintenance_events") +
+            (row ? " WHERE window_id = $1::bigint" : "") + " ORDER BY seq",
+        p);
+    for (int i = 0; i < r.rows(); ++i) {
+      MaintenanceEvent e;
+      e.seq = r.int64(i, 0);
+      e.window = "mw-" + std::to_string(r.int64(i, 1));
+      const auto action = r.text(i, 2);
+      e.action = action == "ended"       ? MaintenanceEvent::Action::ended
+                 : action == "cancelled" ? MaintenanceEvent::Action::cancelled
+                                         : MaintenanceEvent::Action::created;
+      e.at_ms = r.int64(i, 3);
+      e.who.assign(r.text(i, 4));
+      e.why.assign(r.text(i, 5));
+      e.from_ms = r.int64(i, 6);
+      e.to_ms = r.int64(i, 7);
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+MaintenanceWindow PgStore::create_maintenance(const MaintenanceWindow& w) {
+  return guarded([&]() -> MaintenanceWindow {
+    std::string targets;
+    for (const auto& t : w.targets) {
+      if (t.find('\n') != std::string::npos) throw StoreFailure("store " + conn_->shown_url() + ": a target id holds a line break");
+      targets += (targets.empty() ? "" : "\n") + t;
+    }
+    PgTransaction t(*conn_);
+    const PgResult made = conn_->query(
+        "INSERT INTO maintenance_windows (targets, from_ms, to_ms, planned_to_ms, who, why, created_ms)"
+        " VALUES ($1::text, $2::bigint, $3::bigint, $3::bigint, $4::text, $5::text, $6::bigint) RETURNING id",
+        PgParams().add(std::string_view(targets)).add(std::int64_t{w.from_ms}).add(std::int64_t{w.to_ms})
+            .add(std::string_view(w.who)).add(std::string_view(w.why)).add(std::int64_t{w.created_ms}));
+    const std::int64_t row = made.int64(0, 0);
+    conn_->query("INSERT INTO maintenance_events (window_id, action, at_ms, who, why, from_ms, to_ms)"
+                 " VALUES ($1::bigint, 'created', $2::bigint, $3::text, $4::text, $5::bigint, $6::bigint)",
+                 PgParams().add(row).add(std::int64_t{w.created_ms}).add(std::string_view(w.who))
+                     .add(std::string_view(w.why)).add(std::int64_t{w.from_ms}).add(std::int64_t{w.to_ms}));
+    t.commit();
+    MaintenanceWindow out = w;
+    out.id = "mw-" + std::to_string(row);
+    out.planned_to_ms = w.to_ms;
+    out.ended_ms.reset();
+    out.ended_by.clear();
+    out.end_reason.clear();
+    return out;
+  });
+}
+
+std::optional<MaintenanceWindow> PgStore::end_maintenance(std::string_view id, TimeMs at_ms, std::string_view who,
+                                                          std::string_view why) {
+  return guarded([&]() -> std::optional<MaintenanceWindow> {
+    const auto row = window_row(id);
+    if (!row) return std::nullopt;
+    PgTransaction t(*conn_);
+    const PgResult got = conn_->query(
+        "SELECT " + std::string(kWindowColumns) + " FROM maintenance_windows WHERE id = $1::bigint FOR UPDATE",
+        PgParams().add(*row));
+    if (got.rows() == 0) return std::nullopt;
+    MaintenanceWindow w = read_window(got, 0);
+    w.to_ms = std::min(w.to_ms, std::max(w.from_ms, at_ms));
+    w.ended_ms = at_ms;
+    w.ended_by = std::string(who);
+    w.end_reason = std::string(why);
+    conn_->query("UPDATE maintenance_windows SET to_ms = $2::bigint, ended_ms = $3::bigint, ended_by = $4::text,"
+                 " end_reason = $5::text WHERE id = $1::bigint",
+                 PgParams().add(*row).add(std::int64_t{w.to_ms}).add(std::int64_t{at_ms}).add(who).add(why));
+    conn_->query("INSERT INTO maintenance_events (window_id, action, at_ms, who, why, from_ms, to_ms)"
+                 " VALUES ($1::bigint, $2::text, $3::bigint, $4::text, $5::text, $6::bigint, $7::bigint)",
+                 PgParams().add(*row).add(std::string_view(at_ms <= w.from_ms ? "cancelled" : "ended"))
+                     .add(std::int64_t{at_ms}).add(who).add(why).add(std::int64_t{w.from_ms}).add(std::int64_t{w.to_ms}));
+    t.commit();
+    return w;
   });
 }
 

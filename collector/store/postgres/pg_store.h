@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "collector/store/engine_store.h"
+#include "collector/store/maintenance_store.h"
 #include "collector/store/store.h"
 #include "collector/store/store_dump.h"
 
@@ -37,7 +38,7 @@ struct PgOptions {
   bool create = true;
 };
 
-class PgStore final : public Store, public EngineStore, public StoreDumpSink {
+class PgStore final : public Store, public EngineStore, public MaintenanceStore, public StoreDumpSink {
  public:
   // Connects to `url` (postgresql://user@host:port/db, libpq's URI form) and brings the schema to
   // kSchemaVersion. Throws StoreFailure naming the URL without its password and the reason.
@@ -46,7 +47,7 @@ class PgStore final : public Store, public EngineStore, public StoreDumpSink {
   // Every method throws StoreFailure when the database fails (the connection is tried again on
   // the next call).
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;  // 2: maintenance windows (store/maintenance_store.h)
   static constexpr TimeMs kPartitionMs = 7LL * 24 * 3600 * 1000;  // one results partition: a week of ts
 
   AppendOutcome append(std::string_view agent, const wire::Batch& batch) override;
@@ -64,6 +65,12 @@ class PgStore final : public Store, public EngineStore, public StoreDumpSink {
   void record_agents(std::span<const AgentRecord> records) override;
   void disconnect_all() override;
   std::vector<AgentRecord> agent_records() override;
+
+  std::vector<MaintenanceWindow> maintenance_windows() override;
+  std::vector<MaintenanceEvent> maintenance_history(std::string_view id) override;
+  MaintenanceWindow create_maintenance(const MaintenanceWindow& w) override;
+  std::optional<MaintenanceWindow> end_maintenance(std::string_view id, TimeMs at_ms, std::string_view who,
+                                                   std::string_view why) override;
 
   EnginePosition engine_position() override;
   std::vector<EngineProbe> engine_probes() override;

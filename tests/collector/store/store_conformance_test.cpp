@@ -414,3 +414,61 @@ TEST_CASE_TEMPLATE("walk_probe_results: one probe forward or backward from an in
   CHECK_FALSE(s.find_result("p", 2001, "a"));
   CHECK_FALSE(s.Store::find_result("p", 2001, "a"));
 }
+
+TEST_CASE_TEMPLATE("maintenance windows: stored with ids mw-N and their history, ended early once, kept across reopening", B,
+                   SqliteBackend, PgBackend) {
+  B b;
+  MaintenanceWindow w;
+  w.targets = {"db", "shop"};
+  w.from_ms = 10'000;
+  w.to_ms = 20'000;
+  w.who = "alice";
+  w.why = "kernel patch";
+  w.created_ms = 9'000;
+  {
+    auto& s = b.store();
+    CHECK(s.maintenance_windows().empty());
+    const auto a = s.create_maintenance(w);
+    CHECK(a.id == "mw-1");
+    CHECK(a.planned_to_ms == 20'000);
+    auto later = w;
+    later.from_ms = 30'000;
+    later.to_ms = 40'000;
+    CHECK(s.create_maintenance(later).id == "mw-2");
+    // Ended while active: its end moves to then. The other one is cancelled before it begins.
+    const auto ended = s.end_maintenance("mw-1", 15'000, "bob", "done early");
+    REQUIRE(ended);
+    CHECK(ended->to_ms == 15'000);
+    CHECK(ended->planned_to_ms == 20'000);
+    CHECK(ended->ended_by == "bob");
+    const auto cancelled = s.end_maintenance("mw-2", 12'000, "bob", "not needed");
+    REQUIRE(cancelled);
+    CHECK(cancelled->to_ms == 30'000);  // == from: nothing planned
+    CHECK_FALSE(s.end_maintenance("mw-9", 1, "x", "y"));
+    CHECK_FALSE(s.end_maintenance("patch", 1, "x", "y"));
+    CHECK_FALSE(s.end_maintenance("mw-01", 1, "x", "y"));
+  }
+  auto& s = b.reopen();
+  const auto all_windows = s.maintenance_windows();
+  REQUIRE(all_windows.size() == 2);
+  CHECK(all_windows[0].targets == std::vector<std::string>{"db", "shop"});
+  CHECK(all_windows[0].to_ms == 15'000);
+  CHECK(all_windows[0].ended_ms == 15'000);
+  CHECK(all_windows[0].end_reason == "done early");
+  const auto h = s.maintenance_history("");
+  REQUIRE(h.size() == 4);
+  CHECK(h[0].action == MaintenanceEvent::Action::created);
+  CHECK(h[2].window == "mw-1");
+  CHECK(h[2].action == MaintenanceEvent::Action::ended);
+  CHECK(h[2].to_ms == 15'000);
+  CHECK(h[3].action == MaintenanceEvent::Action::cancelled);
+  CHECK(s.maintenance_history("mw-2").size() == 2);
+  CHECK(s.maintenance_history("mw-7").empty());
+  // As catalogue windows: the cancelled one plans nothing and is left out.
+  const auto as_cat = maintenance_as_catalogue(all_windows);
+  REQUIRE(as_cat.size() == 1);
+  CHECK(as_cat[0].id == "mw-1");
+  CHECK(as_cat[0].from == 10'000);
+  CHECK(as_cat[0].to == 15'000);
+  CHECK(as_cat[0].description == "alice: kernel patch");
+}
