@@ -77,6 +77,13 @@ try {
   const outageRows = await page.$$eval('section.sla table.outages tbody tr', (rs) => rs.length).catch(() => 0);
   check(outageRows === report.outages.length, `outage rows ${outageRows} != ${report.outages.length}`);
   check(sla.service === 'shop', 'shop-gold is on shop');
+  // A bar per day of the report (its `days`), with a counted-down segment exactly on the days with
+  // counted downtime.
+  const bars = await page.$$eval('section.sla[data-sla="shop-gold"] svg.daybars g.day', (gs) =>
+    gs.map((g) => [g.dataset.date, g.querySelector('rect.seg.down') !== null]));
+  const want = report.days.map((d) => [d.date, d.down_s > 0]);
+  check(JSON.stringify(bars) === JSON.stringify(want), `day bars ${JSON.stringify(bars)} != ${JSON.stringify(want)}`);
+  check(want.some(([, down]) => down), 'the fixture has a day with counted downtime');
   await page.screenshot({ path: join(out, 'service-light.png'), fullPage: true });
 
   // 3. A CI: its probes' latest results as /api/v1/probes/{id}/results gives them.
