@@ -146,10 +146,7 @@ int run_collector(const DaemonOptions& options) {
   auto stored_maintenance = std::make_shared<api::StoredMaintenance>();
   try {
     for (auto& r : store->agent_records()) agent_records[r.name] = std::move(r);
-    if (auto* ms = dynamic_cast<store::MaintenanceStore*>(store.get())) {
-      stored_maintenance->windows = ms->maintenance_windows();
-      stored_maintenance->history = ms->maintenance_history("");
-    }
+    if (auto* ms = dynamic_cast<store::MaintenanceStore*>(store.get())) stored_maintenance = api::read_stored_maintenance(*ms);
   } catch (const store::StoreFailure& e) {
     log->error("cannot read the agents' records or maintenance windows from the store {}: {}; not starting",
                store_name, e.what());
@@ -358,11 +355,7 @@ int run_collector(const DaemonOptions& options) {
           if (stale) {
             worker.post([&on_maintenance](api::StoreContext& c) {
               auto* ms = dynamic_cast<store::MaintenanceStore*>(&c.store);
-              if (ms == nullptr) return;
-              auto fresh = std::make_shared<api::StoredMaintenance>();
-              fresh->windows = ms->maintenance_windows();
-              fresh->history = ms->maintenance_history("");
-              on_maintenance(std::move(fresh));
+              if (ms != nullptr) on_maintenance(api::read_stored_maintenance(*ms));
             }, true);
           } else {
             install_view(api_view);

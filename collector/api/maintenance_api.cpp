@@ -80,6 +80,13 @@ bool only_keys(simdjson::dom::object obj, std::initializer_list<std::string_view
 
 }  // namespace
 
+std::shared_ptr<StoredMaintenance> read_stored_maintenance(store::MaintenanceStore& store) {
+  auto m = std::make_shared<StoredMaintenance>();
+  m->windows = store.maintenance_windows();
+  m->history = store.maintenance_history("");
+  return m;
+}
+
 CreatePlan plan_create(std::string_view body, const CatalogueIndex& index, TimeMs now) {
   CreatePlan plan;
   simdjson::dom::parser parser;

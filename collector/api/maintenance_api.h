@@ -9,6 +9,7 @@
 // cancelled, nothing planned). Nothing else changes a window; every change is kept in its history.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ struct StoredMaintenance {
   std::vector<store::MaintenanceWindow> windows;
   std::vector<store::MaintenanceEvent> history;  // every window's, oldest first
 };
+
+// Every window of `store` with the whole history. Throws store::StoreFailure.
+std::shared_ptr<StoredMaintenance> read_stored_maintenance(store::MaintenanceStore& store);
 
 inline constexpr std::size_t kMaxWhoBytes = 200;
 inline constexpr std::size_t kMaxWhyBytes = 2000;

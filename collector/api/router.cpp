@@ -188,11 +188,9 @@ Routed maintenance_post(const Target& t, const Request& request, const ApiState&
   if (!s.catalogue) return now(json_error(503, "no catalogue is loaded yet"));
   const TimeMs at = s.now_ms;
   auto publish = [on = s.on_maintenance](store::MaintenanceStore& ms) {
-    auto m = std::make_shared<StoredMaintenance>();
-    m->windows = ms.maintenance_windows();
-    m->history = ms.maintenance_history("");
+    std::shared_ptr<const StoredMaintenance> m = read_stored_maintenance(ms);
     if (on) on(m);
-    return std::shared_ptr<const StoredMaintenance>(std::move(m));
+    return m;
   };
   auto unsupported = [] { return json_error(501, "this store keeps no maintenance windows"); };
   Routed r;

@@ -1,6 +1,8 @@
 // Maintenance windows of the store as catalogue windows (see maintenance_store.h).
 #include "collector/store/maintenance_store.h"
 
+#include <algorithm>
+#include <limits>
 #include <set>
 
 namespace slamon::store {
@@ -12,6 +14,62 @@ std::string_view to_string(MaintenanceEvent::Action a) {
     case MaintenanceEvent::Action::cancelled: return "cancelled";
   }
   return "created";
+}
+
+MaintenanceEvent::Action parse_action(std::string_view text) {
+  if (text == "ended") return MaintenanceEvent::Action::ended;
+  if (text == "cancelled") return MaintenanceEvent::Action::cancelled;
+  return MaintenanceEvent::Action::created;
+}
+
+std::string window_id(std::int64_t row) { return "mw-" + std::to_string(row); }
+
+std::optional<std::int64_t> window_row(std::string_view id) {
+  if (id.size() < 4 || id.size() > 22 || id.substr(0, 3) != "mw-" || id[3] == '0') return std::nullopt;
+  std::int64_t n = 0;
+  for (const char c : id.substr(3)) {
+    if (c < '0' || c > '9' || n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+std::optional<std::string> join_targets(const std::vector<std::string>& targets) {
+  std::string out;
+  for (const auto& t : targets) {
+    if (t.find('\n') != std::string::npos) return std::nullopt;
+    if (!out.empty()) out += '\n';
+    out += t;
+  }
+  return out;
+}
+
+std::vector<std::string> split_targets(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < text.size();) {
+    const auto end = std::min(text.find('\n', at), text.size());
+    out.emplace_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+MaintenanceWindow as_created(const MaintenanceWindow& w, std::int64_t row) {
+  MaintenanceWindow out = w;
+  out.id = window_id(row);
+  out.planned_to_ms = w.to_ms;
+  out.ended_ms.reset();
+  out.ended_by.clear();
+  out.end_reason.clear();
+  return out;
+}
+
+MaintenanceEvent::Action end_window(MaintenanceWindow& w, TimeMs at_ms, std::string_view who, std::string_view why) {
+  w.to_ms = std::min(w.to_ms, std::max(w.from_ms, at_ms));
+  w.ended_ms = at_ms;
+  w.ended_by = std::string(who);
+  w.end_reason = std::string(why);
+  return at_ms <= w.from_ms ? MaintenanceEvent::Action::cancelled : MaintenanceEvent::Action::ended;
 }
 
 std::vector<catalogue::Maintenance> maintenance_as_catalogue(const std::vector<MaintenanceWindow>& windows) {

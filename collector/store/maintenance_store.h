@@ -50,6 +50,20 @@ struct MaintenanceEvent {
 };
 
 std::string_view to_string(MaintenanceEvent::Action a);
+// The action as stored ("created", "ended", "cancelled"); anything else reads as created.
+MaintenanceEvent::Action parse_action(std::string_view text);
+
+// What every store shares of the windows' rows: the id "mw-N" of row N and back (nullopt for any
+// other text), targets as one text column, one id per line (nullopt when an id holds a line break),
+// the window as stored when created, and ending it early.
+std::string window_id(std::int64_t row);
+std::optional<std::int64_t> window_row(std::string_view id);
+std::optional<std::string> join_targets(const std::vector<std::string>& targets);
+std::vector<std::string> split_targets(std::string_view text);
+MaintenanceWindow as_created(const MaintenanceWindow& w, std::int64_t row);
+// Ends `w` at `at_ms`: its end becomes max(from, at) when that is earlier; `cancelled` when at_ms is
+// at or before its start, else `ended`.
+MaintenanceEvent::Action end_window(MaintenanceWindow& w, TimeMs at_ms, std::string_view who, std::string_view why);
 
 class MaintenanceStore {
  public:

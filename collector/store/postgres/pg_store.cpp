@@ -984,13 +984,8 @@ constexpr std::string_view kWindowColumns =
 
 MaintenanceWindow read_window(const PgResult& r, int i) {
   MaintenanceWindow w;
-  w.id = "mw-" + std::to_string(r.int64(i, 0));
-  const std::string_view targets = r.text(i, 1);
-  for (std::size_t at = 0; at < targets.size();) {
-    const auto end = std::min(targets.find('\n', at), targets.size());
-    w.targets.emplace_back(targets.substr(at, end - at));
-    at = end + 1;
-  }
+  w.id = window_id(r.int64(i, 0));
+  w.targets = split_targets(r.text(i, 1));
   w.from_ms = r.int64(i, 2);
   w.to_ms = r.int64(i, 3);
   w.planned_to_ms = r.int64(i, 4);
@@ -1001,17 +996,6 @@ MaintenanceWindow read_window(const PgResult& r, int i) {
   w.ended_by.assign(r.text(i, 9));
   w.end_reason.assign(r.text(i, 10));
   return w;
-}
-
-// "mw-N" -> N; nullopt for anything else.
-std::optional<std::int64_t> window_row(std::string_view id) {
-  if (id.size() < 4 || id.size() > 22 || id.substr(0, 3) != "mw-" || id[3] == '0') return std::nullopt;
-  std::int64_t n = 0;
-  for (const char c : id.substr(3)) {
-    if (c < '0' || c > '9' || n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) return std::nullopt;
-    n = n * 10 + (c - '0');
-  }
-  return n;
 }
 
 }  // namespace
@@ -1042,11 +1026,8 @@ std::vector<MaintenanceEvent> PgStore::maintenance_history(std::string_view id) 
     for (int i = 0; i < r.rows(); ++i) {
       MaintenanceEvent e;
       e.seq = r.int64(i, 0);
-      e.window = "mw-" + std::to_string(r.int64(i, 1));
-      const auto action = r.text(i, 2);
-      e.action = action == "ended"       ? MaintenanceEvent::Action::ended
-                 : action == "cancelled" ? MaintenanceEvent::Action::cancelled
-                                         : MaintenanceEvent::Action::created;
+      e.window = window_id(r.int64(i, 1));
+      e.action = parse_action(r.text(i, 2));
       e.at_ms = r.int64(i, 3);
       e.who.assign(r.text(i, 4));
       e.why.assign(r.text(i, 5));
@@ -1060,16 +1041,13 @@ std::vector<MaintenanceEvent> PgStore::maintenance_history(std::string_view id) 
 
 MaintenanceWindow PgStore::create_maintenance(const MaintenanceWindow& w) {
   return guarded([&]() -> MaintenanceWindow {
-    std::string targets;
-    for (const auto& t : w.targets) {
-      if (t.find('\n') != std::string::npos) throw StoreFailure("store " + conn_->shown_url() + ": a target id holds a line break");
-      targets += (targets.empty() ? "" : "\n") + t;
-    }
+    const auto targets = join_targets(w.targets);
+    if (!targets) throw StoreFailure("store " + conn_->shown_url() + ": a target id holds a line break");
     PgTransaction t(*conn_);
     const PgResult made = conn_->query(
         "INSERT INTO maintenance_windows (targets, from_ms, to_ms, planned_to_ms, who, why, created_ms)"
         " VALUES ($1::text, $2::bigint, $3::bigint, $3::bigint, $4::text, $5::text, $6::bigint) RETURNING id",
-        PgParams().add(std::string_view(targets)).add(std::int64_t{w.from_ms}).add(std::int64_t{w.to_ms})
+        PgParams().add(std::string_view(*targets)).add(std::int64_t{w.from_ms}).add(std::int64_t{w.to_ms})
             .add(std::string_view(w.who)).add(std::string_view(w.why)).add(std::int64_t{w.created_ms}));
     const std::int64_t row = made.int64(0, 0);
     conn_->query("INSERT INTO maintenance_events (window_id, action, at_ms, who, why, from_ms, to_ms)"
@@ -1077,13 +1055,7 @@ MaintenanceWindow PgStore::create_maintenance(const MaintenanceWindow& w) {
                  PgParams().add(row).add(std::int64_t{w.created_ms}).add(std::string_view(w.who))
                      .add(std::string_view(w.why)).add(std::int64_t{w.from_ms}).add(std::int64_t{w.to_ms}));
     t.commit();
-    MaintenanceWindow out = w;
-    out.id = "mw-" + std::to_string(row);
-    out.planned_to_ms = w.to_ms;
-    out.ended_ms.reset();
-    out.ended_by.clear();
-    out.end_reason.clear();
-    return out;
+    return as_created(w, row);
   });
 }
 
@@ -1098,16 +1070,13 @@ std::optional<MaintenanceWindow> PgStore::end_maintenance(std::string_view id, T
         PgParams().add(*row));
     if (got.rows() == 0) return std::nullopt;
     MaintenanceWindow w = read_window(got, 0);
-    w.to_ms = std::min(w.to_ms, std::max(w.from_ms, at_ms));
-    w.ended_ms = at_ms;
-    w.ended_by = std::string(who);
-    w.end_reason = std::string(why);
+    const auto action = end_window(w, at_ms, who, why);
     conn_->query("UPDATE maintenance_windows SET to_ms = $2::bigint, ended_ms = $3::bigint, ended_by = $4::text,"
                  " end_reason = $5::text WHERE id = $1::bigint",
                  PgParams().add(*row).add(std::int64_t{w.to_ms}).add(std::int64_t{at_ms}).add(who).add(why));
     conn_->query("INSERT INTO maintenance_events (window_id, action, at_ms, who, why, from_ms, to_ms)"
                  " VALUES ($1::bigint, $2::text, $3::bigint, $4::text, $5::text, $6::bigint, $7::bigint)",
-                 PgParams().add(*row).add(std::string_view(at_ms <= w.from_ms ? "cancelled" : "ended"))
+                 PgParams().add(*row).add(to_string(action))
                      .add(std::int64_t{at_ms}).add(who).add(why).add(std::int64_t{w.from_ms}).add(std::int64_t{w.to_ms}));
     t.commit();
     return w;

@@ -961,13 +961,8 @@ constexpr std::string_view kWindowColumns =
 
 MaintenanceWindow read_window(const slamon::sqlite::Stmt& s) {
   MaintenanceWindow w;
-  w.id = "mw-" + std::to_string(s.int64(0));
-  const std::string_view targets = s.text(1);
-  for (std::size_t at = 0; at < targets.size();) {
-    const auto end = std::min(targets.find('\n', at), targets.size());
-    w.targets.emplace_back(targets.substr(at, end - at));
-    at = end + 1;
-  }
+  w.id = window_id(s.int64(0));
+  w.targets = split_targets(s.text(1));
   w.from_ms = s.int64(2);
   w.to_ms = s.int64(3);
   w.planned_to_ms = s.int64(4);
@@ -978,17 +973,6 @@ MaintenanceWindow read_window(const slamon::sqlite::Stmt& s) {
   w.ended_by.assign(s.text(9));
   w.end_reason.assign(s.text(10));
   return w;
-}
-
-// "mw-N" -> N; nullopt for anything else.
-std::optional<std::int64_t> window_row(std::string_view id) {
-  if (id.size() < 4 || id.size() > 22 || id.substr(0, 3) != "mw-" || id[3] == '0') return std::nullopt;
-  std::int64_t n = 0;
-  for (const char c : id.substr(3)) {
-    if (c < '0' || c > '9' || n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) return std::nullopt;
-    n = n * 10 + (c - '0');
-  }
-  return n;
 }
 
 }  // namespace
@@ -1016,11 +1000,8 @@ std::vector<MaintenanceEvent> SqliteStore::maintenance_history(std::string_view 
     while (s.step()) {
       MaintenanceEvent e;
       e.seq = s.int64(0);
-      e.window = "mw-" + std::to_string(s.int64(1));
-      const auto action = s.text(2);
-      e.action = action == "ended"       ? MaintenanceEvent::Action::ended
-                 : action == "cancelled" ? MaintenanceEvent::Action::cancelled
-                                         : MaintenanceEvent::Action::created;
+      e.window = window_id(s.int64(1));
+      e.action = parse_action(s.text(2));
       e.at_ms = s.int64(3);
       e.who.assign(s.text(4));
       e.why.assign(s.text(5));
@@ -1034,16 +1015,13 @@ std::vector<MaintenanceEvent> SqliteStore::maintenance_history(std::string_view 
 
 MaintenanceWindow SqliteStore::create_maintenance(const MaintenanceWindow& w) {
   return guarded([&]() -> MaintenanceWindow {
-    std::string targets;
-    for (const auto& t : w.targets) {
-      if (t.find('\n') != std::string::npos) throw StoreFailure("store " + db_.path() + ": a target id holds a line break");
-      targets += (targets.empty() ? "" : "\n") + t;
-    }
+    const auto targets = join_targets(w.targets);
+    if (!targets) throw StoreFailure("store " + db_.path() + ": a target id holds a line break");
     Transaction t(db_);
     Stmt add(db_,
              "INSERT INTO maintenance_windows (targets, from_ms, to_ms, planned_to_ms, who, why, created_ms)"
              " VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6)");
-    add.bind(1, std::string_view(targets)).bind(2, std::int64_t{w.from_ms}).bind(3, std::int64_t{w.to_ms});
+    add.bind(1, std::string_view(*targets)).bind(2, std::int64_t{w.from_ms}).bind(3, std::int64_t{w.to_ms});
     add.bind(4, std::string_view(w.who)).bind(5, std::string_view(w.why)).bind(6, std::int64_t{w.created_ms}).run();
     const std::int64_t row = sqlite3_last_insert_rowid(db_.handle());
     Stmt event(db_,
@@ -1052,13 +1030,7 @@ MaintenanceWindow SqliteStore::create_maintenance(const MaintenanceWindow& w) {
     event.bind(1, row).bind(2, std::int64_t{w.created_ms}).bind(3, std::string_view(w.who));
     event.bind(4, std::string_view(w.why)).bind(5, std::int64_t{w.from_ms}).bind(6, std::int64_t{w.to_ms}).run();
     t.commit();
-    MaintenanceWindow out = w;
-    out.id = "mw-" + std::to_string(row);
-    out.planned_to_ms = w.to_ms;
-    out.ended_ms.reset();
-    out.ended_by.clear();
-    out.end_reason.clear();
-    return out;
+    return as_created(w, row);
   });
 }
 
@@ -1073,16 +1045,13 @@ std::optional<MaintenanceWindow> SqliteStore::end_maintenance(std::string_view i
     if (!get.step()) return std::nullopt;
     MaintenanceWindow w = read_window(get);
     get.reset();
-    w.to_ms = std::min(w.to_ms, std::max(w.from_ms, at_ms));
-    w.ended_ms = at_ms;
-    w.ended_by = std::string(who);
-    w.end_reason = std::string(why);
+    const auto action = end_window(w, at_ms, who, why);
     Stmt set(db_, "UPDATE maintenance_windows SET to_ms = ?2, ended_ms = ?3, ended_by = ?4, end_reason = ?5 WHERE id = ?1");
     set.bind(1, *row).bind(2, std::int64_t{w.to_ms}).bind(3, std::int64_t{at_ms}).bind(4, who).bind(5, why).run();
     Stmt event(db_,
                "INSERT INTO maintenance_events (window_id, action, at_ms, who, why, from_ms, to_ms)"
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    event.bind(1, *row).bind(2, at_ms <= w.from_ms ? std::string_view("cancelled") : std::string_view("ended"));
+    event.bind(1, *row).bind(2, to_string(action));
     event.bind(3, std::int64_t{at_ms}).bind(4, who).bind(5, why).bind(6, std::int64_t{w.from_ms});
     event.bind(7, std::int64_t{w.to_ms}).run();
     t.commit();
