@@ -13,9 +13,11 @@
 
 #include "collector/store/postgres/pg_conn.h"
 #include "tests/collector/store/store_backends.h"
+#include "tests/collector/store/store_rows.h"
 
 using namespace slamon;
 using namespace slamon::store;
+using slamon::test::result;
 using slamon::store::postgres::PgConn;
 using slamon::store::postgres::PgStore;
 using slamon::test::PgTestDatabase;
@@ -23,14 +25,6 @@ using slamon::test::PgTestDatabase;
 namespace {
 
 constexpr TimeMs kWeek = PgStore::kPartitionMs;
-
-ProbeResult result(std::string probe, TimeMs ts, Status st = Status::up) {
-  ProbeResult r;
-  r.probe = std::move(probe);
-  r.ts = ts;
-  r.status = st;
-  return r;
-}
 
 wire::Batch batch_at(std::uint64_t epoch, std::uint64_t first, const std::vector<TimeMs>& ts, const std::string& probe = "p") {
   wire::Batch b;

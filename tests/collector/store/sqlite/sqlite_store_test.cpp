@@ -16,38 +16,18 @@
 #include <set>
 
 #include "tests/temp_dir.h"
+#include "tests/collector/store/store_rows.h"
 
 using namespace slamon;
 using namespace slamon::store;
+using slamon::test::result;
+using slamon::test::batch;
+using slamon::test::all;
 using slamon::store::sqlite::SqliteStore;
 
 using slamon::test::TempDir;
 
 namespace {
-
-ProbeResult result(std::string probe, TimeMs ts, Status st = Status::up) {
-  ProbeResult r;
-  r.probe = std::move(probe);
-  r.ts = ts;
-  r.status = st;
-  return r;
-}
-
-wire::Batch batch(std::uint64_t epoch, std::uint64_t first, std::size_t n, TimeMs ts0 = 1'000'000) {
-  wire::Batch b;
-  b.epoch = epoch;
-  b.first_seq = first;
-  // (std::string("p") += ... rather than "p" + ...: g++ 12 warns falsely (-Wrestrict) on the latter.)
-  for (std::size_t i = 0; i < n; ++i)
-    b.entries.emplace_back(result(std::string("p") += std::to_string((first + i) % 3), ts0 + static_cast<TimeMs>(first + i) * 1000));
-  return b;
-}
-
-std::vector<ProbeResult> all(Store& s, ResultQuery q = {}) {
-  std::vector<ProbeResult> out;
-  s.for_each_result(q, [&](const ProbeResult& r) { out.push_back(r); });
-  return out;
-}
 
 void sql(const std::string& path, const char* text) {
   sqlite3* db = nullptr;
