@@ -2,19 +2,12 @@
 // collector): every figure checked here is fetched from the API by this script and compared with what
 // the page shows.
 //   node service_pages.mjs BASE_URL OUT_DIR
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { check, launchBrowser, newPage, src } from './browser.mjs';
 
 const [base, out] = process.argv.slice(2);
-const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { chromium } = createRequire(join(src, 'collector', 'web', 'package.json'))('playwright-core');
 const { percent, duration } = await import(join(src, 'collector', 'web', 'src', 'lib', 'format.js'));
 const { overviewOf } = await import(join(src, 'collector', 'web', 'src', 'lib', 'shapes.js'));
-
-function check(ok, what) {
-  if (!ok) throw new Error(`FAIL: ${what}`);
-}
 const getJson = async (path) => {
   const r = await fetch(`${base}${path}`);
   check(r.ok, `${path}: HTTP ${r.status}`);
@@ -24,18 +17,10 @@ const getJson = async (path) => {
 const catalogue = await getJson('/api/v1/catalogue');
 const overview = overviewOf(await getJson('/api/v1/overview'));
 check(overview.rows.length === catalogue.slas.length, `the overview has one row per SLA (${overview.rows.length})`);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  timeout: 30000,
-});
+const browser = await launchBrowser();
 try {
-  const page = await browser.newPage({ colorScheme: 'light' });
-  page.setDefaultTimeout(10000);
   const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const page = await newPage(browser, errors);
 
   // 1. The overview: one row per SLA with the availability, target, budget left and verdict of the
   // answer the page got from /api/v1/overview (the figures move with the engine's snapshot).

@@ -5,32 +5,17 @@
 // /api/v1/agents, the maintenance page's list and form checks, and takes screenshots (light and
 // dark) into OUT_DIR.
 //   node tree_page.mjs BASE_URL OUT_DIR
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { check, launchBrowser, newPage } from './browser.mjs';
 
 const [base, out] = process.argv.slice(2);
-const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { chromium } = createRequire(join(src, 'collector', 'web', 'package.json'))('playwright-core');
-
-function check(ok, what) {
-  if (!ok) throw new Error(`FAIL: ${what}`);
-}
 
 const catalogue = await (await fetch(`${base}/api/v1/catalogue`)).json();
 const agents = (await (await fetch(`${base}/api/v1/agents?limit=1000`)).json()).items;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  timeout: 30000,
-});
+const browser = await launchBrowser();
 try {
-  const page = await browser.newPage({ colorScheme: 'light' });
-  page.setDefaultTimeout(10000);
   const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const page = await newPage(browser, errors);
 
   await page.goto(`${base}/#/services`);
   await page.waitForSelector('ul.tree');
