@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <map>
 
+#include "collector/api/alert_routes.h"
 #include "collector/api/pagination.h"
+#include "collector/api/route_helpers.h"
 #include "collector/api/router.h"
 #include "collector/engine/agreement_report.h"
 #include "collector/engine/calendar.h"
@@ -34,50 +36,6 @@ Response with_type(std::string body, const char* content_type) {
   r.body = std::move(body);
   r.content_type = content_type;
   return r;
-}
-
-Response not_found(std::string_view what, const std::string& id) {
-  return json_error(404, std::string(what) + " '" + id.substr(0, 128) + "' is not in the catalogue");
-}
-
-Response no_snapshot() { return json_error(503, "the engine has not published the live status yet"); }
-
-// What identifies the running catalogue in cache keys (a reload gives a new one).
-std::string catalogue_key(const ApiCatalogue& c) {
-  return std::to_string(c.version);
-}
-
-std::string position_key(const ApiState& s) {
-  if (!s.live) return "-";
-  return std::to_string(s.live->position.result_row) + "/" + std::to_string(s.live->position.gap_row);
-}
-
-// A job whose response is kept in the cache under `key` (no cache, or no engine position to key it
-// by: computed every time). Looked up here, on the io thread, and again by the job (a request that
-// waited behind the same computation finds its result).
-Routed cached(const ApiState& s, std::string key, StoreJob compute) {
-  std::shared_ptr<ReportCache> cache = s.live ? s.cache : nullptr;
-  if (cache)
-    if (auto hit = cache->find(key)) return Routed{*hit, {}, false, {}};
-  Routed r;
-  r.job = [cache, key = std::move(key), compute = std::move(compute)](StoreContext& c) {
-    if (cache)
-      if (auto hit = cache->find(key)) return *hit;
-    Response out = compute(c);
-    if (cache && out.status == 200) cache->put(key, std::make_shared<const Response>(out));
-    return out;
-  };
-  return r;
-}
-
-// Reads an RFC 3339 parameter: nullopt and `error` set when it is there but bad.
-std::optional<TimeMs> time_param(const Target& t, const char* name, std::string& error) {
-  const auto* v = t.param(name);
-  if (!v) return std::nullopt;
-  const auto ts = parse_rfc3339(*v);
-  if (!ts || !engine::writable_instant(*ts))
-    error = std::string(name) + " '" + v->substr(0, 64) + "' is not an RFC 3339 timestamp with an offset (years 0001-9999)";
-  return ts;
 }
 
 std::optional<std::string> format_param(const Target& t, std::initializer_list<const char*> allowed, std::string& error) {
@@ -479,10 +437,21 @@ Overview compute_overview(StoreContext& c, const ApiCatalogue& api_cat, TimeMs a
       window = window ? engine::Interval{std::min(window->begin, w->begin), std::max(window->end, w->end)} : *w;
     reqs.push_back(std::move(req));
   }
+  std::vector<engine::ReportRequest> agreement_reqs;
+  for (const auto& a : cat.agreements) {
+    engine::ReportRequest req;
+    req.agreements = true;
+    req.agreement = a.id;
+    req.label = current_label(a.period, a.timezone, as_of);
+    req.as_of = as_of;
+    if (const auto w = engine::agreement_window(cat, req))
+      window = window ? engine::Interval{std::min(window->begin, w->begin), std::max(window->end, w->end)} : *w;
+    agreement_reqs.push_back(std::move(req));
+  }
   const auto data = live::probe_data_for_reports(c.store, cat, window, as_of, {});
   engine::Graph graph(cat, {});
   engine::NodeTimelines nodes(graph, data);
-  for (const auto& req : reqs) {
+  auto run = [&](const engine::ReportRequest& req) {
     engine::ReportSet set;
     try {
       set = engine::run_reports(nodes, data, cat, req);
@@ -491,6 +460,37 @@ Overview compute_overview(StoreContext& c, const ApiCatalogue& api_cat, TimeMs a
     } catch (const std::exception& e) {
       set.error = e.what();
     }
+    return set;
+  };
+  for (const auto& req : agreement_reqs) {
+    const auto set = run(req);
+    if (!set.error.empty() || set.reports.empty()) {
+      o.agreements_left_out.push_back(*req.agreement + ": " +
+                                      (set.error.empty() && !set.left_out.empty() ? set.left_out.front() : set.error));
+      continue;
+    }
+    const auto& r = set.reports.front();
+    AgreementFigures f;
+    f.agreement = r.sla;
+    f.covers = r.service;
+    if (r.agreement) {
+      f.kind = std::string(catalogue::to_string(r.agreement->kind));
+      f.provider = r.agreement->provider;
+      if (r.agreement->restore_within_ms) f.restore_within_s = static_cast<double>(*r.agreement->restore_within_ms) / 1000.0;
+    }
+    f.period = r.period.label;
+    f.complete = r.complete;
+    f.target = r.target;
+    f.availability = r.availability;
+    f.error_budget_s = r.error_budget_s;
+    f.error_budget_remaining_s = r.error_budget_remaining_s;
+    f.longest_outage_s = static_cast<double>(r.longest_outage_ms) / 1000.0;
+    f.met = r.met;
+    f.missed_by = r.missed_by;
+    o.agreements.push_back(std::move(f));
+  }
+  for (const auto& req : reqs) {
+    const auto set = run(req);
     if (!set.error.empty() || set.reports.empty()) {
       o.left_out.push_back(*req.sla + ": " + (set.error.empty() && !set.left_out.empty() ? set.left_out.front() : set.error));
       continue;
@@ -545,11 +545,34 @@ std::string overview_to_json(const Overview& o) {
   }
   w.end_array().key("left_out").begin_array();
   for (const auto& l : o.left_out) w.value(l);
+  w.end_array().key("agreements").begin_array();
+  auto opt = [&](const std::optional<double>& v) {
+    if (v) w.value(*v);
+    else w.null();
+  };
+  for (const auto& f : o.agreements) {
+    w.begin_object().key("agreement").value(f.agreement).key("kind").value(f.kind).key("provider").value(f.provider);
+    w.key("covers").value(f.covers).key("period").value(f.period).key("complete").value(f.complete);
+    w.key("target").value(format_decimal4(f.target)).key("availability");
+    opt(f.availability);
+    w.key("error_budget_s").value(f.error_budget_s).key("error_budget_remaining_s").value(f.error_budget_remaining_s);
+    w.key("longest_outage_s").value(f.longest_outage_s).key("restore_within_s");
+    opt(f.restore_within_s);
+    w.key("met");
+    if (f.met) w.value(*f.met);
+    else w.null();
+    w.key("missed_by").begin_array();
+    for (const auto& m : f.missed_by) w.value(m);
+    w.end_array().end_object();
+  }
+  w.end_array().key("agreements_left_out").begin_array();
+  for (const auto& l : o.agreements_left_out) w.value(l);
   w.end_array().end_object();
   return w.take();
 }
 
 std::optional<Routed> route_live(const Target& t, const ApiState& s) {
+  if (auto alerts = route_alerts(t, s)) return alerts;
   const auto& seg = t.segments;  // "api", "v1", ...
   if (seg.size() < 3) return std::nullopt;
   const std::string& what = seg[2];

@@ -33,11 +33,27 @@ struct SlaFigures {
   std::optional<bool> met;
 };
 
+// Every OLA's and UC's figures for its own current period at the same instant (its report's).
+struct AgreementFigures {
+  std::string agreement, kind, provider, covers, period;
+  bool complete = false;
+  Decimal4 target{};
+  std::optional<double> availability;  // percent
+  double error_budget_s = 0;
+  double error_budget_remaining_s = 0;
+  double longest_outage_s = 0;
+  std::optional<double> restore_within_s;
+  std::optional<bool> met;
+  std::vector<std::string> missed_by;
+};
+
 struct Overview {
   TimeMs as_of = 0;
   std::int64_t result_row = 0, gap_row = 0;  // the engine position the figures are of
   std::vector<SlaFigures> slas;               // catalogue order
   std::vector<std::string> left_out;          // SLAs without a current period's report, with why
+  std::vector<AgreementFigures> agreements;   // catalogue order
+  std::vector<std::string> agreements_left_out;
   int committed = 0, met = 0;                 // current periods with a verdict, and met
   // Stored results and gap records after the engine position above (what the published status does
   // not include yet), counted up to kArrivalsBehindCap each when the figures were computed.

@@ -143,6 +143,27 @@ std::string render_metrics(const MetricsInput& in) {
         e.sample("slamon_sla_error_budget_remaining_ratio", f.error_budget_remaining_s / f.error_budget_s, sla_labels(f));
     e.family("slamon_sla_error_budget_remaining_seconds", "gauge", "Error budget left in the current period.");
     for (const auto& f : o->slas) e.sample("slamon_sla_error_budget_remaining_seconds", f.error_budget_remaining_s, sla_labels(f));
+    // Each OLA's and UC's figures for its own current period, from the same overview.
+    auto agreement_labels = [](const AgreementFigures& f) {
+      return label("agreement", f.agreement) + "," + label("provider", f.provider) + "," + label("kind", f.kind) + "," +
+             label("covers", f.covers);
+    };
+    if (!o->agreements.empty()) {
+      e.family("slamon_agreement_availability_ratio", "gauge", "Availability of the agreement's current period so far (0-1).");
+      for (const auto& f : o->agreements)
+        if (f.availability) e.sample("slamon_agreement_availability_ratio", *f.availability / 100.0, agreement_labels(f));
+      e.family("slamon_agreement_objective_ratio", "gauge", "The agreement's availability target in its current period (0-1).");
+      for (const auto& f : o->agreements)
+        e.sample("slamon_agreement_objective_ratio", f.target.to_double() / 100.0, agreement_labels(f));
+      e.family("slamon_agreement_error_budget_remaining_seconds", "gauge", "The agreement's error budget left in its current period.");
+      for (const auto& f : o->agreements)
+        e.sample("slamon_agreement_error_budget_remaining_seconds", f.error_budget_remaining_s, agreement_labels(f));
+      e.family("slamon_agreement_longest_outage_seconds", "gauge", "The longest outage counted in the agreement's current period.");
+      for (const auto& f : o->agreements) e.sample("slamon_agreement_longest_outage_seconds", f.longest_outage_s, agreement_labels(f));
+      e.family("slamon_agreement_met", "gauge", "1 while the agreement's current period is met so far, 0 when not (absent: not judged).");
+      for (const auto& f : o->agreements)
+        if (f.met) e.sample("slamon_agreement_met", std::uint64_t{*f.met ? 1u : 0u}, agreement_labels(f));
+    }
     e.family("slamon_sla_figures_timestamp_seconds", "gauge", "The instant the SLA figures are of (Unix time).");
     e.sample("slamon_sla_figures_timestamp_seconds", seconds(o->as_of));
     e.family("slamon_engine_arrivals_behind", "gauge",

@@ -98,7 +98,18 @@ export const api = {
   report: (sla, period, asOf) => when('/api/v1/slas/{id}/report', () => get(`/api/v1/slas/${enc(sla)}/report${query({ period, as_of: asOf })}`)),
   reportHtmlUrl: (sla, period) => `/api/v1/slas/${enc(sla)}/report${query({ period, format: 'html' })}`,
   reportHtml: (sla, period) => when('/api/v1/slas/{id}/report', () => getText(api.reportHtmlUrl(sla, period))),
-  // Every SLA's current-period figures and the attainment KPI.
+  // An OLA's or UC's report (the same object, with `agreement`, `kind`, `provider`).
+  agreementReport: (id, period, asOf) => when('/api/v1/agreements/{id}/report', () => get(`/api/v1/agreements/${enc(id)}/report${query({ period, as_of: asOf })}`)),
+  agreementReportHtmlUrl: (id, period) => `/api/v1/agreements/${enc(id)}/report${query({ period, format: 'html' })}`,
+  agreementReportHtml: (id, period) => when('/api/v1/agreements/{id}/report', () => getText(api.agreementReportHtmlUrl(id, period))),
+  // The attainment KPI over [from, to) (dates), as `slamon report --kpi` gives it.
+  kpi: (from, to) => when('/api/v1/kpi', () => get(`/api/v1/kpi${query({ from, to })}`)),
+  // An SLA's feasibility (ceiling of the agreements underneath against its target).
+  feasibility: (sla) => when('/api/v1/slas/{id}/feasibility', () => get(`/api/v1/slas/${enc(sla)}/feasibility`)),
+  // Every SLA's burn-rate alerts now; one SLA's firing and resolving instants over the last day.
+  alerts: () => when('/api/v1/alerts', () => get('/api/v1/alerts')),
+  slaAlerts: (sla) => when('/api/v1/slas/{id}/alerts', () => get(`/api/v1/slas/${enc(sla)}/alerts`)),
+  // Every SLA's and agreement's current-period figures and the attainment KPI.
   overview: () => when('/api/v1/overview', () => get('/api/v1/overview')),
   maintenance: () => all('/api/v1/maintenance'),
   scheduleMaintenance: (body) => post('/api/v1/maintenance', body),

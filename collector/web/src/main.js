@@ -1,5 +1,6 @@
 // The web UI's entry: a hash router over the pages (#/ the SLA overview, #/services the service tree,
-// #/services/ID, #/cis/ID, #/probes/ID, #/print/SLA/PERIOD, #/maintenance, #/agents). The catalogue
+// #/services/ID, #/cis/ID, #/probes/ID, #/print/SLA/PERIOD, #/agreements, #/agreements/ID,
+// #/print-agreement/ID/PERIOD, #/kpi, #/alerts, #/maintenance, #/agents). The catalogue
 // and the live status are fetched again on every navigation, so a reloaded catalogue (SIGHUP) shows
 // without reloading the page.
 import { render } from 'preact';
@@ -16,6 +17,10 @@ import { CiView } from './components/CiView.js';
 import { ProbeView } from './components/ProbeView.js';
 import { AgentsTable } from './components/AgentsTable.js';
 import { TokenForm } from './components/TokenForm.js';
+import { AgreementsPage } from './components/AgreementsPage.js';
+import { AgreementView } from './components/AgreementView.js';
+import { KpiPage } from './components/KpiPage.js';
+import { AlertsPage } from './components/AlertsPage.js';
 import { statusMap } from './lib/shapes.js';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
@@ -43,7 +48,8 @@ function App() {
   }, [where, generation]);
   useEffect(() => {
     const title = { overview: 'Service levels', agents: 'Agents', services: where.id ? 'Service' : 'Services', cis: 'CI',
-      probes: 'Probe', print: 'Report', maintenance: 'Maintenance' }[where.page];
+      probes: 'Probe', print: 'Report', 'print-agreement': 'Report', maintenance: 'Maintenance',
+      agreements: where.id ? 'Agreement' : 'Agreements', kpi: 'KPI', alerts: 'Alerts' }[where.page];
     document.title = `slamon: ${title ?? 'not found'}${where.id ? ` ${where.id}` : ''}`;
   }, [where]);
 
@@ -56,6 +62,11 @@ function App() {
   else if (where.page === 'services') body = html`<${ServiceView} key=${where.id} catalogue=${catalogue} id=${where.id} status=${status} />`;
   else if (where.page === 'cis') body = html`<${CiView} catalogue=${catalogue} id=${where.id} status=${status} />`;
   else if (where.page === 'print') body = html`<${PrintView} catalogue=${catalogue} sla=${where.id} period=${where.rest[0]} />`;
+  else if (where.page === 'print-agreement') body = html`<${PrintView} catalogue=${catalogue} sla=${where.id} period=${where.rest[0]} agreement=${true} />`;
+  else if (where.page === 'agreements' && !where.id) body = html`<${AgreementsPage} catalogue=${catalogue} />`;
+  else if (where.page === 'agreements') body = html`<${AgreementView} key=${where.id} catalogue=${catalogue} id=${where.id} />`;
+  else if (where.page === 'kpi') body = html`<${KpiPage} catalogue=${catalogue} />`;
+  else if (where.page === 'alerts') body = html`<${AlertsPage} catalogue=${catalogue} />`;
   else if (where.page === 'maintenance') body = html`<${MaintenancePage} catalogue=${catalogue} />`;
   else if (where.page === 'probes') body = html`<${ProbeView} catalogue=${catalogue} id=${where.id} />`;
   else if (where.page === 'agents') body = html`<${AgentsTable} />`;

@@ -229,3 +229,64 @@ TEST_CASE("overview JSON: figures, budget left in percent, the KPI over SLAs wit
                "\"error_budget_remaining_percent\":40.0,\"met\":true") != std::string::npos);
   CHECK(j.find("\"availability\":null,\"error_budget_s\":0.0,\"error_budget_remaining_s\":400.0,\"error_budget_remaining_percent\":null,\"met\":null") != std::string::npos);
 }
+
+TEST_CASE_FIXTURE(Fixture, "metrics: each agreement's current-period figures from the cached overview, labelled agreement, provider, kind, covers; met absent when not judged") {
+  auto o = std::make_shared<Overview>();
+  o->as_of = state.live->as_of;
+  o->result_row = 42;
+  o->gap_row = 3;
+  AgreementFigures a;
+  a.agreement = "web-ola";
+  a.kind = "ola";
+  a.provider = "Web \"team\"";
+  a.covers = "web";
+  a.target = Decimal4{990000};
+  a.availability = 98.0;
+  a.error_budget_remaining_s = -120;
+  a.longest_outage_s = 3600;
+  a.met = false;
+  AgreementFigures b = a;
+  b.agreement = "web-uc";
+  b.kind = "uc";
+  b.availability = std::nullopt;
+  b.met = std::nullopt;
+  o->agreements = {a, b};
+  state.cache->set_overview(o);
+  const auto m = at("/metrics").response.body;
+  INFO(m);
+  const std::string l = "{agreement=\"web-ola\",provider=\"Web \\\"team\\\"\",kind=\"ola\",covers=\"web\"}";
+  CHECK(m.find("slamon_agreement_availability_ratio" + l + " 0.98\n") != std::string::npos);
+  CHECK(m.find("slamon_agreement_objective_ratio" + l + " 0.99\n") != std::string::npos);
+  CHECK(m.find("slamon_agreement_error_budget_remaining_seconds" + l + " -120\n") != std::string::npos);
+  CHECK(m.find("slamon_agreement_longest_outage_seconds" + l + " 3600\n") != std::string::npos);
+  CHECK(m.find("slamon_agreement_met" + l + " 0\n") != std::string::npos);
+  CHECK(m.find("slamon_agreement_met{agreement=\"web-uc\"") == std::string::npos);
+  CHECK(m.find("slamon_agreement_availability_ratio{agreement=\"web-uc\"") == std::string::npos);
+  CHECK(m.find("slamon_agreement_objective_ratio{agreement=\"web-uc\"") != std::string::npos);
+}
+
+TEST_CASE("overview JSON: each agreement's current period (kind, provider, node, target, longest outage vs restore_within, verdict)") {
+  Overview o;
+  o.as_of = 1'790'000'000'000;
+  AgreementFigures a;
+  a.agreement = "web-ola";
+  a.kind = "ola";
+  a.provider = "Web team";
+  a.covers = "web";
+  a.period = "2026-09";
+  a.target = Decimal4{990000};
+  a.availability = 99.5;
+  a.error_budget_s = 600;
+  a.error_budget_remaining_s = 300;
+  a.longest_outage_s = 300;
+  a.restore_within_s = 7200;
+  a.met = true;
+  o.agreements = {a};
+  o.agreements_left_out = {"x: why"};
+  const auto j = overview_to_json(o);
+  INFO(j);
+  CHECK(j.find("\"agreements\":[{\"agreement\":\"web-ola\",\"kind\":\"ola\",\"provider\":\"Web team\",\"covers\":\"web\","
+               "\"period\":\"2026-09\",\"complete\":false,\"target\":\"99\",\"availability\":99.5,\"error_budget_s\":600.0,"
+               "\"error_budget_remaining_s\":300.0,\"longest_outage_s\":300.0,\"restore_within_s\":7200.0,\"met\":true,"
+               "\"missed_by\":[]}],\"agreements_left_out\":[\"x: why\"]") != std::string::npos);
+}

@@ -24,3 +24,9 @@ test('ISO weeks, also across a year boundary', () => {
 test('an unknown time zone falls back to UTC', () => {
   assert.equal(periodLabels('month', 'Nowhere/Nothing', now).current, '2026-11');
 });
+
+test('the KPI page defaults to the current year, [Jan 1, next Jan 1)', async () => {
+  const { currentYear } = await import('../../../collector/web/src/lib/period.js');
+  assert.deepEqual(currentYear(Date.UTC(2026, 11, 7, 9, 30)), { from: '2026-01-01', to: '2027-01-01' });
+  assert.deepEqual(currentYear(Date.UTC(2026, 11, 31, 23, 59, 59)), { from: '2026-01-01', to: '2027-01-01' });
+});

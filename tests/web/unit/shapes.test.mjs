@@ -49,3 +49,21 @@ test('latency series: one shared time axis, null where a probe has no result', (
   assert.deepEqual(s.columns, [[t0, t0 + 60], [5, 7], [null, 9]]);
   assert.equal(latencySeries([['p', [{ ts: '2026-11-02T08:00:00Z' }]]]), null);
 });
+
+test('agreements from the overview, alerts by SLA, and who cost the budget from a report (sorted, never recomputed)', async () => {
+  const { agreementRowsOf, alertsBySla, budgetSplit } = await import('../../../collector/web/src/lib/shapes.js');
+  assert.deepEqual(agreementRowsOf({ agreements: [{ agreement: 'a', met: true }] }).map((a) => a.agreement), ['a']);
+  assert.deepEqual(agreementRowsOf({ slas: [] }), []);
+  const al = alertsBySla({ slas: [{ sla: 'g', firing: 1, rules: [{ firing: true }], forecast: { will_meet: false } }, { sla: 'e', error: 'x' }] });
+  assert.equal(al.get('g').firing, 1);
+  assert.equal(al.get('g').forecast.will_meet, false);
+  assert.equal(al.get('e').firing, 0);
+  assert.equal(al.get('e').error, 'x');
+  const b = budgetSplit({ down_s: 2580, by_cause: { db: 300, link: 2280 }, unattributed_s: 0,
+    by_agreement: { 'telco-uc': 2280, 'db-ola': 300 }, by_provider: { 'Example Telecom': 2280, 'DB team': 300 }, unbacked_s: 0 });
+  assert.equal(b.spent, 2580);
+  assert.deepEqual(b.byCause.map((x) => x.key), ['link', 'db']);
+  assert.deepEqual(b.byProvider[0], { key: 'Example Telecom', s: 2280 });
+  assert.equal(b.withAgreements, true);
+  assert.equal(budgetSplit({ down_s: 0, by_cause: {} }).withAgreements, false);
+});

@@ -47,3 +47,22 @@ test('paging: 1,000 rows in pages of 100, clamped', () => {
   assert.equal(pageOf(many, 99, 100).page, 9);
   assert.equal(pageOf([], 0, 100).pages, 1);
 });
+
+test('alerts column: firing counts merged by SLA, sorted with nulls last; agreements filter and sort on their own columns', async () => {
+  const { withAlerts, AGREEMENT_COLUMNS } = await import('../../../collector/web/src/lib/table.js');
+  const merged = withAlerts(rows, new Map([['b-gold', { firing: 2 }], ['c-bronze', { firing: 0 }]]));
+  assert.deepEqual(merged.map((r) => r.alerts_firing), [2, null, 0]);
+  assert.deepEqual(ids(sortRows(merged, 'alerts', false)), ['b-gold', 'c-bronze', 'a-silver']);
+  assert.equal(withAlerts(rows, null), rows);
+  const ags = [
+    { agreement: 'db-uc', kind: 'uc', provider: 'Example Telecom', covers: 'db', availability: 99.9, target: '99.5', longest_outage_s: 60, met: true },
+    { agreement: 'web-ola', kind: 'ola', provider: 'Web team', covers: 'web', availability: 98, target: '99', longest_outage_s: 3600, met: false },
+  ];
+  const names = (rs) => rs.map((r) => r.agreement);
+  const fields = ['agreement', 'provider', 'covers'];
+  assert.deepEqual(names(filterRows(ags, 'telecom', 'all', fields)), ['db-uc']);
+  assert.deepEqual(names(filterRows(ags, '', 'not-met', fields)), ['web-ola']);
+  assert.deepEqual(names(sortRows(ags, 'outage', false, AGREEMENT_COLUMNS)), ['web-ola', 'db-uc']);
+  assert.deepEqual(names(sortRows(ags, 'target', true, AGREEMENT_COLUMNS)), ['web-ola', 'db-uc']);
+  for (const c of AGREEMENT_COLUMNS) assert.equal(sortRows(ags, c.key, true, AGREEMENT_COLUMNS).length, 2);
+});

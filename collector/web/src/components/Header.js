@@ -4,12 +4,15 @@ import { html } from '../html.js';
 const PAGES = [
   ['overview', '#/', 'Overview'],
   ['services', '#/services', 'Services'],
+  ['agreements', '#/agreements', 'Agreements'],
+  ['kpi', '#/kpi', 'KPI'],
+  ['alerts', '#/alerts', 'Alerts'],
   ['maintenance', '#/maintenance', 'Maintenance'],
   ['agents', '#/agents', 'Agents'],
 ];
 
 export function Header({ page }) {
-  const section = ['cis', 'probes'].includes(page) ? 'services' : page === 'print' ? 'overview' : page;
+  const section = ['cis', 'probes'].includes(page) ? 'services' : page === 'print' ? 'overview' : page === 'print-agreement' ? 'agreements' : page;
   return html`<header class="no-print">
     <strong>slamon</strong>
     <nav aria-label="Pages">

@@ -1,6 +1,7 @@
 // One SLA of a service: its figures for the current and the previous period
 // (GET /api/v1/slas/{id}/report), a bar per day of the current period with the maintenance windows on
-// it, the outage list with causes, and the agreements under it with their verdicts.
+// it, the outage list with causes, who cost the budget (by cause CI, agreement and provider), the
+// agreements under it with their verdicts, its feasibility and its burn-rate alerts with the forecast.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
@@ -9,6 +10,21 @@ import { duration, instant, percent, verdict } from '../lib/format.js';
 import { CiLink, printHref, ServiceLink } from './links.js';
 import { DayBars } from './DayBars.js';
 import { ApiErrorText } from './ApiErrorText.js';
+import { BudgetCost } from './BudgetCost.js';
+import { FeasibilityView } from './FeasibilityView.js';
+import { Forecast, RulesTable } from './AlertRules.js';
+
+// The SLA's burn-rate rules now and the forecast (GET /api/v1/slas/{id}/alerts: the last day).
+function SlaAlerts({ sla }) {
+  const [body, setBody] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => { api.slaAlerts(sla).then(setBody, setError); }, [sla]);
+  if (error) return html`<${ApiErrorText} error=${error} />`;
+  if (!body) return html`<p class="muted">Loading…</p>`;
+  const s = body.slas?.[0];
+  if (!s || s.error) return html`<p class="muted">${s?.error ?? 'No alerts.'}</p>`;
+  return html`<div class="sla-alerts" data-to=${body.to}><${RulesTable} rules=${s.rules} sla=${sla} /><${Forecast} forecast=${s.forecast} /></div>`;
+}
 
 const FIGURES = [
   ['Availability', (r) => percent(r.availability)],
@@ -53,13 +69,19 @@ export function SlaSection({ catalogue, sla, windows }) {
         <td>${instant(o.end)}${o.continues_after ? (current.complete ? ' (after the period)' : ' (still lasting)') : ''}</td>
         <td>${duration(o.down_s)}</td>
         <td>${o.causes.length ? o.causes.map((c, i) => html`${i ? ', ' : ''}<${CiLink} id=${c} />`) : html`<span class="muted">unattributed</span>`}</td></tr>`)}</tbody></table></div>`}
+    <h3>Who cost the budget, ${current.period.label}</h3>
+    <${BudgetCost} report=${current} />
     <h3>Agreements</h3>
     ${!current.agreements?.length ? html`<p class="muted">No OLA or UC under this SLA's service.</p>` : html`<div class="scroll"><table class="agreements"><thead><tr>
       <th scope="col">Agreement</th><th scope="col">Kind</th><th scope="col">Provider</th><th scope="col">Covers</th>
       <th scope="col">Availability</th><th scope="col">Target</th><th scope="col">Verdict</th></tr></thead>
-      <tbody>${current.agreements.map((a) => { const v = verdict(a.met); return html`<tr data-agreement=${a.id}><td>${a.id}</td><td>${a.kind}</td><td>${a.provider}</td>
+      <tbody>${current.agreements.map((a) => { const v = verdict(a.met); return html`<tr data-agreement=${a.id}><td><a href=${`#/agreements/${encodeURIComponent(a.id)}`}>${a.id}</a></td><td>${a.kind}</td><td>${a.provider}</td>
         <td>${catalogue.cis.some((c) => c.id === a.covers) ? html`<${CiLink} id=${a.covers} />` : html`<${ServiceLink} id=${a.covers} />`}</td>
         <td>${percent(a.availability)}</td><td>${a.target} %</td><td><span class=${`verdict ${v.cls}`}>${v.text}</span></td></tr>`; })}</tbody></table></div>`}
+    <h3>Feasibility</h3>
+    <${FeasibilityView} sla=${sla.id} />
+    <h3>Burn-rate alerts</h3>
+    <${SlaAlerts} sla=${sla.id} />
   </section>`;
 }
 

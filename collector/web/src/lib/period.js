@@ -46,3 +46,9 @@ export function periodLabels(kind, timeZone, nowMs = Date.now()) {
   const prev = { day: shift(0, 0, -1), week: shift(0, 0, -7), month: shift(0, -1, 0), quarter: shift(0, -3, 0), year: shift(-1, 0, 0) }[kind] ?? shift(0, -1, 0);
   return { current: labelOf(kind, t), previous: labelOf(kind, prev) };
 }
+
+// The KPI page's default span: [from, to) of the current year (UTC dates, YYYY-MM-DD).
+export function currentYear(nowMs = Date.now()) {
+  const y = new Date(nowMs).getUTCFullYear();
+  return { from: `${y}-01-01`, to: `${y + 1}-01-01` };
+}

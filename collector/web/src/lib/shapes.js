@@ -48,3 +48,29 @@ export function historySpans(body) {
   const points = [{ at: body.from, status: body.status_at_from ?? 'unknown' }, ...(body.changes ?? [])];
   return points.map((p, i) => ({ from: p.at, to: points[i + 1]?.at ?? body.to, status: p.status })).reverse();
 }
+
+// The agreements' rows from GET /api/v1/overview (each OLA's and UC's current period); [] when absent.
+export const agreementRowsOf = (body) => listOf(body, 'agreements').map((a) => ({ ...a, agreement: a.agreement ?? a.id }));
+
+// Map SLA id -> {firing, rules, forecast, error} from GET /api/v1/alerts.
+export function alertsBySla(body) {
+  const map = new Map();
+  for (const s of listOf(body, 'slas')) map.set(s.sla, { firing: s.firing ?? (s.rules ?? []).filter((r) => r.firing).length, rules: s.rules ?? [], forecast: s.forecast ?? null, error: s.error ?? null });
+  return map;
+}
+
+// Who cost an SLA report's budget: its counted downtime (`down_s`) split by cause CI, by agreement and
+// by provider (the report's by_cause, by_agreement, by_provider; each largest first), unattributed and
+// unbacked time as the report gives them. Nothing is recomputed: only sorted.
+export function budgetSplit(report) {
+  const sorted = (o) => Object.entries(o ?? {}).map(([key, s]) => ({ key, s })).sort((a, b) => b.s - a.s || a.key.localeCompare(b.key));
+  return {
+    spent: report?.down_s ?? 0,
+    byCause: sorted(report?.by_cause),
+    unattributed: report?.unattributed_s ?? 0,
+    byAgreement: sorted(report?.by_agreement),
+    byProvider: sorted(report?.by_provider),
+    unbacked: report?.unbacked_s ?? null,
+    withAgreements: report?.by_agreement != null,
+  };
+}
