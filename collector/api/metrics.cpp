@@ -34,6 +34,9 @@ std::string label(std::string_view name, std::string_view value) {
 
 double seconds(std::int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
+// A target in percent as a ratio, divided once (99.9 gives 0.999, not 0.9990000000000001).
+double ratio(Decimal4 percent) { return static_cast<double>(percent.e4) / 1'000'000.0; }
+
 }  // namespace
 
 std::string escape_label_value(std::string_view v) {
@@ -136,7 +139,7 @@ std::string render_metrics(const MetricsInput& in) {
       if (f.availability) e.sample("slamon_sla_availability_ratio", *f.availability / 100.0, sla_labels(f));
     e.family("slamon_sla_objective_ratio", "gauge", "The SLA's availability target in its current period (0-1).");
     for (const auto& f : o->slas)
-      e.sample("slamon_sla_objective_ratio", f.target.to_double() / 100.0, sla_labels(f));
+      e.sample("slamon_sla_objective_ratio", ratio(f.target), sla_labels(f));
     e.family("slamon_sla_error_budget_remaining_ratio", "gauge", "Error budget left in the current period (0-1; below 0: overspent).");
     for (const auto& f : o->slas)
       if (f.error_budget_s > 0)
@@ -154,7 +157,7 @@ std::string render_metrics(const MetricsInput& in) {
         if (f.availability) e.sample("slamon_agreement_availability_ratio", *f.availability / 100.0, agreement_labels(f));
       e.family("slamon_agreement_objective_ratio", "gauge", "The agreement's availability target in its current period (0-1).");
       for (const auto& f : o->agreements)
-        e.sample("slamon_agreement_objective_ratio", f.target.to_double() / 100.0, agreement_labels(f));
+        e.sample("slamon_agreement_objective_ratio", ratio(f.target), agreement_labels(f));
       e.family("slamon_agreement_error_budget_remaining_seconds", "gauge", "The agreement's error budget left in its current period.");
       for (const auto& f : o->agreements)
         e.sample("slamon_agreement_error_budget_remaining_seconds", f.error_budget_remaining_s, agreement_labels(f));
