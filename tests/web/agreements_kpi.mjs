@@ -150,6 +150,7 @@ try {
   await page.waitForSelector('section.alerts[data-sla="shop-gold"] table.rules');
 
   // 6. Keyboard: the header's links reach the new pages.
+  await page.goto('about:blank');
   await page.goto(`${base}/#/`);
   await page.waitForSelector('header nav a');
   let reached = false;

@@ -22,8 +22,7 @@ export function FeasibilityView({ sla }) {
   const flagged = (f.agreements ?? []).filter((a) => a.flags?.length);
   const unbacked = (f.dependencies ?? []).filter((d) => d.agreement == null);
   return html`<div class="feasibility" data-verdict=${f.verdict}>
-    <p>Ceiling <strong data-ceiling>${f.ceiling} %</strong> against the target <span data-target>${f.target} %</span>
-      (${f.period}): <span class=${`verdict ${cls}`}>${text}</span>${f.exact === false ? html` <span class="muted">(bounded, not exact)</span>` : ''}</p>
+    <p>Ceiling <strong data-ceiling>${f.ceiling} %</strong> against the target <span data-target>${f.target} %</span>${` (${f.period}): `}<span class=${`verdict ${cls}`}>${text}</span>${f.exact === false ? html` <span class="muted">(bounded, not exact)</span>` : ''}</p>
     ${flagged.length ? html`<h4>Flagged agreements</h4><ul class="flagged">${flagged.map((a) => html`<li data-agreement=${a.id}>
       <a href=${href('agreements', a.id)}>${a.id}</a> (${a.kind}, ${a.provider}): ${a.flags.map((x) => x.message).join('; ')}</li>`)}</ul>` : null}
     ${unbacked.length ? html`<h4>Without an agreement</h4><ul class="unbacked">${unbacked.map((d) => html`<li data-node=${d.node}>
