@@ -7,7 +7,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { AGREEMENT_COLUMNS, filterRows, sortRows } from '../lib/table.js';
 import { agreementRowsOf } from '../lib/shapes.js';
-import { duration, percent, verdict } from '../lib/format.js';
+import { duration, instant, percent, verdict } from '../lib/format.js';
 import { CiLink, href, ServiceLink } from './links.js';
 import { ApiErrorText } from './ApiErrorText.js';
 
@@ -34,7 +34,7 @@ export function AgreementsPage({ catalogue }) {
   const sortBy = (key) => setSort({ key, asc: sort.key === key ? !sort.asc : true });
   const open = (r) => { location.hash = href('agreements', r.agreement); };
   return html`<h1>Agreements</h1>
-    <p class="muted">Each OLA's and UC's own current period, as of ${rows.asOf ?? '—'}; ${rows.list.length} agreements.</p>
+    <p class="muted">Each OLA's and UC's own current period, as of ${instant(rows.asOf)}; ${rows.list.length} agreements.</p>
     <div class="filters" role="search">
       <label>Filter <input type="search" value=${text} placeholder="agreement, provider or node" onInput=${(e) => setText(e.target.value)} /></label>
       <label>Verdict <select value=${only} onChange=${(e) => setOnly(e.target.value)}>

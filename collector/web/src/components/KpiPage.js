@@ -14,9 +14,9 @@ const GROUPS = [['by_sla', 'SLA'], ['by_service', 'Service'], ['by_owner', 'Owne
 
 function Group({ rows, label, name }) {
   if (!rows?.length) return null;
-  return html`<h2>By ${label.toLowerCase()}</h2>
+  return html`<h2>By ${label === 'SLA' ? label : label.toLowerCase()}</h2>
     <div class="scroll"><table class="kpi-group" data-group=${name} aria-label=${`KPI by ${label.toLowerCase()}`}><thead><tr>
-      <th scope="col">${label}</th><th scope="col">Attainment</th><th scope="col">Met</th><th scope="col">Committed</th><th scope="col">Periods</th></tr></thead>
+      <th scope="col">${label}</th><th scope="col" class="num">Attainment</th><th scope="col" class="num">Met</th><th scope="col" class="num">Committed</th><th scope="col" class="num">Periods</th></tr></thead>
       <tbody>${rows.map((g) => html`<tr data-key=${g.key}><td>${g.key || html`<span class="muted">(none)</span>`}</td>
         <td class="num" data-col="attainment">${percent(g.attainment, 2)}</td><td class="num">${g.met}</td>
         <td class="num">${g.committed}</td><td class="num">${g.periods}</td></tr>`)}</tbody></table></div>`;
@@ -37,8 +37,7 @@ export function KpiPage({ catalogue }) {
       <button type="submit">Show</button>
     </form>
     ${error ? html`<${ApiErrorText} error=${error} />` : !kpi ? html`<p class="muted">Loading…</p>` : html`
-      <p class="kpi">From ${kpi.from} to ${kpi.to}: <strong data-kpi-total>${percent(kpi.attainment, 2)}</strong>
-        <span class="muted" data-kpi-counts>(${kpi.met} of ${kpi.committed} committed periods met, ${kpi.periods} periods)</span></p>
+      <p class="kpi">From ${kpi.from} to ${kpi.to}: <strong data-kpi-total>${percent(kpi.attainment, 2)}</strong>${' '}<span class="muted" data-kpi-counts>(${kpi.met} of ${kpi.committed} committed periods met, ${kpi.periods} periods)</span></p>
       ${GROUPS.map(([k, label]) => html`<${Group} rows=${kpi[k]} label=${label} name=${k} />`)}
       <h2>Missed periods</h2>
       ${!kpi.missed?.length ? html`<p>None.</p>` : html`<div class="scroll"><table class="missed" aria-label="Missed periods"><thead><tr>

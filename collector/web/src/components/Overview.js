@@ -55,7 +55,7 @@ export function Overview() {
       <span class="muted" aria-live="polite">${shown.length} shown</span>
     </div>
     <div class="scroll"><table class="overview" aria-label="SLAs"><thead><tr>
-      ${COLUMNS.map((c) => html`<th scope="col" aria-sort=${sort.key === c.key ? (sort.asc ? 'ascending' : 'descending') : 'none'}>
+      ${COLUMNS.map((c) => html`<th scope="col" class=${`col-${c.key}`} aria-sort=${sort.key === c.key ? (sort.asc ? 'ascending' : 'descending') : 'none'}>
         <button class="sort" onClick=${() => sortBy(c.key)}>${c.label}${sort.key === c.key ? (sort.asc ? ' ▲' : ' ▼') : ''}</button></th>`)}
     </tr></thead><tbody>${view.rows.map((r) => {
       const v = verdict(r.met);
@@ -67,7 +67,7 @@ export function Overview() {
         <td class="num" data-col="target">${r.target} %</td>
         <td class=${`num ${r.error_budget_remaining_s < 0 ? 'no' : ''}`} data-col="budget">${duration(r.error_budget_remaining_s)}</td>
         <td><span class=${`verdict ${v.cls}`}>${v.text}</span>${r.complete === false ? html` <span class="muted">so far</span>` : ''}</td>
-        <td class="num" data-col="alerts">${r.alerts_firing == null ? '—' : r.alerts_firing ? html`<span class="badge bad">${r.alerts_firing} firing</span>` : '0'}</td>
+        <td class="num col-alerts" data-col="alerts">${r.alerts_firing == null ? '—' : r.alerts_firing ? html`<span class="badge bad">${r.alerts_firing} firing</span>` : '0'}</td>
       </tr>`;
     })}</tbody></table></div>
     ${view.pages > 1 ? html`<nav class="pager" aria-label="Pages of SLAs">
