@@ -6,7 +6,8 @@ import { api } from '../api.js';
 import { instant } from '../lib/format.js';
 import { href } from './links.js';
 import { ApiErrorText } from './ApiErrorText.js';
-import { Forecast, RulesTable } from './AlertRules.js';
+import { Forecast } from './Forecast.js';
+import { RulesTable } from './RulesTable.js';
 
 export function AlertsPage({ catalogue }) {
   const [body, setBody] = useState(null);

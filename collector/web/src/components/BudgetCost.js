@@ -14,12 +14,11 @@ function Part({ title, items, name, link }) {
 export function BudgetCost({ report }) {
   const b = budgetSplit(report);
   const spent = duration(b.spent);
-  const of = (items) => items.map((x) => ({ ...x, key: x.key }));
   return html`<div class="budget-cost" data-spent=${b.spent}>
     <p>${spent} of counted downtime spent in ${report.period.label}.${b.byProvider.length
       ? html` <span data-headline>${b.byProvider[0].key}: ${duration(b.byProvider[0].s)} of the ${spent} spent.</span>` : ''}</p>
     <div class="cost-parts">
-      <${Part} title="By cause CI" name="cause" items=${of(b.byCause)} link=${(id) => html`<${CiLink} id=${id} />`} />
+      <${Part} title="By cause CI" name="cause" items=${b.byCause} link=${(id) => html`<${CiLink} id=${id} />`} />
       ${b.withAgreements ? html`<${Part} title="By agreement" name="agreement" items=${b.byAgreement} link=${(id) => html`<a href=${href('agreements', id)}>${id}</a>`} />
         <${Part} title="By provider" name="provider" items=${b.byProvider} />` : null}
     </div>

@@ -12,19 +12,7 @@ import { DayBars } from './DayBars.js';
 import { ApiErrorText } from './ApiErrorText.js';
 import { BudgetCost } from './BudgetCost.js';
 import { FeasibilityView } from './FeasibilityView.js';
-import { Forecast, RulesTable } from './AlertRules.js';
-
-// The SLA's burn-rate rules now and the forecast (GET /api/v1/slas/{id}/alerts: the last day).
-function SlaAlerts({ sla }) {
-  const [body, setBody] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => { api.slaAlerts(sla).then(setBody, setError); }, [sla]);
-  if (error) return html`<${ApiErrorText} error=${error} />`;
-  if (!body) return html`<p class="muted">Loading…</p>`;
-  const s = body.slas?.[0];
-  if (!s || s.error) return html`<p class="muted">${s?.error ?? 'No alerts.'}</p>`;
-  return html`<div class="sla-alerts" data-to=${body.to}><${RulesTable} rules=${s.rules} sla=${sla} /><${Forecast} forecast=${s.forecast} /></div>`;
-}
+import { SlaAlerts } from './SlaAlerts.js';
 
 const FIGURES = [
   ['Availability', (r) => percent(r.availability)],

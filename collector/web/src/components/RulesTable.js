@@ -1,8 +1,7 @@
-// An SLA's burn-rate rules as a table (firing, since when, burn rates) and its forecast of the period's
-// end, from GET /api/v1/alerts or /api/v1/slas/{id}/alerts (docs/alerts.md); shared by the alerts page
-// and the service page.
+// An SLA's burn-rate rules as a table (firing, since when, burn rates), from GET /api/v1/alerts or
+// /api/v1/slas/{id}/alerts (docs/alerts.md); shared by the alerts page and the service page.
 import { html } from '../html.js';
-import { instant, percent } from '../lib/format.js';
+import { instant } from '../lib/format.js';
 
 export const rate = (v) => (v == null ? 'n/a' : `${Number(v).toFixed(2)}x`);
 
@@ -17,10 +16,4 @@ export function RulesTable({ rules, sla }) {
         <td data-col="firing">${firing ? html`<span class="badge bad">firing</span>${since ? ` since ${instant(since)}` : ''}` : html`<span class="badge ok">not firing</span>`}</td>
         <td class="num" data-col="long">${rate(r.burn_rate_long)}</td><td class="num" data-col="short">${rate(r.burn_rate_short)}</td></tr>`;
     })}</tbody></table></div>`;
-}
-
-export function Forecast({ forecast: f }) {
-  if (!f) return html`<p class="muted">No forecast (no SLA version in effect).</p>`;
-  const v = f.will_meet === true ? ['will be met', 'ok'] : f.will_meet === false ? ['will not be met', 'bad'] : ['cannot be told', 'na'];
-  return html`<p class="forecast" data-will-meet=${String(f.will_meet)}>Forecast for ${f.period} (target ${f.target} %): ${percent(f.projected_availability)} projected at burn rate ${rate(f.burn_rate)}${f.basis ? ` (${f.basis})` : ''}: <span class=${`verdict ${v[1]}`}>${v[0]}</span></p>`;
 }
