@@ -338,7 +338,10 @@ std::string kpi_to_csv(const engine::Kpi& k) {
 
 Routed route_kpi(const Target& t, const ApiState& s) {
   std::string error;
-  const auto as_of = time_param(t, "as_of", error);
+  auto as_of = time_param(t, "as_of", error);
+  // Without as_of, cut at the engine snapshot's instant (as the current period's report is): a period
+  // still running is not judged yet.
+  if (!as_of && s.live) as_of = s.live->as_of;
   const auto format = format_param(t, {"json", "text", "csv"}, error);
   const auto* from_text = t.param("from");
   const auto* to_text = t.param("to");

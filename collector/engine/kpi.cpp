@@ -11,6 +11,7 @@
 #include "collector/engine/period.h"
 #include "collector/engine/sla_report.h"
 #include "common/catalogue/reader.h"
+#include "common/time.h"
 #include "common/json_writer.h"
 
 namespace slamon::engine {
@@ -61,6 +62,7 @@ Kpi compute_kpi(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogu
   Kpi k;
   k.from = from;
   k.to = to;
+  k.as_of = as_of;
   if (!(from < to)) {
     k.error = "the span is empty (--from must be before --to)";
     return k;
@@ -71,6 +73,11 @@ Kpi compute_kpi(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogu
     for (const auto& p : periods_in(s, from, to)) {
       if (as_of && *as_of < p.start) {
         k.left_out.push_back("sla " + s.id + ": period " + p.label + " starts after --as-of");
+        continue;
+      }
+      if (as_of && *as_of < p.end) {  // still running: its verdict so far is no verdict yet
+        k.left_out.push_back("sla " + s.id + ": period " + p.label + " runs until " + format_rfc3339(p.end) +
+                             ": not judged before it ends");
         continue;
       }
       auto o = compute_report(nodes, probes, s, p, as_of);
@@ -176,6 +183,12 @@ std::string kpi_to_json(const Kpi& k) {
     w.end_array();
     w.end_object();
   }
+  w.end_array();
+  w.key("as_of");
+  if (k.as_of) w.value(format_rfc3339(*k.as_of));
+  else w.null();
+  w.key("left_out").begin_array();
+  for (const auto& l : k.left_out) w.value(l);
   w.end_array();
   w.end_object();
   return w.take() + "\n";

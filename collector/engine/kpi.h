@@ -41,11 +41,13 @@ struct Kpi {
   std::vector<KpiGroup> by_sla, by_service, by_owner, by_provider;  // each sorted by key
   std::vector<MissedPeriod> missed;                                 // by SLA (catalogue order), then period
   std::vector<std::string> left_out;                                // SLA periods not judged, with why
+  std::optional<TimeMs> as_of;                                      // the cut, if any
   std::string error;
 };
 
 // Every period of each SLA with from <= its first local day and its end day <= to, reported with the
-// terms in effect then (as_of cuts as for reports: a period after it is left out).
+// terms in effect then. With as_of, a period that starts after it or has not ended by it (still
+// running: its verdict so far is no verdict) is left out, in `left_out` with why.
 Kpi compute_kpi(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogue::Catalogue& cat, LocalDate from,
                 LocalDate to, std::optional<TimeMs> as_of);
 

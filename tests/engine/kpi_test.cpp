@@ -6,6 +6,7 @@
 // g++ 12 warns falsely (-Wmaybe-uninitialized) inside the catalogue model's constructors here.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include "tests/engine/engine_fixtures.h"
@@ -71,6 +72,20 @@ TEST_CASE("a year holds twelve periods of a monthly SLA and 365 of a daily one; 
   REQUIRE(k.by_provider.size() == 1);
   CHECK(k.by_provider[0].key == "Example Telecom");
   CHECK(*k.total.percent == doctest::Approx(50.0));
+
+  // Cut inside 03-02 (12:00 UTC): March and 03-02 are still running and are not judged (their verdict
+  // so far is no verdict), the days after it are left out, 03-01 counts.
+  const Kpi cut = compute_kpi(nodes, data, cat, day(2026, 1, 1), day(2027, 1, 1), T("2026-03-02T12:00:00Z"));
+  REQUIRE(cut.by_sla.size() == 2);
+  CHECK(cut.by_sla[0].committed == 1);
+  CHECK(cut.by_sla[0].met == 1);
+  CHECK(cut.by_sla[1].committed == 0);
+  CHECK(cut.missed.empty());
+  const auto running = std::count_if(cut.left_out.begin(), cut.left_out.end(), [](const std::string& l) {
+    return l.find("not judged before it ends") != std::string::npos;
+  });
+  CHECK(running == 2);  // 2026-03 of m and 2026-03-02 of d
+  CHECK(kpi_to_json(cut).find("\"as_of\":\"2026-03-02T12:00:00Z\"") != std::string::npos);
 
   // A span shorter than a month holds no monthly period.
   const Kpi k2 = compute_kpi(nodes, data, cat, day(2026, 3, 1), day(2026, 3, 3), std::nullopt);

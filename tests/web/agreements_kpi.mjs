@@ -88,7 +88,10 @@ try {
   await page.waitForSelector('[data-kpi-total]');
   const year = currentYear();
   check(await page.inputValue('input[name=from]') === year.from && await page.inputValue('input[name=to]') === year.to, 'the span defaults to the current year');
-  const kpi = report('--kpi', '--from', year.from, '--to', year.to);
+  // The page's KPI is cut at the engine snapshot's instant (a period still running is not judged).
+  const apiKpi = await (await fetch(`${base}/api/v1/kpi?from=${year.from}&to=${year.to}`)).json();
+  check(apiKpi.as_of && apiKpi.left_out.some((l) => l.includes('not judged before it ends')), `the running period is left out: ${JSON.stringify(apiKpi.left_out)}`);
+  const kpi = report('--kpi', '--from', year.from, '--to', year.to, '--as-of', apiKpi.as_of);
   check(await page.textContent('[data-kpi-total]') === percent(kpi.attainment, 2), `KPI ${await page.textContent('[data-kpi-total]')} != ${percent(kpi.attainment, 2)}`);
   check((await page.textContent('[data-kpi-counts]')).includes(`${kpi.met} of ${kpi.committed} committed periods met, ${kpi.periods} periods`), 'KPI counts');
   for (const group of ['by_sla', 'by_service', 'by_owner', 'by_provider'])

@@ -47,5 +47,7 @@ export function KpiPage({ catalogue }) {
           <td><a href=${href('services', serviceOf.get(m.sla) ?? m.service)}>${m.sla}</a></td><td>${m.period}</td>
           <td class="num">${percent(m.availability)}</td><td class="num">${m.target} %</td>
           <td data-col="reasons">${m.reasons.join(', ')}</td>
-          <td data-col="agreements">${m.agreements_missed.length ? m.agreements_missed.map((a, i) => html`${i ? ', ' : ''}<a href=${href('agreements', a)}>${a}</a>`) : '—'}</td></tr>`)}</tbody></table></div>`}`}`;
+          <td data-col="agreements">${m.agreements_missed.length ? m.agreements_missed.map((a, i) => html`${i ? ', ' : ''}<a href=${href('agreements', a)}>${a}</a>`) : '—'}</td></tr>`)}</tbody></table></div>`}
+      ${kpi.left_out?.length ? html`<h2>Not counted</h2><p class="muted">Periods still running at ${kpi.as_of ?? 'the cut'} are judged when they end.</p>
+        <ul data-kpi-left-out>${kpi.left_out.map((l) => html`<li>${l}</li>`)}</ul>` : ''}`}`;
 }
