@@ -65,12 +65,12 @@ out = ["set -eo pipefail", "cd \"$(dirname \"$0\")\"",
        "trap 'exit 143' TERM INT",
        "trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null' EXIT"]
 for i, b in enumerate(blocks):
-    out.append("echo '@@block %d@@'" % i)
+    out.append("printf '\\n@@block %d@@\\n'" % i)
     if b["exit"] == 0:
         out.append(b["body"])
     else:
-        out.append("set +e\n(\n%s\n)\nrc=$?\nset -e\necho \"@@rc $rc@@\"" % b["body"])
-out.append("echo '@@end@@'")
+        out.append("set +e\n(\n%s\n)\nrc=$?\nset -e\nprintf '\\n@@rc %%d@@\\n' \"$rc\"" % b["body"])
+out.append("printf '\\n@@end@@\\n'")
 open(script_path, "w").write("\n".join(out) + "\n")
 json.dump(blocks, open(expect_path, "w"))
 PY
