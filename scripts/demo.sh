@@ -62,6 +62,11 @@ mw_from=$(( 3 * unit )) mw_to=$(( 4 * unit ))
 web_off=$(( mw_from + unit / 5 )) web_on=$(( mw_to - 2 * unit / 5 ))
 status_every=$(( secs < 300 ? 30 : 60 ))
 
+port=$(free_port)
+http_port=8080
+port_free "$http_port" || http_port=$(free_port)
+http="http://127.0.0.1:$http_port"
+
 say "slamon live demo: $duration on this machine (loopback only); Ctrl-C ends it sooner, with the reports"
 cat <<EOF
   What runs: local targets (nginx HTTP/HTTPS, snmpd, a TCP "database"), slamon-collector (the
@@ -70,11 +75,11 @@ cat <<EOF
   demo-office-hours (week), under it the hosting supplier's UC demo-hosting-uc (day).
   Timeline: $(mmss "$fail_from")-$(mmss "$fail_to") the "database" fails (an outage, charged to the UC);
   $(mmss "$mw_from")-$(mmss "$mw_to") maintenance on demo-web (nginx restarted inside it: planned time, not downtime).
-  Files: $out/
+  Web UI: $http/ (from step 3 on; no token: loopback only). Files: $out/
 EOF
 
 say "1. slamon check: the specification's example catalogue, then the demo catalogue"
-"$bin/slamon" check config/example.yaml
+"$bin/slamon" check config/example.yaml | head -n 1
 "$bin/slamon" check config/demo.yaml
 
 say "2. local targets (loopback only)"
@@ -90,10 +95,7 @@ cleanup() {
   scripts/demo_peers.sh stop "$peers" 2>/dev/null || true
 }
 trap cleanup EXIT
-# Ctrl-C (or SIGTERM) during the run ends the run early; the reports are still made. The daemons run in
-# sessions of their own (setsid) so that the terminal's Ctrl-C reaches this script only, which stops
-# them in order: the agent first (it drains its spool), then the collector.
-trap 'stop_requested=1' INT TERM
+trap 'echo "demo: interrupted"; exit 130' INT TERM
 scripts/demo_peers.sh start "$peers"
 
 say "3. slamon-collector and slamon-agent over TLS on loopback"
@@ -101,10 +103,6 @@ say "3. slamon-collector and slamon-agent over TLS on loopback"
 scripts/make-certs.sh "$out/tls" demo-agent >/dev/null
 rm -rf "$out/store.db" "$out/store.db-wal" "$out/store.db-shm" "$out/collector-state" "$out/agent-state" "$out/spool" \
   "$out/collector.log" "$out/agent.log" "$out/maintenance.yaml" "$out/report"*.json "$out/report"*.html "$out"/*.txt
-port=$(free_port)
-http_port=8080
-port_free "$http_port" || http_port=$(free_port)
-http="http://127.0.0.1:$http_port"
 cat >"$out/collector.yaml" <<YAML
 # Written by scripts/demo.sh (docs/collector-config.md)
 catalogue: $src/config/demo.yaml
@@ -139,6 +137,11 @@ for _ in $(seq 50); do curl -sf "$http/healthz" >/dev/null && break; sleep 0.1; 
 setsid "$bin/slamon-agent" --config "$out/agent.yaml" --duration "$(( secs + 120 ))s" --drain-timeout 30s \
   2>"$out/agent.log" &
 agent_pid=$!
+# From here, Ctrl-C (or SIGTERM) ends the run early and the reports are still made. The daemons run in
+# sessions of their own (setsid) so that the terminal's Ctrl-C reaches this script only, which stops
+# them in order: the agent first (it drains its spool), then the collector. A second Ctrl-C stops
+# everything at once, without the reports.
+trap 'stop_requested=1' INT TERM
 t0=$SECONDS
 start_utc=$(date -u +%s)
 at() { date -u -d "@$(( start_utc + $1 ))" +%Y-%m-%dT%H:%M:%SZ; }
@@ -217,6 +220,8 @@ done
 # Peers stopped by an early end come back, so that nothing is left half-way.
 [ "$stage" = 1 ] && scripts/demo_peers.sh start-db "$peers"
 [ "$stage" = 3 ] && scripts/demo_peers.sh start-web "$peers"
+
+trap 'echo "demo: interrupted again: stopping without the reports"; exit 130' INT TERM
 
 say "4. stopping: the agent sends what its spool still holds, then the collector"
 kill -TERM "$agent_pid"
