@@ -102,7 +102,7 @@ say "3. slamon-collector and slamon-agent over TLS on loopback"
 # Certificates (a CA, the collector's, the agent's), the two configuration files, fresh state.
 scripts/make-certs.sh "$out/tls" demo-agent >/dev/null
 rm -rf "$out/store.db" "$out/store.db-wal" "$out/store.db-shm" "$out/collector-state" "$out/agent-state" "$out/spool" \
-  "$out/collector.log" "$out/agent.log" "$out/maintenance.yaml" "$out/report"*.json "$out/report"*.html "$out"/*.txt
+  "$out/collector.log" "$out/agent.log" "$out/maintenance.yaml" "$out"/report*.json "$out/report.html" "$out"/{report,agreement,kpi}.txt "$out/agreement.json"
 cat >"$out/collector.yaml" <<YAML
 # Written by scripts/demo.sh (docs/collector-config.md)
 catalogue: $src/config/demo.yaml

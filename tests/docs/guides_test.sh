@@ -83,9 +83,10 @@ PY
     PATH="$bin:$PATH" timeout -k 5 150 bash guide.sh >"$dir/output.txt" 2>&1
     echo $? >"$dir/rc"
   )
-  for f in $(find "$dir" -name '*.pid' -not -path '*/scripts/*' -not -path '*/config/*' -not -path '*/tests/*' 2>/dev/null); do
+  # (find does not follow the links to the checkout.)
+  while IFS= read -r f; do
     pid=$(cat "$f" 2>/dev/null) && [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
+  done < <(find "$dir" -name '*.pid' 2>/dev/null)
   # Check: the script reached its end, every block's exit status, every `# =>` line in its block.
   if ! python3 - "$guide" "$dir/output.txt" "$dir/expect.json" "$(cat "$dir/rc")" <<'PY'
 import json, re, sys
