@@ -83,9 +83,15 @@ PY
     PATH="$bin:$PATH" timeout -k 5 150 bash guide.sh >"$dir/output.txt" 2>&1
     echo $? >"$dir/rc"
   )
-  # (find does not follow the links to the checkout.)
+  # (find does not follow the links to the checkout.) Only a process of this guide's folder is
+  # stopped (its command line names the folder, or runs in it): a stale pid may belong to another.
   while IFS= read -r f; do
-    pid=$(cat "$f" 2>/dev/null) && [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    pid=$(cat "$f" 2>/dev/null) || continue
+    [[ "$pid" =~ ^[0-9]+$ ]] || continue
+    if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$dir" ||
+       [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$dir" ]; then
+      kill "$pid" 2>/dev/null || true
+    fi
   done < <(find "$dir" -name '*.pid' 2>/dev/null)
   # Check: the script reached its end, every block's exit status, every `# =>` line in its block.
   if ! python3 - "$guide" "$dir/output.txt" "$dir/expect.json" "$(cat "$dir/rc")" <<'PY'
