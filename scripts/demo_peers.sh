@@ -5,8 +5,9 @@
 #   scripts/demo_peers.sh start DIR
 #   scripts/demo_peers.sh stop DIR
 #   scripts/demo_peers.sh stop-db DIR | start-db DIR    (take the "database" away and back)
+#   scripts/demo_peers.sh stop-web DIR | start-web DIR  (stop nginx, both ports, and start it again)
 set -euo pipefail
-cmd=${1:?usage: demo_peers.sh start|stop|stop-db|start-db DIR}
+cmd=${1:?usage: demo_peers.sh start|stop|stop-db|start-db|stop-web|start-web DIR}
 dir=$(mkdir -p "${2:?DIR}" && cd "$2" && pwd)
 
 wait_port() {  # wait_port PORT: bounded wait until 127.0.0.1:PORT accepts
@@ -41,6 +42,11 @@ PY
   wait_port 15432
 }
 
+start_web() {
+  nginx -p "$dir" -e "$dir/logs/error.log" -c "$dir/nginx.conf"
+  wait_port 18080
+}
+
 start() {
   mkdir -p "$dir/html" "$dir/logs" "$dir/tmp" "$dir/snmp"
   if [ ! -f "$dir/server.crt" ]; then
@@ -65,8 +71,7 @@ http {
            ssl_certificate $dir/server.crt; ssl_certificate_key $dir/server.key; root $dir/html; }
 }
 CONF
-  nginx -p "$dir" -e "$dir/logs/error.log" -c "$dir/nginx.conf"
-  wait_port 18080
+  start_web
   cat > "$dir/snmpd.conf" <<CONF
 rocommunity public 127.0.0.1
 sysLocation slamon demo
@@ -91,5 +96,7 @@ case "$cmd" in
   stop) stop ;;
   stop-db) kill_pidfile "$dir/db.pid" ;;
   start-db) start_db ;;
-  *) echo "usage: demo_peers.sh start|stop|stop-db|start-db DIR" >&2; exit 2 ;;
+  stop-web) kill_pidfile "$dir/nginx.pid" ;;
+  start-web) start_web ;;
+  *) echo "usage: demo_peers.sh start|stop|stop-db|start-db|stop-web|start-web DIR" >&2; exit 2 ;;
 esac
