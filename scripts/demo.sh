@@ -247,7 +247,8 @@ echo; echo "-- SLA demo-gold (the business service demo-shop)"
 echo; echo "-- UC demo-hosting-uc (Demo hosting Ltd, under demo-shop)"
 "$bin/slamon" report "${common[@]}" --agreement demo-hosting-uc --period "$today" --format text | tee "$out/agreement.txt"
 "$bin/slamon" report "${common[@]}" --agreement demo-hosting-uc --period "$today" --format json > "$out/agreement.json"
-echo; echo "-- SLA attainment KPI, $today"
+echo; echo "-- SLA attainment KPI, $today (a period counts once it has ended: today's is still running, so it is"
+echo "   listed as left out; the web UI's overview shows its verdict so far)"
 "$bin/slamon" report "${common[@]}" --kpi --from "$today" --to "$tomorrow" --format text | tee "$out/kpi.txt"
 # The same report offline, from nothing but the catalogue, the agent's own log and the maintenance
 # windows exported from the store: it must agree.
