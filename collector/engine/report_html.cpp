@@ -83,7 +83,13 @@ std::string day_row(const Report& r, const DayFigure& d) {
 
 std::string one(const Report& r) {
   std::string o;
-  o += "<section class=\"report\">\n<h1>SLA " + esc(r.sla) + " &middot; " + esc(r.service) + "</h1>\n";
+  // An OLA's or UC's report names what it is and who provides it; an SLA's its service.
+  std::string what = "SLA " + esc(r.sla) + " &middot; " + esc(r.service);
+  if (r.agreement) {
+    what = (r.agreement->kind == catalogue::AgreementKind::uc ? "UC " : "OLA ") + esc(r.sla) + " &middot; " + esc(r.service);
+    if (!r.agreement->provider.empty()) what += " &middot; " + esc(r.agreement->provider);
+  }
+  o += "<section class=\"report\">\n<h1>" + what + "</h1>\n";
   o += "<p class=\"sub\">Period " + esc(r.period.label) + ": " + esc(format_local(r.period.start, r.timezone)) +
        " to " + esc(format_local(r.period.end, r.timezone)) +
        (r.complete ? "" : " &middot; cut at " + esc(format_local(r.as_of, r.timezone)) + " (incomplete)") +

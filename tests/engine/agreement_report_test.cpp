@@ -3,6 +3,7 @@
 // the agreements an SLA report lists (its node and below, counted edges only), and the agreement
 // reports of a label.
 #include "collector/engine/agreement_report.h"
+#include "collector/engine/report_format.h"
 
 // g++ 12 warns falsely (-Wmaybe-uninitialized) inside the catalogue model's constructors here.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -127,6 +128,10 @@ TEST_CASE("agreement reports of a label: those of its kind, the others left out;
   CHECK(set.reports[2].met == std::optional<bool>(false));  // down all day
   REQUIRE(set.left_out.size() == 1);
   CHECK(set.left_out[0].find("shop-ola") != std::string::npos);
+  // The printable page names what it is and who provides it (not "SLA web-uc").
+  const std::string html = reports_to_html({set.reports[0]}, false);
+  CHECK(html.find("<h1>UC web-uc &middot; web &middot; Example Telecom</h1>") != std::string::npos);
+  CHECK(html.find("<h1>SLA ") == std::string::npos);
   req.agreement = "sw-uc";
   set = run_agreement_reports(nodes, data, f.cat, req);
   REQUIRE(set.reports.size() == 1);
