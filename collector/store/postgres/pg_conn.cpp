@@ -71,10 +71,20 @@ std::vector<const char*> PgParams::pointers() const {
 }
 
 namespace {
+// libpq's message on one line (a log line each): trailing blanks cut, inner line breaks as spaces.
 std::string trimmed(const char* m) {
   std::string s = m == nullptr ? "" : m;
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    if (c == '\n' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 }  // namespace
 
