@@ -99,7 +99,11 @@ bool PgConn::ensure_connected() {
   if (c_ != nullptr) {
     PQreset(c_);
   } else {
-    c_ = PQconnectdb(url_.c_str());
+    // A connect that hangs (a server gone from the network) gives up after 10 s unless the URL says
+    // otherwise (its own connect_timeout comes later and wins); PQreset keeps the setting.
+    const char* keys[] = {"connect_timeout", "dbname", nullptr};
+    const char* values[] = {"10", url_.c_str(), nullptr};
+    c_ = PQconnectdbParams(keys, values, 1);
   }
   if (c_ == nullptr) throw StoreFailure("store " + shown_ + ": cannot connect: out of memory");
   if (PQstatus(c_) != CONNECTION_OK) {
