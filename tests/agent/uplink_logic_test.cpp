@@ -1,6 +1,7 @@
 // Tests for agent/uplink_logic.h (pure): the send window (live results first, the back-fill in the
-// other slots, acks with stored ranges, resends, drops), the backoff's bounds with a seeded random source, the choice among several collectors, the batch encoding under
-// the frame cap, and what each collector message means for the session.
+// other slots, acks with stored ranges, resends, drops), the backoff's bounds with a seeded random
+// source, the choice among several collectors, the batch encoding under the frame cap, and what each
+// collector message means for the session.
 #include "agent/uplink_logic.h"
 
 #include <doctest/doctest.h>
