@@ -377,19 +377,32 @@ TEST_CASE("uplink over TLS: results committed during the session overtake a back
   CHECK(run_until(f.io, [&] { return up.stopped(); }, std::chrono::seconds(5)));
 }
 
-TEST_CASE("uplink over TLS: with several collectors it moves to the next at once on a refused connect and on silence, without a backoff") {
+// Accepts connections and closes each at once: the agent's TLS handshake fails.
+asio::awaitable<void> no_tls(tcp::acceptor& acceptor) {
+  for (;;) {
+    auto s = co_await acceptor.async_accept(asio::use_awaitable);
+    boost::system::error_code ignored;
+    s.close(ignored);
+  }
+}
+
+TEST_CASE("uplink over TLS: with several collectors it moves to the next at once on a refused connect, a failed TLS handshake and silence, without a backoff") {
   Fixture f;
   REQUIRE_MESSAGE(f.init(), "the openssl command could not make the test certificates");
-  // [a port nobody listens on, a collector that welcomes and then goes silent, a good collector]
+  // [a port nobody listens on, one that breaks TLS, a collector that welcomes and then goes silent, a
+  // good collector]
   const int dead_port = [] {
     asio::io_context tmp;
     tcp::acceptor a(tmp, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     return static_cast<int>(a.local_endpoint().port());
   }();
   tcp::acceptor good(f.io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  tcp::acceptor broken(f.io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   const int quiet_port = f.config.collectors[0].port;
   const int good_port = good.local_endpoint().port();
-  f.config.collectors = {{"127.0.0.1", dead_port}, {"127.0.0.1", quiet_port}, {"127.0.0.1", good_port}};
+  const int broken_port = broken.local_endpoint().port();
+  f.config.collectors = {{"127.0.0.1", dead_port}, {"127.0.0.1", broken_port}, {"127.0.0.1", quiet_port}, {"127.0.0.1", good_port}};
+  asio::co_spawn(f.io, no_tls(broken), asio::detached);
   Spool spool(f.d.file("spool.db"), f.clock);
   spool.append(results(20));
   Seen quiet_seen;
@@ -413,17 +426,24 @@ TEST_CASE("uplink over TLS: with several collectors it moves to the next at once
   const std::string dead = "127.0.0.1:" + std::to_string(dead_port);
   const std::string quiet = "127.0.0.1:" + std::to_string(quiet_port);
   const std::string good_peer = "127.0.0.1:" + std::to_string(good_port);
+  const std::string tls_broken = "127.0.0.1:" + std::to_string(broken_port);
   const auto refused = at("a1: cannot connect to collector " + dead + ": TCP connect: Connection refused");
+  const auto to_broken = at("a1: trying collector " + tls_broken + " next");
+  const auto handshake = at("a1: cannot connect to collector " + tls_broken + ": TLS handshake failed");
   const auto to_quiet = at("a1: trying collector " + quiet + " next");
   const auto lost = at("a1: connection to collector " + quiet + " lost (no message from the collector for 0.4 s)");
   const auto to_good = at("a1: trying collector " + good_peer + " next");
   const auto connected = at("a1: connected to collector " + good_peer);
   REQUIRE(refused != std::string::npos);
+  REQUIRE(to_broken != std::string::npos);
+  REQUIRE(handshake != std::string::npos);
   REQUIRE(to_quiet != std::string::npos);
   REQUIRE(lost != std::string::npos);
   REQUIRE(to_good != std::string::npos);
   REQUIRE(connected != std::string::npos);
-  CHECK(refused < to_quiet);
+  CHECK(refused < to_broken);
+  CHECK(to_broken < handshake);
+  CHECK(handshake < to_quiet);
   CHECK(to_quiet < lost);
   CHECK(lost < to_good);
   CHECK(to_good < connected);
