@@ -79,13 +79,13 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
         log(std::move(lg)),
         hooks(std::move(h)),
         options(o),
+        choice(cfg.collectors.size(), random),
         backoff(std::move(random), o.backoff_initial_ms, o.backoff_max_ms),
         tls(ssl::context::tls_client),
         wake(ex),
         fallback(ex) {
-    peer = (config.collector_host.find(':') != std::string::npos ? "[" + config.collector_host + "]"
-                                                                   : config.collector_host) +
-           ":" + std::to_string(config.collector_port);
+    if (config.collectors.empty()) throw std::runtime_error("no collector address in the agent configuration");
+    peer = address().text();
     setup_tls();
   }
 
@@ -115,10 +115,13 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // The collector to try now.
+  const CollectorAddress& address() const { return config.collectors[choice.current()]; }
+
   // Arms the stream's name checks: the certificate must name `server_name` (or the collector host);
   // an IP address is checked as an address; a name is also sent as SNI.
   void verify_name(Stream& stream) const {
-    const std::string name = config.tls.server_name.value_or(config.collector_host);
+    const std::string name = config.tls.server_name.value_or(address().host);
     X509_VERIFY_PARAM* param = SSL_get0_param(stream.native_handle());
     boost::system::error_code ec;
     (void)asio::ip::make_address(name, ec);
@@ -312,11 +315,12 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
     // Connect: resolve and TCP within connect_timeout_ms.
     tcp::resolver resolver(executor);
     asio::steady_timer timer(executor, after(options.connect_timeout_ms));
-    const std::string port = std::to_string(config.collector_port);
-    auto resolved = co_await (resolver.async_resolve(config.collector_host, port, use_tuple) || timer.async_wait(use_tuple));
-    if (resolved.index() == 1) throw SessionEnd("resolving " + config.collector_host + " took longer than " + seconds(options.connect_timeout_ms) + " s");
+    const std::string host = address().host;
+    const std::string port = std::to_string(address().port);
+    auto resolved = co_await (resolver.async_resolve(host, port, use_tuple) || timer.async_wait(use_tuple));
+    if (resolved.index() == 1) throw SessionEnd("resolving " + host + " took longer than " + seconds(options.connect_timeout_ms) + " s");
     const boost::system::error_code rec = std::get<0>(std::get<0>(resolved));
-    if (rec) throw SessionEnd("cannot resolve " + config.collector_host + ": " + rec.message());
+    if (rec) throw SessionEnd("cannot resolve " + host + ": " + rec.message());
     const tcp::resolver::results_type endpoints = std::get<1>(std::get<0>(resolved));
     Stream stream(executor, tls);
     auto connected = co_await (asio::async_connect(stream.lowest_layer(), endpoints, use_tuple) || timer.async_wait(use_tuple));
@@ -334,7 +338,7 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
       const long verify = SSL_get_verify_result(stream.native_handle());
       if (verify != X509_V_OK)
         why += " (the collector's certificate: " + std::string(X509_verify_cert_error_string(verify)) + "; checked against " + config.tls.ca_file +
-               " for the name " + config.tls.server_name.value_or(config.collector_host) + ")";
+               " for the name " + config.tls.server_name.value_or(host) + ")";
       throw SessionEnd(why);
     }
     decoder = wire::FrameDecoder();
@@ -359,6 +363,7 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
     stats.connected = true;
     ++stats.sessions;
     backoff.reset();
+    choice.connected();
     if (log) {
       const auto now = spool.state();
       log->info("{}: connected to collector {}, {}, epoch {}, committed {}, stored above: {}, backlog {} entries",
@@ -411,8 +416,21 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
         else if (!logged)
           log->error("{}: cannot connect to collector {}: {}", config.name, peer, why);
       }
+      // The next collector at once, unless every one failed since the round began: then the backoff.
+      const bool round_over = choice.failed();
+      peer = address().text();
+      if (!round_over) {
+        if (log) log->info("{}: trying collector {} next", config.name, peer);
+        continue;
+      }
       const DurationMs delay = backoff.next();
-      if (log) log->info("{}: retrying collector {} in {} s", config.name, peer, seconds(delay));
+      if (log) {
+        if (choice.count() == 1)
+          log->info("{}: retrying collector {} in {} s", config.name, peer, seconds(delay));
+        else
+          log->info("{}: each of the {} collectors failed; retrying from collector {} in {} s", config.name,
+                    choice.count(), peer, seconds(delay));
+      }
       asio::steady_timer t(executor, after(delay));
       co_await t.async_wait(use_tuple);
       if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) break;
@@ -426,9 +444,10 @@ struct Uplink::Impl : std::enable_shared_from_this<Impl> {
   std::shared_ptr<spdlog::logger> log;
   UplinkHooks hooks;
   UplinkOptions options;
+  CollectorChoice choice;  // which of config.collectors (declared before backoff: both draw from `random`)
   Backoff backoff;
   ssl::context tls;
-  std::string peer;
+  std::string peer;  // the collector tried now, "host:port"
   asio::steady_timer wake;       // the writer waits here; notify() cancels it
   bool wake_pending = false;     // something for the writer arrived (checked before it waits)
   asio::steady_timer fallback;   // stop(): cut the session if the clean close takes too long

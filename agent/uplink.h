@@ -3,8 +3,9 @@
 // first (results committed during the session go as soon as they are, while the backlog fills the
 // other slots from the oldest; at most 8 batches unacknowledged, one slot kept for live results) and
 // only what the collector does not hold; heartbeats every 5 s, applies the collector's
-// acknowledgements, resend requests and assignments, and reconnects with a jittered exponential
-// backoff when the connection fails, goes silent for 30 s or is refused. Every read and write has a
+// acknowledgements, resend requests and assignments. When the connection fails, goes silent for 30 s
+// or is refused, it moves to the next of the configured collectors at once (CollectorChoice), and
+// waits a jittered exponential backoff only after a round in which every collector failed. Every read and write has a
 // deadline. It runs on the agent's single loop thread, with the scheduler and the spool sink (the
 // spool is not thread-safe; its reads and commits are short). What each collector message means is
 // decided in agent/uplink_logic.h; Asio and OpenSSL stay in uplink.cpp.
@@ -83,7 +84,7 @@ class Uplink {
   // The coroutine has ended (after stop()).
   bool stopped() const;
   UplinkStats stats() const;
-  // "host:port", as log lines name the collector.
+  // "host:port" of the collector connected to or tried now, as log lines name it.
   const std::string& peer() const;
 
  private:

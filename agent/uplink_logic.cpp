@@ -129,6 +129,22 @@ DurationMs Backoff::next() {
   return std::clamp(delay, d / 2, d);
 }
 
+// ---- CollectorChoice ----
+
+CollectorChoice::CollectorChoice(std::size_t count, const UniformRandom& random) : count_(std::max<std::size_t>(count, 1)) {
+  double u = random ? random() : 0.0;
+  if (!(u >= 0.0)) u = 0.0;  // NaN too
+  if (u >= 1.0) u = 0.0;
+  current_ = std::min(count_ - 1, static_cast<std::size_t>(u * static_cast<double>(count_)));
+}
+
+bool CollectorChoice::failed() {
+  current_ = (current_ + 1) % count_;
+  if (++failed_in_round_ < count_) return false;
+  failed_in_round_ = 0;
+  return true;
+}
+
 // ---- messages ----
 
 v1::AgentMessage make_hello(const std::string& agent, const std::string& token, TimeMs now_ms, const SpoolMarks& spool,

@@ -134,6 +134,31 @@ class Backoff {
   DurationMs bound_ms_;
 };
 
+// Which collector of `collectors: [...]` to connect to. The agent starts at a random one (agents
+// sharing one list then spread over the collectors instead of all loading the first), tries them in
+// list order from there (wrapping), and stays with the one it reached: it moves on only when that one
+// fails (connect, TLS, refusal, silence, a lost session), so it returns to an earlier collector only
+// once the later ones failed too. A *round* is one attempt at each collector; the backoff's delay
+// comes between rounds, never between the collectors of one round.
+class CollectorChoice {
+ public:
+  // `count` collectors (at least 1); the start is `random()` scaled to [0, count).
+  CollectorChoice(std::size_t count, const UniformRandom& random);
+  // The collector to try now (an index into the list).
+  std::size_t current() const { return current_; }
+  // The attempt at current() failed, or its session ended: moves to the next collector. True when
+  // that completed a round (every collector failed since the round began): wait the backoff first.
+  bool failed();
+  // A Welcome from current(): the next failure starts a new round there.
+  void connected() { failed_in_round_ = 0; }
+  std::size_t count() const { return count_; }
+
+ private:
+  std::size_t count_;
+  std::size_t current_ = 0;
+  std::size_t failed_in_round_ = 0;
+};
+
 // ---- what the agent sends ----
 
 // The first message of a session. `token` is a secret: it goes into the message, never into a log.

@@ -1,11 +1,13 @@
 // The raw PostgreSQL peer of bench/pg_ingest_bench.sh: the same rows as bench_ingest's stream
 // (agents in turn, probes bench-aN.pK, one batch of --batch rows per transaction), inserted into the
 // PgStore's own schema (made by opening a PgStore on the database) with the store's statements through
-// raw libpq in one process: per batch the arrival counter lock, the mark and ranges read, one insert
-// per row (prepared), the counter and the mark written, commit; the same synchronous_commit. Prints
-// "result pgpeer rows=N batch=B seconds=S rate=R". Not a test, never run in CI.
+// raw libpq in one process: per batch the arrival counter lock, the mark and ranges read, the rows in
+// multi-row INSERTs of --rows-per-insert rows (prepared; the store's kInsertChunk and SQL by default,
+// 1: one statement a row, as the store did before), the counter and the mark written, commit; the
+// same synchronous_commit. Prints "result pgpeer rows=N batch=B seconds=S rate=R". Not a test, never
+// run in CI.
 //   bench_pg_peer --url postgresql://... [--agents 100] [--probes 10] [--batch 1000] [--rows 1000000]
-//                 [--synchronous-commit on|off]
+//                 [--synchronous-commit on|off] [--rows-per-insert 100]
 #include <libpq-fe.h>
 
 #include <CLI/CLI.hpp>
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
   std::string url, sync = "on";
   int agents = 100, probes = 10, batch = 1000;
   long long rows = 1'000'000;
+  std::size_t per_insert = slamon::store::postgres::kInsertChunk;
   CLI::App app{"bench_pg_peer: raw libpq inserts into the PgStore schema (see the file's opening comment)"};
   app.add_option("--url", url, "an empty database")->required();
   app.add_option("--agents", agents);
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch);
   app.add_option("--rows", rows);
   app.add_option("--synchronous-commit", sync);
+  app.add_option("--rows-per-insert", per_insert, "rows in one INSERT statement")->check(CLI::Range(1, 5000));
   CLI11_PARSE(app, argc, argv);
   std::vector<std::string> agent_ids, probe_ids;
   {
@@ -67,15 +71,7 @@ int main(int argc, char** argv) {
   check(PQprepare(c, "get_ranges",
                   "SELECT first_seq, last_seq FROM stored_ranges WHERE agent_id = $1::bigint AND epoch = $2::bigint ORDER BY first_seq",
                   0, nullptr), c, "prepare");
-  check(PQprepare(c, "insert",
-                  "INSERT INTO results (agent_id, epoch, seq, probe_id, ts_ms, status, latency_ms, message, metrics, arrival)"
-                  " VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint, $5::bigint, $6::smallint, $7::double precision,"
-                  " $8::bytea, $9::bytea, $10::bigint)"
-                  " ON CONFLICT (probe_id, ts_ms, agent_id) DO UPDATE SET arrival = excluded.arrival, status = excluded.status,"
-                  " latency_ms = excluded.latency_ms, message = excluded.message, metrics = excluded.metrics"
-                  " WHERE results.status IS DISTINCT FROM excluded.status OR results.latency_ms IS DISTINCT FROM excluded.latency_ms"
-                  " OR results.message IS DISTINCT FROM excluded.message OR results.metrics IS DISTINCT FROM excluded.metrics",
-                  0, nullptr), c, "prepare");
+  check(PQprepare(c, "insert", slamon::store::postgres::insert_results_sql(per_insert).c_str(), 0, nullptr), c, "prepare");
   check(PQprepare(c, "set_counter", "UPDATE arrival_counters SET result_row = $1::bigint WHERE id = 1", 0, nullptr), c, "prepare");
   check(PQprepare(c, "set_mark",
                   "INSERT INTO marks (agent_id, epoch, committed_seq) VALUES ($1::bigint, $2::bigint, $3::bigint)"
@@ -120,6 +116,23 @@ int main(int argc, char** argv) {
     PQclear(lock);
     check(run(c, "get_mark", {agent_id, "1"}), c, "mark");
     check(run(c, "get_ranges", {agent_id, "1"}), c, "ranges");
+    // The rows' parameters, kept alive until their INSERT ran; one INSERT each per_insert rows.
+    std::vector<std::string> values;
+    std::vector<const char*> p;
+    std::size_t pending = 0;
+    const auto flush = [&] {
+      if (pending == 0) return;
+      p.clear();
+      for (const auto& v : values) p.push_back(v.empty() ? nullptr : v.c_str());
+      for (std::size_t i = 0; i < p.size(); i += 10) p[i + 7] = "\\x";  // message: empty bytea; metrics NULL
+      if (pending == per_insert)
+        check(PQexecPrepared(c, "insert", static_cast<int>(p.size()), p.data(), nullptr, nullptr, 0), c, "insert");
+      else
+        check(PQexecParams(c, slamon::store::postgres::insert_results_sql(pending).c_str(), static_cast<int>(p.size()), nullptr,
+                           p.data(), nullptr, nullptr, 0), c, "insert");
+      values.clear();
+      pending = 0;
+    };
     for (int i = 0; i < batch; ++i) {
       const std::uint64_t seq = next[static_cast<std::size_t>(a)]++;
       const auto k = seq - 1;
@@ -127,13 +140,11 @@ int main(int argc, char** argv) {
       const auto ts = base + static_cast<long long>(k / static_cast<std::uint64_t>(probes)) * 1000;
       char latency[32];
       std::snprintf(latency, sizeof latency, "%.17g", 1.5 + static_cast<double>(k % 7));
-      std::vector<const char*> p{agent_id.c_str(), "1", nullptr, probe_id.c_str(), nullptr, up.c_str(), latency, "\\x", nullptr, nullptr};
-      const std::string s_seq = std::to_string(seq), s_ts = std::to_string(ts), s_arr = std::to_string(++arrival);
-      p[2] = s_seq.c_str();
-      p[4] = s_ts.c_str();
-      p[9] = s_arr.c_str();
-      check(PQexecPrepared(c, "insert", 10, p.data(), nullptr, nullptr, 0), c, "insert");
+      values.insert(values.end(), {agent_id, "1", std::to_string(seq), probe_id, std::to_string(ts), up, latency, "", "",
+                                   std::to_string(++arrival)});
+      if (++pending == per_insert) flush();
     }
+    flush();
     check(run(c, "set_counter", {std::to_string(arrival)}), c, "counter");
     check(run(c, "set_mark", {agent_id, "1", std::to_string(next[static_cast<std::size_t>(a)] - 1)}), c, "set mark");
     check(PQexec(c, "COMMIT"), c, "commit");

@@ -207,12 +207,15 @@ int run_check(CheckOptions o) {
     w.key("maintenance");
     json_counts(w, s.maintenance, kMaintenanceOrder);
     w.end_object();
-    if (agent)
+    if (agent) {
       w.key("agent_config").begin_object()
           .key("file").value(o.agent_config)
           .key("name").value(agent->name)
-          .key("collector").value(agent->collector_host + ":" + std::to_string(agent->collector_port))
-          .end_object();
+          .key("collector").value(agent->collectors.front().text())
+          .key("collectors").begin_array();
+      for (const auto& c : agent->collectors) w.value(c.text());
+      w.end_array().end_object();
+    }
     if (collector)
       w.key("collector_config").begin_object()
           .key("file").value(o.collector_config)
@@ -240,8 +243,8 @@ int run_check(CheckOptions o) {
   std::printf("  maintenance windows: %zu (%s)\n", total(s.maintenance),
               breakdown(s.maintenance, kMaintenanceOrder).c_str());
   if (agent)
-    std::printf("%s: OK (agent %s, collector %s:%d)\n", o.agent_config.c_str(), agent->name.c_str(),
-                agent->collector_host.c_str(), agent->collector_port);
+    std::printf("%s: OK (agent %s, collector%s %s)\n", o.agent_config.c_str(), agent->name.c_str(),
+                agent->collectors.size() > 1 ? "s" : "", collectors_text(agent->collectors).c_str());
   if (collector)
     std::printf("%s: OK (listen %s:%d, store %s, retention %s, clock skew limit %s, http %s:%d%s%s)\n",
                 o.collector_config.c_str(), collector->listen_host.c_str(), collector->listen_port,

@@ -9,7 +9,33 @@ namespace slamon::collector {
 
 Ingest::Ingest(store::Store& store, const Clock& clock, Post post, IngestOptions options,
                std::shared_ptr<spdlog::logger> log)
-    : store_(store), clock_(clock), post_(std::move(post)), options_(options), log_(std::move(log)) {}
+    : store_(store),
+      clock_(clock),
+      post_(std::move(post)),
+      options_(options),
+      log_(std::move(log)),
+      outage_(options.retry_initial_ms, options.retry_max_ms) {}
+
+namespace {
+// The steady clock in ms: the outage's retry instants.
+TimeMs steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+void Ingest::store_failed(const std::string& error, const std::string& what) {
+  if (auto line = outage_.failed(steady_ms(), error)) {
+    log_->error("{} ({})", *line, what);
+  } else {
+    log_->debug("the store still fails ({}): {}; next attempt in {} ms", what, error, outage_.retry_at_ms() - steady_ms());
+  }
+  store_down_ = true;
+}
+
+void Ingest::store_worked() {
+  if (auto line = outage_.succeeded(steady_ms())) log_->info("{}", *line);
+  store_down_ = false;
+}
 
 Ingest::~Ingest() { stop(); }
 
@@ -70,12 +96,16 @@ void Ingest::run() {
     bool last = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_until(lock, next_records,
-                       [&] { return stopping_ || !jobs_.empty() || !lookups_.empty(); });
-      lookups.swap(lookups_);
+      // While the store is down, what is queued waits for the next retry instant (or the stop).
+      const auto retry_at = clock::time_point(std::chrono::milliseconds(outage_.retry_at_ms()));
+      const auto may_try = [&] { return stopping_ || outage_.may_try(steady_ms()); };
+      wake_.wait_until(lock, may_try() ? next_records : std::min(next_records, retry_at),
+                       [&] { return stopping_ || (may_try() && (!jobs_.empty() || !lookups_.empty())); });
+      const bool trying = may_try();
+      if (trying) lookups.swap(lookups_);
       std::size_t entries = 0;
       const std::size_t max_group = options_.commit_delay_ms > 0 ? 1 : options_.max_group_batches;
-      while (!jobs_.empty() && group.size() < max_group &&
+      while (trying && !jobs_.empty() && group.size() < max_group &&
              (group.empty() || entries + jobs_.front().batch->entries.size() <= options_.max_group_entries)) {
         entries += jobs_.front().batch->entries.size();
         group.push_back(std::move(jobs_.front()));
@@ -85,7 +115,7 @@ void Ingest::run() {
         refused_since_room_ = false;
         room = true;
       }
-      const bool records_due = clock::now() >= next_records;
+      const bool records_due = clock::now() >= next_records && trying;
       last = stopping_ && jobs_.empty() && lookups_.empty();
       if (records_due || last) records.swap(records_);
     }
@@ -107,9 +137,10 @@ void Ingest::answer(std::deque<Lookup>& lookups) {
     try {
       marks = AgentMarks{store_.committed_seq(l.agent, l.epoch), store_.last_epoch(l.agent),
                          store_.stored_ranges(l.agent, l.epoch)};
+      store_worked();
     } catch (const store::StoreFailure& e) {
       error = e.what();
-      log_->error("{}: store failure reading the marks of epoch {}: {}", l.agent, l.epoch, e.what());
+      store_failed(error, "reading the marks of " + l.agent + ", epoch " + std::to_string(l.epoch));
     }
     post_([done = std::move(l.done), marks, error]() { done(marks, error); });
   }
@@ -134,12 +165,12 @@ void Ingest::commit(std::deque<Job>& group) {
   if (!error.empty() || outcomes.size() != group.size()) {
     if (error.empty()) error = "the store returned " + std::to_string(outcomes.size()) + " outcomes for " +
                                std::to_string(group.size()) + " batches";
-    log_->error("store failure committing {} batches ({} entries): {}; none is acknowledged, their sessions are "
-                "closed and the agents send them again",
-                group.size(), entries, error);
+    store_failed(error, "committing " + std::to_string(group.size()) + " batches, " + std::to_string(entries) +
+                            " entries: none is acknowledged, their sessions are closed and the agents send them again");
     for (auto& j : group) post_([done = std::move(j.done), error]() { done(BatchResult{std::nullopt, error}); });
     return;
   }
+  store_worked();
   log_->debug("committed {} batches ({} entries) in {} ms", group.size(), entries,
               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
   for (std::size_t i = 0; i < group.size(); ++i)
@@ -154,8 +185,9 @@ void Ingest::write_records(std::map<std::string, store::AgentRecord>& records) {
   for (auto& [_, r] : records) list.push_back(std::move(r));
   try {
     store_.record_agents(list);
+    store_worked();
   } catch (const store::StoreFailure& e) {
-    log_->error("store failure writing {} agent records: {}; tried again with the next ones", list.size(), e.what());
+    store_failed(e.what(), "writing " + std::to_string(list.size()) + " agent records: tried again with the next ones");
     std::lock_guard lock(mutex_);
     for (auto& r : list) records_.try_emplace(r.name, std::move(r));  // a newer state wins
   }

@@ -2,12 +2,18 @@
 // batches through a bounded queue; it commits everything queued, up to a cap, in one transaction
 // (group commit) and posts each outcome back to the io thread, so an Ack leaves only after its COMMIT
 // returned. It also answers the marks a hello needs and writes the agents' records every few seconds.
+// When the store fails (PostgreSQL restarted, connection refused or reset), the failed group is not
+// acknowledged (its sessions close; the agents send it again) and the store is *down*
+// (ingest_outage.h): what is queued waits, unacknowledged, while the thread retries with a backoff
+// (the store reconnects on its next call), logging only when the store goes down and when it works
+// again; then ingest resumes.
 // (The engine thread, collector/live_thread.h, applies what was committed and prunes.) No Asio here:
 // the io thread is reached through the `Post` function the daemon passes in.
 #pragma once
 
 #include <spdlog/logger.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +26,7 @@
 #include <string>
 #include <thread>
 
+#include "collector/ingest_outage.h"
 #include "collector/session_logic.h"
 #include "collector/store/store.h"
 #include "common/time.h"
@@ -34,6 +41,9 @@ struct IngestOptions {
   // Tests only (--debug-ingest-delay): when positive, every batch commits alone, this long after the
   // previous commit, as a slow store would (the store thread waits; the sessions' backpressure holds).
   DurationMs commit_delay_ms = 0;
+  // While the store is down: the first retry after this long, the delay doubling up to retry_max_ms.
+  DurationMs retry_initial_ms = 250;
+  DurationMs retry_max_ms = 5'000;
 };
 
 // What became of a batch: committed (outcome), or not (error: the store failed; nothing committed).
@@ -70,6 +80,8 @@ class Ingest {
   void update_agent(store::AgentRecord record);
 
   std::size_t queued() const;
+  // The store failed and has not worked since (thread-safe).
+  bool store_down() const { return store_down_; }
 
  private:
   struct Job {
@@ -86,6 +98,9 @@ class Ingest {
   void commit(std::deque<Job>& group);
   void answer(std::deque<Lookup>& lookups);
   void write_records(std::map<std::string, store::AgentRecord>& records);
+  // A store call failed (`what` for the log) or worked: the outage's state and its log lines.
+  void store_failed(const std::string& error, const std::string& what);
+  void store_worked();
 
   store::Store& store_;
   const Clock& clock_;
@@ -94,6 +109,8 @@ class Ingest {
   std::shared_ptr<spdlog::logger> log_;
   std::function<void()> on_room_;
   std::function<void()> on_committed_;
+  StoreOutage outage_;  // the store thread's alone
+  std::atomic<bool> store_down_ = false;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

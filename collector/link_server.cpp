@@ -496,7 +496,9 @@ asio::awaitable<bool> Session::hello(const std::string& payload) {
     if (closing_) co_return false;
   }
   if (!marks_) {
-    srv_.log->error("{}: refused: the store cannot be read: {}", who(), lookup_error_);
+    // During an outage the store thread logged it once: a line per agent only at debug then.
+    srv_.log->log(srv_.ingest.store_down() ? spdlog::level::debug : spdlog::level::err,
+                  "{}: refused: the store cannot be read: {}", who(), lookup_error_);
     send_refusal(v1::Refusal::UNSPECIFIED, "the collector's store failed; try again later");
     co_return false;
   }
@@ -582,9 +584,9 @@ void Session::outcome(std::uint64_t first, std::uint64_t last, const BatchResult
   wake_.cancel();
   if (!r.outcome) {
     ++srv_.counters.batches_failed;
-    srv_.log->error("{}: batch {}..{} of epoch {} not stored (store failure); closing the session, the agent sends it "
-                    "again",
-                    who(), first, last, epoch_);
+    srv_.log->log(srv_.ingest.store_down() ? spdlog::level::debug : spdlog::level::err,
+                  "{}: batch {}..{} of epoch {} not stored (store failure); closing the session, the agent sends it again",
+                  who(), first, last, epoch_);
     send_refusal(v1::Refusal::UNSPECIFIED, "the collector's store failed; nothing of this batch was stored");
     stop_.cancel();
     return;

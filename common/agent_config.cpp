@@ -1,6 +1,7 @@
 // Loading agent.yaml with the catalogue's YAML tree and typed readers.
 #include "common/agent_config.h"
 
+#include <algorithm>
 #include <array>
 
 #include "common/catalogue/reader.h"
@@ -13,9 +14,9 @@ namespace {
 using namespace slamon::catalogue;
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 10> kTopKeys = {"collector",   "name",          "token_file",   "tls",
-                                                       "spool_dir",   "state_dir",     "log_level",    "results_log",
-                                                       "spool_max_size", "spool_max_age"};
+constexpr std::array<std::string_view, 11> kTopKeys = {"collector",   "collectors",     "name",         "token_file",
+                                                       "tls",         "spool_dir",      "state_dir",    "log_level",
+                                                       "results_log", "spool_max_size", "spool_max_age"};
 constexpr std::array<std::string_view, 4> kTlsKeys = {"ca_file", "cert_file", "key_file", "server_name"};
 constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
@@ -26,7 +27,26 @@ bool valid_name(std::string_view s) {
   return true;
 }
 
+// One "host:port" of `collector` or `collectors` (`what` names the field in messages).
+std::optional<CollectorAddress> read_address(const Ctx& ctx, const YamlNode& v, const std::string& what) {
+  auto s = read_string(ctx, v, what);
+  if (!s) return std::nullopt;
+  if (auto hp = parse_host_port(*s)) return CollectorAddress{hp->first, hp->second};
+  ctx.error(v, what + " must be host:port or [v6-address]:port, not '" + s->substr(0, 80) + "'");
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string CollectorAddress::text() const {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string collectors_text(const std::vector<CollectorAddress>& collectors) {
+  std::string out;
+  for (const auto& c : collectors) out += (out.empty() ? "" : ", ") + c.text();
+  return out;
+}
 
 std::optional<std::uint64_t> parse_size(std::string_view text) {
   std::size_t i = 0;
@@ -64,15 +84,27 @@ AgentConfigResult load_agent_config(const fs::path& path, const FileSource& file
   AgentConfig c;
   MapView m(ctx, top);
   m.check_keys(kTopKeys);
-  if (auto* v = m.require("collector")) {
-    if (auto s = read_string(ctx, *v, "collector")) {
-      if (auto hp = parse_host_port(*s)) {
-        c.collector_host = hp->first;
-        c.collector_port = hp->second;
-      } else {
-        ctx.error(*v, "collector must be host:port or [v6-address]:port, not '" + s->substr(0, 80) + "'");
+  const YamlNode* one = m.find("collector");
+  const YamlNode* several = m.find("collectors");
+  if (one && several) {
+    ctx.error(*several, "give either collector or collectors, not both (collector is at line " +
+                            std::to_string(one->line) + ")");
+  } else if (one) {
+    if (auto a = read_address(ctx, *one, "collector")) c.collectors.push_back(std::move(*a));
+  } else if (several) {
+    if (auto items = read_list(ctx, *several, "collectors", false)) {
+      if (items->empty()) ctx.error(*several, "collectors must list at least one host:port");
+      for (const YamlNode* item : *items) {
+        auto a = read_address(ctx, *item, "collectors");
+        if (!a) continue;
+        if (std::find(c.collectors.begin(), c.collectors.end(), *a) != c.collectors.end())
+          ctx.error(*item, "collector " + a->text() + " is listed twice");
+        else
+          c.collectors.push_back(std::move(*a));
       }
     }
+  } else {
+    ctx.error(top, "missing required field 'collector' (or 'collectors', a list of host:port)");
   }
   if (auto* v = m.require("name")) {
     if (auto s = read_string(ctx, *v, "name")) {

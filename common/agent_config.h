@@ -1,4 +1,4 @@
-// The agent's local configuration file (agent.yaml): where the collector is, who the agent is, its
+// The agent's local configuration file (agent.yaml): where the collectors are, who the agent is, its
 // token and TLS files, where it keeps its spool and state, how much it logs. Loaded with the same
 // error quality as the catalogue (file:line:col, unknown keys with a suggestion, missing files).
 // docs/agent-config.md describes the file; config/agent.yaml is an example.
@@ -22,13 +22,23 @@ struct AgentTlsConfig {
   std::string ca_file;                     // absolute; verifies the collector's certificate
   std::optional<std::string> cert_file;    // client certificate (optional, with key_file)
   std::optional<std::string> key_file;
-  std::optional<std::string> server_name;  // name to verify when it differs from collector_host
+  std::optional<std::string> server_name;  // name to verify when it differs from the collector's host
   bool operator==(const AgentTlsConfig&) const = default;
 };
 
+// One collector the agent may send to: from "host:port" or "[v6]:port".
+struct CollectorAddress {
+  std::string host;
+  int port = 0;
+  // "host:port", "[v6]:port": as log lines name the collector.
+  std::string text() const;
+  bool operator==(const CollectorAddress&) const = default;
+};
+
 struct AgentConfig {
-  std::string collector_host;  // from "host:port" or "[v6]:port"
-  int collector_port = 0;
+  // `collector: ADDRESS` (one) or `collectors: [ADDRESS, ...]` (failover, agent/uplink_logic.h's
+  // CollectorChoice): never empty, no address twice.
+  std::vector<CollectorAddress> collectors;
   std::string name;            // the agent's name in the catalogue, [a-z0-9._-]{1,64}
   std::string token_file;      // absolute path
   catalogue::Secret token;     // the file's content, trailing newline stripped; never logged
@@ -44,6 +54,9 @@ struct AgentConfig {
 };
 
 constexpr std::uint64_t kMinSpoolBytes = 16 * 1024;
+
+// The addresses as one line: "a:1, b:2".
+std::string collectors_text(const std::vector<CollectorAddress>& collectors);
 
 // "1GiB", "500MiB", "200KB", "200000": bytes (binary units KiB..TiB, decimal KB..TB, B or none).
 std::optional<std::uint64_t> parse_size(std::string_view text);

@@ -1,10 +1,11 @@
 // Tests for agent/uplink_logic.h (pure): the send window (live results first, the back-fill in the
-// other slots, acks with stored ranges, resends, drops), the backoff's bounds with a seeded random source, the batch encoding under
+// other slots, acks with stored ranges, resends, drops), the backoff's bounds with a seeded random source, the choice among several collectors, the batch encoding under
 // the frame cap, and what each collector message means for the session.
 #include "agent/uplink_logic.h"
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <limits>
 #include <random>
 #include <set>
@@ -195,6 +196,58 @@ TEST_CASE("backoff: doubles from 1 s to 60 s, each delay in [bound/2, bound], re
   std::set<DurationMs> seen;
   for (int i = 0; i < 20; ++i) seen.insert(b.next());
   CHECK(seen.size() > 10);
+}
+
+TEST_CASE("collector choice: a random start, then list order wrapping; a round of failures asks for the backoff") {
+  // The start is the random draw scaled to the list: 0.0 -> first, 0.5 -> second of three, ~1 -> last.
+  CHECK(CollectorChoice(3, [] { return 0.0; }).current() == 0);
+  CHECK(CollectorChoice(3, [] { return 0.5; }).current() == 1);
+  CHECK(CollectorChoice(3, [] { return 0.9999999; }).current() == 2);
+  CHECK(CollectorChoice(3, [] { return 1.0; }).current() == 0);  // out of [0, 1): the first
+  CHECK(CollectorChoice(3, [] { return std::nan(""); }).current() == 0);
+  CHECK(CollectorChoice(3, {}).current() == 0);
+  // Failures move to the next at once; the third failure (one attempt at each) ends the round.
+  CollectorChoice c(3, [] { return 0.5; });
+  CHECK_FALSE(c.failed());
+  CHECK(c.current() == 2);
+  CHECK_FALSE(c.failed());
+  CHECK(c.current() == 0);
+  CHECK(c.failed());
+  CHECK(c.current() == 1);  // the next round starts where the last one did
+  CHECK_FALSE(c.failed());
+  CHECK_FALSE(c.failed());
+  CHECK(c.failed());
+  // Spread: many agents drawing their start land on every collector.
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::set<std::size_t> starts;
+  for (int i = 0; i < 50; ++i) starts.insert(CollectorChoice(4, [&] { return u(rng); }).current());
+  CHECK(starts == std::set<std::size_t>{0, 1, 2, 3});
+}
+
+TEST_CASE("collector choice: the agent stays with the collector it reached; losing it starts a round there") {
+  CollectorChoice c(3, [] { return 0.0; });
+  CHECK_FALSE(c.failed());  // 0 refused
+  CHECK(c.current() == 1);
+  c.connected();  // 1 welcomed us: we stay there
+  CHECK(c.current() == 1);
+  // 1 dies: 2 and 0 are tried at once; only when 1 failed again is the round over.
+  CHECK_FALSE(c.failed());
+  CHECK(c.current() == 2);
+  CHECK_FALSE(c.failed());
+  CHECK(c.current() == 0);
+  CHECK(c.failed());
+  CHECK(c.current() == 1);
+}
+
+TEST_CASE("collector choice: with one collector every failure is a round (the backoff as before)") {
+  CollectorChoice c(1, [] { return 0.7; });
+  CHECK(c.current() == 0);
+  CHECK(c.failed());
+  CHECK(c.current() == 0);
+  c.connected();
+  CHECK(c.failed());
+  CHECK(CollectorChoice(0, {}).count() == 1);
 }
 
 TEST_CASE("hello carries the spool's marks, the cached assignment version and the protocol version") {

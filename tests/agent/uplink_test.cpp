@@ -203,8 +203,7 @@ struct Fixture {
     server_ctx.use_certificate_chain_file(d.file("server.pem"));
     server_ctx.use_private_key_file(d.file("server.key"), ssl::context::pem);
     log->set_level(spdlog::level::debug);
-    config.collector_host = "127.0.0.1";
-    config.collector_port = acceptor.local_endpoint().port();
+    config.collectors = {{"127.0.0.1", acceptor.local_endpoint().port()}};
     config.name = "a1";
     config.token = catalogue::Secret("t0ken-secret", "");
     config.tls.ca_file = d.file("ca.pem");
@@ -270,7 +269,7 @@ TEST_CASE("uplink over TLS: hello, a new epoch, the whole spool sent in order an
   REQUIRE(run_until(f.io, [&] { return seen.seqs.size() == 2'503 && spool.state().entries == 0; }, std::chrono::seconds(10)));
   CHECK(seen.seqs.back() == 2'503);
   const auto text = f.log_text.str();
-  CHECK(text.find(std::string("a1: connected to collector 127.0.0.1:") + std::to_string(f.config.collector_port) + ", TLSv1.") != std::string::npos);
+  CHECK(text.find(std::string("a1: connected to collector 127.0.0.1:") + std::to_string(f.config.collectors[0].port) + ", TLSv1.") != std::string::npos);
   CHECK(text.find("new spool epoch") != std::string::npos);
   CHECK(text.find("t0ken-secret") == std::string::npos);
   up.stop();
@@ -311,7 +310,7 @@ TEST_CASE("uplink over TLS: a collector that stops answering is left after the s
   up.start();
   REQUIRE(run_until(f.io, [&] { return f.log_text.str().find("lost (") != std::string::npos; }, std::chrono::seconds(10)));
   CHECK(seen.heartbeats >= 3);  // the agent kept writing meanwhile
-  CHECK(f.log_text.str().find(std::string("a1: connection to collector 127.0.0.1:") + std::to_string(f.config.collector_port) +
+  CHECK(f.log_text.str().find(std::string("a1: connection to collector 127.0.0.1:") + std::to_string(f.config.collectors[0].port) +
                               " lost (no message from the collector for 0.4 s)") != std::string::npos);
   CHECK(up.stats().sessions == 1);
   CHECK_FALSE(up.stats().connected);
@@ -374,6 +373,93 @@ TEST_CASE("uplink over TLS: results committed during the session overtake a back
   std::sort(sorted.begin(), sorted.end());
   CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());  // each once
   CHECK(sorted.size() == 20'001);
+  up.stop();
+  CHECK(run_until(f.io, [&] { return up.stopped(); }, std::chrono::seconds(5)));
+}
+
+TEST_CASE("uplink over TLS: with several collectors it moves to the next at once on a refused connect and on silence, without a backoff") {
+  Fixture f;
+  REQUIRE_MESSAGE(f.init(), "the openssl command could not make the test certificates");
+  // [a port nobody listens on, a collector that welcomes and then goes silent, a good collector]
+  const int dead_port = [] {
+    asio::io_context tmp;
+    tcp::acceptor a(tmp, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    return static_cast<int>(a.local_endpoint().port());
+  }();
+  tcp::acceptor good(f.io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const int quiet_port = f.config.collectors[0].port;
+  const int good_port = good.local_endpoint().port();
+  f.config.collectors = {{"127.0.0.1", dead_port}, {"127.0.0.1", quiet_port}, {"127.0.0.1", good_port}};
+  Spool spool(f.d.file("spool.db"), f.clock);
+  spool.append(results(20));
+  Seen quiet_seen;
+  Seen good_seen;
+  asio::co_spawn(f.io, collector(f.acceptor, f.server_ctx, quiet_seen, true), asio::detached);
+  asio::co_spawn(f.io, collector(good, f.server_ctx, good_seen), asio::detached);
+  UplinkOptions o;
+  o.heartbeat_every_ms = 50;
+  o.silence_limit_ms = 400;
+  o.backoff_initial_ms = 30'000;  // a backoff between these attempts would outlast the test
+  Uplink up(f.io.get_executor(), f.config, spool, f.clock, f.log, {}, o, [] { return 0.0; });  // start at the first
+  CHECK(up.peer() == "127.0.0.1:" + std::to_string(dead_port));
+  up.start();
+  REQUIRE(run_until(f.io, [&] { return good_seen.seqs.size() >= 20 && spool.state().entries == 0; }, std::chrono::seconds(10)));
+  CHECK(up.peer() == "127.0.0.1:" + std::to_string(good_port));
+  CHECK(up.stats().sessions == 2);
+  CHECK(quiet_seen.hello);
+  const auto text = f.log_text.str();
+  INFO(text);
+  const auto at = [&](const std::string& s) { return text.find(s); };
+  const std::string dead = "127.0.0.1:" + std::to_string(dead_port);
+  const std::string quiet = "127.0.0.1:" + std::to_string(quiet_port);
+  const std::string good_peer = "127.0.0.1:" + std::to_string(good_port);
+  const auto refused = at("a1: cannot connect to collector " + dead + ": TCP connect: Connection refused");
+  const auto to_quiet = at("a1: trying collector " + quiet + " next");
+  const auto lost = at("a1: connection to collector " + quiet + " lost (no message from the collector for 0.4 s)");
+  const auto to_good = at("a1: trying collector " + good_peer + " next");
+  const auto connected = at("a1: connected to collector " + good_peer);
+  REQUIRE(refused != std::string::npos);
+  REQUIRE(to_quiet != std::string::npos);
+  REQUIRE(lost != std::string::npos);
+  REQUIRE(to_good != std::string::npos);
+  REQUIRE(connected != std::string::npos);
+  CHECK(refused < to_quiet);
+  CHECK(to_quiet < lost);
+  CHECK(lost < to_good);
+  CHECK(to_good < connected);
+  CHECK(at("retrying") == std::string::npos);  // no backoff inside a round
+  up.stop();
+  CHECK(run_until(f.io, [&] { return up.stopped(); }, std::chrono::seconds(5)));
+}
+
+TEST_CASE("uplink over TLS: when every collector fails the backoff comes once per round, the line naming the round") {
+  Fixture f;
+  REQUIRE_MESSAGE(f.init(), "the openssl command could not make the test certificates");
+  std::vector<int> ports;
+  {
+    asio::io_context tmp;
+    tcp::acceptor a(tmp, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    tcp::acceptor b(tmp, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    ports = {a.local_endpoint().port(), b.local_endpoint().port()};
+  }
+  f.config.collectors = {{"127.0.0.1", ports[0]}, {"127.0.0.1", ports[1]}};
+  Spool spool(f.d.file("spool.db"), f.clock);
+  UplinkOptions o;
+  o.backoff_initial_ms = 100;
+  Uplink up(f.io.get_executor(), f.config, spool, f.clock, f.log, {}, o, [] { return 0.5; });  // start at the second
+  up.start();
+  const auto count = [&](const std::string& s) {
+    const auto text = f.log_text.str();
+    std::size_t n = 0;
+    for (auto p = text.find(s); p != std::string::npos; p = text.find(s, p + 1)) ++n;
+    return n;
+  };
+  REQUIRE(run_until(f.io, [&] { return count("each of the 2 collectors failed") >= 2; }, std::chrono::seconds(10)));
+  INFO(f.log_text.str());
+  CHECK(count("cannot connect to collector") >= 4);
+  CHECK(count("a1: each of the 2 collectors failed; retrying from collector 127.0.0.1:" + std::to_string(ports[1]) + " in ") >= 2);
+  CHECK(f.log_text.str().find("a1: cannot connect to collector 127.0.0.1:" + std::to_string(ports[1])) <
+        f.log_text.str().find("a1: cannot connect to collector 127.0.0.1:" + std::to_string(ports[0])));
   up.stop();
   CHECK(run_until(f.io, [&] { return up.stopped(); }, std::chrono::seconds(5)));
 }

@@ -1,18 +1,21 @@
 // Tests for collector/ingest.h, the store thread: group commit into a real SQLite store, outcomes
 // delivered through the io thread's post in order, the bounded queue (submit refused when full, then
-// on_room), a store failure acknowledging nothing, the marks a hello needs, and the agent records.
+// on_room), a store failure acknowledging nothing, an outage retried with a backoff and logged once,
+// the marks a hello needs, and the agent records.
 // The store is the real SqliteStore behind a gate that lets a test hold the store thread inside a
 // commit or make it fail.
 #include "collector/ingest.h"
 
 #include <doctest/doctest.h>
 #include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "collector/store/sqlite/sqlite_store.h"
@@ -266,3 +269,55 @@ TEST_CASE("agent records are written by the store thread (at the latest when it 
   CHECK(records[0] == r);
 }
 
+
+TEST_CASE("while the store is down, batches wait for the next retry (backoff), one line says it went down, one that it works again") {
+  test::TempDir dir;
+  GatedStore store(dir.file("store.db"));
+  PostQueue io;
+  FixedClock clock;
+  std::ostringstream text;
+  auto log = std::make_shared<spdlog::logger>("ingest", std::make_shared<spdlog::sinks::ostream_sink_mt>(text));
+  IngestOptions o;
+  o.retry_initial_ms = 100;
+  o.retry_max_ms = 400;
+  Ingest ingest(store, clock, io.post(), o, log);
+  ingest.start();
+  store.fail = true;
+  std::vector<BatchResult> results;
+  auto keep = [&](BatchResult r) { results.push_back(std::move(r)); };
+  REQUIRE(ingest.submit("a1", batch(1, 1, 5, "p"), keep));
+  REQUIRE(io.run_until([&] { return results.size() == 1; }));
+  CHECK(ingest.store_down());
+  // 30 batches over at least 600 ms: without the backoff each would be a call to the store.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
+  std::uint64_t next = 6;
+  for (int i = 0; i < 30 || std::chrono::steady_clock::now() < until; ++i) {
+    REQUIRE(ingest.submit("a1", batch(1, next, 1, "p"), keep));
+    ++next;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const std::size_t calls_down = store.group_sizes().size();
+  CHECK(calls_down <= 15);
+  CHECK(calls_down >= 2);  // it did retry
+  for (const auto& r : results) CHECK_FALSE(r.outcome);  // nothing acknowledged while down
+  // The store works again: what still waits commits at the next retry, and ingest resumes.
+  store.fail = false;
+  REQUIRE(io.run_until([&] { return results.size() == next - 5; }));
+  CHECK_FALSE(ingest.store_down());
+  REQUIRE(results.back().outcome);
+  REQUIRE(ingest.submit("a1", batch(2, 1, 3, "q"), keep));
+  REQUIRE(io.run_until([&] { return results.size() == next - 4; }));
+  REQUIRE(results.back().outcome);
+  CHECK(results.back().outcome->committed_seq == 3);
+  ingest.stop();
+  const auto s = text.str();
+  INFO(s);
+  const auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+    return n;
+  };
+  CHECK(count("the store failed: disk I/O error (injected); nothing is acknowledged until it works again") == 1);
+  CHECK(count("the store works again after ") == 1);
+  CHECK(count("[error]") == 1);
+}

@@ -40,8 +40,7 @@ TEST_CASE("config/agent.yaml loads") {
   DiskFileSource disk;
   const auto r = load_agent_config(test::source_dir() + "/config/agent.yaml", disk);
   REQUIRE_MESSAGE(r.config, errors(r));
-  CHECK(r.config->collector_host == "collector.example.com");
-  CHECK(r.config->collector_port == 7443);
+  CHECK(r.config->collectors == std::vector<CollectorAddress>{{"collector.example.com", 7443}});
   CHECK(r.config->name == "dc1-agent-01");
   CHECK(r.config->token.value() == "test");
   CHECK(r.config->tls.ca_file == test::source_dir() + "/config/tls/ca.pem");
@@ -54,7 +53,8 @@ TEST_CASE("minimal agent configuration: defaults and relative paths") {
                       "tls: {ca_file: tls/ca.pem, cert_file: tls/agent.pem, key_file: tls/agent.key}\n"
                       "spool_dir: spool\n");
   REQUIRE_MESSAGE(r.config, errors(r));
-  CHECK(r.config->collector_host == "2001:db8::1");
+  CHECK(r.config->collectors == std::vector<CollectorAddress>{{"2001:db8::1", 7443}});
+  CHECK(r.config->collectors[0].text() == "[2001:db8::1]:7443");
   CHECK(r.config->token.value() == "tok-123");
   CHECK(r.config->token_file == "/etc/slamon/agent.token");
   CHECK(r.config->tls.cert_file == std::optional<std::string>("/etc/slamon/tls/agent.pem"));
@@ -98,6 +98,37 @@ TEST_CASE("agent configuration: required fields, syntax errors, the token never 
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].message.find("very-secret-token") == std::string::npos);
   CHECK(r.errors[0].message.find("unknown key 'verify'") == 0);
+}
+
+TEST_CASE("agent configuration: collectors lists several addresses in order; with collector too it is an error at its line") {
+  const std::string rest = "name: a1\ntoken_file: agent.token\ntls: {ca_file: tls/ca.pem}\n";
+  auto r = load("collectors: [\"c1.example:7443\", \"[2001:db8::2]:7444\", 127.0.0.1:7445]\n" + rest);
+  REQUIRE_MESSAGE(r.config, errors(r));
+  CHECK(r.config->collectors ==
+        std::vector<CollectorAddress>{{"c1.example", 7443}, {"2001:db8::2", 7444}, {"127.0.0.1", 7445}});
+  CHECK(collectors_text(r.config->collectors) == "c1.example:7443, [2001:db8::2]:7444, 127.0.0.1:7445");
+  // Block style too.
+  r = load("collectors:\n  - c1.example:7443\n  - c2.example:7443\n" + rest);
+  REQUIRE_MESSAGE(r.config, errors(r));
+  CHECK(r.config->collectors.size() == 2);
+  // Both keys: one error naming both lines, at the second key's value.
+  r = load("collector: c1.example:7443\n" + rest + "collectors: [c2.example:7443]\n");
+  INFO(errors(r));
+  CHECK_FALSE(r.config);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(has(r, 5, 13, "give either collector or collectors, not both (collector is at line 1)"));
+  CHECK(format_diagnostic(r.errors[0]).find("/etc/slamon/agent.yaml:5:13: error: agent config: give either") == 0);
+  // Empty, a bad address, an address twice, not a list, neither key.
+  r = load("collectors: []\n" + rest);
+  CHECK(has(r, 1, 13, "collectors must list at least one host:port"));
+  r = load("collectors: [c1.example:7443, c1.example, c1.example:7443]\n" + rest);
+  CHECK(r.errors.size() == 2);
+  CHECK(has(r, 1, 31, "collectors must be host:port or [v6-address]:port, not 'c1.example'"));
+  CHECK(has(r, 1, 43, "collector c1.example:7443 is listed twice"));
+  r = load("collectors: c1.example:7443\n" + rest);
+  CHECK(has(r, 1, 13, "collectors must be a list"));
+  r = load(rest);
+  CHECK(has(r, 1, 1, "missing required field 'collector' (or 'collectors'"));
 }
 
 TEST_CASE("agent configuration: the spool's limits, with their units and bounds") {

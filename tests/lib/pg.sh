@@ -10,7 +10,8 @@
 #                                           FIXTURES_CLEANUP `pg`): one server for every PG unit test;
 #                                           DIR/url holds its URL, which they read through
 #                                           SLAMON_PG_URL_FILE (tests/collector/store/pg_test_server.h)
-# pg_createdb NAME makes a database of its own for one test and prints its URL. The tests' server runs
+# pg_createdb NAME makes a database of its own for one test and prints its URL; pg_server_stop_in and
+# pg_server_start_in restart a script test's own server (tests/reliability/pg_restart_test.sh). The tests' server runs
 # with fsync=off (nothing to survive there); PG_FSYNC=on for a benchmark's.
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -36,8 +37,8 @@ pg_start_in() {
   local port i
   for i in 1 2 3 4 5; do
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    if "${as[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${PG_FSYNC:-off} -c max_connections=200" start >/dev/null 2>&1; then
+    echo "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${PG_FSYNC:-off} -c max_connections=200" >"$dir/options"
+    if "${as[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "$(cat "$dir/options")" start >/dev/null 2>&1; then
       echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
       chmod 644 "$dir/url"
       chmod 711 "$dir"
@@ -56,6 +57,20 @@ pg_stop_in() {
     "${as[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
   rm -rf "$dir"
+}
+
+# pg_server_stop_in DIR MODE / pg_server_start_in DIR: stops the server of DIR (pg_ctl -m fast or
+# immediate: a crash, recovered at the next start) and starts it again on the same port and options.
+pg_server_stop_in() {
+  local as=(runuser -u postgres --)
+  [ "$(id -un)" = postgres ] && as=()
+  "${as[@]}" "$PG_BIN/pg_ctl" -D "$1/data" -m "$2" -w -t 30 stop >/dev/null || { pg_fail "pg_ctl stop -m $2 failed in $1"; return 1; }
+}
+pg_server_start_in() {
+  local as=(runuser -u postgres --)
+  [ "$(id -un)" = postgres ] && as=()
+  "${as[@]}" "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 30 -o "$(cat "$1/options")" start >/dev/null ||
+    { tail -n 20 "$1/server.log" >&2; pg_fail "pg_ctl start failed in $1"; return 1; }
 }
 
 # A script test's own server, stopped and removed when the script exits (its EXIT trap is chained).

@@ -283,6 +283,8 @@ class Client {
       const auto kind = read_print(10000, &m);
       if (kind == "ack") {
         acked = std::max<std::uint64_t>(acked, m.ack().committed_seq());
+        // Another session of this agent may have stored past what this one sent: go on from there.
+        next = std::max(next, std::min(acked + 1, end));
       } else if (kind == "resend") {
         next = m.resend().from_seq();
         acked = next - 1;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reliability: two collectors on one PostgreSQL store (the CTest fixture `pg`; never skipped), four
-# agents streaming over TLS, and kill -9 of the engine leader at random moments (2 kills, each killed
-# collector restarted). Afterwards:
+# agents streaming over TLS to either, and kill -9 of the engine leader at random moments (2 kills,
+# each killed collector restarted). Afterwards:
 #   - every result in the agents' results logs is stored exactly once, and nothing else
 #     (slamon export against the logs: compare_results.py);
 #   - `slamon report --db` (the leader's change points) equals the offline report of the logs;
@@ -11,8 +11,8 @@
 #     equal the change points a fresh engine computes from the stored results (a copy of the database
 #     with the engine's state emptied, applied by a collector of its own);
 #   - a follower's /metrics says slamon_leader 0 and its /readyz is 200.
-# Agents: r1, r2 on collector a, r3, r4 on collector b (each killed collector comes back within a
-# second or two; its agents spool meanwhile).
+# The agents list both collectors (`collectors:`): those on the killed leader move to the other one
+# (the killed collector comes back within a second or two, as a follower).
 source "$(dirname "$0")/lib.sh"
 source "$SRC/tests/lib/pg.sh"
 source "$SRC/tests/reliability/two_collectors.sh"

@@ -3,7 +3,7 @@
 # folders $work/a and $work/b (collector.yaml, state, collector.log), free loopback ports, and helpers
 # to start, kill -9, stop them and read their /metrics. Every wait is bounded.
 #   two_collectors_init STORE_URL      writes both collector.yaml files
-#   home_of AGENT                      r1, r2 -> a; the others -> b (their agent.yaml's collector)
+#   write_agent_configs                every agent's agent.yaml, listing both collectors
 declare -A cport=() chttp=() cpid=()
 two_collectors_init() {
   local store=$1 c
@@ -24,13 +24,13 @@ http: {listen: "127.0.0.1:${chttp[$c]}"}
 YAML
   done
 }
-home_of() { case $1 in r1|r2) echo a ;; *) echo b ;; esac; }
-# write_agent_configs: each agent's agent.yaml, naming its home collector.
+# write_agent_configs: each agent's agent.yaml, listing both collectors (`collectors:`: it starts at
+# a random one and moves to the other when its collector fails).
 write_agent_configs() {
   local a
   for a in "${agents[@]}"; do
     write_agent_config "$a"
-    sed -i "s/^collector: .*/collector: 127.0.0.1:${cport[$(home_of "$a")]}/" "$work/agents/$a/agent.yaml"
+    sed -i "s|^collector: .*|collectors: [\"127.0.0.1:${cport[a]}\", \"127.0.0.1:${cport[b]}\"]|" "$work/agents/$a/agent.yaml"
   done
 }
 

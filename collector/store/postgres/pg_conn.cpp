@@ -71,10 +71,20 @@ std::vector<const char*> PgParams::pointers() const {
 }
 
 namespace {
+// libpq's message on one line (a log line each): trailing blanks cut, inner line breaks as spaces.
 std::string trimmed(const char* m) {
   std::string s = m == nullptr ? "" : m;
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    if (c == '\n' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 }  // namespace
 
@@ -89,7 +99,11 @@ bool PgConn::ensure_connected() {
   if (c_ != nullptr) {
     PQreset(c_);
   } else {
-    c_ = PQconnectdb(url_.c_str());
+    // A connect that hangs (a server gone from the network) gives up after 10 s unless the URL says
+    // otherwise (its own connect_timeout comes later and wins); PQreset keeps the setting.
+    const char* keys[] = {"connect_timeout", "dbname", nullptr};
+    const char* values[] = {"10", url_.c_str(), nullptr};
+    c_ = PQconnectdbParams(keys, values, 1);
   }
   if (c_ == nullptr) throw StoreFailure("store " + shown_ + ": cannot connect: out of memory");
   if (PQstatus(c_) != CONNECTION_OK) {

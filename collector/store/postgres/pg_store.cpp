@@ -228,6 +228,44 @@ constexpr std::string_view kResultColumns =
     " FROM results r JOIN agents a ON a.id = r.agent_id JOIN probes p ON p.id = r.probe_id";
 
 // A ResultQuery's bounds: $1 from, $2 to, $3 agent, $4 probe (NULL: no bound).
+// Inserting results: the columns, and what a run stored again does: identical, nothing changes (no
+// row: a resend); differing, the later wins as a new arrival (semantics.md 1).
+constexpr std::string_view kInsertResultHead =
+    "INSERT INTO results (agent_id, epoch, seq, probe_id, ts_ms, status, latency_ms, message, metrics, arrival) VALUES ";
+constexpr std::string_view kInsertResultRow =
+    "($1::bigint, $2::bigint, $3::bigint, $4::bigint, $5::bigint, $6::smallint, $7::double precision, $8::bytea, $9::bytea,"
+    " $10::bigint)";
+constexpr std::string_view kInsertResultTail =
+    " ON CONFLICT (probe_id, ts_ms, agent_id) DO UPDATE SET arrival = excluded.arrival, status = excluded.status,"
+    " latency_ms = excluded.latency_ms, message = excluded.message, metrics = excluded.metrics"
+    " WHERE results.status IS DISTINCT FROM excluded.status OR results.latency_ms IS DISTINCT FROM excluded.latency_ms"
+    " OR results.message IS DISTINCT FROM excluded.message OR results.metrics IS DISTINCT FROM excluded.metrics";
+constexpr int kResultParams = 10;
+
+}  // namespace
+
+// One INSERT of `rows` results (rows x 10 parameters, in kInsertResultRow's order): a batch's rows go
+// in statements of kInsertChunk rows, one round trip each, instead of one a row.
+std::string insert_results_sql(std::size_t rows) {
+  std::string sql(kInsertResultHead);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::size_t base = i * kResultParams;
+    sql += i == 0 ? "(" : ", (";
+    static constexpr std::string_view kTypes[kResultParams] = {"bigint", "bigint", "bigint",           "bigint", "bigint",
+                                                               "smallint", "double precision", "bytea", "bytea", "bigint"};
+    for (std::size_t c = 0; c < kResultParams; ++c) {
+      if (c != 0) sql += ", ";
+      sql += "$" + std::to_string(base + c + 1) + "::";
+      sql += kTypes[c];
+    }
+    sql += ")";
+  }
+  sql += kInsertResultTail;
+  return sql;
+}
+
+namespace {
+
 void add_query(PgParams& p, const ResultQuery& q) {
   p.add(q.from_ms).add(q.to_ms);
   if (q.agent) p.add(std::string_view(*q.agent)); else p.add_null();
@@ -354,16 +392,8 @@ void PgStore::prepare_all() {
   c.prepare("clear_ranges", "DELETE FROM stored_ranges WHERE agent_id = $1::bigint AND epoch = $2::bigint");
   c.prepare("add_range",
             "INSERT INTO stored_ranges (agent_id, epoch, first_seq, last_seq) VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint)");
-  // A run stored again: identical, nothing changes (no row: a resend); differing, the later wins
-  // as a new arrival (semantics.md 1).
-  c.prepare("insert_result",
-            "INSERT INTO results (agent_id, epoch, seq, probe_id, ts_ms, status, latency_ms, message, metrics, arrival)"
-            " VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint, $5::bigint, $6::smallint, $7::double precision,"
-            " $8::bytea, $9::bytea, $10::bigint)"
-            " ON CONFLICT (probe_id, ts_ms, agent_id) DO UPDATE SET arrival = excluded.arrival, status = excluded.status,"
-            " latency_ms = excluded.latency_ms, message = excluded.message, metrics = excluded.metrics"
-            " WHERE results.status IS DISTINCT FROM excluded.status OR results.latency_ms IS DISTINCT FROM excluded.latency_ms"
-            " OR results.message IS DISTINCT FROM excluded.message OR results.metrics IS DISTINCT FROM excluded.metrics");
+  c.prepare("insert_result", std::string(kInsertResultHead) + std::string(kInsertResultRow) + std::string(kInsertResultTail));
+  c.prepare("insert_results_chunk", insert_results_sql(kInsertChunk));
   // A wider gap at the same number (the spool folded more into it): the later wins, as a new arrival.
   c.prepare("insert_gap",
             "INSERT INTO gaps (agent_id, epoch, seq, probe_id, from_ms, to_ms, dropped, arrival)"
@@ -508,18 +538,36 @@ AppendOutcome PgStore::append_in_transaction(std::string_view agent, const wire:
     return out;
   }
   out.duplicates = plan.skip;
+  // The results go in multi-row INSERTs (kInsertChunk rows a statement). Rows of one statement must
+  // not share a run (ON CONFLICT cannot update a row twice): a run seen again in the batch closes the
+  // statement first, so that the later still wins as before.
+  PgParams rows;
+  std::size_t in_rows = 0;
+  std::set<std::pair<std::int64_t, TimeMs>> runs;  // (probe id, ts) of the rows pending
+  const auto flush = [&] {
+    if (in_rows == 0) return;
+    const PgResult r = in_rows == kInsertChunk ? conn_->run("insert_results_chunk", rows)
+                       : in_rows == 1         ? conn_->run("insert_result", rows)
+                                              : conn_->query(insert_results_sql(in_rows), rows);
+    out.resends += in_rows - std::min<std::size_t>(in_rows, r.affected());
+    rows = PgParams();
+    in_rows = 0;
+    runs.clear();
+  };
   std::uint64_t next_seq = batch.first_seq;
   for (std::size_t i = 0; i < batch.entries.size(); ++i) {
     const auto seq = static_cast<std::int64_t>(next_seq);
     next_seq += wire::seq_width(batch.entries[i]);
     if (!plan.store[i]) continue;
     if (const auto* r = std::get_if<ProbeResult>(&batch.entries[i])) {
-      PgParams p;
-      p.add(agent_id).add(epoch).add(seq).add(id_of(probe_ids_, "probes", r->probe)).add(std::int64_t{r->ts});
-      p.add(static_cast<std::int64_t>(r->status)).add(r->latency_ms).add_bytes(r->message);
-      if (r->metrics.empty()) p.add_null(); else p.add_bytes(encode_metrics(r->metrics));
-      p.add(next_result++);
-      if (conn_->run("insert_result", p).affected() == 0) ++out.resends;
+      const std::int64_t probe_id = id_of(probe_ids_, "probes", r->probe);
+      if (!runs.emplace(probe_id, r->ts).second) flush();
+      runs.emplace(probe_id, r->ts);
+      rows.add(agent_id).add(epoch).add(seq).add(probe_id).add(std::int64_t{r->ts});
+      rows.add(static_cast<std::int64_t>(r->status)).add(r->latency_ms).add_bytes(r->message);
+      if (r->metrics.empty()) rows.add_null(); else rows.add_bytes(encode_metrics(r->metrics));
+      rows.add(next_result++);
+      if (++in_rows == kInsertChunk) flush();
     } else {
       // A gap without probes moves the mark (or a range) only.
       const auto& g = std::get<wire::GapRecord>(batch.entries[i]);
@@ -532,6 +580,7 @@ AppendOutcome PgStore::append_in_transaction(std::string_view agent, const wire:
     }
     ++out.stored;
   }
+  flush();
   if (out.stored > 0) {
     conn_->run("set_mark", PgParams().add(agent_id).add(epoch).add(static_cast<std::int64_t>(plan.new_mark)));
     if (plan.new_ranges != ranges) {

@@ -29,6 +29,11 @@ class PgConn;
 class PgParams;
 class PgResult;
 
+// A batch's results are inserted this many rows a statement (multi-row INSERT; pg_ingest_bench).
+constexpr std::size_t kInsertChunk = 100;
+// The SQL of one INSERT of `rows` results with the store's conflict rule (10 parameters a row).
+std::string insert_results_sql(std::size_t rows);
+
 struct PgOptions {
   // on: a commit returns once it is flushed on the server (an acknowledged result survives its
   // crash), unless the URL sets synchronous_commit itself (libpq's `options`); off:

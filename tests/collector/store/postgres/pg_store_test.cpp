@@ -2,7 +2,8 @@
 // (../store_conformance_test.cpp), on the test PostgreSQL server: the schema version and what is
 // refused, errors naming the URL without its password, weekly partitions made as needed and dropped
 // whole by retention (or kept when the engine still needs a row), a failing group leaving nothing,
-// and concurrent writers on two connections whose arrivals a reader never skips.
+// concurrent writers on two connections whose arrivals a reader never skips, and one agent sending the
+// same epoch through two connections at once (each number stored once).
 #include "collector/store/postgres/pg_store.h"
 
 #include <doctest/doctest.h>
@@ -20,6 +21,7 @@ using namespace slamon::store;
 using slamon::test::result;
 using slamon::store::postgres::PgConn;
 using slamon::store::postgres::PgStore;
+namespace postgres = slamon::store::postgres;
 using slamon::test::PgTestDatabase;
 
 namespace {
@@ -184,4 +186,86 @@ TEST_CASE("two connections writing at once: every batch stored once, and a reade
   r.arrivals_after({}, 1'000'000, [&](const StoredArrival& a) { all += seen.count(a.row); });
   CHECK(all == 2 * kBatches * 5);
   CHECK(r.committed_seq("a1", 1) == kBatches * 5);
+}
+
+TEST_CASE("one agent on two connections at once (a partition healing): overlapping batches of one epoch, each number stored once, the mark whole") {
+  // Collector A (a stale session) sends the epoch in batches of 10 from 1; collector B (the agent's
+  // new session) in batches of 7 from 1, at the same time. Whichever commits first stores a number;
+  // for the other it is a duplicate. Without the lock both read the same mark and both store.
+  slamon::test::PgBackend b(false);
+  auto wa = b.another();
+  auto wb = b.another();
+  constexpr std::uint64_t kTotal = 420;
+  const auto ts_of = [](std::uint64_t seq) { return TimeMs{5'000'000} + static_cast<TimeMs>(seq) * 1000; };
+  struct Tally {
+    std::size_t stored = 0, duplicates = 0, resends = 0;
+    std::uint64_t max_mark = 0;
+    bool marks_ascending = true;
+  };
+  auto sender = [&](PgStore& w, std::uint64_t size, Tally& t) {
+    for (std::uint64_t first = 1; first <= kTotal; first += size) {
+      std::vector<TimeMs> ts;
+      for (std::uint64_t s = first; s < first + size && s <= kTotal; ++s) ts.push_back(ts_of(s));
+      const auto o = w.append("a1", batch_at(7, first, ts));
+      t.stored += o.stored;
+      t.duplicates += o.duplicates;
+      t.resends += o.resends;
+      t.marks_ascending = t.marks_ascending && o.committed_seq >= t.max_mark;
+      t.max_mark = std::max(t.max_mark, o.committed_seq);
+    }
+  };
+  Tally ta, tb;
+  std::thread t1(sender, std::ref(*wa), 10, std::ref(ta));
+  std::thread t2(sender, std::ref(*wb), 7, std::ref(tb));
+  t1.join();
+  t2.join();
+  INFO("A stored " << ta.stored << ", B stored " << tb.stored);
+  CHECK(ta.stored + tb.stored == kTotal);  // each number stored by exactly one of them
+  CHECK(ta.resends + tb.resends == 0);     // no number stored twice as a "resend" of the same run
+  CHECK(ta.marks_ascending);
+  CHECK(tb.marks_ascending);
+  auto& r = b.store();
+  CHECK(r.committed_seq("a1", 7) == kTotal);
+  CHECK(r.stored_ranges("a1", 7).empty());
+  CHECK(count_results(r) == kTotal);
+  // One arrival number per row: none was spent on a number stored twice.
+  std::size_t arrivals = 0;
+  std::int64_t top = 0;
+  r.arrivals_after({}, 1'000'000, [&](const StoredArrival& a) {
+    ++arrivals;
+    top = std::max(top, a.row);
+  });
+  CHECK(arrivals == kTotal);
+  CHECK(top == static_cast<std::int64_t>(kTotal));
+  // A stale collector's late append of numbers committed since is a duplicate: nothing changes.
+  const auto late = wa->append("a1", batch_at(7, 11, {ts_of(11), ts_of(12)}));
+  CHECK(late.stored == 0);
+  CHECK(late.duplicates == 2);
+  CHECK(late.committed_seq == kTotal);
+}
+
+TEST_CASE("a batch goes in multi-row inserts: 250 results over three statements, a run repeated inside it (the later wins), resends counted") {
+  slamon::test::PgBackend b(false);
+  auto& s = b.store();
+  CHECK(postgres::insert_results_sql(2).find("($11::bigint, ") != std::string::npos);
+  std::vector<TimeMs> ts;
+  for (int i = 0; i < 250; ++i) ts.push_back(2'000'000 + i * 1000);
+  ts[130] = ts[120];  // the same run (probe p, ts, agent) twice in one statement's share
+  wire::Batch first = batch_at(1, 1, ts);
+  std::get<ProbeResult>(first.entries[130]).status = Status::down;
+  auto o = s.append("a1", first);
+  CHECK(o.stored == 250);
+  CHECK(o.committed_seq == 250);
+  CHECK(o.resends == 0);
+  CHECK(count_results(s) == 249);
+  const auto run = s.find_result("p", ts[120], "a1");
+  REQUIRE(run);
+  CHECK(run->status == Status::down);  // the later of the two
+  // The same results in a new epoch: every one a resend (no row changes), across the chunks.
+  std::vector<TimeMs> again(ts.begin(), ts.begin() + 120);
+  wire::Batch resend = batch_at(2, 1, again);
+  o = s.append("a1", resend);
+  CHECK(o.stored == 120);
+  CHECK(o.resends == 120);
+  CHECK(count_results(s) == 249);
 }
