@@ -310,7 +310,8 @@ void LiveThread::run() {
           log_->info("live engine{}: {} probe(s), {} to replay from the store, position {}/{}",
                      leadership_.leader ? "" : " (follower, in memory)", probes, engine->dirty(),
                      engine->position().result_row, engine->position().gap_row);
-        if (republish) publish(*engine, *cat, clock_.now_ms(), false);
+        // A new leadership, or a follower read again at the leader's position: said at once.
+        if (republish || quiet) publish(*engine, *cat, clock_.now_ms(), quiet);
       }
       catch_up(*engine, *cat);
       const TimeMs now = clock_.now_ms();

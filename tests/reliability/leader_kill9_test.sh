@@ -10,7 +10,8 @@
 #   - the persisted change points are consistent: none repeats its predecessor's status, and they
 #     equal the change points a fresh engine computes from the stored results (a copy of the database
 #     with the engine's state emptied, applied by a collector of its own);
-#   - a follower's /metrics says slamon_leader 0 and its /readyz is 200.
+#   - a follower's /metrics says slamon_leader 0 and its /readyz is 200; at the end its in-memory
+#     engine is at the leader's position and every node's live status equals the leader's.
 # The agents list both collectors (`collectors:`): those on the killed leader move to the other one
 # (the killed collector comes back within a second or two, as a follower).
 source "$(dirname "$0")/lib.sh"
@@ -123,7 +124,24 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [ "$applied" = "$last" ] || fail "the leader's engine did not apply every arrival ($applied of $last)"
-stop_c "$(other "$leader")"
+# The follower's in-memory engine follows: its live status is at the leader's final position, and
+# every node's status equals the leader's (slamon_node_status on both /metrics).
+follower=$(other "$leader")
+for _ in $(seq 100); do
+  [ "$(curl -s --max-time 2 "http://127.0.0.1:${chttp[$follower]}/metrics" | grep '^slamon_engine_applied_rows{table="results"}' |
+    awk '{ print $2 }')" = "$last" ] && break
+  sleep 0.1
+done
+curl -s --max-time 2 "http://127.0.0.1:${chttp[$follower]}/metrics" | grep -qx "slamon_engine_applied_rows{table=\"results\"} $last" ||
+  fail "the follower $follower's live status is not at the leader's position $last"
+sleep 2  # both past every probe's stale_after: the statuses no longer move
+node_status() { curl -s --max-time 2 "http://127.0.0.1:${chttp[$1]}/metrics" | grep '^slamon_node_status' | sort; }
+node_status "$leader" >"$work/status.leader"
+node_status "$follower" >"$work/status.follower"
+[ -s "$work/status.leader" ] || fail "no slamon_node_status on the leader's /metrics"
+cmp -s "$work/status.leader" "$work/status.follower" ||
+  fail "the follower's live status differs from the leader's: $(diff "$work/status.leader" "$work/status.follower" | head -6)"
+stop_c "$follower"
 stop_c "$leader"
 
 # ---- every result stored exactly once ------------------------------------------------------------------
