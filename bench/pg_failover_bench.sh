@@ -67,7 +67,7 @@ for r in $(seq "$runs"); do
   epoch=$(metric "$leader" slamon_leader_epoch)
   before_lines=$(wc -l <"$work/$follower/collector.log")
   # The leader's session: the backend holding the session advisory lock.
-  backend=$("${PSQL[@]}" "$store" -c "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 7564385 AND objid = 1836019216 AND objsubid = 1")
+  backend=$("${PSQL[@]}" "$store" -c "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid = 7564385 AND objid = 1836019216 AND objsubid = 1")
   [ -n "$backend" ] || fail "run $r: no session holds the leader's lock"
   t0=$(date +%s.%N)
   kill -9 "${cpid[$leader]}"

@@ -10,6 +10,8 @@
 #   - the persisted change points are consistent: none repeats its predecessor's status, and they
 #     equal the change points a fresh engine computes from the stored results (a copy of the database
 #     with the engine's state emptied, applied by a collector of its own);
+#   - a leader whose lock session the server ends (pg_terminate_backend) while it runs says it lost
+#     the leadership, and a collector leads with the next epoch;
 #   - a follower's /metrics says slamon_leader 0 and its /readyz is 200; at the end its in-memory
 #     engine is at the leader's position and every node's live status equals the leader's.
 # The agents list both collectors (`collectors:`): those on the killed leader move to the other one
@@ -113,6 +115,31 @@ for _ in 1 2; do
   leader=$follower
   epoch=$new_epoch
 done
+# A leader whose lock connection is lost but which still runs (its session ended by the server): it
+# stops persisting and follows; a collector wins the lock with the next epoch (usually the other one;
+# the same one again is correct too), and its writes are fenced from then on.
+lock_session=$("${PSQL[@]}" "$store" -c "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND classid = 7564385 AND objid = 1836019216 AND objsubid = 1")
+[ -n "$lock_session" ] || fail "no session holds the leader's lock"
+"${PSQL[@]}" "$store" -c "SELECT pg_terminate_backend($lock_session)" >/dev/null
+log "leader $leader's lock session ($lock_session) terminated"
+new_leader=
+for _ in $(seq 200); do
+  for c in a b; do
+    if [ "$(metric "$c" slamon_leader)" = 1 ] && [ "$(metric "$c" slamon_leader_epoch)" -gt "$epoch" ] 2>/dev/null; then
+      new_leader=$c
+    fi
+  done
+  [ -n "$new_leader" ] && break
+  sleep 0.1
+done
+[ -n "$new_leader" ] || fail "no collector became the leader after $leader's lock session ended"
+grep -q "engine leadership lost: .*follower (persisting nothing)" "$work/$leader/collector.log" ||
+  fail "collector $leader does not say it lost the leadership with its lock session"
+leader=$new_leader
+epoch=$(metric "$leader" slamon_leader_epoch)
+log "collector $leader leads: epoch $epoch"
 sleep 2
 log "$(logged_count) results logged, $kills kills of the leader; stopping the agents (they send their backlog first)"
 for a in "${agents[@]}"; do stop_agent "$a"; done
