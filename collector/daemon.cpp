@@ -4,6 +4,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -175,6 +176,9 @@ int run_collector(const DaemonOptions& options) {
                 ingest_log);
   LiveThreadOptions live_options;
   live_options.retention_ms = config.retention_ms;
+  // Several collectors on one PostgreSQL store: the engine leader's election (store/election.h),
+  // made once the addresses that name this collector are known; it outlives the engine thread.
+  std::unique_ptr<store::Election> election;
   LiveThread live(*engine_store.store, *engine_store.engine, clock, live_options, live_log);
 
   LinkOptions link = options.link;
@@ -290,6 +294,14 @@ int run_collector(const DaemonOptions& options) {
   }
   ingest.set_on_room([&] { server->on_room(); });
   ingest.set_on_committed([&] { live.notify(); });
+  {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    const std::string holder =
+        std::string(host[0] ? host : "?") + " (link " + bound + ", http " + http_bound + ", pid " + std::to_string(::getpid()) + ")";
+    election = store::open_election(config.store, holder);
+    if (election) live.set_election(election.get(), dynamic_cast<store::FencedWrites*>(engine_store.store.get()));
+  }
   live.start(loaded.served->catalogue);
   ingest.start();
 

@@ -25,6 +25,15 @@ LiveThread::LiveThread(store::Store& store, store::EngineStore& engine_store, co
 
 LiveThread::~LiveThread() { stop(); }
 
+void LiveThread::set_election(store::Election* election, store::FencedWrites* fence) {
+  election_ = election;
+  fence_ = fence;
+  if (election_) {
+    leadership_ = store::Leadership{};  // a follower until the first poll says otherwise
+    if (fence_) fence_->fence(store::FencedWrites::kNoEpoch);
+  }
+}
+
 void LiveThread::start(std::shared_ptr<const catalogue::Catalogue> cat) {
   {
     std::lock_guard lock(mutex_);
@@ -68,10 +77,21 @@ void LiveThread::catch_up(live::LiveEngine& engine, const catalogue::Catalogue& 
   std::size_t arrivals = 0, replayed = 0;
   for (int i = 0; i < kStepsPerWake; ++i) {
     const auto r = engine.step();
+    if (election_ && leadership_.leader && !wrote_as_leader_) {
+      wrote_as_leader_ = true;  // the takeover is complete (bench/pg_failover_bench.sh times it)
+      log_->info("engine: first write as the leader persisted (epoch {}, position {}/{})", leadership_.epoch,
+                 engine.position().result_row, engine.position().gap_row);
+    }
     arrivals += r.arrivals;
     replayed += r.replayed;
     changed = changed || !r.changed.empty() || r.reloaded;
-    if (r.reloaded) log_->info("another process applied results to the store: the engine's state was read again");
+    if (r.reloaded) {
+      // (A follower's in-memory engine sees the leader's commits so: not news.)
+      if (leadership_.leader)
+        log_->info("another process applied results to the store: the engine's state was read again");
+      else
+        log_->debug("the leader applied results: the engine's state was read again");
+    }
     more = r.more;
     if (!more) break;
   }
@@ -105,6 +125,8 @@ void LiveThread::catch_up(live::LiveEngine& engine, const catalogue::Catalogue& 
 void LiveThread::publish(live::LiveEngine& engine, const catalogue::Catalogue& cat, TimeMs now, bool log_changes) {
   auto snap = std::make_shared<LiveSnapshot>();
   snap->as_of = now;
+  snap->leader = leadership_.leader;
+  snap->leader_epoch = leadership_.epoch;
   snap->position = engine.position();
   if (behind_) snap->catching_up_since = behind_->since_ms;
   // Each probe's latest change points: enough for every node's status now, and since when (as far as
@@ -179,6 +201,44 @@ void LiveThread::prune(const catalogue::Catalogue& cat) {
   }
 }
 
+void LiveThread::follow(const std::string& why) {
+  leadership_.leader = false;
+  if (fence_) fence_->fence(store::FencedWrites::kNoEpoch);  // before anything else is written
+  log_->warn("engine leadership lost: {}; follower (persisting nothing) until the election says otherwise", why);
+}
+
+void LiveThread::poll_election() {
+  store::Leadership now;
+  try {
+    now = election_->poll();
+    if (election_failing_) log_->info("engine leadership: the store answers again");
+    election_failing_ = false;
+  } catch (const store::StoreFailure& e) {
+    if (leadership_.leader) {
+      follow(e.what());
+    } else if (!election_failing_) {
+      log_->error("engine leadership: {}; following, trying again every {}", e.what(),
+                  format_duration(options_.election_interval_ms));
+    }
+    election_failing_ = true;
+    polled_ = true;
+    return;
+  }
+  if (now.leader) {
+    if (!leadership_.leader || now.epoch != leadership_.epoch) {
+      if (fence_) fence_->fence(now.epoch);
+      wrote_as_leader_ = false;
+      log_->info("leader since epoch {} (collector {})", now.epoch, now.holder);
+    }
+  } else {
+    if (leadership_.leader) follow("another collector holds the lock");
+    if (!polled_ || leadership_.leader || now.epoch != leadership_.epoch || now.holder != leadership_.holder)
+      log_->info("follower (leader: collector {} epoch {})", now.holder.empty() ? "none yet" : now.holder, now.epoch);
+  }
+  leadership_ = now;
+  polled_ = true;
+}
+
 void LiveThread::run() {
   using clock = std::chrono::steady_clock;
   std::shared_ptr<const catalogue::Catalogue> cat;
@@ -198,16 +258,60 @@ void LiveThread::run() {
       }
       news_ = false;
     }
+    // The leadership first: a change starts the engine again (over the store, or over an overlay).
+    const bool was_leader = leadership_.leader;
+    const auto epoch = leadership_.epoch;
+    if (election_ && clock::now() >= next_election_) {
+      poll_election();
+      next_election_ = clock::now() + std::chrono::milliseconds(options_.election_interval_ms);
+    }
+    bool republish = false;
+    if (leadership_.leader != was_leader || leadership_.epoch != epoch) {
+      engine.reset();
+      republish = true;
+    }
     try {
+      if (engine && !leadership_.leader) {
+        // A follower: loaded again from the store once the leader persisted more (on its hint, or
+        // every follower_refresh_ms); in between it applies the arrivals itself.
+        const auto since = clock::now() - last_refresh_;
+        if ((hinted_ && since >= std::chrono::milliseconds(options_.hint_check_ms)) ||
+            since >= std::chrono::milliseconds(options_.follower_refresh_ms)) {
+          hinted_ = false;
+          last_refresh_ = clock::now();
+          if (!(engine_store_.engine_position() == follower_base_)) engine.reset();
+        }
+      }
       if (!engine) {
-        engine = std::make_unique<live::LiveEngine>(*cat, engine_store_, options_.engine);
+        const bool quiet = overlay_ != nullptr && !republish;  // a follower's refresh: no line each time
+        store::EngineStore* st = &engine_store_;
+        overlay_.reset();
+        if (!leadership_.leader) {
+          overlay_ = std::make_unique<live::OverlayEngineStore>(engine_store_);
+          st = overlay_.get();
+        }
+        engine = std::make_unique<live::LiveEngine>(*cat, *st, options_.engine);
         graph_ = std::make_unique<engine::Graph>(*cat, std::vector<catalogue::Maintenance>{});
         engine->load();
-        log_->info("live engine: {} probe(s), {} to replay from the store, position {}/{}", [&] {
+        if (!leadership_.leader) {
+          follower_base_ = engine->position();
+          last_refresh_ = clock::now();
+          hinted_ = false;
+        }
+        const auto probes = [&] {
           std::size_t n = 0;
           for (const auto& ci : cat->cis) n += ci.probes.size();
           return n;
-        }(), engine->dirty(), engine->position().result_row, engine->position().gap_row);
+        }();
+        if (quiet)
+          log_->debug("live engine (follower): read again from the store at position {}/{}",
+                      engine->position().result_row, engine->position().gap_row);
+        else
+          log_->info("live engine{}: {} probe(s), {} to replay from the store, position {}/{}",
+                     leadership_.leader ? "" : " (follower, in memory)", probes, engine->dirty(),
+                     engine->position().result_row, engine->position().gap_row);
+        // A new leadership, or a follower read again at the leader's position: said at once.
+        if (republish || quiet) publish(*engine, *cat, clock_.now_ms(), quiet);
       }
       catch_up(*engine, *cat);
       const TimeMs now = clock_.now_ms();
@@ -240,11 +344,16 @@ void LiveThread::run() {
       }
       if (failing) log_->info("the engine's store works again");
       failing = false;
+    } catch (const store::FencedOut& e) {
+      // Another collector is the leader now: nothing of this step was written.
+      follow(e.what());
+      engine.reset();
+      next_election_ = clock::now();
     } catch (const store::StoreFailure& e) {
       if (!failing) log_->error("engine: store failure: {}; trying again every second", e.what());
       failing = true;
     }
-    if (clock::now() >= next_prune && cat && !failing) {
+    if (clock::now() >= next_prune && cat && !failing && leadership_.leader) {
       prune(*cat);
       next_prune = clock::now() + std::chrono::milliseconds(options_.prune_interval_ms);
     }
@@ -257,8 +366,17 @@ void LiveThread::run() {
     }
     const auto until_prune = std::chrono::duration_cast<std::chrono::milliseconds>(next_prune - clock::now()).count();
     wait = std::max<DurationMs>(0, std::min<DurationMs>(wait, until_prune));
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return news_ || stopping_ || next_catalogue_; });
+    if (election_) {
+      const auto until_election =
+          std::chrono::duration_cast<std::chrono::milliseconds>(next_election_ - clock::now()).count();
+      wait = std::max<DurationMs>(0, std::min<DurationMs>(wait, until_election));
+      if (!leadership_.leader) wait = std::min(wait, options_.hint_check_ms);
+    }
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return news_ || stopping_ || next_catalogue_; });
+    }
+    if (election_ && !leadership_.leader && election_->hinted()) hinted_ = true;
   }
 }
 

@@ -5,6 +5,13 @@
 // of results (grouped per agent), the engine falling behind; it keeps a snapshot of every node's
 // current status for readers on other threads; and it prunes raw results past the retention once an
 // hour (what the engine still needs and the response-time probes' results stay). No Asio here.
+//
+// With several collectors on one store (store/election.h) only the leader persists the engine's work
+// (and prunes); the thread polls the election every election_interval_ms. A follower runs the same
+// engine in memory over an OverlayEngineStore on top of the store: loaded from the leader's persisted
+// state (change points, builder states, position), it applies the arrivals after the leader's
+// position itself, and is loaded again when the leader's position moved (on its hint, or every
+// follower_refresh_ms), so its status equals the leader's without writing anything.
 #pragma once
 
 #include <spdlog/logger.h>
@@ -21,6 +28,8 @@
 #include "collector/engine/graph.h"
 #include "collector/live/live_engine.h"
 #include "collector/live/live_snapshot.h"
+#include "collector/live/overlay_store.h"
+#include "collector/store/election.h"
 #include "collector/store/engine_store.h"
 #include "collector/store/store.h"
 #include "common/catalogue/model.h"
@@ -34,6 +43,9 @@ struct LiveThreadOptions {
   DurationMs idle_wake_ms = 1'000;  // at least this often, even without news
   DurationMs snapshot_refresh_ms = 10'000;  // the published snapshot is at most this old (plus a wake)
   live::LiveOptions engine;
+  DurationMs election_interval_ms = 1'000;  // a follower tries for the leadership, a leader checks it, this often
+  DurationMs follower_refresh_ms = 2'000;   // a follower reads the leader's work again at least this often
+  DurationMs hint_check_ms = 250;           // a follower looks for the leader's hint this often
 };
 
 using live::LiveSnapshot;
@@ -48,6 +60,9 @@ class LiveThread {
   LiveThread(const LiveThread&) = delete;
   LiveThread& operator=(const LiveThread&) = delete;
 
+  // Several collectors on one store: the thread persists only while `election` makes it the leader,
+  // its writes fenced through `fence` (may be null). Before start(); without it, always the leader.
+  void set_election(store::Election* election, store::FencedWrites* fence);
   void start(std::shared_ptr<const catalogue::Catalogue> cat);
   // A reloaded catalogue: the engine starts again from the store with it.
   void set_catalogue(std::shared_ptr<const catalogue::Catalogue> cat);
@@ -62,6 +77,9 @@ class LiveThread {
   void catch_up(live::LiveEngine& engine, const catalogue::Catalogue& cat);
   void publish(live::LiveEngine& engine, const catalogue::Catalogue& cat, TimeMs now, bool log_changes);
   void prune(const catalogue::Catalogue& cat);
+  // Polls the election; logs and fences a change of leadership.
+  void poll_election();
+  void follow(const std::string& why);
 
   store::Store& store_;
   store::EngineStore& engine_store_;
@@ -83,6 +101,16 @@ class LiveThread {
   std::optional<Backlog> behind_;          // the engine thread's own
   bool summarised_ = false;                // the engine thread's: "live status: ..." was logged
   std::unique_ptr<engine::Graph> graph_;   // the engine thread's: of the running catalogue (publish)
+  // The leadership (the engine thread's): the election, the fence, the last poll's outcome; a
+  // follower's overlay, the leader's position it was loaded at, when, and whether a hint came since.
+  store::Election* election_ = nullptr;
+  store::FencedWrites* fence_ = nullptr;
+  store::Leadership leadership_{true, 0, ""};
+  bool polled_ = false, election_failing_ = false, wrote_as_leader_ = false;
+  std::chrono::steady_clock::time_point next_election_, last_refresh_;
+  std::unique_ptr<live::OverlayEngineStore> overlay_;
+  store::EnginePosition follower_base_;
+  bool hinted_ = false;
   std::thread thread_;
 };
 

@@ -132,6 +132,12 @@ std::string render_metrics(const MetricsInput& in) {
     e.sample("slamon_engine_applied_rows", static_cast<std::uint64_t>(in.live->position.result_row), label("table", "results"));
     e.sample("slamon_engine_applied_rows", static_cast<std::uint64_t>(in.live->position.gap_row), label("table", "gaps"));
   }
+  if (in.live) {
+    e.family("slamon_leader", "gauge", "1 when this collector is the engine leader (persists the engine's work), else 0.");
+    e.sample("slamon_leader", std::uint64_t{in.live->leader ? 1u : 0u});
+    e.family("slamon_leader_epoch", "gauge", "The current engine leader's epoch (0: no election, a SQLite store).");
+    e.sample("slamon_leader_epoch", static_cast<std::uint64_t>(in.live->leader_epoch));
+  }
   if (const auto* o = in.overview) {
     auto sla_labels = [](const SlaFigures& f) { return label("sla", f.sla) + "," + label("service", f.service); };
     e.family("slamon_sla_availability_ratio", "gauge", "Availability of the SLA's current period so far (0-1).");

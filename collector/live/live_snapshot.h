@@ -3,6 +3,7 @@
 // as shared_ptr-to-const, replaced as a whole at each publication.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +26,10 @@ struct LiveSnapshot {
   std::map<std::string, NodeNow, std::less<>> nodes;   // services and CIs
   std::map<std::string, NodeNow, std::less<>> probes;
   std::optional<TimeMs> catching_up_since;  // set while the engine works through a backlog (since when)
+  // The engine leadership (store/election.h): whether this collector persists the engine's work
+  // (always with SQLite), and the current leader's epoch (0: no election).
+  bool leader = true;
+  std::int64_t leader_epoch = 0;
 };
 
 }  // namespace slamon::live

@@ -2,6 +2,7 @@
 #include "collector/store/open_store.h"
 
 #include "collector/store/postgres/pg_conn.h"
+#include "collector/store/postgres/pg_leadership.h"
 #include "collector/store/postgres/pg_store.h"
 #include "collector/store/sqlite/sqlite_store.h"
 
@@ -25,6 +26,11 @@ OpenedStore open_store(const StoreLocation& loc, const OpenOptions& options) {
     out.store = std::move(s);
   }
   return out;
+}
+
+std::unique_ptr<Election> open_election(const StoreLocation& loc, const std::string& holder) {
+  if (loc.kind != StoreLocation::Kind::postgresql) return nullptr;
+  return std::make_unique<postgres::PgElection>(loc.target, holder);
 }
 
 }  // namespace slamon::store

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "collector/store/election.h"
 #include "collector/store/engine_store.h"
 #include "collector/store/store.h"
 #include "common/collector_config.h"
@@ -32,5 +33,10 @@ std::string shown_location(const StoreLocation& loc);
 // Opens (or creates) the store at `loc`. Throws StoreFailure naming the store (a PostgreSQL URL
 // without its password) and the reason.
 OpenedStore open_store(const StoreLocation& loc, const OpenOptions& options = {});
+
+// The engine leader's election among the collectors sharing the store at `loc` (election.h), on a
+// connection of its own (made at the first poll); `holder` names this collector to the others.
+// nullptr for a SQLite store (its one collector is always the leader).
+std::unique_ptr<Election> open_election(const StoreLocation& loc, const std::string& holder);
 
 }  // namespace slamon::store

@@ -157,6 +157,16 @@ bool PgConn::in_transaction() const {
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR;
 }
 
+int PgConn::take_notifications() {
+  if (c_ == nullptr || PQstatus(c_) != CONNECTION_OK || PQconsumeInput(c_) == 0) return 0;
+  int n = 0;
+  while (PGnotify* m = PQnotifies(c_)) {
+    ++n;
+    PQfreemem(m);
+  }
+  return n;
+}
+
 PgTransaction::~PgTransaction() {
   if (done_) return;
   try {

@@ -89,6 +89,9 @@ class PgConn {
   void prepare(const std::string& name, std::string_view sql);
   PgResult run(const std::string& name, const PgParams& p);
   bool in_transaction() const;
+  // Reads what the server sent without waiting and returns how many NOTIFY messages (of the
+  // channels this session LISTENs to) came since the last call; 0 when the connection is down.
+  int take_notifications();
   // A failure: StoreFailure("store URL: what: libpq's message").
   [[noreturn]] void fail(std::string_view what) const;
 

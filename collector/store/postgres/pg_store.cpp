@@ -9,6 +9,7 @@
 #include <map>
 
 #include "collector/store/postgres/pg_conn.h"
+#include "collector/store/postgres/pg_leadership.h"
 #include "common/json_writer.h"
 
 namespace slamon::store::postgres {
@@ -349,17 +350,29 @@ void PgStore::migrate(bool create) {
     throw StoreFailure("store " + url + ": schema version " + std::to_string(*v) +
                        " was written by a newer slamon (this one reads up to " + std::to_string(kSchemaVersion) + ")");
   // Later versions migrate here, one step at a time, each in its own transaction.
-  if (*v == 1) {
-    PgTransaction t(*conn_);
-    conn_->query("SELECT pg_advisory_xact_lock($1)", PgParams().add(kSchemaLock));
-    if (version() == 1) {  // another collector may have migrated it meanwhile
-      conn_->exec(kSchemaMaintenance);
-      conn_->exec("UPDATE store_meta SET value = 2 WHERE key = 'schema_version'");
-    }
-    t.commit();
-    v = 2;
-  }
+  if (*v < 2) migrate_step(1, &PgStore::migrate_to_v2);
+  if (*v < 3) migrate_step(2, &PgStore::migrate_to_v3);
+  if (*v < 4) migrate_step(3, &PgStore::migrate_to_v4);
 }
+
+void PgStore::migrate_step(std::int64_t from, void (PgStore::*apply)()) {
+  PgTransaction t(*conn_);
+  conn_->query("SELECT pg_advisory_xact_lock($1)", PgParams().add(kSchemaLock));
+  const PgResult v = conn_->query("SELECT value FROM store_meta WHERE key = 'schema_version'");
+  if (v.int64(0, 0) == from) {  // another collector may have migrated it meanwhile
+    (this->*apply)();
+    conn_->query("UPDATE store_meta SET value = $1::bigint WHERE key = 'schema_version'", PgParams().add(from + 1));
+  }
+  t.commit();
+}
+
+void PgStore::migrate_to_v2() { conn_->exec(kSchemaMaintenance); }
+
+// Version 3 belongs to another branch's step (merged later); here it changes nothing.
+void PgStore::migrate_to_v3() {}
+
+// Version 4: the engine leadership's epoch (pg_leadership.h).
+void PgStore::migrate_to_v4() { create_leadership_table(*conn_); }
 
 void PgStore::prepare_all() {
   PgConn& c = *conn_;
@@ -941,6 +954,7 @@ bool PgStore::engine_commit(const EngineCommit& c) {
     for (const auto& e : c.probes) id_of(probe_ids_, "probes", e.probe);
     for (const auto& w : c.rewrites) id_of(probe_ids_, "probes", w.probe);
     PgTransaction t(*conn_);
+    if (fence_) check_epoch(*conn_, *fence_);
     if (!(read_position(true) == c.expect)) return false;  // rolled back: nothing written
     for (const auto& e : c.probes) {
       PgParams p;
@@ -977,6 +991,7 @@ bool PgStore::engine_commit(const EngineCommit& c) {
     }
     conn_->query("UPDATE engine_position SET result_row = $1::bigint, gap_row = $2::bigint WHERE id = 1",
                  PgParams().add(c.next.result_row).add(c.next.gap_row));
+    if (fence_) notify_followers(*conn_);
     t.commit();
     return true;
   });

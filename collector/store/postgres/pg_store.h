@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "collector/store/election.h"
 #include "collector/store/engine_store.h"
 #include "collector/store/maintenance_store.h"
 #include "collector/store/store.h"
@@ -43,7 +44,8 @@ struct PgOptions {
   bool create = true;
 };
 
-class PgStore final : public Store, public EngineStore, public MaintenanceStore, public StoreDumpSink {
+class PgStore final : public Store, public EngineStore, public MaintenanceStore, public StoreDumpSink,
+                      public FencedWrites {
  public:
   // Connects to `url` (postgresql://user@host:port/db, libpq's URI form) and brings the schema to
   // kSchemaVersion. Throws StoreFailure naming the URL without its password and the reason.
@@ -52,7 +54,9 @@ class PgStore final : public Store, public EngineStore, public MaintenanceStore,
   // Every method throws StoreFailure when the database fails (the connection is tried again on
   // the next call).
 
-  static constexpr int kSchemaVersion = 2;  // 2: maintenance windows (store/maintenance_store.h)
+  // 2: maintenance windows (store/maintenance_store.h); 3: reserved (another branch's step, merged
+  // later); 4: the engine leadership (pg_leadership.h).
+  static constexpr int kSchemaVersion = 4;
   static constexpr TimeMs kPartitionMs = 7LL * 24 * 3600 * 1000;  // one results partition: a week of ts
 
   AppendOutcome append(std::string_view agent, const wire::Batch& batch) override;
@@ -87,7 +91,10 @@ class PgStore final : public Store, public EngineStore, public MaintenanceStore,
   std::vector<std::pair<std::string, TimeMs>> latest_checkpoints() override;
   std::optional<ChangePoint> change_point_before(std::string_view probe, TimeMs before) override;
   std::vector<ChangePoint> change_points(std::string_view probe, TimeMs from, TimeMs to) override;
+  // Fenced (fence()): checks the epoch in the same transaction, and NOTIFYs the followers.
   bool engine_commit(const EngineCommit& c) override;
+
+  void fence(std::optional<std::int64_t> epoch) override { fence_ = epoch; }
 
   // `slamon migrate` into this store (store_dump.h).
   bool empty() override;
@@ -104,6 +111,12 @@ class PgStore final : public Store, public EngineStore, public MaintenanceStore,
   template <class F>
   auto guarded(F&& f) -> decltype(f());
   void migrate(bool create);
+  // One migration step: from version `from` to from + 1 under the schema lock, unless another
+  // collector did it meanwhile.
+  void migrate_step(std::int64_t from, void (PgStore::*apply)());
+  void migrate_to_v2();
+  void migrate_to_v3();
+  void migrate_to_v4();
   void prepare_all();
   // Ids of names (made in their own committed statement when new: an id without rows is harmless).
   std::int64_t id_of(std::unordered_map<std::string, std::int64_t>& cache, const char* table, std::string_view name);
@@ -123,6 +136,7 @@ class PgStore final : public Store, public EngineStore, public MaintenanceStore,
   std::unordered_map<std::string, std::int64_t> agent_ids_, probe_ids_;
   std::set<TimeMs> partitions_;  // starts of the partitions known to exist
   std::uint64_t cursors_ = 0;
+  std::optional<std::int64_t> fence_;  // the leader's epoch the engine writes are fenced by
 };
 
 }  // namespace slamon::store::postgres

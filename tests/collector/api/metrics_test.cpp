@@ -51,3 +51,18 @@ TEST_CASE("metrics: slamon_ names, counters in _total, seconds as base unit, age
 TEST_CASE("escape_label_value escapes backslash, quote and newline") {
   CHECK(escape_label_value("a\\b\"c\nd") == "a\\\\b\\\"c\\nd");
 }
+
+TEST_CASE("metrics: slamon_leader and slamon_leader_epoch say whether this collector is the engine leader, and its epoch") {
+  live::LiveSnapshot snap;
+  snap.leader = false;
+  snap.leader_epoch = 3;
+  MetricsInput in;
+  in.live = &snap;
+  auto text = render_metrics(in);
+  CHECK(text.find("# TYPE slamon_leader gauge\nslamon_leader 0\n") != std::string::npos);
+  CHECK(text.find("# TYPE slamon_leader_epoch gauge\nslamon_leader_epoch 3\n") != std::string::npos);
+  snap.leader = true;
+  text = render_metrics(in);
+  CHECK(text.find("slamon_leader 1\n") != std::string::npos);
+  CHECK(render_metrics(MetricsInput{}).find("slamon_leader") == std::string::npos);  // no snapshot yet: not said
+}
