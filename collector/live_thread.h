@@ -10,6 +10,7 @@
 #include <spdlog/logger.h>
 
 #include <chrono>
+#include <functional>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -19,9 +20,12 @@
 #include <thread>
 
 #include "collector/engine/graph.h"
+#include "collector/engine/notifications.h"
 #include "collector/live/live_engine.h"
 #include "collector/live/live_snapshot.h"
 #include "collector/store/engine_store.h"
+#include "collector/store/maintenance_store.h"
+#include "collector/store/notification_store.h"
 #include "collector/store/store.h"
 #include "common/catalogue/model.h"
 #include "common/time.h"
@@ -34,6 +38,11 @@ struct LiveThreadOptions {
   DurationMs idle_wake_ms = 1'000;  // at least this often, even without news
   DurationMs snapshot_refresh_ms = 10'000;  // the published snapshot is at most this old (plus a wake)
   live::LiveOptions engine;
+  // Notifications (docs/notifications.md): the subjects are observed at most this often; none is
+  // told in the first stale_after (the largest of the catalogue's) after the start, while the agents
+  // reconnect and send what they spooled (a probe is stale then because the collector was away).
+  DurationMs notify_every_ms = 1'000;
+  std::function<void()> on_notified;  // new rows in the delivery log (wakes the deliverer)
 };
 
 using live::LiveSnapshot;
@@ -62,6 +71,8 @@ class LiveThread {
   void catch_up(live::LiveEngine& engine, const catalogue::Catalogue& cat);
   void publish(live::LiveEngine& engine, const catalogue::Catalogue& cat, TimeMs now, bool log_changes);
   void prune(const catalogue::Catalogue& cat);
+  // Observes the subjects and logs, in one transaction with the open set, what is to be told.
+  void tell(live::LiveEngine& engine, const catalogue::Catalogue& cat, TimeMs now);
 
   store::Store& store_;
   store::EngineStore& engine_store_;
@@ -83,6 +94,13 @@ class LiveThread {
   std::optional<Backlog> behind_;          // the engine thread's own
   bool summarised_ = false;                // the engine thread's: "live status: ..." was logged
   std::unique_ptr<engine::Graph> graph_;   // the engine thread's: of the running catalogue (publish)
+  // The engine thread's, for notifications: the open set as stored (nullopt: read it again), the
+  // graph with every maintenance window (rebuilt when the windows or the catalogue change).
+  std::optional<engine::OpenSubjects> open_;
+  std::unique_ptr<engine::Graph> notify_graph_;
+  std::vector<store::MaintenanceWindow> notify_windows_;
+  TimeMs started_ms_ = 0;
+  TimeMs next_tell_ = 0;
   std::thread thread_;
 };
 

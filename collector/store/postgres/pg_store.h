@@ -19,6 +19,7 @@
 
 #include "collector/store/engine_store.h"
 #include "collector/store/maintenance_store.h"
+#include "collector/store/notification_store.h"
 #include "collector/store/store.h"
 #include "collector/store/store_dump.h"
 
@@ -38,7 +39,8 @@ struct PgOptions {
   bool create = true;
 };
 
-class PgStore final : public Store, public EngineStore, public MaintenanceStore, public StoreDumpSink {
+class PgStore final : public Store, public EngineStore, public MaintenanceStore, public NotificationStore,
+                      public StoreDumpSink {
  public:
   // Connects to `url` (postgresql://user@host:port/db, libpq's URI form) and brings the schema to
   // kSchemaVersion. Throws StoreFailure naming the URL without its password and the reason.
@@ -47,7 +49,7 @@ class PgStore final : public Store, public EngineStore, public MaintenanceStore,
   // Every method throws StoreFailure when the database fails (the connection is tried again on
   // the next call).
 
-  static constexpr int kSchemaVersion = 2;  // 2: maintenance windows (store/maintenance_store.h)
+  static constexpr int kSchemaVersion = 3;  // 2: maintenance windows, 3: notifications
   static constexpr TimeMs kPartitionMs = 7LL * 24 * 3600 * 1000;  // one results partition: a week of ts
 
   AppendOutcome append(std::string_view agent, const wire::Batch& batch) override;
@@ -71,6 +73,13 @@ class PgStore final : public Store, public EngineStore, public MaintenanceStore,
   MaintenanceWindow create_maintenance(const MaintenanceWindow& w) override;
   std::optional<MaintenanceWindow> end_maintenance(std::string_view id, TimeMs at_ms, std::string_view who,
                                                    std::string_view why) override;
+
+  OpenSubjectKeys open_subjects() override;
+  std::size_t write_notifications(const NotificationWrite& w) override;
+  std::vector<Delivery> due_deliveries(TimeMs now, std::size_t limit) override;
+  std::optional<TimeMs> next_due() override;
+  std::vector<Delivery> deliveries(const DeliveryQuery& q) override;
+  std::vector<std::pair<DeliveryState, std::int64_t>> delivery_counts() override;
 
   EnginePosition engine_position() override;
   std::vector<EngineProbe> engine_probes() override;
@@ -100,6 +109,7 @@ class PgStore final : public Store, public EngineStore, public MaintenanceStore,
   auto guarded(F&& f) -> decltype(f());
   void migrate(bool create);
   void prepare_all();
+  void migrate_notifications();
   // Ids of names (made in their own committed statement when new: an id without rows is harmless).
   std::int64_t id_of(std::unordered_map<std::string, std::int64_t>& cache, const char* table, std::string_view name);
   std::optional<std::int64_t> find_id(std::unordered_map<std::string, std::int64_t>& cache, const char* table,
