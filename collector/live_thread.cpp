@@ -11,6 +11,7 @@
 #include "collector/engine/node_timelines.h"
 #include "collector/engine/result_ingest.h"
 #include "collector/live/live_subjects.h"
+#include "collector/live/store_reports.h"
 
 namespace slamon::collector {
 namespace {
@@ -203,10 +204,25 @@ void LiveThread::tell(live::LiveEngine& engine, const catalogue::Catalogue& cat,
     notify_graph_ = std::make_unique<engine::Graph>(cat, extra);
     notify_windows_ = std::move(windows);
   }
+  if (now >= next_alerts_) {
+    // Burn-rate alerts: the SLAs' full timelines over their windows, at most every alerts_every_ms.
+    next_alerts_ = now + options_.alerts_every_ms;
+    try {
+      const auto data = live::probe_data_for_reports(store_, cat, live::alerts_window(cat, now), now, {});
+      engine::NodeTimelines nodes(*notify_graph_, data);
+      alerts_ = live::observe_alerts(nodes, cat, now);
+    } catch (const store::StoreFailure&) {
+      throw;
+    } catch (const std::exception& e) {
+      log_->warn("burn-rate alerts not evaluated: {}", e.what());
+      alerts_.clear();
+    }
+  }
   if (!open_) open_ = ns->open_subjects();
   engine::OpenSubjects open = *open_;
-  const auto told = engine::notifications_for(live::observe_subjects(engine, cat, *notify_graph_, now),
-                                              cat.notifications, open);
+  auto states = live::observe_subjects(engine, cat, *notify_graph_, now);
+  states.insert(states.end(), alerts_.begin(), alerts_.end());
+  const auto told = engine::notifications_for(states, cat.notifications, open);
   if (told.empty()) return;
   store::NotificationWrite w;
   std::set_difference(open.begin(), open.end(), open_->begin(), open_->end(), std::back_inserter(w.opened));
@@ -248,6 +264,8 @@ void LiveThread::run() {
         engine.reset();
         graph_.reset();  // it points into the catalogue being replaced
         notify_graph_.reset();
+        alerts_.clear();
+        next_alerts_ = 0;
         cat = std::move(next_catalogue_);
         next_catalogue_.reset();
       }

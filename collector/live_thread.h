@@ -42,6 +42,7 @@ struct LiveThreadOptions {
   // told in the first stale_after (the largest of the catalogue's) after the start, while the agents
   // reconnect and send what they spooled (a probe is stale then because the collector was away).
   DurationMs notify_every_ms = 1'000;
+  DurationMs alerts_every_ms = 5'000;  // burn-rate alerts (they read the SLAs' timelines from the store)
   std::function<void()> on_notified;  // new rows in the delivery log (wakes the deliverer)
 };
 
@@ -101,6 +102,8 @@ class LiveThread {
   std::vector<store::MaintenanceWindow> notify_windows_;
   TimeMs started_ms_ = 0;
   TimeMs next_tell_ = 0;
+  TimeMs next_alerts_ = 0;
+  std::vector<engine::SubjectState> alerts_;  // as last evaluated
   std::thread thread_;
 };
 

@@ -7,6 +7,8 @@
 #include "collector/engine/calendar.h"
 #include "collector/engine/node_timelines.h"
 #include "collector/engine/policy.h"
+#include "collector/engine/period.h"
+#include "collector/engine/sla_alerts.h"
 #include "collector/engine/sla_terms.h"
 #include "common/json_writer.h"
 
@@ -101,6 +103,59 @@ std::vector<engine::SubjectState> observe_subjects(const LiveEngine& engine, con
     s.active = all_stale;
     s.since = all_stale ? lost.value_or(now) : back.value_or(now);
     out.push_back(std::move(s));
+  }
+  return out;
+}
+
+namespace {
+
+DurationMs longest_window(const catalogue::Sla& sla) {
+  DurationMs w = 0;
+  for (const auto& r : sla.burn_rate_rules()) w = std::max(w, r.long_ms);
+  return w;
+}
+
+}  // namespace
+
+engine::Interval alerts_window(const catalogue::Catalogue& cat, TimeMs now) {
+  TimeMs lo = now;
+  for (const auto& s : cat.slas) {
+    const DurationMs longest = longest_window(s);
+    if (longest == 0) continue;
+    for (const auto& r : s.burn_rate_rules()) lo = std::min(lo, now - longest - r.long_ms);
+    try {
+      const engine::Zone zone = engine::find_zone(s.timezone);
+      lo = std::min(lo, engine::period_containing(s.period, engine::local_date_of(zone, now - longest - 1), zone).start);
+    } catch (const std::exception&) {
+    }
+  }
+  return engine::Interval{lo - 1, now + 1};
+}
+
+std::vector<engine::SubjectState> observe_alerts(engine::NodeTimelines& nodes, const catalogue::Catalogue& cat,
+                                                 TimeMs now) {
+  std::map<std::string, std::string, std::less<>> owners;
+  for (const auto& sv : cat.services) owners.emplace(sv.id, sv.owner);
+  for (const auto& ci : cat.cis) owners.emplace(ci.id, ci.owner);
+  std::vector<engine::SubjectState> out;
+  for (const auto& sla : cat.slas) {
+    const DurationMs longest = longest_window(sla);
+    if (longest == 0) continue;
+    // Over the longest window before now: a change in it says since when the alert is in its state.
+    const TimeMs from = now - longest;
+    const auto got = engine::compute_sla_alerts(nodes, sla, from, now);
+    for (const auto& r : got.rules) {
+      engine::SubjectState s;
+      s.type = engine::SubjectState::Type::alert;
+      s.subject = sla.id + "/" + r.rule.severity + "/" + format_duration(r.rule.long_ms) + "/" +
+                  format_duration(r.rule.short_ms);
+      s.sla = sla.id;
+      if (const auto it = owners.find(sla.service); it != owners.end()) s.owner = it->second;
+      s.severity = r.rule.severity;
+      s.active = r.alerts.firing_at_end;
+      s.since = r.alerts.changes.empty() ? from : r.alerts.changes.back().t;
+      out.push_back(std::move(s));
+    }
   }
   return out;
 }

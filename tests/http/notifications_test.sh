@@ -7,7 +7,7 @@
 # Asserted: the opening is delivered once, in 2 attempts, with a kill -9 between them (the pending row
 # is picked up after the restart and not told again); the closing is told once, to the webhook and by
 # e-mail; a graceful restart tells nothing again; the outage in the maintenance window tells nothing;
-# the delivery log over the API.
+# the SLA's burn-rate alert fires and resolves, each told once; the delivery log over the API.
 source "$(dirname "$0")/lib.sh"
 # Debian's python3-aiosmtpd is the system Python's (a python3 earlier on PATH may not see it).
 smtp_py=
@@ -43,7 +43,7 @@ notifications:
     - {id: ops, url: "http://127.0.0.1:$hook_port/hook", token_file: hook.token}
   smtp: {server: "127.0.0.1:$smtp_port", from: slamon@example.com, user: slamon, password_file: smtp.pass, ca_file: tls/ca.pem}
   routes:
-    - {slas: [shop-gold], webhooks: [ops]}
+    - {slas: [shop-gold], kinds: [outage_opened, outage_closed], webhooks: [ops]}
     - {slas: [shop-gold], kinds: [outage_closed], emails: [oncall@example.com]}
 YAML
 python3 - "$t0" > "$tmp/results.jsonl" <<'PY'
@@ -56,6 +56,8 @@ for t in range(t0 - 30, t0 + 60):
         print('{"probe":"%s","ts":"%s","status":"%s","agent":"%s"}' % (probe, ts(t), "down" if down else "up", agent))
 PY
 sed -i 's/^  - id: web$/  - id: web\n    rule: any/' "$tmp/cat.yaml"
+sed -i 's/^  - {id: shop-gold, service: shop, target: 99.5}$/  - {id: shop-gold, service: shop, target: 99.5, burn_rate: [{long: 1m, short: 10s, factor: 2, severity: page}]}/' "$tmp/cat.yaml"
+grep -q "factor: 2" "$tmp/cat.yaml" || fail "the burn-rate rule is not in the catalogue"
 "$bin/slamon" import --db "$tmp/store.db" "$tmp/results.jsonl" 2> "$tmp/import.err" || fail "import: $(cat "$tmp/import.err")"
 
 log=$tmp/collector.log
@@ -78,7 +80,14 @@ log3=$tmp/collector3.log
 start_collector "$log3"
 # Past db's outage (in its window) and the grace after the start.
 while [ "$(date +%s)" -lt $((t0 + 32)) ]; do sleep 0.2; done
-grep -E "notification .*(shop|db)" "$log3" && fail "a graceful restart or the planned outage told something"
+grep -E "notification [a-z_]+ (shop|db) " "$log3" && fail "a graceful restart or the planned outage told something"
+# The SLA's burn-rate rule (1 min with 10 s at 2x): 12 s down fires it at once; it resolves when the
+# 10 s window is clear (about t0+28; db's planned outage is not counted). Told once each (unrouted).
+wait_log "$log3" "notification alert_resolved shop-gold/page/1m/10s \(SLA shop-gold\)" 15
+for kind in alert_firing alert_resolved; do
+  n=$(cat "$log" "$log2" "$log3" | grep -c "notification $kind shop-gold/page/1m/10s (SLA shop-gold)" || true)
+  [ "$n" = 1 ] || fail "$kind told $n times"
+done
 
 # The webhook: 3 POSTs (500, then the opening again with the same key, then the closing).
 python3 - "$tmp/hook.jsonl" "$t0" <<'PY' || fail "webhook: $(cat "$tmp/hook.jsonl")"
