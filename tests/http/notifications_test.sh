@@ -3,11 +3,13 @@
 # webhook receiver (webhook_receiver.py) that fails the first POST with 500 and accepts the next, and
 # an SMTP relay (python3-aiosmtpd: smtp_receiver.py) that requires STARTTLS and AUTH. The store holds
 # imported results reaching into the future, so the outages happen at known instants while the
-# collector runs: shop (SLA shop-gold) down for a while, then db down inside a maintenance window.
+# collector runs: shop (SLA shop-gold) down for a while, then db down inside a maintenance window;
+# agent a3 falls silent.
 # Asserted: the opening is delivered once, in 2 attempts, with a kill -9 between them (the pending row
 # is picked up after the restart and not told again); the closing is told once, to the webhook and by
 # e-mail; a graceful restart tells nothing again; the outage in the maintenance window tells nothing;
-# the SLA's burn-rate alert fires and resolves, each told once; the delivery log over the API.
+# the SLA's burn-rate alert fires and resolves, each told once; a3 is told lost once; the delivery
+# log over the API.
 source "$(dirname "$0")/lib.sh"
 # Debian's python3-aiosmtpd is the system Python's (a python3 earlier on PATH may not see it).
 smtp_py=
@@ -52,6 +54,8 @@ t0 = int(sys.argv[1])
 def ts(t): return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
 for t in range(t0 - 30, t0 + 60):
     for probe, agent in (("web.tcp", "a1"), ("web.tcp2", "a1"), ("db.tcp", "a2"), ("mail.tcp", "a3")):
+        if probe == "mail.tcp" and t >= t0 + 12:
+            continue  # a3 falls silent: lost at its last result + stale_after
         down = (probe == "web.tcp" and t >= t0 + 6) or (probe == "web.tcp2" and t < t0 + 18) or (probe == "db.tcp" and t >= t0 + 24)
         print('{"probe":"%s","ts":"%s","status":"%s","agent":"%s"}' % (probe, ts(t), "down" if down else "up", agent))
 PY
@@ -88,6 +92,10 @@ for kind in alert_firing alert_resolved; do
   n=$(cat "$log" "$log2" "$log3" | grep -c "notification $kind shop-gold/page/1m/10s (SLA shop-gold)" || true)
   [ "$n" = 1 ] || fail "$kind told $n times"
 done
+
+# Agent a3 (mail.tcp only) fell silent: lost at its last result (t0+11) + stale_after (3 s), told once.
+n=$(cat "$log" "$log2" "$log3" | grep -c "notification agent_lost a3 at $(iso $((t0 + 14)))" || true)
+[ "$n" = 1 ] || fail "agent_lost a3 told $n times"
 
 # The webhook: 3 POSTs (500, then the opening again with the same key, then the closing).
 python3 - "$tmp/hook.jsonl" "$t0" <<'PY' || fail "webhook: $(cat "$tmp/hook.jsonl")"
