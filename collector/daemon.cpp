@@ -181,11 +181,12 @@ int run_collector(const DaemonOptions& options) {
   // Notifications: the engine thread logs them (in one transaction with what it told), the delivery
   // thread delivers them.
   std::unique_ptr<Notifier> deliverer;
+  api::NotificationCounters notification_counters;
   auto notifications_of = [](const std::shared_ptr<const catalogue::Catalogue>& cat) {
     return std::shared_ptr<const catalogue::Notifications>(cat, &cat->notifications);
   };
   if (auto* ns = dynamic_cast<store::NotificationStore*>(notify_store.get()))
-    deliverer = std::make_unique<Notifier>(*ns, clock, NotifierOptions{}, notify_log);
+    deliverer = std::make_unique<Notifier>(*ns, clock, NotifierOptions{}, notify_log, &notification_counters);
   LiveThreadOptions live_options;
   live_options.retention_ms = config.retention_ms;
   if (deliverer) live_options.on_notified = [&deliverer] { deliverer->notify(); };
@@ -267,6 +268,7 @@ int run_collector(const DaemonOptions& options) {
     st.metrics.link = &server->counters();
     st.metrics.catalogue_counters = &catalogue_counters;
     st.metrics.http = &http_counters;
+    st.metrics.notifications = &notification_counters;
     st.metrics.agents = &agent_records;
     st.metrics.sessions = server->sessions();
     st.metrics.ingest_queued = ingest.queued();

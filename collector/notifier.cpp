@@ -168,8 +168,8 @@ AttemptOutcome deliver_once(const store::Delivery& row, const catalogue::Notific
 }
 
 Notifier::Notifier(store::NotificationStore& store, const Clock& clock, NotifierOptions options,
-                   std::shared_ptr<spdlog::logger> log)
-    : store_(store), clock_(clock), options_(options), log_(std::move(log)) {
+                   std::shared_ptr<spdlog::logger> log, api::NotificationCounters* counters)
+    : store_(store), clock_(clock), options_(options), log_(std::move(log)), counters_(counters) {
   curl_global_init(CURL_GLOBAL_DEFAULT);  // reference counted and thread-safe in curl >= 7.84
 }
 
@@ -219,13 +219,16 @@ void Notifier::attempt(const store::Delivery& row, const catalogue::Notification
   const int attempts = row.attempts + 1;
   if (outcome.delivered) {
     a.state = store::DeliveryState::delivered;
+    if (counters_) ++counters_->delivered;
     log_->info("notification {} delivered to {} ({}), attempt {}", row.dedup_key, row.target, outcome.peer, attempts);
   } else if (now - row.created_ms >= options_.give_up_after_ms) {
     a.state = store::DeliveryState::failed;
+    if (counters_) ++counters_->failed;
     log_->error("notification {} to {} ({}): {}; attempt {}, given up after {}", row.dedup_key, row.target,
                 outcome.peer, outcome.error, attempts, format_duration(now - row.created_ms));
   } else {
     a.state = store::DeliveryState::pending;
+    if (counters_) ++counters_->retried;
     a.next_attempt_ms = now + store::retry_delay(attempts, options_.first_retry_ms, options_.max_retry_ms);
     log_->warn("notification {} to {} ({}): {}; attempt {}, next at {}", row.dedup_key, row.target, outcome.peer,
                outcome.error, attempts, format_rfc3339(a.next_attempt_ms));

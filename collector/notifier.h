@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "collector/api/counters.h"
 #include "collector/store/notification_store.h"
 #include "common/catalogue/notifications.h"
 #include "common/time.h"
@@ -48,7 +49,7 @@ class Notifier {
  public:
   // `store` is a connection the thread alone uses.
   Notifier(store::NotificationStore& store, const Clock& clock, NotifierOptions options,
-           std::shared_ptr<spdlog::logger> log);
+           std::shared_ptr<spdlog::logger> log, api::NotificationCounters* counters = nullptr);
   ~Notifier();  // stop()
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
@@ -67,6 +68,7 @@ class Notifier {
   const Clock& clock_;
   NotifierOptions options_;
   std::shared_ptr<spdlog::logger> log_;
+  api::NotificationCounters* counters_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::shared_ptr<const catalogue::Notifications> config_;
