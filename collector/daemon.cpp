@@ -22,6 +22,7 @@
 #include "collector/http_server.h"
 #include "collector/ingest.h"
 #include "collector/live_thread.h"
+#include "collector/notifier.h"
 #include "collector/pid_file.h"
 #include "collector/served_catalogue.h"
 #include "collector/store/open_store.h"
@@ -92,6 +93,7 @@ int run_collector(const DaemonOptions& options) {
   auto ingest_log = make_logger("ingest", sink, level);
   auto live_log = make_logger("engine", sink, level);
   auto http_log = make_logger("http", sink, level);
+  auto notify_log = make_logger("notify", sink, level);
   raise_fd_limit(*log);
   // A peer gone or a closed stderr pipe is an error to handle, not a reason to die.
   std::signal(SIGPIPE, SIG_IGN);
@@ -127,6 +129,8 @@ int run_collector(const DaemonOptions& options) {
   // The HTTP API's store worker: two connections of its own (the first may write: the maintenance
   // windows), so that a long report never holds the others, nor the io thread.
   std::vector<WorkerConnection> worker_connections;
+  // The delivery thread's own connection (the delivery log: notifier.h).
+  std::unique_ptr<store::Store> notify_store;
   try {
     store = store::open_store(config.store).store;
     store->disconnect_all();
@@ -136,6 +140,7 @@ int run_collector(const DaemonOptions& options) {
       auto c = store::open_store(config.store, {.create = false, .durable = true});
       worker_connections.push_back(WorkerConnection{std::move(c.store), c.engine});
     }
+    notify_store = store::open_store(config.store, {.create = false, .durable = true}).store;
   } catch (const store::StoreFailure& e) {
     log->error("cannot open the store {}: {}; not starting", store_name, e.what());
     return 1;
@@ -174,8 +179,18 @@ int run_collector(const DaemonOptions& options) {
               format_duration(options.debug_ingest_delay_ms), format_duration(options.debug_ingest_delay_ms));
   Ingest ingest(*store, clock, [&io](std::function<void()> f) { asio::post(io, std::move(f)); }, ingest_options,
                 ingest_log);
+  // Notifications: the engine thread logs them (in one transaction with what it told), the delivery
+  // thread delivers them.
+  std::unique_ptr<Notifier> deliverer;
+  api::NotificationCounters notification_counters;
+  auto notifications_of = [](const std::shared_ptr<const catalogue::Catalogue>& cat) {
+    return std::shared_ptr<const catalogue::Notifications>(cat, &cat->notifications);
+  };
+  if (auto* ns = dynamic_cast<store::NotificationStore*>(notify_store.get()))
+    deliverer = std::make_unique<Notifier>(*ns, clock, NotifierOptions{}, notify_log, &notification_counters);
   LiveThreadOptions live_options;
   live_options.retention_ms = config.retention_ms;
+  if (deliverer) live_options.on_notified = [&deliverer] { deliverer->notify(); };
   // Several collectors on one PostgreSQL store: the engine leader's election (store/election.h),
   // made once the addresses that name this collector are known; it outlives the engine thread.
   std::unique_ptr<store::Election> election;
@@ -257,6 +272,7 @@ int run_collector(const DaemonOptions& options) {
     st.metrics.link = &server->counters();
     st.metrics.catalogue_counters = &catalogue_counters;
     st.metrics.http = &http_counters;
+    st.metrics.notifications = &notification_counters;
     st.metrics.agents = &agent_records;
     st.metrics.sessions = server->sessions();
     st.metrics.ingest_queued = ingest.queued();
@@ -303,6 +319,7 @@ int run_collector(const DaemonOptions& options) {
     if (election) live.set_election(election.get(), dynamic_cast<store::FencedWrites*>(engine_store.store.get()));
   }
   live.start(loaded.served->catalogue);
+  if (deliverer) deliverer->start(notifications_of(loaded.served->catalogue));
   ingest.start();
 
   // Reload: the catalogue is read and checked on a helper thread; the result is applied on the io thread.
@@ -357,6 +374,7 @@ int run_collector(const DaemonOptions& options) {
           log->info("catalogue reloaded: {} agents, {} probes", result->served->agents.size(), result->served->probes);
           server->set_catalogue(result->served);
           live.set_catalogue(result->served->catalogue);
+          if (deliverer) deliverer->set_config(notifications_of(result->served->catalogue));
           catalogue_counters.loaded_ms = api_view->loaded_ms;
           bool stale = false;  // a maintenance write came while the view was built: build it again
           {
@@ -441,6 +459,7 @@ int run_collector(const DaemonOptions& options) {
   if (reloader.joinable()) reloader.join();
   ingest.stop();  // commits what it still holds (unacknowledged: the agents send it again), writes the records
   live.stop();    // (what it has not applied yet, the next start applies)
+  if (deliverer) deliverer->stop();  // an attempt under way ends within its timeout; pending rows wait for the next start
   try {
     store->disconnect_all();
   } catch (const store::StoreFailure& e) {

@@ -3,11 +3,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <set>
 #include <vector>
 
 #include "collector/engine/graph.h"
 #include "collector/engine/node_timelines.h"
 #include "collector/engine/result_ingest.h"
+#include "collector/live/live_subjects.h"
+#include "collector/live/store_reports.h"
 
 namespace slamon::collector {
 namespace {
@@ -239,12 +243,82 @@ void LiveThread::poll_election() {
   polled_ = true;
 }
 
+void LiveThread::tell(live::LiveEngine& engine, const catalogue::Catalogue& cat, TimeMs now) {
+  auto* ns = dynamic_cast<store::NotificationStore*>(&store_);
+  if (!leadership_.leader) {  // the leader tells; a new one reads the open set its predecessor left
+    open_.reset();
+    return;
+  }
+  if (ns == nullptr || behind_ || now < next_tell_) return;
+  DurationMs grace = 0;
+  for (const auto& ci : cat.cis)
+    for (const auto& p : ci.probes) grace = std::max(grace, p.stale_after_ms);
+  if (now < started_ms_ + grace) return;
+  next_tell_ = now + options_.notify_every_ms;
+  std::vector<store::MaintenanceWindow> windows;
+  if (auto* ms = dynamic_cast<store::MaintenanceStore*>(&store_)) windows = ms->maintenance_windows();
+  if (!notify_graph_ || windows != notify_windows_) {
+    // The catalogue's windows and the API's, as the reports count them (a catalogue window wins a
+    // clash of ids: store::with_stored_maintenance).
+    std::set<std::string, std::less<>> ids;
+    for (const auto& m : cat.maintenance) ids.insert(m.id);
+    std::vector<catalogue::Maintenance> extra;
+    for (auto& m : store::maintenance_as_catalogue(windows))
+      if (ids.count(m.id) == 0) extra.push_back(std::move(m));
+    notify_graph_ = std::make_unique<engine::Graph>(cat, extra);
+    notify_windows_ = std::move(windows);
+  }
+  if (now >= next_alerts_) {
+    // Burn-rate alerts: the SLAs' full timelines over their windows, at most every alerts_every_ms.
+    next_alerts_ = now + options_.alerts_every_ms;
+    try {
+      const auto data = live::probe_data_for_reports(store_, cat, live::alerts_window(cat, now), now, {});
+      engine::NodeTimelines nodes(*notify_graph_, data);
+      alerts_ = live::observe_alerts(nodes, cat, now);
+    } catch (const store::StoreFailure&) {
+      throw;
+    } catch (const std::exception& e) {
+      log_->warn("burn-rate alerts not evaluated: {}", e.what());
+      alerts_.clear();
+    }
+  }
+  if (!open_) open_ = ns->open_subjects();
+  engine::OpenSubjects open = *open_;
+  auto states = live::observe_subjects(engine, cat, *notify_graph_, now);
+  states.insert(states.end(), alerts_.begin(), alerts_.end());
+  const auto told = engine::notifications_for(states, cat.notifications, open);
+  if (told.empty()) return;
+  store::NotificationWrite w;
+  std::set_difference(open.begin(), open.end(), open_->begin(), open_->end(), std::back_inserter(w.opened));
+  std::set_difference(open_->begin(), open_->end(), open.begin(), open.end(), std::back_inserter(w.closed));
+  for (const auto& n : told)
+    for (auto& c : live::claims_for(n, now)) w.claims.push_back(std::move(c));
+  std::size_t claimed = 0;
+  try {
+    claimed = ns->write_notifications(w);
+  } catch (const store::StoreFailure&) {
+    open_.reset();  // read again: the write may or may not have happened
+    throw;
+  }
+  open_ = std::move(open);
+  for (const auto& n : told) {
+    std::string to;
+    for (const auto& h : n.webhooks) to += (to.empty() ? "" : ", ") + store::webhook_target(h);
+    for (const auto& e : n.emails) to += (to.empty() ? "" : ", ") + store::email_target(e);
+    log_->info("notification {} {}{} at {} ({}): {}", engine::to_string(n.kind), n.subject,
+               n.sla.empty() ? "" : " (SLA " + n.sla + ")", format_rfc3339(n.at), n.dedup_key,
+               to.empty() ? "no route matches: logged only" : "to " + to);
+  }
+  if (claimed > 0 && options_.on_notified) options_.on_notified();
+}
+
 void LiveThread::run() {
   using clock = std::chrono::steady_clock;
   std::shared_ptr<const catalogue::Catalogue> cat;
   std::unique_ptr<live::LiveEngine> engine;
   auto next_prune = clock::now();
   TimeMs stale_checked = clock_.now_ms();
+  started_ms_ = stale_checked;
   bool failing = false;
   for (;;) {
     {
@@ -253,6 +327,9 @@ void LiveThread::run() {
       if (next_catalogue_) {
         engine.reset();
         graph_.reset();  // it points into the catalogue being replaced
+        notify_graph_.reset();
+        alerts_.clear();
+        next_alerts_ = 0;
         cat = std::move(next_catalogue_);
         next_catalogue_.reset();
       }
@@ -342,6 +419,7 @@ void LiveThread::run() {
         }
         stale_checked = now;
       }
+      tell(*engine, *cat, now);
       if (failing) log_->info("the engine's store works again");
       failing = false;
     } catch (const store::FencedOut& e) {

@@ -17,6 +17,7 @@
 #include <spdlog/logger.h>
 
 #include <chrono>
+#include <functional>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -26,11 +27,14 @@
 #include <thread>
 
 #include "collector/engine/graph.h"
+#include "collector/engine/notifications.h"
 #include "collector/live/live_engine.h"
 #include "collector/live/live_snapshot.h"
 #include "collector/live/overlay_store.h"
 #include "collector/store/election.h"
 #include "collector/store/engine_store.h"
+#include "collector/store/maintenance_store.h"
+#include "collector/store/notification_store.h"
 #include "collector/store/store.h"
 #include "common/catalogue/model.h"
 #include "common/time.h"
@@ -46,6 +50,12 @@ struct LiveThreadOptions {
   DurationMs election_interval_ms = 1'000;  // a follower tries for the leadership, a leader checks it, this often
   DurationMs follower_refresh_ms = 2'000;   // a follower reads the leader's work again at least this often
   DurationMs hint_check_ms = 250;           // a follower looks for the leader's hint this often
+  // Notifications (docs/notifications.md): the subjects are observed at most this often; none is
+  // told in the first stale_after (the largest of the catalogue's) after the start, while the agents
+  // reconnect and send what they spooled (a probe is stale then because the collector was away).
+  DurationMs notify_every_ms = 1'000;
+  DurationMs alerts_every_ms = 5'000;  // burn-rate alerts (they read the SLAs' timelines from the store)
+  std::function<void()> on_notified;  // new rows in the delivery log (wakes the deliverer)
 };
 
 using live::LiveSnapshot;
@@ -80,6 +90,8 @@ class LiveThread {
   // Polls the election; logs and fences a change of leadership.
   void poll_election();
   void follow(const std::string& why);
+  // Observes the subjects and logs, in one transaction with the open set, what is to be told.
+  void tell(live::LiveEngine& engine, const catalogue::Catalogue& cat, TimeMs now);
 
   store::Store& store_;
   store::EngineStore& engine_store_;
@@ -111,6 +123,15 @@ class LiveThread {
   std::unique_ptr<live::OverlayEngineStore> overlay_;
   store::EnginePosition follower_base_;
   bool hinted_ = false;
+  // The engine thread's, for notifications: the open set as stored (nullopt: read it again), the
+  // graph with every maintenance window (rebuilt when the windows or the catalogue change).
+  std::optional<engine::OpenSubjects> open_;
+  std::unique_ptr<engine::Graph> notify_graph_;
+  std::vector<store::MaintenanceWindow> notify_windows_;
+  TimeMs started_ms_ = 0;
+  TimeMs next_tell_ = 0;
+  TimeMs next_alerts_ = 0;
+  std::vector<engine::SubjectState> alerts_;  // as last evaluated
   std::thread thread_;
 };
 

@@ -30,6 +30,7 @@ TEST_PKGS=(
   python3-yaml python3-jsonschema  # the OpenSLO export checked against docs/schema/openslo-v1.schema.json
   postgresql-15   # initdb and pg_ctl: the PostgreSQL store's tests start their own server (tests/lib/pg.sh)
   systemd         # systemd-analyze: verify and security --offline=true over systemd/'s units
+  python3-aiosmtpd  # the notifications test: a local SMTP relay with STARTTLS receives the e-mail
 )
 # Peers the benchmarks compare against.
 BENCH_PKGS=(

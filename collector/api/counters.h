@@ -2,6 +2,7 @@
 // listener, and rendered by /metrics (metrics.h). Plain counters: no locks (one thread writes them).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -31,6 +32,13 @@ struct HttpCounters {
   std::map<int, std::uint64_t> responses;  // status -> responses sent
   std::uint64_t connections = 0;
   std::uint64_t bad_requests = 0;          // refused by the parser or its limits (before routing)
+};
+
+// Attempts of the notifications' delivery thread (collector/notifier.h), which writes them: atomics.
+struct NotificationCounters {
+  std::atomic<std::uint64_t> delivered{0};
+  std::atomic<std::uint64_t> retried{0};  // failed attempts with a retry planned
+  std::atomic<std::uint64_t> failed{0};   // failed attempts given up on
 };
 
 }  // namespace slamon::collector::api

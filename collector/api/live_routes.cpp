@@ -7,6 +7,7 @@
 #include <map>
 
 #include "collector/api/alert_routes.h"
+#include "collector/api/notifications_api.h"
 #include "collector/api/pagination.h"
 #include "collector/api/route_helpers.h"
 #include "collector/api/router.h"
@@ -579,6 +580,7 @@ std::optional<Routed> route_live(const Target& t, const ApiState& s) {
   const auto& seg = t.segments;  // "api", "v1", ...
   if (seg.size() < 3) return std::nullopt;
   const std::string& what = seg[2];
+  if (what == "notifications" && seg.size() == 3) return route_notifications(t);
   const bool status = what == "status" && seg.size() <= 4;
   const bool overview = what == "overview" && seg.size() == 3;
   const bool kpi = what == "kpi" && seg.size() == 3;

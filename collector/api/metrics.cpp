@@ -77,6 +77,12 @@ std::string render_metrics(const MetricsInput& in) {
   e.sample("slamon_ingest_queue_batches", static_cast<std::uint64_t>(in.ingest_queued));
   e.family("slamon_http_store_jobs_queued", "gauge", "HTTP requests waiting for the store worker.");
   e.sample("slamon_http_store_jobs_queued", static_cast<std::uint64_t>(in.store_jobs_queued));
+  if (const auto* n = in.notifications) {
+    e.family("slamon_notification_attempts_total", "counter", "Notification delivery attempts, by outcome.");
+    e.sample("slamon_notification_attempts_total", n->delivered.load(), label("outcome", "delivered"));
+    e.sample("slamon_notification_attempts_total", n->retried.load(), label("outcome", "retry"));
+    e.sample("slamon_notification_attempts_total", n->failed.load(), label("outcome", "failed"));
+  }
   if (const auto* l = in.link) {
     e.family("slamon_link_connections_total", "counter", "TCP connections accepted from agents.");
     e.sample("slamon_link_connections_total", l->connections);

@@ -21,6 +21,7 @@ struct MetricsInput {
   const LinkCounters* link = nullptr;
   const CatalogueCounters* catalogue_counters = nullptr;
   const HttpCounters* http = nullptr;
+  const NotificationCounters* notifications = nullptr;
   const ServedCatalogue* catalogue = nullptr;
   const std::map<std::string, store::AgentRecord, std::less<>>* agents = nullptr;
   std::size_t sessions = 0;       // agent connections open

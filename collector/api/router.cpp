@@ -145,7 +145,7 @@ Response api_index() {
                         "/api/v1/status/{id}", "/api/v1/services/{id}/history", "/api/v1/cis/{id}/history",
                         "/api/v1/probes/{id}/history", "/api/v1/probes/{id}/results", "/api/v1/slas/{id}/report",
                         "/api/v1/slas/{id}/feasibility", "/api/v1/agreements/{id}/report", "/api/v1/kpi",
-                        "/api/v1/alerts", "/api/v1/slas/{id}/alerts", "/api/v1/overview", "/healthz", "/readyz", "/metrics"})
+                        "/api/v1/alerts", "/api/v1/slas/{id}/alerts", "/api/v1/overview", "/api/v1/notifications", "/healthz", "/readyz", "/metrics"})
     w.value(e);
   w.end_array().end_object();
   return json_ok(w.take());

@@ -287,6 +287,14 @@ std::optional<TimeMs> LiveEngine::next_staleness(TimeMs now) const {
   return best;
 }
 
+std::optional<TimeMs> LiveEngine::stale_since(const std::string& probe, TimeMs now) const {
+  const auto it = probes_.find(probe);
+  if (it == probes_.end()) return std::nullopt;
+  const auto at = stale_at(it->second);
+  if (!at || *at > now) return std::nullopt;
+  return at;
+}
+
 std::vector<std::string> LiveEngine::stale_between(TimeMs after, TimeMs upto) const {
   std::vector<std::string> out;
   for (const auto& [id, p] : probes_) {

@@ -68,6 +68,9 @@ class LiveEngine {
   // The earliest instant after `now` at which a probe with a known status turns unknown for
   // staleness.
   std::optional<TimeMs> next_staleness(TimeMs now) const;
+  // When the probe turned unknown for staleness (its last result + stale_after), if that has come by
+  // `now` and no result followed; nullopt otherwise (also for a probe never seen).
+  std::optional<TimeMs> stale_since(const std::string& probe, TimeMs now) const;
   // The probes with a known status turning unknown for staleness in (after, upto].
   std::vector<std::string> stale_between(TimeMs after, TimeMs upto) const;
   store::EnginePosition position() const { return pos_; }

@@ -15,6 +15,7 @@ struct Webhook {
   std::string id;
   std::string url;  // http:// or https://
   Secret token;     // optional bearer token: `token` or `token_file` (the catalogue's secret rules)
+  std::string ca_file;  // optional: the CAs an https:// peer is checked against (absolute after loading)
   bool operator==(const Webhook&) const = default;
 };
 
@@ -24,6 +25,7 @@ struct SmtpRelay {
   std::string user;    // optional
   Secret password;     // `password` or `password_file`
   bool starttls = true;
+  std::string ca_file;  // optional: the CAs the relay's certificate is checked against (absolute after loading)
   bool operator==(const SmtpRelay&) const = default;
 };
 

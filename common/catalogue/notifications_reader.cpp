@@ -11,13 +11,25 @@ namespace slamon::catalogue {
 namespace {
 
 constexpr std::array<std::string_view, 3> kSectionKeys = {"webhooks", "smtp", "routes"};
-constexpr std::array<std::string_view, 4> kWebhookKeys = {"id", "url", "token", "token_file"};
-constexpr std::array<std::string_view, 6> kSmtpKeys = {"server", "from", "user", "password", "password_file",
-                                                       "starttls"};
+constexpr std::array<std::string_view, 5> kWebhookKeys = {"id", "url", "token", "token_file", "ca_file"};
+constexpr std::array<std::string_view, 7> kSmtpKeys = {"server", "from", "user", "password", "password_file",
+                                                       "starttls", "ca_file"};
 constexpr std::array<std::string_view, 6> kRouteKeys = {"slas", "owners", "severities", "kinds", "webhooks", "emails"};
 constexpr std::array<std::string_view, 2> kSeverities = {"page", "ticket"};
 constexpr std::array<std::string_view, 6> kKinds = {"outage_opened", "outage_closed", "alert_firing",
                                                     "alert_resolved", "agent_lost", "agent_back"};
+
+// An optional `ca_file` (a PEM file of CAs), resolved against the file naming it and checked readable.
+void read_ca_file(LoadContext& lc, const FileInfo& file, const Ctx& ctx, const MapView& m, std::string& out) {
+  auto* v = m.find("ca_file");
+  if (v == nullptr) return;
+  const auto s = read_string(ctx, *v, "ca_file");
+  if (!s) return;
+  const auto path = lc.resolve(file, *s);
+  const auto text = lc.files().read(path, kMaxCatalogueFileBytes);
+  if (!text.bytes) ctx.error(*v, "cannot read ca_file '" + *s + "' (" + path.string() + "): " + text.error);
+  else out = path.string();
+}
 
 bool plausible_email(const std::string& s) {
   const auto at = s.find('@');
@@ -59,6 +71,7 @@ void read_webhooks(LoadContext& lc, const FileInfo& file, const Ctx& ctx, const 
       }
     }
     if (auto t = lc.read_secret(wctx, file, m, "token", "token_file")) w.token = std::move(*t);
+    read_ca_file(lc, file, wctx, m, w.ca_file);
     if (!w.id.empty() && !ids.insert(w.id).second) {
       wctx.error(*m.find("id"), "webhook id '" + w.id + "' is used twice");
       continue;
@@ -104,6 +117,7 @@ void read_smtp(LoadContext& lc, const FileInfo& file, const Ctx& ctx, const Yaml
   if (auto p = lc.read_secret(sctx, file, m, "password", "password_file")) s.password = std::move(*p);
   if (auto* v = m.find("starttls"))
     if (auto b = read_bool(sctx, *v, "starttls")) s.starttls = *b;
+  read_ca_file(lc, file, sctx, m, s.ca_file);
   if (ok) out.smtp = std::move(s);
 }
 

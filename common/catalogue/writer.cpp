@@ -384,6 +384,7 @@ std::string write_catalogue_yaml(const Catalogue& cat, const WriteOptions& optio
         o.item(4, "id", q(w.id));
         o.kv(6, "url", q(w.url));
         o.secret(6, "token", w.token);
+        if (!w.ca_file.empty()) o.kv(6, "ca_file", q(w.ca_file));
       }
     }
     if (n.smtp) {
@@ -393,6 +394,7 @@ std::string write_catalogue_yaml(const Catalogue& cat, const WriteOptions& optio
       if (!n.smtp->user.empty()) o.kv(4, "user", q(n.smtp->user));
       o.secret(4, "password", n.smtp->password);
       o.kv(4, "starttls", n.smtp->starttls ? "true" : "false");
+      if (!n.smtp->ca_file.empty()) o.kv(4, "ca_file", q(n.smtp->ca_file));
     }
     if (!n.routes.empty()) {
       o.line(2, "routes:");

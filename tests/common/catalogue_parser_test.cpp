@@ -447,6 +447,27 @@ slas:
   for (std::size_t i = 0; i < 3; ++i) CHECK(again.catalogue->slas[i].burn_rate == slas[i].burn_rate);
 }
 
+TEST_CASE("notifications: ca_file on a webhook and on smtp is resolved against the file, checked readable, written back") {
+  const std::string text = R"(version: 1
+notifications:
+  webhooks:
+    - {id: ops, url: "https://hooks.example.com/slamon", ca_file: certs/ca.pem}
+  smtp: {server: "smtp.example.com:587", from: slamon@example.com, ca_file: certs/ca.pem}
+)";
+  const auto r = load_text(text, {{"certs/ca.pem", "-----BEGIN CERTIFICATE-----\n"}});
+  REQUIRE_MESSAGE(r.catalogue, all_errors(r));
+  const Notifications& n = r.catalogue->notifications;
+  CHECK(n.webhooks.at(0).ca_file == "/mem/certs/ca.pem");
+  REQUIRE(n.smtp);
+  CHECK(n.smtp->ca_file == "/mem/certs/ca.pem");
+  auto again = load_text(write_catalogue_yaml(*r.catalogue), {{"certs/ca.pem", "-----BEGIN CERTIFICATE-----\n"}});
+  REQUIRE_MESSAGE(again.catalogue, all_errors(again));
+  CHECK(again.catalogue->notifications == n);
+  const auto missing = load_text(text);
+  CHECK_FALSE(missing.catalogue);
+  CHECK(all_errors(missing).find("cannot read ca_file 'certs/ca.pem'") != std::string::npos);
+}
+
 TEST_CASE("notifications: webhooks, smtp and routes are read, secrets from files, and round-trip through the writer") {
   const auto r = load_text(R"(version: 1
 services: [{id: shop}]

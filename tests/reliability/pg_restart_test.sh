@@ -43,8 +43,8 @@ for mode in fast immediate; do
   sleep 2  # batches keep coming meanwhile: none is acknowledged
   pg_server_start_in "$PG_DIR" || fail "cannot start the server again"
   log "server started again"
-  for _ in $(seq 300); do [ "$(count "the store works again")" -ge "$outage" ] && break; sleep 0.1; done
-  [ "$(count "the store works again")" -ge "$outage" ] || fail "no 'the store works again' line within 30 s of restart $outage"
+  for _ in $(seq 300); do [ "$(count "\[ingest\] \[info\] the store works again")" -ge "$outage" ] && break; sleep 0.1; done
+  [ "$(count "\[ingest\] \[info\] the store works again")" -ge "$outage" ] || fail "no 'the store works again' line within 30 s of restart $outage"
   for _ in $(seq 100); do [ "$(readyz)" = 200 ] && break; sleep 0.1; done
   [ "$(readyz)" = 200 ] || fail "/readyz is not 200 again after restart $outage"
 done
@@ -59,7 +59,7 @@ stop_collector
 # One line per outage (not per retry), naming the store without a password and the reason.
 [ "$(count "the store failed: store postgresql://postgres@127.0.0.1:")" = 2 ] ||
   fail "expected 2 'the store failed' lines (one per outage): $(grep "the store failed" "$work/collector.log")"
-[ "$(count "the store works again")" = 2 ] || fail "expected 2 'the store works again' lines"
+[ "$(count "\[ingest\] \[info\] the store works again")" = 2 ] || fail "expected 2 'the store works again' lines"
 grep -q "engine: store failure" "$work/collector.log" || fail "the engine thread did not notice the outage"
 grep -q "the engine's store works again" "$work/collector.log" || fail "the engine thread did not resume"
 

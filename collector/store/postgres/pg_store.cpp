@@ -321,6 +321,30 @@ CREATE TABLE maintenance_events (
 CREATE INDEX maintenance_events_window ON maintenance_events (window_id, seq);
 )sql";
 
+// Schema version 3 (from 2): the notifications' open subjects and delivery log, as in the SQLite
+// store (sqlite_store.cpp, its version 6).
+constexpr std::string_view kSchemaNotifications = R"sql(
+CREATE TABLE notification_open (key text PRIMARY KEY);
+CREATE TABLE notification_log (
+  id bigserial PRIMARY KEY,
+  dedup_key text NOT NULL,
+  target text NOT NULL,
+  kind text NOT NULL,
+  subject text NOT NULL,
+  sla text NOT NULL,
+  at_ms bigint NOT NULL,
+  payload text NOT NULL,
+  state text NOT NULL,
+  attempts integer NOT NULL,
+  created_ms bigint NOT NULL,
+  next_attempt_ms bigint NOT NULL,
+  last_error text NOT NULL,
+  delivered_ms bigint,
+  UNIQUE (dedup_key, target)
+);
+CREATE INDEX notification_log_due ON notification_log (state, next_attempt_ms);
+)sql";
+
 PgStore::~PgStore() = default;
 
 void PgStore::migrate(bool create) {
@@ -368,8 +392,8 @@ void PgStore::migrate_step(std::int64_t from, void (PgStore::*apply)()) {
 
 void PgStore::migrate_to_v2() { conn_->exec(kSchemaMaintenance); }
 
-// Version 3 belongs to another branch's step (merged later); here it changes nothing.
-void PgStore::migrate_to_v3() {}
+// Version 3: notifications (store/notification_store.h).
+void PgStore::migrate_to_v3() { conn_->exec(kSchemaNotifications); }
 
 // Version 4: the engine leadership's epoch (pg_leadership.h).
 void PgStore::migrate_to_v4() { create_leadership_table(*conn_); }
@@ -1248,6 +1272,132 @@ void PgStore::load_engine(const DumpedEngine& e) {
           " ON CONFLICT (key) DO UPDATE SET value = GREATEST(store_meta.value, excluded.value)",
           PgParams().add(std::int64_t{*e.pruned_before}));
     t.commit();
+  });
+}
+
+}  // namespace slamon::store::postgres
+
+// ---- notifications ----
+
+namespace slamon::store::postgres {
+namespace {
+
+constexpr std::string_view kDeliveryColumns =
+    "id, dedup_key, target, kind, subject, sla, at_ms, payload, state, attempts, created_ms, next_attempt_ms,"
+    " last_error, delivered_ms";
+
+Delivery read_delivery(const PgResult& r, int i) {
+  Delivery d;
+  d.id = r.int64(i, 0);
+  d.dedup_key.assign(r.text(i, 1));
+  d.target.assign(r.text(i, 2));
+  d.kind.assign(r.text(i, 3));
+  d.subject.assign(r.text(i, 4));
+  d.sla.assign(r.text(i, 5));
+  d.at = r.int64(i, 6);
+  d.payload.assign(r.text(i, 7));
+  d.state = parse_delivery_state(r.text(i, 8)).value_or(DeliveryState::failed);
+  d.attempts = static_cast<int>(r.int64(i, 9));
+  d.created_ms = r.int64(i, 10);
+  d.next_attempt_ms = r.int64(i, 11);
+  d.last_error.assign(r.text(i, 12));
+  if (!r.is_null(i, 13)) d.delivered_ms = r.int64(i, 13);
+  return d;
+}
+
+}  // namespace
+
+OpenSubjectKeys PgStore::open_subjects() {
+  return guarded([&]() -> OpenSubjectKeys {
+    const PgResult r = conn_->query("SELECT key FROM notification_open");
+    OpenSubjectKeys out;
+    for (int i = 0; i < r.rows(); ++i) out.emplace(r.text(i, 0));
+    return out;
+  });
+}
+
+std::size_t PgStore::write_notifications(const NotificationWrite& w) {
+  return guarded([&]() -> std::size_t {
+    PgTransaction t(*conn_);
+    // The engine thread's connection is fenced (what is told is the leader's work); the delivery
+    // thread's records its attempts unfenced.
+    if (fence_) check_epoch(*conn_, *fence_);
+    for (const auto& k : w.opened)
+      conn_->query("INSERT INTO notification_open (key) VALUES ($1::text) ON CONFLICT DO NOTHING",
+                   PgParams().add(std::string_view(k)));
+    for (const auto& k : w.closed)
+      conn_->query("DELETE FROM notification_open WHERE key = $1::text", PgParams().add(std::string_view(k)));
+    std::size_t claimed = 0;
+    for (const auto& d : w.claims) {
+      const PgResult r = conn_->query(
+          "INSERT INTO notification_log (dedup_key, target, kind, subject, sla, at_ms, payload, state, attempts,"
+          " created_ms, next_attempt_ms, last_error) VALUES ($1::text, $2::text, $3::text, $4::text, $5::text,"
+          " $6::bigint, $7::text, $8::text, 0, $9::bigint, $10::bigint, '') ON CONFLICT (dedup_key, target) DO NOTHING",
+          PgParams().add(std::string_view(d.dedup_key)).add(std::string_view(d.target)).add(std::string_view(d.kind))
+              .add(std::string_view(d.subject)).add(std::string_view(d.sla)).add(std::int64_t{d.at})
+              .add(std::string_view(d.payload)).add(to_string(d.state)).add(std::int64_t{d.created_ms})
+              .add(std::int64_t{d.next_attempt_ms}));
+      claimed += static_cast<std::size_t>(r.affected());
+    }
+    for (const auto& a : w.attempts) {
+      PgParams p;
+      p.add(a.id).add(to_string(a.state)).add(std::int64_t{a.next_attempt_ms}).add(std::string_view(a.error));
+      if (a.state == DeliveryState::delivered) p.add(std::int64_t{a.at_ms});
+      else p.add_null();
+      conn_->query("UPDATE notification_log SET state = $2::text, attempts = attempts + 1, next_attempt_ms = $3::bigint,"
+                   " last_error = $4::text, delivered_ms = $5::bigint WHERE id = $1::bigint",
+                   p);
+    }
+    t.commit();
+    return claimed;
+  });
+}
+
+std::vector<Delivery> PgStore::due_deliveries(TimeMs now, std::size_t limit) {
+  return guarded([&]() -> std::vector<Delivery> {
+    // Taken with a lease (notification_store.h), rows another collector's transaction holds skipped.
+    const PgResult r = conn_->query(
+        "UPDATE notification_log SET next_attempt_ms = $3::bigint WHERE id IN (SELECT id FROM notification_log"
+        " WHERE state = 'pending' AND next_attempt_ms <= $1::bigint ORDER BY id LIMIT $2::bigint FOR UPDATE SKIP LOCKED)"
+        " RETURNING " + std::string(kDeliveryColumns),
+        PgParams().add(std::int64_t{now}).add(static_cast<std::int64_t>(limit)).add(std::int64_t{now + kDeliveryLeaseMs}));
+    std::vector<Delivery> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_delivery(r, i));
+    std::sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) { return a.id < b.id; });
+    return out;
+  });
+}
+
+std::optional<TimeMs> PgStore::next_due() {
+  return guarded([&]() -> std::optional<TimeMs> {
+    const PgResult r = conn_->query("SELECT MIN(next_attempt_ms) FROM notification_log WHERE state = 'pending'");
+    if (r.rows() == 0 || r.is_null(0, 0)) return std::nullopt;
+    return r.int64(0, 0);
+  });
+}
+
+std::vector<Delivery> PgStore::deliveries(const DeliveryQuery& q) {
+  return guarded([&]() -> std::vector<Delivery> {
+    PgParams p;
+    if (q.state) p.add(to_string(*q.state)); else p.add_null();
+    p.add(q.before_id).add(static_cast<std::int64_t>(q.limit));
+    const PgResult r = conn_->query("SELECT " + std::string(kDeliveryColumns) +
+                                        " FROM notification_log WHERE ($1::text IS NULL OR state = $1::text)"
+                                        " AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3::bigint",
+                                    p);
+    std::vector<Delivery> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_delivery(r, i));
+    return out;
+  });
+}
+
+std::vector<std::pair<DeliveryState, std::int64_t>> PgStore::delivery_counts() {
+  return guarded([&]() -> std::vector<std::pair<DeliveryState, std::int64_t>> {
+    const PgResult r = conn_->query("SELECT state, COUNT(*) FROM notification_log GROUP BY state ORDER BY state");
+    std::vector<std::pair<DeliveryState, std::int64_t>> out;
+    for (int i = 0; i < r.rows(); ++i)
+      if (const auto st = parse_delivery_state(r.text(i, 0))) out.emplace_back(*st, r.int64(i, 1));
+    return out;
   });
 }
 

@@ -20,6 +20,7 @@
 #include "collector/store/election.h"
 #include "collector/store/engine_store.h"
 #include "collector/store/maintenance_store.h"
+#include "collector/store/notification_store.h"
 #include "collector/store/store.h"
 #include "collector/store/store_dump.h"
 
@@ -44,8 +45,8 @@ struct PgOptions {
   bool create = true;
 };
 
-class PgStore final : public Store, public EngineStore, public MaintenanceStore, public StoreDumpSink,
-                      public FencedWrites {
+class PgStore final : public Store, public EngineStore, public MaintenanceStore, public NotificationStore,
+                      public StoreDumpSink, public FencedWrites {
  public:
   // Connects to `url` (postgresql://user@host:port/db, libpq's URI form) and brings the schema to
   // kSchemaVersion. Throws StoreFailure naming the URL without its password and the reason.
@@ -54,8 +55,8 @@ class PgStore final : public Store, public EngineStore, public MaintenanceStore,
   // Every method throws StoreFailure when the database fails (the connection is tried again on
   // the next call).
 
-  // 2: maintenance windows (store/maintenance_store.h); 3: reserved (another branch's step, merged
-  // later); 4: the engine leadership (pg_leadership.h).
+  // 2: maintenance windows (store/maintenance_store.h); 3: notifications (store/notification_store.h);
+  // 4: the engine leadership (pg_leadership.h).
   static constexpr int kSchemaVersion = 4;
   static constexpr TimeMs kPartitionMs = 7LL * 24 * 3600 * 1000;  // one results partition: a week of ts
 
@@ -80,6 +81,13 @@ class PgStore final : public Store, public EngineStore, public MaintenanceStore,
   MaintenanceWindow create_maintenance(const MaintenanceWindow& w) override;
   std::optional<MaintenanceWindow> end_maintenance(std::string_view id, TimeMs at_ms, std::string_view who,
                                                    std::string_view why) override;
+
+  OpenSubjectKeys open_subjects() override;
+  std::size_t write_notifications(const NotificationWrite& w) override;
+  std::vector<Delivery> due_deliveries(TimeMs now, std::size_t limit) override;
+  std::optional<TimeMs> next_due() override;
+  std::vector<Delivery> deliveries(const DeliveryQuery& q) override;
+  std::vector<std::pair<DeliveryState, std::int64_t>> delivery_counts() override;
 
   EnginePosition engine_position() override;
   std::vector<EngineProbe> engine_probes() override;

@@ -178,6 +178,39 @@ CREATE TABLE maintenance_events (
 CREATE INDEX maintenance_events_window ON maintenance_events (window_id, seq);
 )sql";
 
+// Schema version 6, "notifications" (from version 5): the subjects whose opening was told and the
+// delivery log (store/notification_store.h), one row per (dedup_key, target).
+constexpr int kNotificationsVersion = 6;
+constexpr std::string_view kSchemaNotifications = R"sql(
+CREATE TABLE notification_open (key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE notification_log (
+  id INTEGER PRIMARY KEY,
+  dedup_key TEXT NOT NULL,
+  target TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  sla TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  next_attempt_ms INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  delivered_ms INTEGER,
+  UNIQUE (dedup_key, target)
+);
+CREATE INDEX notification_log_due ON notification_log (state, next_attempt_ms);
+)sql";
+
+// The "notifications" step, in its own transaction: `db` is at kNotificationsVersion - 1.
+void migrate_notifications(slamon::sqlite::Db& db) {
+  Transaction t(db);
+  db.exec(kSchemaNotifications);
+  db.exec("PRAGMA user_version = " + std::to_string(kNotificationsVersion));
+  t.commit();
+}
+
 constexpr auto kMaxSql = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 // Metrics as a JSON array of [name, value] pairs, in the order the probe produced them.
@@ -326,6 +359,10 @@ void SqliteStore::migrate(bool create) {
     db_.exec("PRAGMA user_version = " + std::to_string(kMaintenanceVersion));
     t.commit();
     version = kMaintenanceVersion;
+  }
+  if (version == kNotificationsVersion - 1) {
+    migrate_notifications(db_);
+    version = kNotificationsVersion;
   }
 }
 
@@ -1056,6 +1093,124 @@ std::optional<MaintenanceWindow> SqliteStore::end_maintenance(std::string_view i
     event.bind(7, std::int64_t{w.to_ms}).run();
     t.commit();
     return w;
+  });
+}
+
+// ---- notifications ----
+
+namespace {
+
+constexpr std::string_view kDeliveryColumns =
+    "id, dedup_key, target, kind, subject, sla, at_ms, payload, state, attempts, created_ms, next_attempt_ms,"
+    " last_error, delivered_ms";
+
+Delivery read_delivery(const slamon::sqlite::Stmt& s) {
+  Delivery d;
+  d.id = s.int64(0);
+  d.dedup_key.assign(s.text(1));
+  d.target.assign(s.text(2));
+  d.kind.assign(s.text(3));
+  d.subject.assign(s.text(4));
+  d.sla.assign(s.text(5));
+  d.at = s.int64(6);
+  d.payload.assign(s.text(7));
+  d.state = parse_delivery_state(s.text(8)).value_or(DeliveryState::failed);
+  d.attempts = static_cast<int>(s.int64(9));
+  d.created_ms = s.int64(10);
+  d.next_attempt_ms = s.int64(11);
+  d.last_error.assign(s.text(12));
+  if (!s.is_null(13)) d.delivered_ms = s.int64(13);
+  return d;
+}
+
+}  // namespace
+
+OpenSubjectKeys SqliteStore::open_subjects() {
+  return guarded([&]() -> OpenSubjectKeys {
+    Stmt s(db_, "SELECT key FROM notification_open");
+    OpenSubjectKeys out;
+    while (s.step()) out.emplace(s.text(0));
+    return out;
+  });
+}
+
+std::size_t SqliteStore::write_notifications(const NotificationWrite& w) {
+  return guarded([&]() -> std::size_t {
+    Transaction t(db_);
+    Stmt open(db_, "INSERT INTO notification_open (key) VALUES (?1) ON CONFLICT DO NOTHING");
+    for (const auto& k : w.opened) open.bind(1, std::string_view(k)).run();
+    Stmt close(db_, "DELETE FROM notification_open WHERE key = ?1");
+    for (const auto& k : w.closed) close.bind(1, std::string_view(k)).run();
+    std::size_t claimed = 0;
+    Stmt claim(db_,
+               "INSERT INTO notification_log (dedup_key, target, kind, subject, sla, at_ms, payload, state, attempts,"
+               " created_ms, next_attempt_ms, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, '')"
+               " ON CONFLICT (dedup_key, target) DO NOTHING");
+    for (const auto& d : w.claims) {
+      claim.bind(1, std::string_view(d.dedup_key)).bind(2, std::string_view(d.target)).bind(3, std::string_view(d.kind));
+      claim.bind(4, std::string_view(d.subject)).bind(5, std::string_view(d.sla)).bind(6, std::int64_t{d.at});
+      claim.bind(7, std::string_view(d.payload)).bind(8, to_string(d.state)).bind(9, std::int64_t{d.created_ms});
+      claim.bind(10, std::int64_t{d.next_attempt_ms}).run();
+      claimed += static_cast<std::size_t>(sqlite3_changes(db_.handle()));
+    }
+    Stmt attempt(db_,
+                 "UPDATE notification_log SET state = ?2, attempts = attempts + 1, next_attempt_ms = ?3, last_error = ?4,"
+                 " delivered_ms = ?5 WHERE id = ?1");
+    for (const auto& a : w.attempts) {
+      attempt.bind(1, a.id).bind(2, to_string(a.state)).bind(3, std::int64_t{a.next_attempt_ms});
+      attempt.bind(4, std::string_view(a.error));
+      if (a.state == DeliveryState::delivered) attempt.bind(5, std::int64_t{a.at_ms});
+      else attempt.bind_null(5);
+      attempt.run();
+    }
+    t.commit();
+    return claimed;
+  });
+}
+
+std::vector<Delivery> SqliteStore::due_deliveries(TimeMs now, std::size_t limit) {
+  return guarded([&]() -> std::vector<Delivery> {
+    // Taken with a lease (notification_store.h), as the PostgreSQL store does.
+    Stmt s(db_, "UPDATE notification_log SET next_attempt_ms = ?3 WHERE id IN (SELECT id FROM notification_log"
+                " WHERE state = 'pending' AND next_attempt_ms <= ?1 ORDER BY id LIMIT ?2) RETURNING " +
+                    std::string(kDeliveryColumns));
+    s.bind(1, std::int64_t{now}).bind(2, static_cast<std::int64_t>(limit)).bind(3, std::int64_t{now + kDeliveryLeaseMs});
+    std::vector<Delivery> out;
+    while (s.step()) out.push_back(read_delivery(s));
+    std::sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) { return a.id < b.id; });
+    return out;
+  });
+}
+
+std::optional<TimeMs> SqliteStore::next_due() {
+  return guarded([&]() -> std::optional<TimeMs> {
+    Stmt s(db_, "SELECT MIN(next_attempt_ms) FROM notification_log WHERE state = 'pending'");
+    if (s.step() && !s.is_null(0)) return s.int64(0);
+    return std::nullopt;
+  });
+}
+
+std::vector<Delivery> SqliteStore::deliveries(const DeliveryQuery& q) {
+  return guarded([&]() -> std::vector<Delivery> {
+    Stmt s(db_, "SELECT " + std::string(kDeliveryColumns) +
+                    " FROM notification_log WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR id < ?2)"
+                    " ORDER BY id DESC LIMIT ?3");
+    if (q.state) s.bind(1, to_string(*q.state)); else s.bind_null(1);
+    if (q.before_id) s.bind(2, *q.before_id); else s.bind_null(2);
+    s.bind(3, static_cast<std::int64_t>(q.limit));
+    std::vector<Delivery> out;
+    while (s.step()) out.push_back(read_delivery(s));
+    return out;
+  });
+}
+
+std::vector<std::pair<DeliveryState, std::int64_t>> SqliteStore::delivery_counts() {
+  return guarded([&]() -> std::vector<std::pair<DeliveryState, std::int64_t>> {
+    Stmt s(db_, "SELECT state, COUNT(*) FROM notification_log GROUP BY state ORDER BY state");
+    std::vector<std::pair<DeliveryState, std::int64_t>> out;
+    while (s.step())
+      if (const auto st = parse_delivery_state(s.text(0))) out.emplace_back(*st, s.int64(1));
+    return out;
   });
 }
 

@@ -11,6 +11,7 @@
 #include "common/sqlite/db.h"
 #include "collector/store/engine_store.h"
 #include "collector/store/maintenance_store.h"
+#include "collector/store/notification_store.h"
 #include "collector/store/store.h"
 #include "collector/store/store_dump.h"
 
@@ -24,7 +25,8 @@ struct SqliteOptions {
   bool create = true;
 };
 
-class SqliteStore final : public Store, public EngineStore, public MaintenanceStore, public StoreDumpSource {
+class SqliteStore final : public Store, public EngineStore, public MaintenanceStore, public NotificationStore,
+                          public StoreDumpSource {
  public:
   // Opens or creates the store at `path` and brings its schema to kSchemaVersion. Throws
   // StoreFailure (unreadable, not a slamon store, written by a newer slamon). The connection waits up
@@ -32,7 +34,7 @@ class SqliteStore final : public Store, public EngineStore, public MaintenanceSt
   explicit SqliteStore(const std::string& path, SqliteOptions options = {});
   // Every method throws StoreFailure when the database fails.
 
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   AppendOutcome append(std::string_view agent, const wire::Batch& batch) override;
   std::vector<AppendOutcome> append_group(std::span<const AgentBatch> group) override;
@@ -67,6 +69,13 @@ class SqliteStore final : public Store, public EngineStore, public MaintenanceSt
   MaintenanceWindow create_maintenance(const MaintenanceWindow& w) override;
   std::optional<MaintenanceWindow> end_maintenance(std::string_view id, TimeMs at_ms, std::string_view who,
                                                    std::string_view why) override;
+
+  OpenSubjectKeys open_subjects() override;
+  std::size_t write_notifications(const NotificationWrite& w) override;
+  std::vector<Delivery> due_deliveries(TimeMs now, std::size_t limit) override;
+  std::optional<TimeMs> next_due() override;
+  std::vector<Delivery> deliveries(const DeliveryQuery& q) override;
+  std::vector<std::pair<DeliveryState, std::int64_t>> delivery_counts() override;
 
   void dump(StoreDumpSink& sink, std::size_t batch_rows,
             const std::function<void(const char* kind, std::size_t n)>& on_rows) override;

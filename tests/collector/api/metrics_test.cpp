@@ -28,6 +28,10 @@ TEST_CASE("metrics: slamon_ names, counters in _total, seconds as base unit, age
   in.start_ms = 1'700'000'000'500;
   in.version = "0.1.0";
   in.store_jobs_queued = 4;
+  NotificationCounters notifications;
+  notifications.delivered = 2;
+  notifications.retried = 1;
+  in.notifications = &notifications;
   const auto text = render_metrics(in);
   CHECK(text.find("# TYPE slamon_link_connections_total counter\nslamon_link_connections_total 3\n") != std::string::npos);
   CHECK(text.find("slamon_link_refusals_total{reason=\"UNKNOWN_AGENT_OR_TOKEN\"} 2\n") != std::string::npos);
@@ -38,6 +42,9 @@ TEST_CASE("metrics: slamon_ names, counters in _total, seconds as base unit, age
   CHECK(text.find("slamon_http_responses_total{code=\"200\"} 5\n") != std::string::npos);
   CHECK(text.find("slamon_start_time_seconds 1700000000.5\n") != std::string::npos);
   CHECK(text.find("slamon_http_store_jobs_queued 4\n") != std::string::npos);
+  CHECK(text.find("slamon_notification_attempts_total{outcome=\"delivered\"} 2\n"
+                  "slamon_notification_attempts_total{outcome=\"retry\"} 1\n"
+                  "slamon_notification_attempts_total{outcome=\"failed\"} 0\n") != std::string::npos);
   // Every sample line's name starts with slamon_.
   std::size_t at = 0;
   while (at < text.size()) {

@@ -4,7 +4,10 @@
 // records, arrival numbers, retention and walks behave the same on both.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <limits>
+#include <thread>
 
 #include "tests/collector/store/store_backends.h"
 #include "tests/collector/store/store_rows.h"
@@ -447,4 +450,154 @@ TEST_CASE_TEMPLATE("maintenance windows: stored with ids mw-N and their history,
   CHECK(as_cat[0].from == 10'000);
   CHECK(as_cat[0].to == 15'000);
   CHECK(as_cat[0].description == "alice: kernel patch");
+}
+
+namespace {
+
+// The rows of one notification (key) to these targets ("" alone: unrouted), as claimed at `now`.
+std::vector<Delivery> claims(const std::string& key, std::vector<std::string> targets, TimeMs now) {
+  std::vector<Delivery> out;
+  for (auto& t : targets) {
+    Delivery d;
+    d.dedup_key = key;
+    d.target = std::move(t);
+    d.kind = "outage_opened";
+    d.subject = "shop";
+    d.sla = "gold";
+    d.at = 10'000;
+    d.payload = R"({"dedup_key":")" + key + R"("})";
+    d.state = d.target.empty() ? DeliveryState::unrouted : DeliveryState::pending;
+    d.created_ms = now;
+    d.next_attempt_ms = now;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("notifications: a state change is claimed once per target with the open set, also after reopening", B,
+                   SqliteBackend, PgBackend) {
+  B b;
+  const std::string key = "outage:shop:outage_opened:1970-01-01T00:00:10Z";
+  {
+    auto& s = b.store();
+    CHECK(s.open_subjects().empty());
+    NotificationWrite w;
+    w.opened = {"outage:shop"};
+    w.claims = claims(key, {"webhook:ops", "email:a@example.com"}, 11'000);
+    CHECK(s.write_notifications(w) == 2);
+    CHECK(s.open_subjects() == OpenSubjectKeys{"outage:shop"});
+    CHECK(s.write_notifications(w) == 0);  // the same change again: nothing new
+  }
+  auto& s = b.reopen();
+  NotificationWrite again;
+  again.claims = claims(key, {"webhook:ops", "email:a@example.com"}, 12'000);
+  CHECK(s.write_notifications(again) == 0);
+  CHECK(s.open_subjects() == OpenSubjectKeys{"outage:shop"});
+  const auto log = s.deliveries({});
+  REQUIRE(log.size() == 2);
+  CHECK(log[0].target == "email:a@example.com");  // newest first
+  CHECK(log[1].target == "webhook:ops");
+  CHECK(log[1].state == DeliveryState::pending);
+  CHECK(log[1].attempts == 0);
+  CHECK(log[1].created_ms == 11'000);
+  CHECK(log[1].payload == R"({"dedup_key":")" + key + R"("})");
+  CHECK(log[1].kind == "outage_opened");
+  CHECK(log[1].sla == "gold");
+  NotificationWrite close;
+  close.closed = {"outage:shop"};
+  CHECK(s.write_notifications(close) == 0);
+  CHECK(s.open_subjects().empty());
+}
+
+TEST_CASE_TEMPLATE("notifications: attempts move a row to delivered or back to pending later; due rows, counts, pages", B,
+                   SqliteBackend, PgBackend) {
+  B b;
+  auto& s = b.store();
+  NotificationWrite w;
+  w.claims = claims("k1", {"webhook:ops"}, 1'000);
+  for (auto& c : claims("k2", {""}, 1'000)) w.claims.push_back(c);  // unrouted
+  for (auto& c : claims("k3", {"webhook:ops", "webhook:dev"}, 1'000)) w.claims.push_back(c);
+  CHECK(s.write_notifications(w) == 4);
+  CHECK(s.next_due() == 1'000);
+  auto due = s.due_deliveries(1'000, 10);
+  REQUIRE(due.size() == 3);  // not the unrouted one
+  CHECK(due[0].dedup_key == "k1");
+  CHECK(due[2].dedup_key == "k3");
+  // Taken: leased until now + kDeliveryLeaseMs, so no other deliverer takes them meanwhile.
+  CHECK(s.due_deliveries(1'000, 10).empty());
+  CHECK(s.next_due() == 1'000 + kDeliveryLeaseMs);
+  CHECK(b.another()->due_deliveries(1'000 + kDeliveryLeaseMs - 1, 10).empty());
+  NotificationWrite a;
+  a.attempts.push_back({due[0].id, DeliveryState::pending, 1'500, 2'500, "HTTP 500"});
+  a.attempts.push_back({due[1].id, DeliveryState::delivered, 1'600, 0, ""});
+  a.attempts.push_back({due[2].id, DeliveryState::failed, 1'700, 0, "gone"});
+  s.write_notifications(a);
+  CHECK(s.next_due() == 2'500);
+  CHECK(s.due_deliveries(2'000, 10).empty());
+  const auto again = s.due_deliveries(2'500, 10);
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].attempts == 1);
+  CHECK(again[0].last_error == "HTTP 500");
+  CHECK_FALSE(again[0].delivered_ms);
+  NotificationWrite ok;
+  ok.attempts.push_back({again[0].id, DeliveryState::delivered, 2'600, 0, ""});
+  s.write_notifications(ok);
+  CHECK_FALSE(s.next_due());
+  const auto delivered = s.deliveries({DeliveryState::delivered, std::nullopt, 100});
+  REQUIRE(delivered.size() == 2);
+  CHECK(delivered[1].dedup_key == "k1");
+  CHECK(delivered[1].attempts == 2);
+  CHECK(delivered[1].delivered_ms == 2'600);
+  CHECK(delivered[1].last_error.empty());
+  const auto counts = s.delivery_counts();
+  CHECK(counts == std::vector<std::pair<DeliveryState, std::int64_t>>{
+                      {DeliveryState::delivered, 2}, {DeliveryState::failed, 1}, {DeliveryState::unrouted, 1}});
+  // Pages: newest first, then the rows below the last id shown.
+  const auto first = s.deliveries({std::nullopt, std::nullopt, 3});
+  REQUIRE(first.size() == 3);
+  const auto rest = s.deliveries({std::nullopt, first.back().id, 3});
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0].dedup_key == "k1");
+}
+
+TEST_CASE_TEMPLATE("notifications: two deliverers taking rows at once never take the same row; a run-out lease is taken again", B,
+                   SqliteBackend, PgBackend) {
+  B b;
+  auto& s = b.store();
+  NotificationWrite w;
+  for (int i = 0; i < 40; ++i)
+    for (auto& c : claims("k" + std::to_string(i), {"webhook:ops"}, 1'000)) w.claims.push_back(c);
+  REQUIRE(s.write_notifications(w) == 40);
+  auto first = b.another();
+  auto second = b.another();
+  std::vector<std::int64_t> taken[2];
+  auto take = [](NotificationStore& st, std::vector<std::int64_t>& out) {
+    for (int i = 0; i < 100; ++i) {  // bounded: 40 rows between two takers
+      std::vector<Delivery> d;
+      for (int tries = 0; tries < 20; ++tries) {  // SQLite: the other writer may hold the lock a moment
+        try {
+          d = st.due_deliveries(1'000, 1);
+          break;
+        } catch (const StoreFailure&) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+      }
+      if (d.empty()) return;
+      out.push_back(d.front().id);
+    }
+  };
+  std::thread t1([&] { take(*first, taken[0]); });
+  std::thread t2([&] { take(*second, taken[1]); });
+  t1.join();
+  t2.join();
+  std::vector<std::int64_t> all = taken[0];
+  all.insert(all.end(), taken[1].begin(), taken[1].end());
+  std::sort(all.begin(), all.end());
+  CHECK(all.size() == 40);
+  CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());  // none taken twice
+  // Nobody recorded an attempt: once the lease has run out, the rows are due again.
+  CHECK(s.due_deliveries(1'000 + kDeliveryLeaseMs - 1, 100).empty());
+  CHECK(s.due_deliveries(1'000 + kDeliveryLeaseMs, 100).size() == 40);
 }

@@ -106,7 +106,8 @@ TEST_CASE("a store at schema version 2 is migrated to version 4 with the leaders
   PgTestDatabase db;
   { PgStore s(db.url()); }
   PgConn c(db.url());
-  c.exec("DROP TABLE leadership; UPDATE store_meta SET value = 2 WHERE key = 'schema_version'");
+  c.exec("DROP TABLE leadership; DROP TABLE notification_log; DROP TABLE notification_open;"
+         " UPDATE store_meta SET value = 2 WHERE key = 'schema_version'");
   { PgStore s(db.url()); }
   CHECK(c.query("SELECT value FROM store_meta WHERE key = 'schema_version'").int64(0, 0) == PgStore::kSchemaVersion);
   const auto r = c.query("SELECT epoch, holder FROM leadership");

@@ -83,6 +83,22 @@ TEST_CASE("the schema is made at version 1 once; a newer version, a foreign data
   CHECK_THROWS_WITH_AS(PgStore(other.url()), doctest::Contains("not a slamon store"), StoreFailure);
 }
 
+TEST_CASE("a version 2 store is migrated through version 3 (the notifications' open set and delivery log, empty) to the current one") {
+  PgTestDatabase db;
+  {
+    PgStore s(db.url());
+    s.append("a1", batch_at(1, 1, {1000}));
+  }
+  PgConn c(db.url());
+  c.exec("DROP TABLE notification_log; DROP TABLE notification_open; DROP TABLE leadership;"
+         " UPDATE store_meta SET value = 2 WHERE key = 'schema_version'");
+  PgStore s(db.url(), {.create = false});
+  CHECK(s.committed_seq("a1", 1) == 1);
+  CHECK(s.open_subjects().empty());
+  CHECK(s.deliveries({}).empty());
+  CHECK(PgConn(db.url()).query("SELECT value FROM store_meta WHERE key = 'schema_version'").int64(0, 0) == PgStore::kSchemaVersion);
+}
+
 TEST_CASE("results go to weekly partitions made as needed, before 1970 too") {
   slamon::test::PgBackend b;
   auto& s = b.store();

@@ -72,7 +72,8 @@ TEST_CASE("a version 1 store is migrated to the current version and keeps its re
   sql(path,
       "DROP TABLE agent_status; DROP TABLE engine_position; DROP TABLE engine_probes; DROP TABLE engine_changes;"
       " DROP TABLE engine_checkpoints; DROP TABLE store_meta; DROP TABLE stored_ranges;"
-      " DROP TABLE maintenance_events; DROP TABLE maintenance_windows; PRAGMA user_version = 1");
+      " DROP TABLE maintenance_events; DROP TABLE maintenance_windows; DROP TABLE notification_log;"
+      " DROP TABLE notification_open; PRAGMA user_version = 1");
   SqliteStore s(path);
   CHECK(s.committed_seq("a1", 1) == 3);
   CHECK(all(s).size() == 3);
@@ -94,12 +95,35 @@ TEST_CASE("a version 3 store gains the stored ranges (empty) and then stores bat
     s.append("a1", batch(1, 1, 3));
   }
   sql(path, "DROP TABLE stored_ranges; DROP TABLE maintenance_events; DROP TABLE maintenance_windows;"
-           " PRAGMA user_version = 3");
+           " DROP TABLE notification_log; DROP TABLE notification_open; PRAGMA user_version = 3");
   SqliteStore s(path);
   CHECK(s.committed_seq("a1", 1) == 3);
   CHECK(s.stored_ranges("a1", 1).empty());
   CHECK(s.append("a1", batch(1, 10, 2)).stored_above == wire::SeqRanges{{10, 11}});
   CHECK(all(s).size() == 5);
+}
+
+TEST_CASE("a version 5 store gains the notifications' open set and delivery log (empty) and keeps its windows") {
+  TempDir d;
+  const std::string path = d.file("s.db");
+  {
+    SqliteStore s(path);
+    s.append("a1", batch(1, 1, 3));
+    MaintenanceWindow w;
+    w.targets = {"db"};
+    w.from_ms = 10;
+    w.to_ms = 20;
+    s.create_maintenance(w);
+  }
+  sql(path, "DROP TABLE notification_log; DROP TABLE notification_open; PRAGMA user_version = 5");
+  SqliteStore s(path);
+  CHECK(s.maintenance_windows().size() == 1);
+  CHECK(s.open_subjects().empty());
+  CHECK(s.deliveries({}).empty());
+  NotificationWrite w;
+  w.opened = {"agent:a1"};
+  CHECK(s.write_notifications(w) == 0);
+  CHECK(s.open_subjects().size() == 1);
 }
 
 TEST_CASE("the store survives reopening, and refuses a newer schema or a database that is not a store") {
