@@ -111,7 +111,7 @@ int run_collector(const DaemonOptions& options) {
   // The catalogue is loaded on a helper thread (as on reload): its many allocations stay in that
   // thread's malloc arena.
   ServedLoad loaded;
-  std::thread([&] { loaded = load_served_catalogue(config.catalogue); }).join();
+  std::thread([&] { loaded = load_served_catalogue(config.catalogue, config.enrolled_agents); }).join();
   if (!loaded.served) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.c_str());
     log->error("{}: {} error(s) in the catalogue; refusing to start", config.catalogue, loaded.errors.size());
@@ -314,7 +314,7 @@ int run_collector(const DaemonOptions& options) {
     if (reloader.joinable()) reloader.join();
     log->info("reloading the catalogue {}", config.catalogue);
     reloader = std::thread([&] {
-      auto result = std::make_shared<ServedLoad>(load_served_catalogue(config.catalogue));
+      auto result = std::make_shared<ServedLoad>(load_served_catalogue(config.catalogue, config.enrolled_agents));
       // The API's view (with its JSON tree) is built here too, not on the io thread.
       std::shared_ptr<const api::ApiCatalogue> api_view;
       if (result->served) {

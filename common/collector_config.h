@@ -64,6 +64,8 @@ struct CollectorConfig {
   CollectorTlsConfig tls;
   StoreLocation store;          // default: STATE_DIR/store.db
   std::string state_dir = "/var/lib/slamon-collector";  // absolute
+  // The agents `slamon-collector enroll` enrolled (collector/enrollment.h); default STATE_DIR/enrolled-agents.
+  std::string enrolled_agents = "/var/lib/slamon-collector/enrolled-agents";  // absolute
   DurationMs retention_ms = 35LL * 24 * 3600 * 1000;    // raw results kept (35d)
   DurationMs clock_skew_limit_ms = 2000;                // 2s
   std::string log_level = "info";
