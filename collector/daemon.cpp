@@ -87,10 +87,15 @@ int run_collector(const DaemonOptions& options) {
   const auto level = spdlog::level::from_str(config.log_level);
   spdlog::sink_ptr sink = options.log_sink;
   if (!sink) sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  auto log = make_logger("collector", sink, level);
-  auto ingest_log = make_logger("ingest", sink, level);
-  auto live_log = make_logger("engine", sink, level);
-  auto http_log = make_logger("http", sink, level);
+  // log_levels: a logger's own level, else log_level.
+  auto level_of = [&](const std::string& name) {
+    const auto it = config.log_levels.find(name);
+    return it == config.log_levels.end() ? level : spdlog::level::from_str(it->second);
+  };
+  auto log = make_logger("collector", sink, level_of("collector"));
+  auto ingest_log = make_logger("ingest", sink, level_of("ingest"));
+  auto live_log = make_logger("engine", sink, level_of("engine"));
+  auto http_log = make_logger("http", sink, level_of("http"));
   raise_fd_limit(*log);
   // A peer gone or a closed stderr pipe is an error to handle, not a reason to die.
   std::signal(SIGPIPE, SIG_IGN);

@@ -23,6 +23,7 @@
 #include "common/diagnostic.h"
 #include "common/systemd/journal_log.h"
 #include "common/systemd/notify.h"
+#include "common/systemd/rate_limited_sink.h"
 
 using namespace slamon;
 
@@ -207,7 +208,9 @@ int main(int argc, char** argv) {
   options.notifier.watchdog = [] { systemd::notify_watchdog(); };
   options.notifier.watchdog_interval = systemd::watchdog_interval();
   // Under systemd (JOURNAL_STREAM is stderr): `<N>` priorities and no timestamps.
-  options.log_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  systemd::use_journal_format_if_journal(*options.log_sink);
+  auto stderr_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  systemd::use_journal_format_if_journal(*stderr_sink);
+  // A line repeated more than 5 times in 10 s: the rest folded into one "... repeated K times" line.
+  options.log_sink = std::make_shared<systemd::RateLimitedSink>(stderr_sink, systemd::RateLimit{});
   return collector::run_collector(options);
 }

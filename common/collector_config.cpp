@@ -15,9 +15,9 @@ namespace {
 using namespace slamon::catalogue;
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 10> kTopKeys = {"catalogue", "listen",           "tls",       "store", "state_dir",
+constexpr std::array<std::string_view, 11> kTopKeys = {"catalogue", "listen",           "tls",       "store", "state_dir",
                                                        "retention", "clock_skew_limit", "log_level", "http",
-                                                       "enrolled_agents"};
+                                                       "enrolled_agents", "log_levels"};
 constexpr std::array<std::string_view, 7> kHttpKeys = {"listen",
                                                        "read_token_sha256",
                                                        "read_token_sha256_file",
@@ -224,6 +224,7 @@ CollectorConfigResult load_collector_config(const fs::path& path, const FileSour
     if (auto d = read_duration(ctx, *v, "clock_skew_limit")) c.clock_skew_limit_ms = *d;
   if (auto* v = m.find("log_level"))
     if (auto k = read_choice(ctx, *v, "log_level", kLevels)) c.log_level = std::string(kLevels[*k]);
+  if (auto* v = m.find("log_levels")) c.log_levels = read_log_levels(ctx, *v, kCollectorLoggers);
   if (auto* v = m.find("http")) read_http(ctx, *v, doc, files, c.http);
   if (result.errors.empty()) result.config = std::move(c);
   return result;

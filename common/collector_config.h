@@ -5,7 +5,9 @@
 // config/collector.yaml is an example.
 #pragma once
 
+#include <array>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +19,9 @@
 #include "common/time.h"
 
 namespace slamon {
+
+// The daemon's spdlog loggers, the names `log_levels` takes.
+inline constexpr std::array<std::string_view, 4> kCollectorLoggers = {"collector", "ingest", "engine", "http"};
 
 struct CollectorTlsConfig {
   std::string cert_file;                       // absolute; the collector's certificate (chain)
@@ -68,6 +73,7 @@ struct CollectorConfig {
   std::string enrolled_agents = "/var/lib/slamon-collector/enrolled-agents";  // absolute
   DurationMs retention_ms = 35LL * 24 * 3600 * 1000;    // raw results kept (35d)
   DurationMs clock_skew_limit_ms = 2000;                // 2s
+  std::map<std::string, std::string> log_levels;  // by logger name (kCollectorLoggers): instead of log_level
   std::string log_level = "info";
   HttpConfig http;
   bool operator==(const CollectorConfig&) const = default;
