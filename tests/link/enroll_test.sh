@@ -3,7 +3,8 @@
 # enroll` refuses an agent that has a token in the catalogue (an error naming both places); enrolls e1
 # (no token in the catalogue) and prints its token once with an agent.yaml snippet; the file keeps only
 # the hash (mode 0600); the running collector reloads it (SIGHUP) and the agent, configured from the
-# snippet alone, connects; --list shows e1 active; --revoke e1 disconnects it (a log line naming it)
+# snippet alone, connects; --list shows e1 active; e1 given a token in the catalogue as well makes the
+# reload fail with an error naming both places; --revoke e1 disconnects it (a log line naming it)
 # and its reconnections are refused (a log line); --list shows e1 revoked.
 source "$(dirname "$0")/lib.sh"
 agent=$bin/slamon-agent
@@ -55,6 +56,14 @@ wait_log "$tmp/collector.log" "agent 'e1' from 127\.0\.0\.1:[0-9]+: connected" 2
 
 enroll --list >"$tmp/list1.out" 2>&1 || fail "enroll --list failed: $(cat "$tmp/list1.out")"
 grep -qE '^e1 +active ' "$tmp/list1.out" || fail "--list does not show e1 active: $(cat "$tmp/list1.out")"
+
+# e1 given a token in the catalogue too: the reload is refused with an error naming both places.
+cp "$tmp/cat.yaml" "$tmp/cat.good"
+sed -i "s/^  - {name: e1}$/  - {name: e1, token_sha256: $h1}/" "$tmp/cat.yaml"
+kill -HUP "$col_pid"
+wait_log "$tmp/collector.log" "cat\.yaml:4:[0-9]+: error: agent e1: has a token_sha256 in the catalogue and is enrolled in $enrolled" 20
+wait_log "$tmp/collector.log" 'keeping the running catalogue' 20
+cp "$tmp/cat.good" "$tmp/cat.yaml"
 
 enroll --revoke e1 >"$tmp/revoke.out" 2>&1 || fail "enroll --revoke e1 failed: $(cat "$tmp/revoke.out")"
 wait_log "$tmp/collector.log" "agent 'e1' from 127\.0\.0\.1:[0-9]+: closed: its enrollment was revoked" 20
