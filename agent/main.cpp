@@ -6,7 +6,8 @@
 //   slamon-agent --catalogue C --agent NAME --results-file OUT.jsonl [--duration 90s] [--log-level info]
 // SIGINT / SIGTERM (or the end of --duration) stop it gracefully: runs in flight are cancelled, the
 // results so far are committed (spool) or written (local mode), the collector link is closed, all
-// within a bounded time. SIGHUP is logged and otherwise ignored; SIGUSR1 logs the statistics. Results
+// within a bounded time. SIGHUP reads agent.yaml again (its log levels apply; other changes at the next
+// start); SIGUSR1 logs the statistics. Results
 // that cannot be written (a full disk) wait in memory up to --max-unwritten bytes; the summary says
 // how many were written, dropped and left unwritten, and the exit code is 1 when any was lost.
 // Under systemd (Type=notify, NOTIFY_SOCKET set): READY=1 once the scheduler runs, STOPPING=1 at a stop,
@@ -44,6 +45,7 @@
 #include "common/catalogue/parser.h"
 #include "common/systemd/journal_log.h"
 #include "common/systemd/notify.h"
+#include "common/systemd/rate_limited_sink.h"
 
 namespace asio = boost::asio;
 using namespace slamon;
@@ -223,16 +225,26 @@ int main(int argc, char** argv) {
   }
 
   const auto level = spdlog::level::from_str(o.log_level);
-  auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  systemd::use_journal_format_if_journal(*console);  // under systemd: `<N>` priorities, no timestamps
-  auto log = make_logger("agent", console, level);
-  auto uplink_log = make_logger("uplink", console, level);
-  auto spool_log = make_logger("spool", console, level);
+  auto stderr_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  systemd::use_journal_format_if_journal(*stderr_sink);  // under systemd: `<N>` priorities, no timestamps
+  // A line repeated more than 5 times in 10 s: the rest folded into one "... repeated K times" line.
+  spdlog::sink_ptr console = std::make_shared<systemd::RateLimitedSink>(stderr_sink, systemd::RateLimit{});
+  // agent.yaml's log_levels: a logger's own level, else the log level.
+  auto logger = [&](const std::string& name) {
+    auto own = level;
+    if (config)
+      if (const auto it = config->log_levels.find(name); it != config->log_levels.end())
+        own = spdlog::level::from_str(it->second);
+    return make_logger(name, console, own);
+  };
+  auto log = logger("agent");
+  auto uplink_log = logger("uplink");
+  auto spool_log = logger("spool");
   agent::RunnerLoggers loggers;
-  loggers.icmp = make_logger("probe.icmp", console, level);
-  loggers.tcp = make_logger("probe.tcp", console, level);
-  loggers.http = make_logger("probe.http", console, level);
-  loggers.snmp = make_logger("probe.snmp", console, level);
+  loggers.icmp = logger("probe.icmp");
+  loggers.tcp = logger("probe.tcp");
+  loggers.http = logger("probe.http");
+  loggers.snmp = logger("probe.snmp");
 
   // Declared first: what runs on the loop (the uplink's coroutine, the scheduler's runs) is destroyed
   // before it.
@@ -349,6 +361,45 @@ int main(int argc, char** argv) {
               ss.entries, st.cancelled, st.missed, st.cut_off, st.lag.p50_ms, st.lag.p99_ms, st.lag.max_ms);
   };
 
+  // SIGHUP in agent mode: agent.yaml read again; its log levels apply at once, the rest at the next
+  // start (each changed field named). The probes come from the collector, not from SIGHUP.
+  std::vector<std::shared_ptr<spdlog::logger>> all_loggers = {log, uplink_log, spool_log, loggers.icmp,
+                                                              loggers.tcp, loggers.http, loggers.snmp};
+  auto reload_config = [&] {
+    systemd::notify_reloading("reloading " + o.config);
+    const catalogue::DiskFileSource files;
+    auto loaded = load_agent_config(o.config, files);
+    if (!loaded.config) {
+      for (const auto& d : loaded.errors) log->error("{}", format_diagnostic(d));
+      log->error("{}: SIGHUP: {} has {} error(s); keeping the running configuration", o.agent, o.config,
+                 loaded.errors.size());
+    } else {
+      const auto& now = *loaded.config;
+      std::vector<std::string> restart;
+      if (now.collectors != config->collectors) restart.push_back("collectors");
+      if (now.name != config->name) restart.push_back("name");
+      if (now.token_file != config->token_file || now.token != config->token) restart.push_back("token_file");
+      if (now.tls != config->tls) restart.push_back("tls");
+      if (now.spool_dir != config->spool_dir) restart.push_back("spool_dir");
+      if (now.state_dir != config->state_dir) restart.push_back("state_dir");
+      if (now.results_log != config->results_log) restart.push_back("results_log");
+      if (now.spool_max_bytes != config->spool_max_bytes || now.spool_max_age_ms != config->spool_max_age_ms)
+        restart.push_back("spool_max_size/spool_max_age");
+      const auto base = app.count("--log-level") == 0 ? spdlog::level::from_str(now.log_level) : level;
+      for (const auto& l : all_loggers) {
+        const auto it = now.log_levels.find(l->name());
+        l->set_level(it == now.log_levels.end() ? base : spdlog::level::from_str(it->second));
+      }
+      config->log_level = now.log_level;
+      config->log_levels = now.log_levels;
+      std::string fields;
+      for (const auto& f : restart) fields += (fields.empty() ? "" : ", ") + f;
+      log->info("{}: SIGHUP: {} read again; log levels applied{}{}", o.agent, o.config,
+                restart.empty() ? "" : "; changed, applied at the next start (restart the agent): ", fields);
+    }
+    systemd::notify_ready(uplink ? "probing; results to collector " + uplink->peer() : "probing");
+  };
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   // SIGHUP and SIGUSR1 would otherwise end the process without a flush.
   asio::signal_set other_signals(io, SIGHUP, SIGUSR1);
@@ -357,9 +408,7 @@ int main(int argc, char** argv) {
       if (ec) return;
       if (signo == SIGHUP) {
         if (config)
-          log->info("{}: SIGHUP: ignored, the probes come from the collector and {} is read at start only (restart "
-                    "the agent to read it again)",
-                    o.agent, o.config);
+          reload_config();
         else
           log->info("{}: SIGHUP: ignored, the catalogue is read at start only (restart the agent to load a new one)",
                     o.agent);

@@ -89,11 +89,16 @@ int run_collector(const DaemonOptions& options) {
   const auto level = spdlog::level::from_str(config.log_level);
   spdlog::sink_ptr sink = options.log_sink;
   if (!sink) sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  auto log = make_logger("collector", sink, level);
-  auto ingest_log = make_logger("ingest", sink, level);
-  auto live_log = make_logger("engine", sink, level);
-  auto http_log = make_logger("http", sink, level);
-  auto notify_log = make_logger("notify", sink, level);
+  // log_levels: a logger's own level, else log_level.
+  auto level_of = [&](const std::string& name) {
+    const auto it = config.log_levels.find(name);
+    return it == config.log_levels.end() ? level : spdlog::level::from_str(it->second);
+  };
+  auto log = make_logger("collector", sink, level_of("collector"));
+  auto ingest_log = make_logger("ingest", sink, level_of("ingest"));
+  auto live_log = make_logger("engine", sink, level_of("engine"));
+  auto http_log = make_logger("http", sink, level_of("http"));
+  auto notify_log = make_logger("notify", sink, level_of("notify"));
   raise_fd_limit(*log);
   // A peer gone or a closed stderr pipe is an error to handle, not a reason to die.
   std::signal(SIGPIPE, SIG_IGN);
@@ -114,7 +119,7 @@ int run_collector(const DaemonOptions& options) {
   // The catalogue is loaded on a helper thread (as on reload): its many allocations stay in that
   // thread's malloc arena.
   ServedLoad loaded;
-  std::thread([&] { loaded = load_served_catalogue(config.catalogue); }).join();
+  std::thread([&] { loaded = load_served_catalogue(config.catalogue, config.enrolled_agents); }).join();
   if (!loaded.served) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.c_str());
     log->error("{}: {} error(s) in the catalogue; refusing to start", config.catalogue, loaded.errors.size());
@@ -343,7 +348,7 @@ int run_collector(const DaemonOptions& options) {
     if (reloader.joinable()) reloader.join();
     log->info("reloading the catalogue {}", config.catalogue);
     reloader = std::thread([&] {
-      auto result = std::make_shared<ServedLoad>(load_served_catalogue(config.catalogue));
+      auto result = std::make_shared<ServedLoad>(load_served_catalogue(config.catalogue, config.enrolled_agents));
       // The API's view (with its JSON tree) is built here too, not on the io thread.
       std::shared_ptr<const api::ApiCatalogue> api_view;
       if (result->served) {

@@ -672,6 +672,11 @@ void Session::catalogue_changed(const std::shared_ptr<const ServedCatalogue>& c)
     refuse(v1::Refusal::UNKNOWN_AGENT_OR_TOKEN, "this agent is no longer in the collector's catalogue");
     return;
   }
+  if (a->known.token_sha256.empty() && me_->enrolled) {
+    srv_.log->warn("{}: closed: its enrollment was revoked", who());
+    refuse(v1::Refusal::UNKNOWN_AGENT_OR_TOKEN, "this agent's enrollment was revoked");
+    return;
+  }
   if (a->known.token_sha256 != me_->known.token_sha256) {
     srv_.log->warn("{}: closed: its token changed in the catalogue; it must connect again with the new one", who());
     refuse(v1::Refusal::UNKNOWN_AGENT_OR_TOKEN, "this agent's token changed in the collector's catalogue");

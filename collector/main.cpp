@@ -2,9 +2,10 @@
 //   slamon-collector --config collector.yaml [--listen H:P] [--http-listen H:P] [--store S] [--log-level L]
 //                    [--duration D]
 //   slamon-collector reload --config collector.yaml       (SIGHUP to the running collector)
+//   slamon-collector enroll [--config C] AGENT | --list | --revoke AGENT   (tokens of enrolled agents)
 //   slamon-collector --catalogue C --dry-run               (check a catalogue and show each agent's share)
 // Exit codes: 0; 1 when it cannot start (an invalid catalogue, the store, the address) or reload finds
-// no collector; 2 for a usage or configuration error. docs/collector-config.md describes it all.
+// no collector or enroll refuses a change; 2 for a usage or configuration error. docs/collector-config.md describes it all.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -15,12 +16,14 @@
 
 #include "collector/assignment.h"
 #include "collector/daemon.h"
+#include "collector/enroll_command.h"
 #include "common/catalogue/parser.h"
 #include "common/catalogue/reader.h"
 #include "common/collector_config.h"
 #include "common/diagnostic.h"
 #include "common/systemd/journal_log.h"
 #include "common/systemd/notify.h"
+#include "common/systemd/rate_limited_sink.h"
 
 using namespace slamon;
 
@@ -101,6 +104,20 @@ int main(int argc, char** argv) {
   auto* reload = app.add_subcommand("reload", "make the running collector re-read its catalogue (SIGHUP)");
   std::string reload_config;
   reload->add_option("--config", reload_config, "the collector.yaml the collector runs with")->required();
+  auto* enroll = app.add_subcommand("enroll", "enroll an agent (a new token, printed once, with its agent.yaml), "
+                                              "list the enrolled agents, or revoke one");
+  std::string enroll_config = "/etc/slamon/collector.yaml";
+  collector::EnrollOptions enroll_options;
+  enroll->add_option("--config", enroll_config, "the collector.yaml (its enrolled_agents file)")->capture_default_str();
+  auto* enroll_agent = enroll->add_option("AGENT", enroll_options.agent, "the agent to enroll (its catalogue name)");
+  auto* enroll_list = enroll->add_flag("--list", enroll_options.list, "list the enrolled agents and their states");
+  auto* enroll_revoke =
+      enroll->add_option("--revoke", enroll_options.revoke, "revoke AGENT's token (a running collector disconnects it)");
+  enroll->add_option("--address", enroll_options.address,
+                     "host:port agents connect to, for the snippet (default: listen, or this host's name)");
+  enroll->add_option("--ca-file", enroll_options.ca_file, "the snippet's tls.ca_file")->capture_default_str();
+  enroll_agent->excludes(enroll_list)->excludes(enroll_revoke);
+  enroll_list->excludes(enroll_revoke);
   app.require_subcommand(0, 1);
   // Exit codes 0, 1 and 2 only: --help exits 0, every usage error 2 (not CLI11's own codes).
   try {
@@ -120,6 +137,15 @@ int main(int argc, char** argv) {
     const auto config = load_config(reload_config);
     if (!config) return 2;
     return collector::signal_reload(*config);
+  }
+  if (enroll->parsed()) {
+    if (enroll_options.agent.empty() && !enroll_options.list && enroll_options.revoke.empty()) {
+      std::fprintf(stderr, "slamon-collector enroll: name an AGENT, or --list, or --revoke AGENT; see --help\n");
+      return 2;
+    }
+    const auto config = load_config(enroll_config);
+    if (!config) return 2;
+    return collector::run_enroll(*config, enroll_options);
   }
   if (config_path.empty()) {
     if (dry && !catalogue_path.empty()) return dry_run(catalogue_path, log_level.empty() ? "info" : log_level);
@@ -182,7 +208,9 @@ int main(int argc, char** argv) {
   options.notifier.watchdog = [] { systemd::notify_watchdog(); };
   options.notifier.watchdog_interval = systemd::watchdog_interval();
   // Under systemd (JOURNAL_STREAM is stderr): `<N>` priorities and no timestamps.
-  options.log_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  systemd::use_journal_format_if_journal(*options.log_sink);
+  auto stderr_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  systemd::use_journal_format_if_journal(*stderr_sink);
+  // A line repeated more than 5 times in 10 s: the rest folded into one "... repeated K times" line.
+  options.log_sink = std::make_shared<systemd::RateLimitedSink>(stderr_sink, systemd::RateLimit{});
   return collector::run_collector(options);
 }

@@ -21,6 +21,7 @@ struct ServedAgent {
   KnownAgent known;
   wire::v1::Assignment assignment;            // its version: assignment.version()
   std::unordered_set<std::string> assigned;   // the ids of its probes
+  bool enrolled = false;                      // its token comes from the enrolled agents, not the catalogue
 };
 
 struct ServedCatalogue {
@@ -40,7 +41,9 @@ struct ServedLoad {
   std::vector<std::string> errors;                // each one printable as it is (FILE:LINE:COL: ...)
 };
 
-// Loads and validates the catalogue at `path`, shares its probes out and builds every assignment.
-ServedLoad load_served_catalogue(const std::string& path);
+// Loads and validates the catalogue at `path`, fills in the tokens of the agents enrolled in
+// `enrolled_path` (collector/enrollment.h; none when empty or missing), shares its probes out and
+// builds every assignment.
+ServedLoad load_served_catalogue(const std::string& path, const std::string& enrolled_path = {});
 
 }  // namespace slamon::collector

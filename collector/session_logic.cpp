@@ -73,6 +73,10 @@ HelloDecision decide_hello(const v1::Hello& hello, const KnownAgent* agent, cons
   // The token is hashed even for an unknown agent, so that the answer takes the same time.
   const bool token_ok = token_matches(hello.token(), agent != nullptr ? agent->token_sha256 : std::string(64, '0'));
   if (agent == nullptr) return refuse_hello(v1::Refusal::UNKNOWN_AGENT_OR_TOKEN, who + " is not in the catalogue");
+  if (agent->token_sha256.empty())
+    return refuse_hello(v1::Refusal::UNKNOWN_AGENT_OR_TOKEN,
+                        who + " has no token at the collector (not enrolled or its enrollment revoked, and no "
+                              "token_sha256 in the catalogue)");
   if (!token_ok) return refuse_hello(v1::Refusal::UNKNOWN_AGENT_OR_TOKEN, who + " presented a wrong token");
   if (hello.spool_epoch() == 0) return refuse_hello(v1::Refusal::MALFORMED, who + " sent no spool epoch");
   if (hello.spool_first_seq() > hello.spool_last_seq())

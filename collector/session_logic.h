@@ -29,7 +29,7 @@ bool token_matches(std::string_view token, std::string_view expected_hex);
 // An agent the catalogue names, as the collector checks it at hello.
 struct KnownAgent {
   std::string name;
-  std::string token_sha256;  // hex, from the catalogue
+  std::string token_sha256;  // hex, from the catalogue or the enrolled agents; empty: none (every hello refused)
 };
 
 // What the store says about the agent named in a hello.

@@ -14,9 +14,9 @@ namespace {
 using namespace slamon::catalogue;
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 11> kTopKeys = {"collector",   "collectors",     "name",         "token_file",
+constexpr std::array<std::string_view, 12> kTopKeys = {"collector",   "collectors",     "name",         "token_file",
                                                        "tls",         "spool_dir",      "state_dir",    "log_level",
-                                                       "results_log", "spool_max_size", "spool_max_age"};
+                                                       "results_log", "spool_max_size", "spool_max_age", "log_levels"};
 constexpr std::array<std::string_view, 4> kTlsKeys = {"ca_file", "cert_file", "key_file", "server_name"};
 constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
@@ -152,6 +152,7 @@ AgentConfigResult load_agent_config(const fs::path& path, const FileSource& file
     if (auto s = read_string(ctx, *v, "results_log")) c.results_log = doc.resolve(*s);
   if (auto* v = m.find("log_level"))
     if (auto k = read_choice(ctx, *v, "log_level", kLevels)) c.log_level = std::string(kLevels[*k]);
+  if (auto* v = m.find("log_levels")) c.log_levels = read_log_levels(ctx, *v, kAgentLoggers);
   if (auto* v = m.find("spool_max_size")) {
     if (auto s = read_string(ctx, *v, "spool_max_size")) {
       const auto n = parse_size(*s);

@@ -4,8 +4,10 @@
 // docs/agent-config.md describes the file; config/agent.yaml is an example.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +19,10 @@
 #include "common/time.h"
 
 namespace slamon {
+
+// The daemon's spdlog loggers, the names `log_levels` takes.
+inline constexpr std::array<std::string_view, 7> kAgentLoggers = {"agent",     "uplink",     "spool",     "probe.icmp",
+                                                                  "probe.tcp", "probe.http", "probe.snmp"};
 
 struct AgentTlsConfig {
   std::string ca_file;                     // absolute; verifies the collector's certificate
@@ -45,6 +51,7 @@ struct AgentConfig {
   AgentTlsConfig tls;
   std::string spool_dir = "/var/lib/slamon-agent/spool";  // absolute
   std::string state_dir = "/var/lib/slamon-agent";        // absolute
+  std::map<std::string, std::string> log_levels;  // by logger name (kAgentLoggers): instead of log_level
   std::string log_level = "info";  // trace | debug | info | warn | error | critical | off
   std::optional<std::string> results_log;  // optional JSONL of this agent's own results
   // The spool's limits: past either, the oldest results are replaced by a gap record (agent/spool.h).

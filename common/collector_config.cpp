@@ -15,8 +15,9 @@ namespace {
 using namespace slamon::catalogue;
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 9> kTopKeys = {"catalogue", "listen",           "tls",       "store", "state_dir",
-                                                      "retention", "clock_skew_limit", "log_level", "http"};
+constexpr std::array<std::string_view, 11> kTopKeys = {"catalogue", "listen",           "tls",       "store", "state_dir",
+                                                       "retention", "clock_skew_limit", "log_level", "http",
+                                                       "enrolled_agents", "log_levels"};
 constexpr std::array<std::string_view, 7> kHttpKeys = {"listen",
                                                        "read_token_sha256",
                                                        "read_token_sha256_file",
@@ -211,6 +212,9 @@ CollectorConfigResult load_collector_config(const fs::path& path, const FileSour
       else ctx.error(*v, error);
     }
   }
+  c.enrolled_agents = (fs::path(c.state_dir) / "enrolled-agents").string();
+  if (auto* v = m.find("enrolled_agents"))
+    if (auto s = read_string(ctx, *v, "enrolled_agents")) c.enrolled_agents = doc.resolve(*s);
   if (auto* v = m.find("retention"))
     if (auto d = read_duration(ctx, *v, "retention")) {
       if (*d < 24LL * 3600 * 1000) ctx.error(*v, "retention must be at least 1d (reports need a period's raw results)");
@@ -220,6 +224,7 @@ CollectorConfigResult load_collector_config(const fs::path& path, const FileSour
     if (auto d = read_duration(ctx, *v, "clock_skew_limit")) c.clock_skew_limit_ms = *d;
   if (auto* v = m.find("log_level"))
     if (auto k = read_choice(ctx, *v, "log_level", kLevels)) c.log_level = std::string(kLevels[*k]);
+  if (auto* v = m.find("log_levels")) c.log_levels = read_log_levels(ctx, *v, kCollectorLoggers);
   if (auto* v = m.find("http")) read_http(ctx, *v, doc, files, c.http);
   if (result.errors.empty()) result.config = std::move(c);
   return result;

@@ -5,7 +5,9 @@
 // config/collector.yaml is an example.
 #pragma once
 
+#include <array>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +19,9 @@
 #include "common/time.h"
 
 namespace slamon {
+
+// The daemon's spdlog loggers, the names `log_levels` takes.
+inline constexpr std::array<std::string_view, 5> kCollectorLoggers = {"collector", "ingest", "engine", "http", "notify"};
 
 struct CollectorTlsConfig {
   std::string cert_file;                       // absolute; the collector's certificate (chain)
@@ -64,8 +69,11 @@ struct CollectorConfig {
   CollectorTlsConfig tls;
   StoreLocation store;          // default: STATE_DIR/store.db
   std::string state_dir = "/var/lib/slamon-collector";  // absolute
+  // The agents `slamon-collector enroll` enrolled (collector/enrollment.h); default STATE_DIR/enrolled-agents.
+  std::string enrolled_agents = "/var/lib/slamon-collector/enrolled-agents";  // absolute
   DurationMs retention_ms = 35LL * 24 * 3600 * 1000;    // raw results kept (35d)
   DurationMs clock_skew_limit_ms = 2000;                // 2s
+  std::map<std::string, std::string> log_levels;  // by logger name (kCollectorLoggers): instead of log_level
   std::string log_level = "info";
   HttpConfig http;
   bool operator==(const CollectorConfig&) const = default;

@@ -1,6 +1,9 @@
 // The shared opening of agent.yaml and collector.yaml (see config_file.h).
 #include "common/config_file.h"
 
+#include <algorithm>
+#include <array>
+
 #include "common/small_file.h"
 
 namespace slamon {
@@ -57,6 +60,25 @@ std::optional<std::string> read_readable_file(const Ctx& ctx, const MapView& map
     return std::nullopt;
   }
   return p;
+}
+
+std::map<std::string, std::string> read_log_levels(const catalogue::Ctx& ctx, const catalogue::YamlNode& node,
+                                                   std::span<const std::string_view> loggers) {
+  static constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  std::map<std::string, std::string> out;
+  if (!node.is_map()) {
+    ctx.error(node, "log_levels must be a map {LOGGER: LEVEL, ...}, not " + std::string(catalogue::kind_name(node)));
+    return out;
+  }
+  catalogue::MapView m(ctx, node);
+  m.check_keys(loggers);
+  for (std::size_t i = 0; i < node.map_size(); ++i) {
+    const auto& name = node.key(i).text;
+    if (std::find(loggers.begin(), loggers.end(), name) == loggers.end()) continue;
+    if (auto k = catalogue::read_choice(ctx, node.value(i), "log_levels." + name, kLevels))
+      out[name] = std::string(kLevels[*k]);
+  }
+  return out;
 }
 
 }  // namespace slamon

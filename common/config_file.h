@@ -4,7 +4,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,5 +38,11 @@ ConfigDocument read_config_document(const std::filesystem::path& path, const cat
 std::optional<std::string> read_readable_file(const catalogue::Ctx& ctx, const catalogue::MapView& map,
                                               std::string_view key, std::string_view label, bool required,
                                               const ConfigDocument& doc, const catalogue::FileSource& files);
+
+// `log_levels: {NAME: LEVEL, ...}`: a level per logger, NAME one of `loggers` (the daemon's spdlog
+// logger names; an unknown one is an error with a suggestion), LEVEL trace | debug | info | warn |
+// error | critical | off.
+std::map<std::string, std::string> read_log_levels(const catalogue::Ctx& ctx, const catalogue::YamlNode& node,
+                                                   std::span<const std::string_view> loggers);
 
 }  // namespace slamon

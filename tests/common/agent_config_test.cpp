@@ -164,3 +164,13 @@ TEST_CASE("parse_size reads binary and decimal units and refuses the rest") {
   CHECK_FALSE(parse_size("99999999999999999999"));
   CHECK_FALSE(parse_size("100000000TiB"));
 }
+
+TEST_CASE("agent log_levels sets a level per logger (probe.* included); an unknown logger is an error") {
+  const std::string base = "collector: c:7443\nname: a-1\ntoken_file: agent.token\ntls: {ca_file: tls/ca.pem}\n";
+  const auto r = load(base + "log_levels: {uplink: debug, probe.snmp: error}\n");
+  REQUIRE_MESSAGE(r.config, errors(r));
+  CHECK(r.config->log_levels == std::map<std::string, std::string>{{"uplink", "debug"}, {"probe.snmp", "error"}});
+  const auto bad = load(base + "log_levels: {link: debug}\n");
+  CHECK_FALSE(bad.config);
+  CHECK_MESSAGE(has(bad, 5, 14, "'link'"), errors(bad));
+}

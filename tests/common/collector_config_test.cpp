@@ -202,3 +202,23 @@ TEST_CASE("is_loopback_host: 127.0.0.0/8, ::1, localhost; nothing else") {
                          "localhost.example", "", "128.0.0.1", "127..0.1"})
     CHECK_MESSAGE(!is_loopback_host(no), no);
 }
+
+TEST_CASE("log_levels sets a level per logger; an unknown logger or level is an error with its place") {
+  const auto r = load(std::string(kMinimal) + "log_levels: {ingest: debug, http: warn}\n");
+  REQUIRE_MESSAGE(r.config, errors(r));
+  CHECK(r.config->log_levels == std::map<std::string, std::string>{{"ingest", "debug"}, {"http", "warn"}});
+  CHECK(r.config->log_level == "info");
+  const auto bad = load(std::string(kMinimal) + "log_levels:\n  ingst: debug\n  http: loud\n");
+  CHECK_FALSE(bad.config);
+  CHECK_MESSAGE(has(bad, 6, 3, "'ingst'"), errors(bad));
+  CHECK_MESSAGE(has(bad, 7, 9, "loud"), errors(bad));
+}
+
+TEST_CASE("enrolled_agents defaults to STATE_DIR/enrolled-agents and is relative to the file's folder") {
+  const auto r = load(std::string(kMinimal) + "state_dir: /srv/slamon\n");
+  REQUIRE_MESSAGE(r.config, errors(r));
+  CHECK(r.config->enrolled_agents == "/srv/slamon/enrolled-agents");
+  const auto r2 = load(std::string(kMinimal) + "enrolled_agents: agents/enrolled\n");
+  REQUIRE_MESSAGE(r2.config, errors(r2));
+  CHECK(r2.config->enrolled_agents == "/etc/slamon/agents/enrolled");
+}

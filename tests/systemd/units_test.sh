@@ -30,6 +30,7 @@ for u in agent collector; do
   sed "s|^ExecStart=/usr/bin/slamon-$u |ExecStart=$tmp/slamon-$u |" "$unit" > "$tmp/slamon-$u.service"
 done
 grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$src/systemd/slamon-collector.service" || fail "the collector lacks ExecReload"
+grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$src/systemd/slamon-agent.service" || fail "the agent lacks ExecReload"
 grep -qx 'CapabilityBoundingSet=CAP_NET_RAW' "$src/systemd/slamon-agent.service" || fail "the agent's bounding set is not CAP_NET_RAW alone"
 grep -qx 'AmbientCapabilities=CAP_NET_RAW' "$src/systemd/slamon-agent.service" || fail "the agent's ambient set is not CAP_NET_RAW alone"
 grep -qx 'CapabilityBoundingSet=' "$src/systemd/slamon-collector.service" || fail "the collector keeps capabilities"
