@@ -32,18 +32,6 @@ struct AlertsOptions {
   std::string format = "text";
 };
 
-// The instants whose status the alerts look at: the longest window before --from (and the start of
-// the period holding --to, for the forecast) to --to, 1 ms more on each side.
-engine::Interval data_window(const std::vector<const catalogue::Sla*>& slas, TimeMs from, TimeMs to) {
-  TimeMs lo = from;
-  for (const auto* s : slas) {
-    for (const auto& r : s->burn_rate_rules()) lo = std::min(lo, from - r.long_ms);
-    const engine::Zone zone = engine::find_zone(s->timezone);
-    lo = std::min(lo, engine::period_containing(s->period, engine::local_date_of(zone, to - 1), zone).start);
-  }
-  return engine::Interval{lo - 1, to + 1};
-}
-
 int run(const AlertsOptions& o) {
   if ((o.results.empty() ? 0 : 1) + (o.db.empty() ? 0 : 1) != 1) {
     std::fputs("slamon alerts: give the results with one of --results FILE or --db STORE\n", stderr);
@@ -70,7 +58,7 @@ int run(const AlertsOptions& o) {
     std::fprintf(stderr, "slamon alerts: unknown SLA '%s'\n", o.sla.c_str());
     return 2;
   }
-  const engine::Interval window = data_window(slas, *from, *to);
+  const engine::Interval window = engine::alerts_data_window(slas, *from, *to);
   // Results at or after --to are ignored, as a report cut at --to ignores them.
   engine::ResultIngest ingest(*cat, *to);
   std::optional<engine::ProbeDataMap> data;

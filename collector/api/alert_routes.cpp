@@ -19,23 +19,10 @@
 namespace slamon::collector::api {
 namespace {
 
-// The instants the alerts of `slas` over [from, to] look at, as `slamon alerts` reads them: the
-// longest long window before `from` and the start of the period holding `to` (the forecast), 1 ms
-// more on each side.
-engine::Interval data_window(const std::vector<const catalogue::Sla*>& slas, TimeMs from, TimeMs to) {
-  TimeMs lo = from;
-  for (const auto* s : slas) {
-    for (const auto& r : s->burn_rate_rules()) lo = std::min(lo, from - r.long_ms);
-    const engine::Zone zone = engine::find_zone(s->timezone);
-    lo = std::min(lo, engine::period_containing(s->period, engine::local_date_of(zone, to - 1), zone).start);
-  }
-  return engine::Interval{lo - 1, to + 1};
-}
-
 // Every SLA's (or one's) alerts over [from, to], results cut at `to` as `slamon alerts --db` cuts them.
 std::vector<engine::SlaAlerts> compute_alerts(StoreContext& c, const catalogue::Catalogue& cat,
                                               const std::vector<const catalogue::Sla*>& slas, TimeMs from, TimeMs to) {
-  const auto data = live::probe_data_for_reports(c.store, cat, data_window(slas, from, to), to, {});
+  const auto data = live::probe_data_for_reports(c.store, cat, engine::alerts_data_window(slas, from, to), to, {});
   engine::Graph graph(cat, {});
   engine::NodeTimelines nodes(graph, data);
   std::vector<engine::SlaAlerts> out;
@@ -46,36 +33,6 @@ std::vector<engine::SlaAlerts> compute_alerts(StoreContext& c, const catalogue::
 void rate(JsonWriter& w, const std::optional<double>& v) {
   if (v && std::isfinite(*v)) w.value(*v);
   else w.null();
-}
-
-// The forecast with the keys of `slamon alerts --format json` (docs/alerts.md).
-void write_forecast(JsonWriter& w, const std::optional<engine::Forecast>& forecast) {
-  if (!forecast) {
-    w.null();
-    return;
-  }
-  const auto& f = *forecast;
-  auto secs = [](DurationMs ms) { return static_cast<double>(ms) / 1000.0; };
-  w.begin_object()
-      .key("period").value(f.period.label)
-      .key("period_end").value(format_rfc3339(f.period.end))
-      .key("at").value(format_rfc3339(f.at))
-      .key("target").value(f.target.to_double())
-      .key("service_so_far_s").value(secs(f.service_ms))
-      .key("counted_so_far_s").value(secs(f.counted_ms))
-      .key("down_so_far_s").value(secs(f.down_ms))
-      .key("remaining_service_s").value(secs(f.remaining_ms))
-      .key("basis");
-  if (f.basis.empty()) w.null();
-  else w.value(f.basis);
-  w.key("burn_rate");
-  rate(w, f.burn_rate);
-  w.key("projected_availability");
-  rate(w, f.projected_availability);
-  w.key("will_meet");
-  if (f.will_meet) w.value(*f.will_meet);
-  else w.null();
-  w.end_object();
 }
 
 }  // namespace
@@ -121,7 +78,7 @@ std::string alerts_now_to_json(const std::vector<engine::SlaAlerts>& all, const 
       w.end_object();
     }
     w.end_array().key("firing").value(sla_firing).key("forecast");
-    write_forecast(w, s.forecast);
+    engine::forecast_to_json(w, s.forecast);
     w.end_object();
   }
   w.end_array().end_object();

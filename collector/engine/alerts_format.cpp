@@ -35,6 +35,34 @@ std::string rule_name(const catalogue::BurnRateRule& r) {
 
 }  // namespace
 
+void forecast_to_json(JsonWriter& w, const std::optional<Forecast>& forecast) {
+  if (!forecast) {
+    w.null();
+    return;
+  }
+  const Forecast& f = *forecast;
+  w.begin_object()
+      .key("period").value(f.period.label)
+      .key("period_end").value(format_rfc3339(f.period.end))
+      .key("at").value(format_rfc3339(f.at))
+      .key("target").value(f.target.to_double())
+      .key("service_so_far_s").value(secs(f.service_ms))
+      .key("counted_so_far_s").value(secs(f.counted_ms))
+      .key("down_so_far_s").value(secs(f.down_ms))
+      .key("remaining_service_s").value(secs(f.remaining_ms))
+      .key("basis");
+  if (f.basis.empty()) w.null();
+  else w.value(f.basis);
+  w.key("burn_rate");
+  opt(w, f.burn_rate);
+  w.key("projected_availability");
+  opt(w, f.projected_availability);
+  w.key("will_meet");
+  if (f.will_meet) w.value(*f.will_meet);
+  else w.null();
+  w.end_object();
+}
+
 bool any_firing_at_end(const std::vector<SlaAlerts>& slas) {
   for (const auto& s : slas)
     for (const auto& r : s.rules)
@@ -70,31 +98,7 @@ std::string alerts_to_json(const std::vector<SlaAlerts>& slas, TimeMs from, Time
       w.end_object();
     }
     w.end_array().key("forecast");
-    if (!s.forecast) {
-      w.null();
-    } else {
-      const Forecast& f = *s.forecast;
-      w.begin_object()
-          .key("period").value(f.period.label)
-          .key("period_end").value(format_rfc3339(f.period.end))
-          .key("at").value(format_rfc3339(f.at))
-          .key("target").value(f.target.to_double())
-          .key("service_so_far_s").value(secs(f.service_ms))
-          .key("counted_so_far_s").value(secs(f.counted_ms))
-          .key("down_so_far_s").value(secs(f.down_ms))
-          .key("remaining_service_s").value(secs(f.remaining_ms))
-          .key("basis");
-      if (f.basis.empty()) w.null();
-      else w.value(f.basis);
-      w.key("burn_rate");
-      opt(w, f.burn_rate);
-      w.key("projected_availability");
-      opt(w, f.projected_availability);
-      w.key("will_meet");
-      if (f.will_meet) w.value(*f.will_meet);
-      else w.null();
-      w.end_object();
-    }
+    forecast_to_json(w, s.forecast);
     w.end_object();
   }
   w.end_array().end_object();

@@ -102,4 +102,14 @@ SlaAlerts compute_sla_alerts(NodeTimelines& nodes, const catalogue::Sla& sla, Ti
   return out;
 }
 
+Interval alerts_data_window(const std::vector<const catalogue::Sla*>& slas, TimeMs from, TimeMs to) {
+  TimeMs lo = from;
+  for (const auto* s : slas) {
+    for (const auto& r : s->burn_rate_rules()) lo = std::min(lo, from - r.long_ms);
+    const Zone zone = find_zone(s->timezone);
+    lo = std::min(lo, period_containing(s->period, local_date_of(zone, to - 1), zone).start);
+  }
+  return Interval{lo - 1, to + 1};
+}
+
 }  // namespace slamon::engine

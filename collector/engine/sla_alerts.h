@@ -53,4 +53,9 @@ struct SlaAlerts {
 // Alerts at every millisecond instant of [from, to] (to included) and the forecast at `to`.
 SlaAlerts compute_sla_alerts(NodeTimelines& nodes, const catalogue::Sla& sla, TimeMs from, TimeMs to);
 
+// The instants whose status the alerts of `slas` over [from, to] look at: the longest long window
+// before `from` and the start of the period holding `to` (the forecast), 1 ms more on each side
+// (what `slamon alerts` and the API read from a store).
+Interval alerts_data_window(const std::vector<const catalogue::Sla*>& slas, TimeMs from, TimeMs to);
+
 }  // namespace slamon::engine
