@@ -7,12 +7,13 @@
 # was spent on a row stored twice; the agents' logs name each collector and why they left it.
 source "$(dirname "$0")/lib.sh"
 source "$SRC/tests/lib/pg.sh"
+source "$SRC/tests/reliability/two_collectors.sh"
 base_url=${SLAMON_PG_URL:-}
 [ -n "$base_url" ] || base_url=$(cat "${SLAMON_PG_URL_FILE:?run through CTest (fixture pg) or set SLAMON_PG_URL}")
 db=$(pg_createdb "failover_$$_$RANDOM" "$base_url") || fail "cannot create a database on $base_url"
 fail() {
   echo "FAIL: $*" >&2
-  for f in "$work"/collector*.log "$work"/agents/*/agent.log; do
+  for f in "$work"/a/collector.log "$work"/b/collector.log "$work"/agents/*/agent.log; do
     [ -f "$f" ] && { echo "--- tail of $f" >&2; tail -n 25 "$f" >&2; }
   done
   echo "FAIL: $*" >&2
@@ -23,55 +24,8 @@ psql_db() { "$PG_BIN/psql" -qAt -v ON_ERROR_STOP=1 "$db" -c "$1"; }
 rel_init f1 f2
 # 2 x 40 tcp probes every 500 ms to a closed port: about 160 results a second.
 write_catalogue 40 500ms 100ms
-declare -A cport=() chttp=() cpid=()
-for c in 1 2; do
-  cport[$c]=$(free_port)
-  chttp[$c]=$(free_port)
-  mkdir -p "$work/state$c"
-  cat >"$work/collector$c.yaml" <<YAML
-catalogue: catalogue.yaml
-listen: 127.0.0.1:${cport[$c]}
-tls:
-  cert_file: tls/collector.pem
-  key_file: tls/collector.key
-store: $db
-state_dir: state$c
-log_level: info
-http:
-  listen: 127.0.0.1:${chttp[$c]}
-YAML
-done
-for a in "${agents[@]}"; do
-  write_agent_config "$a"
-  sed -i "s|^collector: .*|collectors: [\"127.0.0.1:${cport[1]}\", \"127.0.0.1:${cport[2]}\"]|" "$work/agents/$a/agent.yaml"
-done
-
-# start_c N: collector N, until its log has one more "listening on" line.
-start_c() {
-  local c=$1 before
-  touch "$work/collector$c.log"
-  before=$(grep -c "listening on" "$work/collector$c.log" || true)
-  "$BIN/slamon-collector" --config "$work/collector$c.yaml" 2>>"$work/collector$c.log" &
-  cpid[$c]=$!
-  for _ in $(seq 200); do
-    [ "$(grep -c "listening on" "$work/collector$c.log" || true)" -gt "$before" ] && return 0
-    kill -0 "${cpid[$c]}" 2>/dev/null || fail "collector $c exited: $(tail -5 "$work/collector$c.log")"
-    sleep 0.05
-  done
-  fail "collector $c does not listen after 10 s"
-}
-kill9_c() {
-  kill -9 "${cpid[$1]}" 2>/dev/null || true
-  wait "${cpid[$1]}" 2>/dev/null || true
-  cpid[$1]=
-}
-stop_c() {
-  local rc=0
-  kill -TERM "${cpid[$1]}" 2>/dev/null || true
-  wait "${cpid[$1]}" || rc=$?
-  cpid[$1]=
-  [ "$rc" = 0 ] || fail "collector $1 exited $rc on SIGTERM"
-}
+two_collectors_init "$db"
+write_agent_configs
 c_cleanup() { for p in "${cpid[@]}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done; }
 trap 'c_cleanup; rel_cleanup' EXIT
 
@@ -89,22 +43,22 @@ wait_connected() {
   done
   fail "agent $1 did not connect to collector 127.0.0.1:$2 (time $3) within 20 s"
 }
-# The collector (1 or 2) agent A connected to last.
+# The collector (a or b) agent A connected to last.
 current_of() {
   local port
   port=$(grep -o "connected to collector 127.0.0.1:[0-9]*," "$work/agents/$1/agent.log" | tail -1 | grep -o "[0-9]*,$" | tr -d ,)
-  for c in 1 2; do [ "${cport[$c]}" = "$port" ] && { echo "$c"; return; }; done
+  for c in a b; do [ "${cport[$c]}" = "$port" ] && { echo "$c"; return; }; done
   fail "agent $1 is connected to no collector of the list (port '$port')"
 }
 
-start_c 1
-start_c 2
+start_c a
+start_c b
 for a in "${agents[@]}"; do start_agent "$a" --drain-timeout 30s; done
 for a in "${agents[@]}"; do
   for _ in $(seq 200); do grep -q "connected to collector" "$work/agents/$a/agent.log" 2>/dev/null && break; sleep 0.05; done
 done
 first=$(current_of f1)
-other=$((3 - first))
+other=$(other "$first")
 sleep 3
 log "f1 is on collector $first (port ${cport[$first]}); kill -9"
 kill9_c "$first"

@@ -1,4 +1,5 @@
-# Two collectors (a, b) on one PostgreSQL store, for tests/reliability/leader_kill9_test.sh and
+# Two collectors (a, b) on one PostgreSQL store, for tests/reliability/leader_kill9_test.sh,
+# tests/reliability/pg_failover_test.sh and
 # bench/pg_failover_bench.sh (after tests/reliability/lib.sh: rel_init, write_catalogue): their
 # folders $work/a and $work/b (collector.yaml, state, collector.log), free loopback ports, and helpers
 # to start, kill -9, stop them and read their /metrics. Every wait is bounded.
