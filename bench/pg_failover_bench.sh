@@ -52,13 +52,7 @@ write_agent_configs
 start_c a
 start_c b
 for a in "${agents[@]}"; do start_agent "$a" --drain-timeout 30s; done
-leader=
-for _ in $(seq 100); do
-  for c in a b; do [ "$(metric "$c" slamon_leader)" = 1 ] && leader=$c; done
-  [ -n "$leader" ] && break
-  sleep 0.1
-done
-[ -n "$leader" ] || fail "no leader"
+wait_first_leader
 echo "pg_failover_bench: $(date -u +%FT%TZ) runs=$runs election_interval=1s fsync=on load=$(loadavg)"
 locks=() leaders=() writes=()
 for r in $(seq "$runs"); do
@@ -67,7 +61,7 @@ for r in $(seq "$runs"); do
   epoch=$(metric "$leader" slamon_leader_epoch)
   before_lines=$(wc -l <"$work/$follower/collector.log")
   # The leader's session: the backend holding the session advisory lock.
-  backend=$("${PSQL[@]}" "$store" -c "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid = 7564385 AND objid = 1836019216 AND objsubid = 1")
+  backend=$(leader_lock_backend "${PSQL[@]}" "$store")
   [ -n "$backend" ] || fail "run $r: no session holds the leader's lock"
   t0=$(date +%s.%N)
   kill -9 "${cpid[$leader]}"

@@ -93,14 +93,7 @@ YAML
 start_c a
 start_c b
 for a in "${agents[@]}"; do start_agent "$a" --drain-timeout 60s; done
-# The first leader: whichever won the lock.
-leader=
-for _ in $(seq 100); do
-  for c in a b; do [ "$(metric "$c" slamon_leader)" = 1 ] && leader=$c; done
-  [ -n "$leader" ] && break
-  sleep 0.1
-done
-[ -n "$leader" ] || fail "no collector became the leader within 10 s"
+wait_first_leader
 epoch=$(metric "$leader" slamon_leader_epoch)
 log "leader: collector $leader, epoch $epoch"
 
@@ -133,9 +126,7 @@ done
 # A leader whose lock connection is lost but which still runs (its session ended by the server): it
 # stops persisting and follows; a collector wins the lock with the next epoch (usually the other one;
 # the same one again is correct too), and its writes are fenced from then on.
-lock_session=$("${PSQL[@]}" "$store" -c "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
-  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-  AND classid = 7564385 AND objid = 1836019216 AND objsubid = 1")
+lock_session=$(leader_lock_backend "${PSQL[@]}" "$store")
 [ -n "$lock_session" ] || fail "no session holds the leader's lock"
 "${PSQL[@]}" "$store" -c "SELECT pg_terminate_backend($lock_session)" >/dev/null
 log "leader $leader's lock session ($lock_session) terminated"

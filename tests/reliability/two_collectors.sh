@@ -74,4 +74,20 @@ wait_leader() {
   fail "collector $1 did not become the leader (epoch >= $2) within 20 s"
 }
 other() { [ "$1" = a ] && echo b || echo a; }
-
+# wait_first_leader: sets `leader` to whichever collector won the lock (10 s).
+wait_first_leader() {
+  leader=
+  for _ in $(seq 100); do
+    for c in a b; do [ "$(metric "$c" slamon_leader)" = 1 ] && leader=$c; done
+    [ -n "$leader" ] && return 0
+    sleep 0.1
+  done
+  fail "no collector became the leader within 10 s"
+}
+# leader_lock_backend PSQL... STORE: the PostgreSQL backend (pid) holding the engine leader's session
+# advisory lock (kLeaderLock in collector/store/postgres/, as pg_locks splits the bigint key), "" when none holds it.
+leader_lock_backend() {
+  "$@" -c "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND classid = 7564385 AND objid = 1836019216 AND objsubid = 1"
+}
