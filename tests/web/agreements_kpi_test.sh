@@ -4,15 +4,7 @@
 # tests/http/agreements_fixture.sh: figures checked against `slamon report --agreement`, `--kpi` and
 # `--sla` over the same store, keyboard navigation and a 390 px phone. Screenshots in the build folder.
 # Skipped (counted) when Chromium, Node.js or the built UI are absent.
-source "$(dirname "$0")/../http/lib.sh"
-chromium=${CHROMIUM:-/usr/bin/chromium}
-[ -x "$chromium" ] || { echo "SKIP: $chromium is not installed (scripts/setup.sh)"; exit 77; }
-command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 77; }
-[ -f "$bin/web/index.html" ] || { echo "SKIP: the web UI is not built (scripts/build-web.sh)"; exit 77; }
-[ -d "$src/collector/web/node_modules/playwright-core" ] || { echo "SKIP: collector/web/node_modules has no playwright-core (scripts/build-web.sh)"; exit 77; }
-out=${SLAMON_TEST_OUT:-$bin/../test-output}/web
-mkdir -p "$out"
-write_http
+source "$(dirname "$0")/lib.sh"
 source "$src/tests/http/agreements_fixture.sh"
 log=$tmp/collector.log
 start_collector "$log"

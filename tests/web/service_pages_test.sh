@@ -6,15 +6,7 @@
 # report, a 390 px wide phone screenshot; then `slamon report --format pdf` over the collector's store
 # prints the same report as a PDF naming the SLA. Screenshots in the build folder.
 # Skipped (counted) when Chromium, Node.js, the built UI or the collector's report endpoints are absent.
-source "$(dirname "$0")/../http/lib.sh"
-chromium=${CHROMIUM:-/usr/bin/chromium}
-[ -x "$chromium" ] || { echo "SKIP: $chromium is not installed (scripts/setup.sh)"; exit 77; }
-command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 77; }
-[ -f "$bin/web/index.html" ] || { echo "SKIP: the web UI is not built (scripts/build-web.sh)"; exit 77; }
-[ -d "$src/collector/web/node_modules/playwright-core" ] || { echo "SKIP: collector/web/node_modules has no playwright-core (scripts/build-web.sh)"; exit 77; }
-out=${SLAMON_TEST_OUT:-$bin/../test-output}/web
-mkdir -p "$out"
-write_http
+source "$(dirname "$0")/lib.sh"
 # Results of the last 6 hours, every minute, imported into the store before the collector starts:
 # web down for 20 minutes an hour ago, db up, mail unknown (no results).
 python3 - "$tmp/results.jsonl" <<'PY'

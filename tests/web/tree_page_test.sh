@@ -4,15 +4,7 @@
 # /api/v1/status), click-through to a CI and a probe, the agents table, the maintenance page, both themes.
 # Screenshots are kept in the build folder (SLAMON_TEST_OUT, default build/test-output/web).
 # Skipped (counted) when Chromium, Node.js or the built UI is absent.
-source "$(dirname "$0")/../http/lib.sh"
-chromium=${CHROMIUM:-/usr/bin/chromium}
-[ -x "$chromium" ] || { echo "SKIP: $chromium is not installed (scripts/setup.sh)"; exit 77; }
-command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 77; }
-[ -f "$bin/web/index.html" ] || { echo "SKIP: the web UI is not built (scripts/build-web.sh)"; exit 77; }
-[ -d "$src/collector/web/node_modules/playwright-core" ] || { echo "SKIP: collector/web/node_modules has no playwright-core (scripts/build-web.sh)"; exit 77; }
-out=${SLAMON_TEST_OUT:-$bin/../test-output}/web
-mkdir -p "$out"
-write_http
+source "$(dirname "$0")/lib.sh"
 # Ten minutes of results in the store (web down for the last five), so that the engine publishes the
 # live status the tree colours its nodes with.
 python3 - "$tmp/results.jsonl" <<'PY'
