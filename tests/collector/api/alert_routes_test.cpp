@@ -8,11 +8,12 @@
 #include <simdjson.h>
 
 #include "collector/api/router.h"
-#include "tests/temp_dir.h"
+#include "tests/collector/api/route_fixture.h"
 
 using namespace slamon;
 using namespace slamon::collector;
 using namespace slamon::collector::api;
+using test_support::check_status;
 
 namespace {
 
@@ -27,38 +28,9 @@ slas:
   - {id: shop-gold, service: shop, target: 99.5}
 )";
 
-struct Fixture {
-  Fixture() {
-    auto loaded = load_served_catalogue(dir.write("cat.yaml", kCatalogue).string());
-    REQUIRE_MESSAGE(loaded.served, (loaded.errors.empty() ? "" : loaded.errors.front()));
-    state.catalogue = std::make_shared<ApiCatalogue>(loaded.served, 1'700'000'000'000);
-    state.store_open = true;
-    auto snap = std::make_shared<live::LiveSnapshot>();
-    snap->as_of = 1'790'000'000'000;
-    snap->position = store::EnginePosition{42, 3};
-    state.live = snap;
-    state.cache = std::make_shared<ReportCache>();
-    state.now_ms = 1'790'000'001'000;
-  }
-  Routed at(const std::string& target) const {
-    Request r;
-    r.method = "GET";
-    r.target = target;
-    return route(r, state);
-  }
-  Response now(const std::string& target) const {
-    auto r = at(target);
-    CHECK_MESSAGE(!r.job, target);
-    return r.response;
-  }
-  test::TempDir dir;
-  ApiState state;
+struct Fixture : test_support::RouteFixture {
+  Fixture() : RouteFixture(kCatalogue) {}
 };
-
-void check_status(const Response& r, int status) {
-  CHECK_MESSAGE(r.status == status, r.body);
-  if (status >= 400) CHECK(r.body.find("\"message\"") != std::string::npos);
-}
 
 }  // namespace
 

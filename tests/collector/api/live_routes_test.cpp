@@ -10,11 +10,12 @@
 #include <simdjson.h>
 
 #include "collector/api/router.h"
-#include "tests/temp_dir.h"
+#include "tests/collector/api/route_fixture.h"
 
 using namespace slamon;
 using namespace slamon::collector;
 using namespace slamon::collector::api;
+using test_support::check_status;
 
 namespace {
 
@@ -32,43 +33,15 @@ agreements:
   - {id: web-ola, kind: ola, provider: Web team, covers: web, target: 99.0}
 )";
 
-struct Fixture {
-  Fixture() {
-    auto loaded = load_served_catalogue(dir.write("cat.yaml", kCatalogue).string());
-    REQUIRE_MESSAGE(loaded.served, (loaded.errors.empty() ? "" : loaded.errors.front()));
-    state.catalogue = std::make_shared<ApiCatalogue>(loaded.served, 1'700'000'000'000);
-    state.store_open = true;
-    auto snap = std::make_shared<live::LiveSnapshot>();
-    snap->as_of = 1'790'000'000'000;
-    snap->position = store::EnginePosition{42, 3};
-    snap->nodes["shop"] = live::NodeNow{Status::down, 1'789'999'000'000};
-    snap->nodes["web"] = live::NodeNow{Status::down, 1'789'999'000'000};
-    snap->nodes["db"] = live::NodeNow{Status::up, std::nullopt};
-    snap->probes["web.tcp"] = live::NodeNow{Status::down, 1'789'999'000'000};
-    snap->probes["db.tcp"] = live::NodeNow{Status::up, std::nullopt};
-    state.live = snap;
-    state.cache = std::make_shared<ReportCache>();
-    state.now_ms = 1'790'000'001'000;
+struct Fixture : test_support::RouteFixture {
+  Fixture() : RouteFixture(kCatalogue) {
+    snapshot->nodes["shop"] = live::NodeNow{Status::down, 1'789'999'000'000};
+    snapshot->nodes["web"] = live::NodeNow{Status::down, 1'789'999'000'000};
+    snapshot->nodes["db"] = live::NodeNow{Status::up, std::nullopt};
+    snapshot->probes["web.tcp"] = live::NodeNow{Status::down, 1'789'999'000'000};
+    snapshot->probes["db.tcp"] = live::NodeNow{Status::up, std::nullopt};
   }
-  Routed at(const std::string& target) const {
-    Request r;
-    r.method = "GET";
-    r.target = target;
-    return route(r, state);
-  }
-  Response now(const std::string& target) const {
-    auto r = at(target);
-    CHECK_MESSAGE(!r.job, target);
-    return r.response;
-  }
-  test::TempDir dir;
-  ApiState state;
 };
-
-void check_status(const Response& r, int status) {
-  CHECK_MESSAGE(r.status == status, r.body);
-  if (status >= 400) CHECK(r.body.find("\"message\"") != std::string::npos);
-}
 
 }  // namespace
 
