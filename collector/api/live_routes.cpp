@@ -437,8 +437,7 @@ Overview compute_overview(StoreContext& c, const ApiCatalogue& api_cat, TimeMs a
     req.sla = sla.id;
     req.label = current_label(sla.period, sla.timezone, as_of);
     req.as_of = as_of;
-    if (const auto w = engine::report_window(cat, req))
-      window = window ? engine::Interval{std::min(window->begin, w->begin), std::max(window->end, w->end)} : *w;
+    if (const auto w = engine::report_window(cat, req)) engine::widen(window, *w);
     reqs.push_back(std::move(req));
   }
   std::vector<engine::ReportRequest> agreement_reqs;
@@ -448,8 +447,7 @@ Overview compute_overview(StoreContext& c, const ApiCatalogue& api_cat, TimeMs a
     req.agreement = a.id;
     req.label = current_label(a.period, a.timezone, as_of);
     req.as_of = as_of;
-    if (const auto w = engine::agreement_window(cat, req))
-      window = window ? engine::Interval{std::min(window->begin, w->begin), std::max(window->end, w->end)} : *w;
+    if (const auto w = engine::agreement_window(cat, req)) engine::widen(window, *w);
     agreement_reqs.push_back(std::move(req));
   }
   const auto data = live::probe_data_for_reports(c.store, cat, window, as_of, {});

@@ -181,8 +181,7 @@ std::optional<Interval> agreement_periods_span(const catalogue::Catalogue& cat, 
   for (const auto& a : cat.agreements) {
     const Period ap = agreement_period_at(a, day);
     const TimeMs cut = as_of ? std::min(*as_of, ap.end) : ap.end;
-    const Interval w{ap.start - 1, std::max(cut, ap.start) + 1};
-    out = out ? Interval{std::min(out->begin, w.begin), std::max(out->end, w.end)} : w;
+    widen(out, Interval{ap.start - 1, std::max(cut, ap.start) + 1});
   }
   return out;
 }
@@ -194,8 +193,7 @@ std::optional<Interval> agreement_window(const catalogue::Catalogue& cat, const 
     const auto p = sla_period(agreement_as_sla(a), req.label);
     if (!p.period) continue;
     const TimeMs cut = req.as_of ? std::min(*req.as_of, p.period->end) : p.period->end;
-    const Interval w{p.period->start - 1, std::max(cut, p.period->start) + 1};
-    out = out ? Interval{std::min(out->begin, w.begin), std::max(out->end, w.end)} : w;
+    widen(out, Interval{p.period->start - 1, std::max(cut, p.period->start) + 1});
   }
   return out;
 }

@@ -15,7 +15,6 @@ std::optional<Interval> report_window(const catalogue::Catalogue& cat, const Rep
   const auto label = parse_period_label(req.label);
   if (!label) return std::nullopt;
   std::optional<Interval> out;
-  auto widen = [&](Interval w) { out = out ? Interval{std::min(out->begin, w.begin), std::max(out->end, w.end)} : w; };
   for (const auto& s : cat.slas) {
     if (req.sla ? s.id != *req.sla : s.period != label->kind) continue;
     const auto p = sla_period(s, req.label);
@@ -28,11 +27,11 @@ std::optional<Interval> report_window(const catalogue::Catalogue& cat, const Rep
       first = earlier;
     }
     const TimeMs cut = req.as_of ? std::min(*req.as_of, p.period->end) : p.period->end;
-    widen(Interval{first.start - 1, std::max(cut, first.start) + 1});
+    widen(out, Interval{first.start - 1, std::max(cut, first.start) + 1});
     // The agreements' periods its reports list (agreement_verdicts: each one's period containing the
     // first day of every reported period).
     for (Period q = first;; q = next_period(q, zone)) {
-      if (const auto a = agreement_periods_span(cat, q.first_day, req.as_of)) widen(*a);
+      if (const auto a = agreement_periods_span(cat, q.first_day, req.as_of)) widen(out, *a);
       if (q.start >= p.period->start) break;
     }
   }

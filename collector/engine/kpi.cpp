@@ -115,12 +115,11 @@ Kpi compute_kpi(NodeTimelines& nodes, const ProbeDataMap& probes, const catalogu
 std::optional<Interval> kpi_window(const catalogue::Catalogue& cat, LocalDate from, LocalDate to,
                                    std::optional<TimeMs> as_of) {
   std::optional<Interval> out;
-  auto widen = [&](Interval w) { out = out ? Interval{std::min(out->begin, w.begin), std::max(out->end, w.end)} : w; };
   for (const auto& s : cat.slas)
     for (const auto& p : periods_in(s, from, to)) {
       const TimeMs cut = as_of ? std::min(*as_of, p.end) : p.end;
-      widen(Interval{p.start - 1, std::max(cut, p.start) + 1});
-      if (const auto a = agreement_periods_span(cat, p.first_day, as_of)) widen(*a);
+      widen(out, Interval{p.start - 1, std::max(cut, p.start) + 1});
+      if (const auto a = agreement_periods_span(cat, p.first_day, as_of)) widen(out, *a);
     }
   return out;
 }

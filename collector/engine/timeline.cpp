@@ -19,6 +19,10 @@ void append_change(StatusTimeline& tl, TimeMs t, Status s) {
   tl.push_back({t, s});
 }
 
+void widen(std::optional<Interval>& hull, Interval w) {
+  hull = hull ? Interval{std::min(hull->begin, w.begin), std::max(hull->end, w.end)} : w;
+}
+
 IntervalSet normalize(std::vector<Interval> v) {
   std::erase_if(v, [](const Interval& i) { return i.begin >= i.end; });
   std::sort(v.begin(), v.end(), [](const Interval& a, const Interval& b) { return a.begin < b.begin; });

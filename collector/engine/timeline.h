@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "common/status.h"
@@ -37,6 +38,9 @@ struct Interval {
   TimeMs end = 0;
   bool operator==(const Interval&) const = default;
 };
+
+// Widens `hull` (nullopt: nothing yet) to the smallest interval covering it and `w`.
+void widen(std::optional<Interval>& hull, Interval w);
 
 // Sorted, disjoint, non-adjacent, non-empty intervals.
 using IntervalSet = std::vector<Interval>;

@@ -50,4 +50,16 @@ TEST_CASE("where selects the instants of a status in a range") {
   CHECK(where(tl, {kMinTime, kMaxTime}, [](Status s) { return s == Status::down; }) == IntervalSet{{20, 30}});
 }
 
+TEST_CASE("widen: from nothing to the first interval, then the smallest interval covering both") {
+  std::optional<Interval> hull;
+  widen(hull, Interval{10, 20});
+  CHECK(hull == Interval{10, 20});
+  widen(hull, Interval{30, 40});  // apart: the gap is covered too
+  CHECK(hull == Interval{10, 40});
+  widen(hull, Interval{5, 15});
+  CHECK(hull == Interval{5, 40});
+  widen(hull, Interval{20, 25});  // inside: unchanged
+  CHECK(hull == Interval{5, 40});
+}
+
 }  // namespace slamon::engine
